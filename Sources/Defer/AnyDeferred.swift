@@ -1,0 +1,253 @@
+/// The untyped deferred: one callback chain, Twisted's exact semantics, results as `Any`.
+///
+/// `Deferred<Value>` is a typed face over this class; every `addCallback` on it extends this same chain, so
+/// pausing, cancelling or adding callbacks later always acts on the one object, as in Twisted. Use `AnyDeferred`
+/// directly for heterogeneous collections, or to write adapters that work on any chain.
+///
+/// A deferred never schedules anything: firing runs the chain synchronously, in a loop (never by recursion, so
+/// chains of any length use constant stack). It is not thread-safe: drive it from one thread at a time, normally
+/// the reactor's (cross threads with `Reactor.callFromThread`).
+public final class AnyDeferred {
+    // The pairs still to run are links[cursor...]; a `resume` link is Twisted's CONTINUE hand-off marker.
+    enum Link {
+        case step(any ChainStep)
+        case resume(AnyDeferred)
+    }
+
+    var links: [Link] = []
+    var cursor = 0
+    var runningCallbacks = false
+    var suppressAlreadyCalled = false
+    var canceller: ((AnyDeferred) -> Void)?
+    /// The failure to report if this deferred is released before anyone handles it.
+    var pendingFailure: Failure?
+    var debugInfo: DebugInfo?
+
+    /// Whether the deferred has fired (Twisted's `called`).
+    public var isCalled: Bool { isCalledStorage }
+    var isCalledStorage = false
+    /// Twisted's raw pause counter: explicit pauses plus one while waiting on another deferred.
+    public internal(set) var pauseCount = 0
+    /// The deferred this one waits on (Twisted's `_chainedTo`), set by implicit chaining and on a
+    /// `chainDeferred` target.
+    public internal(set) var waitingOn: AnyDeferred?
+    /// Receives this deferred's events (the monitor's hook); `nil` costs one branch per event.
+    public var observer: (any DeferredObserver)?
+
+    /// Makes an unfired deferred, with an optional canceller that `cancel()` calls while it is unfired.
+    ///
+    /// - Parameter canceller: Called at most once with this deferred; it may fire it. If it leaves it unfired,
+    ///   `cancel()` errbacks it with `CancelledError`.
+    public init(canceller: ((AnyDeferred) -> Void)? = nil, file: String = #fileID, line: UInt = #line) {
+        self.canceller = canceller
+        if DeferredDebug.isEnabled { debugInfo = DebugInfo(createdAt: "\(file):\(line)") }
+    }
+
+    deinit {
+        guard let failure = pendingFailure else { return }
+        observer?.deferred(self, didRecord: .unhandledError(failure))
+        let report = UnhandledError(
+            failure: failure, deferredID: UInt64(UInt(bitPattern: ObjectIdentifier(self).hashValue)),
+            createdAt: debugInfo?.createdAt, firstFiredAt: debugInfo?.firstFiredAt)
+        UnhandledError.sink(report)
+    }
+
+    /// A stable identity for this chain while it is alive.
+    public var id: ObjectIdentifier { ObjectIdentifier(self) }
+
+    /// Whether the pause counter is non-zero.
+    public var isPaused: Bool { pauseCount != 0 }
+
+    /// The current result (Twisted's `result`): pending, a value, a failure, or the deferred it waits on.
+    public var state: DeferredState { stateStorage }
+
+    // MARK: Firing
+
+    /// Starts the chain with a success value.
+    ///
+    /// - Throws: `AlreadyCalledError` if it already fired (except for the one late result that a `cancel()`
+    ///   without a canceller swallows).
+    public func callback(_ value: Any, file: String = #fileID, line: UInt = #line) throws(AlreadyCalledError) {
+        if let failure = value as? Failure {
+            try fire(.failure(failure), file: file, line: line)
+        } else {
+            try fire(.success(value), file: file, line: line)
+        }
+    }
+
+    /// Starts the chain on the error path; an error that is not a `Failure` is wrapped in one.
+    ///
+    /// - Throws: `AlreadyCalledError` if it already fired (with the same exception as `callback(_:)`).
+    public func errback(_ error: any Error, file: String = #fileID, line: UInt = #line) throws(AlreadyCalledError) {
+        let failure = (error as? Failure) ?? Failure(error: error, origin: nil, site: CallSite(file: file, line: line))
+        try fire(.failure(failure), file: file, line: line)
+    }
+
+    func fire(_ result: Result<Any, Failure>, file: String, line: UInt) throws(AlreadyCalledError) {
+        if isCalled {
+            if suppressAlreadyCalled {
+                suppressAlreadyCalled = false
+                return
+            }
+            if let debugInfo {
+                throw AlreadyCalledError(
+                    detail: " C: Deferred was created: \(debugInfo.createdAt)"
+                        + " I: First Invoker was: \(debugInfo.firstFiredAt ?? "?")")
+            }
+            throw AlreadyCalledError()
+        }
+        if debugInfo != nil { debugInfo?.firstFiredAt = "\(file):\(line)" }
+        isCalledStorage = true
+        canceller = nil
+        switch result {
+        case .success(let value): stateStorage = .success(value)
+        case .failure(let failure): stateStorage = .failure(failure)
+        }
+        observer?.deferred(self, didRecord: .fired(result))
+        runCallbacks()
+    }
+
+    // MARK: Adding callbacks
+
+    func append(_ step: any ChainStep, callback: String?, errback: String?, file: String, line: UInt) {
+        if let observer {
+            observer.deferred(
+                self,
+                didRecord: .added(
+                    index: cursorBase + links.count - cursor, callback: callback, errback: errback, file: file,
+                    line: line))
+        }
+        links.append(.step(step))
+        if isCalled { runCallbacks() }
+    }
+
+    /// Adds one callback/errback pair; a `nil` half passes the current result through unchanged.
+    ///
+    /// An error thrown by `callback` goes to the *next* pair's errback, not to `errback` (Twisted's pair rule).
+    @discardableResult
+    public func addCallbacks(
+        _ callback: ((Any) throws -> CallbackResult)?,
+        _ errback: ((Failure) throws -> CallbackResult)?,
+        callbackLabel: String? = nil, errbackLabel: String? = nil,
+        file: String = #fileID, line: UInt = #line
+    ) -> AnyDeferred {
+        append(
+            UntypedStep(callback: callback, errback: errback),
+            callback: callback.map { _ in callbackLabel ?? "callback@\(file):\(line)" },
+            errback: errback.map { _ in errbackLabel ?? "errback@\(file):\(line)" }, file: file, line: line)
+        return self
+    }
+
+    // MARK: The run loop
+
+    /// Twisted's `_runCallbacks`: runs every pair it can, resuming waiting deferreds bottom-up, in one loop.
+    func runCallbacks() {
+        if runningCallbacks { return }
+        // `stack` holds the deferreds below `current` whose chains resume after it (Twisted's `chain`).
+        var stack: [AnyDeferred] = []
+        var next: AnyDeferred? = self
+        while let current = next {
+            if current.pauseCount != 0 { return }  // everything below keeps waiting
+            current.waitingOn = nil
+            var finished = true
+            pairs: while current.cursor < current.links.count {
+                let link = current.links[current.cursor]
+                current.cursor += 1
+                if current.cursor == current.links.count {
+                    current.cursorBase += current.links.count
+                    current.links.removeAll(keepingCapacity: true)
+                    current.cursor = 0
+                }
+                let input: Result<Any, Failure>
+                switch current.stateStorage {
+                case .success(let value): input = .success(value)
+                case .failure(let failure): input = .failure(failure)
+                case .pending, .waiting: preconditionFailure("a deferred ran callbacks without a result")
+                }
+                switch link {
+                case .resume(let waiter):
+                    // Hand our result to the deferred waiting on us; we keep `None`.
+                    switch input {
+                    case .success(let value): waiter.stateStorage = .success(value)
+                    case .failure(let failure): waiter.stateStorage = .failure(failure)
+                    }
+                    current.stateStorage = .success(())
+                    current.pendingFailure = nil
+                    waiter.pauseCount -= 1
+                    waiter.observer?.deferred(waiter, didRecord: .resumed(from: current))
+                    stack.append(current)
+                    next = waiter
+                    finished = false
+                    break pairs
+                case .step(let step):
+                    let index = current.cursorBase + current.cursor - 1
+                    let observer = current.observer
+                    current.runningCallbacks = true
+                    if let observer {
+                        let onErrorPath: Bool
+                        if case .failure = input { onErrorPath = true } else { onErrorPath = false }
+                        observer.deferred(current, didRecord: .willRun(index: index, onErrorPath: onErrorPath, input: input))
+                    }
+                    let output = step.run(input)
+                    current.runningCallbacks = false
+                    guard let output else {
+                        observer?.deferred(current, didRecord: .didRun(index: index, output: CallbackResult(input)))
+                        continue
+                    }
+                    observer?.deferred(current, didRecord: .didRun(index: index, output: output))
+                    switch output {
+                    case .value(let value): current.stateStorage = .success(value)
+                    case .failure(let failure): current.stateStorage = .failure(failure)
+                    case .deferred(let inner):
+                        if inner === current {
+                            current.stateStorage = .failure(Failure(error: SelfChainingError(), origin: nil, site: nil))
+                            continue
+                        }
+                        switch inner.stateStorage {
+                        case .success(let value) where inner.pauseCount == 0:
+                            current.stateStorage = .success(value)
+                            inner.stateStorage = .success(())
+                            inner.pendingFailure = nil
+                        case .failure(let failure) where inner.pauseCount == 0:
+                            current.stateStorage = .failure(failure)
+                            inner.stateStorage = .success(())
+                            inner.pendingFailure = nil
+                        default:
+                            // Wait on `inner`: its run loop hands its result back through a resume link.
+                            current.pauseCount += 1
+                            current.waitingOn = inner
+                            current.stateStorage = .waiting(inner)
+                            observer?.deferred(current, didRecord: .waiting(on: inner))
+                            inner.links.append(.resume(current))
+                            break pairs
+                        }
+                    }
+                }
+            }
+            if finished {
+                if case .failure(let failure) = current.stateStorage {
+                    current.pendingFailure = failure
+                } else {
+                    current.pendingFailure = nil
+                }
+                next = stack.popLast()
+            }
+        }
+    }
+
+    /// Index of `links[0]` among all pairs ever added (pairs are dropped once run).
+    var cursorBase = 0
+    var stateStorage: DeferredState = .pending
+}
+
+extension CallbackResult {
+    init(_ result: Result<Any, Failure>) {
+        switch result {
+        case .success(let value): self = .value(value)
+        case .failure(let failure): self = .failure(failure)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension AnyDeferred: Sendable {}

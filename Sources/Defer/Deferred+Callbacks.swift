@@ -1,0 +1,107 @@
+extension Deferred {
+    /// Adds a callback; its return value is the next callback's input, and throwing switches to the errback path.
+    ///
+    /// - Parameters:
+    ///   - label: A name for the callback, shown by the monitor (defaults to the call site).
+    ///   - callback: Runs once with the success value, when the chain reaches it.
+    /// - Returns: The same chain, typed by the callback's result.
+    @discardableResult
+    public func addCallback<U>(
+        label: String? = nil, file: String = #fileID, line: UInt = #line,
+        _ callback: @escaping (Value) throws -> U
+    ) -> Deferred<U> {
+        base.append(
+            CallbackStep(body: callback), callback: label ?? "callback@\(file):\(line)", errback: nil, file: file,
+            line: line)
+        return Deferred<U>(unchecked: base)
+    }
+
+    /// Adds a callback that returns another deferred: the chain pauses until that one fires, then continues with
+    /// its result.
+    @discardableResult
+    public func addCallback<U>(
+        label: String? = nil, file: String = #fileID, line: UInt = #line,
+        _ callback: @escaping (Value) throws -> Deferred<U>
+    ) -> Deferred<U> {
+        base.append(
+            ChainingCallbackStep(body: callback), callback: label ?? "callback@\(file):\(line)", errback: nil,
+            file: file, line: line)
+        return Deferred<U>(unchecked: base)
+    }
+
+    /// Adds an errback; returning a value recovers (back to the callback path), throwing stays on the error path.
+    ///
+    /// Re-throw the failure (`throw failure`) to pass it on unchanged.
+    @discardableResult
+    public func addErrback(
+        label: String? = nil, file: String = #fileID, line: UInt = #line,
+        _ errback: @escaping (Failure) throws -> Value
+    ) -> Deferred<Value> {
+        base.append(
+            ErrbackStep(body: errback), callback: nil, errback: label ?? "errback@\(file):\(line)", file: file,
+            line: line)
+        return self
+    }
+
+    /// Adds an errback that recovers with another deferred's outcome.
+    @discardableResult
+    public func addErrback(
+        label: String? = nil, file: String = #fileID, line: UInt = #line,
+        _ errback: @escaping (Failure) throws -> Deferred<Value>
+    ) -> Deferred<Value> {
+        base.append(
+            ChainingErrbackStep(body: errback), callback: nil, errback: label ?? "errback@\(file):\(line)",
+            file: file, line: line)
+        return self
+    }
+
+    /// Adds one function as both callback and errback of a pair; it receives the success value or the failure.
+    @discardableResult
+    public func addBoth<U>(
+        label: String? = nil, file: String = #fileID, line: UInt = #line,
+        _ body: @escaping (Result<Value, Failure>) throws -> U
+    ) -> Deferred<U> {
+        let name = label ?? "both@\(file):\(line)"
+        base.append(BothStep(body: body), callback: name, errback: name, file: file, line: line)
+        return Deferred<U>(unchecked: base)
+    }
+
+    /// Adds one function as both halves of a pair, returning another deferred to wait on.
+    @discardableResult
+    public func addBoth<U>(
+        label: String? = nil, file: String = #fileID, line: UInt = #line,
+        _ body: @escaping (Result<Value, Failure>) throws -> Deferred<U>
+    ) -> Deferred<U> {
+        let name = label ?? "both@\(file):\(line)"
+        base.append(ChainingBothStep(body: body), callback: name, errback: name, file: file, line: line)
+        return Deferred<U>(unchecked: base)
+    }
+
+    /// Adds a callback and an errback as one pair: an error thrown by `callback` is *not* seen by `errback`
+    /// but by the next pair's errback (Twisted's `addCallbacks`).
+    @discardableResult
+    public func addCallbacks<U>(
+        callbackLabel: String? = nil, errbackLabel: String? = nil, file: String = #fileID, line: UInt = #line,
+        _ callback: @escaping (Value) throws -> U, errback: @escaping (Failure) throws -> U
+    ) -> Deferred<U> {
+        base.append(
+            PairStep(callback: callback, errback: errback), callback: callbackLabel ?? "callback@\(file):\(line)",
+            errback: errbackLabel ?? "errback@\(file):\(line)", file: file, line: line)
+        return Deferred<U>(unchecked: base)
+    }
+}
+
+/// Calls `body` and returns its result as a deferred: a thrown error becomes a failed deferred
+/// (Twisted's `maybeDeferred`).
+public func maybeDeferred<Value>(file: String = #fileID, line: UInt = #line, _ body: () throws -> Value)
+    -> Deferred<Value>
+{
+    do { return .succeeded(try body(), file: file, line: line) } catch { return .failed(error, file: file, line: line) }
+}
+
+/// Calls `body`; a deferred it returns is returned as is (the same chain), a thrown error becomes a failed one.
+public func maybeDeferred<Value>(file: String = #fileID, line: UInt = #line, _ body: () throws -> Deferred<Value>)
+    -> Deferred<Value>
+{
+    do { return try body() } catch { return .failed(error, file: file, line: line) }
+}

@@ -1,0 +1,8 @@
+/// Receives the events of the deferreds it is attached to (see `AnyDeferred.observer`).
+///
+/// Calls arrive synchronously, on the thread that drives the deferred, in the order things happen.
+/// An observer must not fire or add callbacks to the deferred it is told about.
+public protocol DeferredObserver: AnyObject, Sendable {
+    /// Called for every event of an observed deferred.
+    func deferred(_ deferred: AnyDeferred, didRecord event: DeferredEvent)
+}

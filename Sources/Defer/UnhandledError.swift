@@ -1,0 +1,36 @@
+import Synchronization
+
+/// A failure that was still unhandled when its deferred was released ("Unhandled error in Deferred:").
+public struct UnhandledError: Sendable, CustomStringConvertible {
+    /// The failure nobody handled.
+    public let failure: Failure
+    /// The deferred's id.
+    public let deferredID: UInt64
+    /// Where the deferred was created, in debug mode.
+    public let createdAt: String?
+    /// Where the deferred was first fired, in debug mode.
+    public let firstFiredAt: String?
+
+    /// The report as Twisted logs it: the headline, then the failure, then debug locations.
+    public var description: String {
+        var text = "Unhandled error in Deferred:\n\(failure)\(failure.site.map { " (at \($0))" } ?? "")"
+        if let createdAt { text += "\n(debug:  C: Deferred was created: \(createdAt))" }
+        if let firstFiredAt { text += "\n(debug:  I: First Invoker was: \(firstFiredAt))" }
+        return text
+    }
+
+    /// Where unhandled errors go; stderr by default. Replace it to collect or forward them.
+    public static var sink: @Sendable (UnhandledError) -> Void {
+        get { sinkStorage.withLock { $0 } }
+        set { sinkStorage.withLock { $0 = newValue } }
+    }
+
+    /// Restores the default sink (stderr).
+    public static func resetSink() { sink = writeToStandardError }
+
+    private static let sinkStorage = Mutex<@Sendable (UnhandledError) -> Void>(writeToStandardError)
+
+    @Sendable private static func writeToStandardError(_ report: UnhandledError) {
+        StandardError.write(report.description + "\n")
+    }
+}
