@@ -1,6 +1,7 @@
 extension AnyDeferred {
     /// A deferred that has already fired with `value` (Twisted's `succeed`); nothing runs until callbacks are added.
     public static func succeeded(_ value: Any, file: String = #fileID, line: UInt = #line) -> AnyDeferred {
+        if let failure = value as? Failure { return failed(failure, file: file, line: line) }
         let deferred = AnyDeferred(file: file, line: line)
         deferred.isCalledStorage = true
         deferred.stateStorage = .success(value)
@@ -97,10 +98,10 @@ extension AnyDeferred {
         label: String? = nil, file: String = #fileID, line: UInt = #line,
         _ body: @escaping (Result<Any, Failure>) throws -> CallbackResult
     ) -> AnyDeferred {
-        let name = label ?? "both@\(file):\(line)"
-        return addCallbacks(
-            { try body(.success($0)) }, { try body(.failure($0)) }, callbackLabel: name, errbackLabel: name,
-            file: file, line: line)
+        append(
+            Steps.untyped({ try body(.success($0)) }, { try body(.failure($0)) }),
+            callback: .some(label), errback: .some(label), kind: "both", file: file, line: line)
+        return self
     }
 }
 

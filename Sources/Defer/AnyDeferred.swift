@@ -10,7 +10,7 @@
 public final class AnyDeferred {
     // The pairs still to run are links[cursor...]; a `resume` link is Twisted's CONTINUE hand-off marker.
     enum Link {
-        case step(any ChainStep)
+        case step(ChainStep)
         case resume(AnyDeferred)
     }
 
@@ -109,13 +109,19 @@ public final class AnyDeferred {
 
     // MARK: Adding callbacks
 
-    func append(_ step: any ChainStep, callback: String?, errback: String?, file: String, line: UInt) {
+    /// Appends a pair. Labels are only turned into text when an observer wants them: `nil` for a pass-through
+    /// half, `.some(nil)` for an unnamed function (described by its kind and call site).
+    @usableFromInline
+    func append(
+        _ step: @escaping ChainStep, callback: String??, errback: String??, kind: StaticString, file: String, line: UInt
+    ) {
         if let observer {
+            let site = "\(kind)@\(file):\(line)"
             observer.deferred(
                 self,
                 didRecord: .added(
-                    index: cursorBase + links.count - cursor, callback: callback, errback: errback, file: file,
-                    line: line))
+                    index: cursorBase + links.count - cursor, callback: callback.map { $0 ?? site },
+                    errback: errback.map { $0 ?? site }, file: file, line: line))
         }
         links.append(.step(step))
         if isCalled { runCallbacks() }
@@ -132,9 +138,8 @@ public final class AnyDeferred {
         file: String = #fileID, line: UInt = #line
     ) -> AnyDeferred {
         append(
-            UntypedStep(callback: callback, errback: errback),
-            callback: callback.map { _ in callbackLabel ?? "callback@\(file):\(line)" },
-            errback: errback.map { _ in errbackLabel ?? "errback@\(file):\(line)" }, file: file, line: line)
+            Steps.untyped(callback, errback), callback: callback.map { _ in callbackLabel },
+            errback: errback.map { _ in errbackLabel }, kind: "callbacks", file: file, line: line)
         return self
     }
 
@@ -188,7 +193,7 @@ public final class AnyDeferred {
                         if case .failure = input { onErrorPath = true } else { onErrorPath = false }
                         observer.deferred(current, didRecord: .willRun(index: index, onErrorPath: onErrorPath, input: input))
                     }
-                    let output = step.run(input)
+                    let output = step(input)
                     current.runningCallbacks = false
                     guard let output else {
                         observer?.deferred(current, didRecord: .didRun(index: index, output: CallbackResult(input)))
@@ -196,7 +201,13 @@ public final class AnyDeferred {
                     }
                     observer?.deferred(current, didRecord: .didRun(index: index, output: output))
                     switch output {
-                    case .value(let value): current.stateStorage = .success(value)
+                    case .value(let value):
+                        // As in Twisted, the track follows the value: a returned Failure is the error path.
+                        if let failure = value as? Failure {
+                            current.stateStorage = .failure(failure)
+                        } else {
+                            current.stateStorage = .success(value)
+                        }
                     case .failure(let failure): current.stateStorage = .failure(failure)
                     case .deferred(let inner):
                         if inner === current {

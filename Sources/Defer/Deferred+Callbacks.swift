@@ -5,26 +5,26 @@ extension Deferred {
     ///   - label: A name for the callback, shown by the monitor (defaults to the call site).
     ///   - callback: Runs once with the success value, when the chain reaches it.
     /// - Returns: The same chain, typed by the callback's result.
-    @discardableResult
+    @inlinable @discardableResult
     public func addCallback<U>(
         label: String? = nil, file: String = #fileID, line: UInt = #line,
         _ callback: @escaping (Value) throws -> U
     ) -> Deferred<U> {
         base.append(
-            CallbackStep(body: callback), callback: label ?? "callback@\(file):\(line)", errback: nil, file: file,
+            Steps.callback(callback), callback: .some(label), errback: nil, kind: "callback", file: file,
             line: line)
         return Deferred<U>(unchecked: base)
     }
 
     /// Adds a callback that returns another deferred: the chain pauses until that one fires, then continues with
     /// its result.
-    @discardableResult
+    @inlinable @discardableResult
     public func addCallback<U>(
         label: String? = nil, file: String = #fileID, line: UInt = #line,
         _ callback: @escaping (Value) throws -> Deferred<U>
     ) -> Deferred<U> {
         base.append(
-            ChainingCallbackStep(body: callback), callback: label ?? "callback@\(file):\(line)", errback: nil,
+            Steps.chainingCallback(callback), callback: .some(label), errback: nil, kind: "callback",
             file: file, line: line)
         return Deferred<U>(unchecked: base)
     }
@@ -32,61 +32,61 @@ extension Deferred {
     /// Adds an errback; returning a value recovers (back to the callback path), throwing stays on the error path.
     ///
     /// Re-throw the failure (`throw failure`) to pass it on unchanged.
-    @discardableResult
+    @inlinable @discardableResult
     public func addErrback(
         label: String? = nil, file: String = #fileID, line: UInt = #line,
         _ errback: @escaping (Failure) throws -> Value
     ) -> Deferred<Value> {
         base.append(
-            ErrbackStep(body: errback), callback: nil, errback: label ?? "errback@\(file):\(line)", file: file,
+            Steps.errback(errback), callback: nil, errback: .some(label), kind: "errback", file: file,
             line: line)
         return self
     }
 
     /// Adds an errback that recovers with another deferred's outcome.
-    @discardableResult
+    @inlinable @discardableResult
     public func addErrback(
         label: String? = nil, file: String = #fileID, line: UInt = #line,
         _ errback: @escaping (Failure) throws -> Deferred<Value>
     ) -> Deferred<Value> {
         base.append(
-            ChainingErrbackStep(body: errback), callback: nil, errback: label ?? "errback@\(file):\(line)",
+            Steps.chainingErrback(errback), callback: nil, errback: .some(label), kind: "errback",
             file: file, line: line)
         return self
     }
 
     /// Adds one function as both callback and errback of a pair; it receives the success value or the failure.
-    @discardableResult
+    @inlinable @discardableResult
     public func addBoth<U>(
         label: String? = nil, file: String = #fileID, line: UInt = #line,
         _ body: @escaping (Result<Value, Failure>) throws -> U
     ) -> Deferred<U> {
-        let name = label ?? "both@\(file):\(line)"
-        base.append(BothStep(body: body), callback: name, errback: name, file: file, line: line)
+        base.append(Steps.both(body), callback: .some(label), errback: .some(label), kind: "both", file: file, line: line)
         return Deferred<U>(unchecked: base)
     }
 
     /// Adds one function as both halves of a pair, returning another deferred to wait on.
-    @discardableResult
+    @inlinable @discardableResult
     public func addBoth<U>(
         label: String? = nil, file: String = #fileID, line: UInt = #line,
         _ body: @escaping (Result<Value, Failure>) throws -> Deferred<U>
     ) -> Deferred<U> {
-        let name = label ?? "both@\(file):\(line)"
-        base.append(ChainingBothStep(body: body), callback: name, errback: name, file: file, line: line)
+        base.append(
+            Steps.chainingBoth(body), callback: .some(label), errback: .some(label), kind: "both", file: file,
+            line: line)
         return Deferred<U>(unchecked: base)
     }
 
     /// Adds a callback and an errback as one pair: an error thrown by `callback` is *not* seen by `errback`
     /// but by the next pair's errback (Twisted's `addCallbacks`).
-    @discardableResult
+    @inlinable @discardableResult
     public func addCallbacks<U>(
         callbackLabel: String? = nil, errbackLabel: String? = nil, file: String = #fileID, line: UInt = #line,
         _ callback: @escaping (Value) throws -> U, errback: @escaping (Failure) throws -> U
     ) -> Deferred<U> {
         base.append(
-            PairStep(callback: callback, errback: errback), callback: callbackLabel ?? "callback@\(file):\(line)",
-            errback: errbackLabel ?? "errback@\(file):\(line)", file: file, line: line)
+            Steps.pair(callback, errback), callback: .some(callbackLabel),
+            errback: .some(errbackLabel), kind: "callbacks", file: file, line: line)
         return Deferred<U>(unchecked: base)
     }
 }

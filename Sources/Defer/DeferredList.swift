@@ -84,7 +84,7 @@ public func race<Value>(_ members: [Deferred<Value>], file: String = #fileID, li
     for (index, member) in members.enumerated() {
         member.base.addCallbacks(
             { value in
-                guard let current = winner else { return .value(value) }
+                guard let current = winner else { return .value(()) }
                 winner = nil
                 switch castInput(value, to: Value.self) {
                 case .success(let typed):
@@ -92,7 +92,7 @@ public func race<Value>(_ members: [Deferred<Value>], file: String = #fileID, li
                     try? current.callback((index: index, value: typed))
                 case .failure(let failure): try? current.errback(failure)
                 }
-                return .value(value)
+                return .value(())
             },
             { failure in
                 failures[index] = failure

@@ -24,6 +24,7 @@ public final class Failure: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    @usableFromInline
     init(error: any Error, origin: String?, site: CallSite?) {
         self.error = error
         self.site = site
