@@ -1,0 +1,248 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads `mon.out` (or any Eliot log) as a stream of messages and warnings, a chunk at a time.
+///
+/// The reader never loads the input whole and never stops early on bad data: a blank, junk, non-object,
+/// invalid or truncated line becomes a ``EventLogEntry/warning(_:)`` carrying the file name and line
+/// number, and reading goes on with the next line. Unknown fields are kept, and lines may come in any
+/// order (grouping them into trees is ``TaskGrouper``'s job). An I/O error ends the stream with an
+/// ``EventLogError/Code-swift.struct/ioError`` warning.
+///
+/// ```swift
+/// for entry in try EventLogReader(path: "mon.out") {
+///     switch entry {
+///     case .message(let message, let line): ...
+///     case .warning(let problem): print(problem)   // mon.out:12: malformed line: ...
+///     }
+/// }
+/// ```
+public final class EventLogReader: Sequence, IteratorProtocol {
+    /// The name used in warnings.
+    public let name: String
+    /// The format version declared by a header message, once one has been read.
+    public private(set) var formatVersion: Int?
+    /// Lines longer than this many bytes are skipped with a ``EventLogError/Code-swift.struct/lineTooLong``
+    /// warning, so that a file with no newlines cannot exhaust memory.
+    public var maxLineLength = 64 << 20
+    /// The number of the last line read.
+    public private(set) var lineNumber = 0
+
+    private enum Source {
+        case file(Int32, closeWhenDone: Bool)
+        case chunks(() -> [UInt8]?)
+    }
+
+    private var source: Source
+    private var buffer: UnsafeMutableRawBufferPointer
+    private var start = 0
+    private var end = 0
+    private var atEOF = false
+    private var skippingLongLine = false
+    private var pending: EventLogEntry?
+    private let decoder: LineDecoder
+    private static let chunkSize = 1 << 20
+
+    /// Opens the file at `path`.
+    ///
+    /// - Parameter name: The name used in warnings; the path by default.
+    /// - Throws: ``EventLogError`` with code ``EventLogError/Code-swift.struct/ioError`` if the file can't
+    ///   be opened.
+    public convenience init(path: String, name: String? = nil) throws(EventLogError) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw EventLogError(code: .ioError, file: name ?? path, line: nil, message: "cannot open: \(reason)")
+        }
+        self.init(source: .file(fd, closeWhenDone: true), name: name ?? path)
+    }
+
+    /// Reads from an open file descriptor, such as standard input (0).
+    ///
+    /// - Parameters:
+    ///   - fileDescriptor: Read until end of file.
+    ///   - name: The name used in warnings.
+    ///   - closeWhenDone: Whether the reader closes the descriptor at the end or when it is released.
+    public convenience init(fileDescriptor: Int32, name: String = "<stdin>", closeWhenDone: Bool = false) {
+        self.init(source: .file(fileDescriptor, closeWhenDone: closeWhenDone), name: name)
+    }
+
+    /// Reads from any sequence of bytes, pulling it a chunk at a time.
+    public convenience init(bytes: some Sequence<UInt8>, name: String = "<bytes>") {
+        var iterator = bytes.makeIterator()
+        let chunkSize = Self.chunkSize
+        self.init(
+            source: .chunks({
+                var chunk: [UInt8] = []
+                chunk.reserveCapacity(chunkSize)
+                while chunk.count < chunkSize, let byte = iterator.next() { chunk.append(byte) }
+                return chunk.isEmpty ? nil : chunk
+            }), name: name)
+    }
+
+    private init(source: Source, name: String) {
+        self.source = source
+        self.name = name
+        self.decoder = LineDecoder(file: name)
+        self.buffer = .allocate(byteCount: Self.chunkSize * 2, alignment: 16)
+    }
+
+    deinit {
+        closeSource()
+        buffer.deallocate()
+    }
+
+    private func closeSource() {
+        if case .file(let fd, true) = source {
+            close(fd)
+            source = .file(-1, closeWhenDone: false)
+        }
+    }
+
+    /// Reads every entry and splits them into messages and warnings, in input order.
+    public func readAll() -> (messages: [(message: EventMessage, line: Int)], warnings: [EventLogError]) {
+        var messages: [(message: EventMessage, line: Int)] = []
+        var warnings: [EventLogError] = []
+        for entry in self {
+            switch entry {
+            case .message(let message, let line): messages.append((message, line))
+            case .warning(let warning): warnings.append(warning)
+            }
+        }
+        return (messages, warnings)
+    }
+
+    /// The next message or warning, or `nil` at the end of the input.
+    public func next() -> EventLogEntry? {
+        if let entry = pending {
+            pending = nil
+            return entry
+        }
+        while true {
+            let available = end - start
+            if available > 0, let found = memchr(buffer.baseAddress! + start, 0x0A, available) {
+                let newline = buffer.baseAddress!.distance(to: found)
+                let lineStart = start
+                start = newline + 1
+                lineNumber += 1
+                if skippingLongLine {
+                    skippingLongLine = false
+                    return tooLong()
+                }
+                return decode(lineStart..<newline, atEndWithoutNewline: false)
+            }
+            if atEOF {
+                guard start < end else {
+                    if skippingLongLine {
+                        skippingLongLine = false
+                        lineNumber += 1
+                        return tooLong()
+                    }
+                    return nil
+                }
+                let range = start..<end
+                start = end
+                lineNumber += 1
+                if skippingLongLine {
+                    skippingLongLine = false
+                    return tooLong()
+                }
+                return decode(range, atEndWithoutNewline: true)
+            }
+            if let problem = fill() { return .warning(problem) }
+        }
+    }
+
+    private func tooLong() -> EventLogEntry {
+        .warning(
+            EventLogError(
+                code: .lineTooLong, file: name, line: lineNumber,
+                message: "longer than \(maxLineLength) bytes; skipped"))
+    }
+
+    private func decode(_ range: Range<Int>, atEndWithoutNewline: Bool) -> EventLogEntry {
+        let bytes = UnsafeBufferPointer(
+            start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + range.lowerBound, count: range.count)
+        switch decoder.decode(bytes, line: lineNumber, atEndWithoutNewline: atEndWithoutNewline) {
+        case .failure(let problem):
+            return .warning(problem)
+        case .message(let message, let warning):
+            if message.messageType == EventLogFormat.headerMessageType,
+                let version = EventLogFormat.version(ofHeader: message)
+            {
+                formatVersion = version
+            }
+            if let warning {
+                pending = .message(message, line: lineNumber)
+                return .warning(warning)
+            }
+            return .message(message, line: lineNumber)
+        }
+    }
+
+    /// Makes room and reads more input; returns a warning if reading failed (which also ends the input).
+    private func fill() -> EventLogError? {
+        if start > 0 {
+            let remaining = end - start
+            if remaining > 0 { buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: remaining) }
+            start = 0
+            end = remaining
+        }
+        if buffer.count - end < Self.chunkSize {
+            if end >= maxLineLength {
+                // The current line is too long: drop what we have and skip to the next newline.
+                skippingLongLine = true
+                start = 0
+                end = 0
+            } else {
+                let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
+                grown.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
+                buffer.deallocate()
+                buffer = grown
+            }
+        }
+        switch source {
+        case .file(let fd, _):
+            while true {
+                let n = read(fd, buffer.baseAddress! + end, buffer.count - end)
+                if n > 0 {
+                    end += n
+                    return nil
+                }
+                if n == 0 {
+                    atEOF = true
+                    closeSource()
+                    return nil
+                }
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                atEOF = true
+                closeSource()
+                return EventLogError(code: .ioError, file: name, line: nil, message: "read failed: \(reason)")
+            }
+        case .chunks(let pull):
+            guard let chunk = pull() else {
+                atEOF = true
+                return nil
+            }
+            if buffer.count - end < chunk.count {
+                let grown = UnsafeMutableRawBufferPointer.allocate(
+                    byteCount: Swift.max(buffer.count * 2, end + chunk.count), alignment: 16)
+                grown.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: end)
+                buffer.deallocate()
+                buffer = grown
+            }
+            chunk.withUnsafeBytes { (buffer.baseAddress! + end).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            end += chunk.count
+            return nil
+        }
+    }
+}
+
+@available(*, unavailable)
+extension EventLogReader: Sendable {}  // owns a buffer and a file position; use from one thread

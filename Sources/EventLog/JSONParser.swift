@@ -1,0 +1,301 @@
+/// A strict, byte-level JSON parser (RFC 8259) over a buffer it does not own.
+///
+/// It rejects everything JSON rejects: trailing commas, single quotes, unescaped control characters,
+/// leading zeros, `NaN`, comments, invalid UTF-8. Nesting is limited to ``maxDepth`` so that no input can
+/// overflow the stack. A lone UTF-16 surrogate in a `\u` escape (which Python accepts) becomes U+FFFD,
+/// because a Swift `String` cannot hold one.
+struct JSONParser: ~Copyable {
+    /// The deepest nesting of arrays and objects accepted.
+    static let maxDepth = 256
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    var pos = 0
+    var depth = 0
+    /// Scratch space for strings with escapes, reused across strings.
+    var scratch: [UInt8] = []
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    func error(_ message: String) -> JSONParseError {
+        JSONParseError(offset: pos, message: message)
+    }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while pos < bytes.count {
+            switch bytes[pos] {
+            case 0x20, 0x0A, 0x0D, 0x09: pos += 1
+            default: return
+            }
+        }
+    }
+
+    /// Parses one complete document: a value with only whitespace around it.
+    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        let value = try parseValue()
+        try expectEnd()
+        return value
+    }
+
+    /// Throws unless only whitespace remains.
+    mutating func expectEnd() throws(JSONParseError) {
+        skipWhitespace()
+        if pos != bytes.count { throw error("unexpected data after the JSON value") }
+    }
+
+    mutating func parseValue() throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        guard pos < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[pos] {
+        case UInt8(ascii: "{"): return .object(try parseObject())
+        case UInt8(ascii: "["): return .array(try parseArray())
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return try parseNumber()
+        default:
+            throw error("unexpected character")
+        }
+    }
+
+    mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count - pos >= count else { throw error("unexpected end of input in a literal") }
+        let expected = UnsafeBufferPointer(start: literal.utf8Start, count: count)
+        for i in 0..<count where bytes[pos + i] != expected[i] {
+            throw error("invalid literal")
+        }
+        pos += count
+    }
+
+    mutating func enter() throws(JSONParseError) {
+        depth += 1
+        if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth)") }
+    }
+
+    mutating func parseArray() throws(JSONParseError) -> [JSONValue] {
+        try enter()
+        defer { depth -= 1 }
+        pos += 1  // [
+        var result: [JSONValue] = []
+        skipWhitespace()
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") {
+            pos += 1
+            return result
+        }
+        while true {
+            result.append(try parseValue())
+            skipWhitespace()
+            guard pos < bytes.count else { throw error("unexpected end of input in an array") }
+            switch bytes[pos] {
+            case UInt8(ascii: ","): pos += 1
+            case UInt8(ascii: "]"):
+                pos += 1
+                return result
+            default: throw error("expected ',' or ']'")
+            }
+        }
+    }
+
+    mutating func parseObject() throws(JSONParseError) -> [String: JSONValue] {
+        var result: [String: JSONValue] = [:]
+        try parseObjectMembers { key, parser throws(JSONParseError) in
+            result[key] = try parser.parseValue()
+        }
+        return result
+    }
+
+    /// Parses an object, handing each key to `member`, which must consume the value.
+    mutating func parseObjectMembers(
+        _ member: (String, inout JSONParser) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
+        try enter()
+        defer { depth -= 1 }
+        pos += 1  // {
+        skipWhitespace()
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") {
+            pos += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else {
+                throw error("expected a string key")
+            }
+            let key = try parseString()
+            skipWhitespace()
+            guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            pos += 1
+            try member(key, &self)
+            skipWhitespace()
+            guard pos < bytes.count else { throw error("unexpected end of input in an object") }
+            switch bytes[pos] {
+            case UInt8(ascii: ","): pos += 1
+            case UInt8(ascii: "}"):
+                pos += 1
+                return
+            default: throw error("expected ',' or '}'")
+            }
+        }
+    }
+
+    mutating func parseString() throws(JSONParseError) -> String {
+        pos += 1  // opening quote
+        let start = pos
+        var high: UInt8 = 0
+        // Fast path: no escapes.
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<pos])
+                pos += 1
+                if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
+                guard let s = String(validating: slice, as: UTF8.self) else {
+                    throw JSONParseError(offset: start, message: "invalid UTF-8 in a string")
+                }
+                return s
+            }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw error("unescaped control character in a string") }
+            high |= b
+            pos += 1
+        }
+        guard pos < bytes.count else { throw error("unterminated string") }
+        // Slow path: copy into scratch, decoding escapes.
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<pos]))
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == UInt8(ascii: "\"") {
+                pos += 1
+                guard let s = String(validating: scratch, as: UTF8.self) else {
+                    throw JSONParseError(offset: start, message: "invalid UTF-8 in a string")
+                }
+                return s
+            }
+            if b < 0x20 { throw error("unescaped control character in a string") }
+            if b != UInt8(ascii: "\\") {
+                scratch.append(b)
+                pos += 1
+                continue
+            }
+            pos += 1
+            guard pos < bytes.count else { throw error("unterminated escape") }
+            let e = bytes[pos]
+            pos += 1
+            switch e {
+            case UInt8(ascii: "\""): scratch.append(0x22)
+            case UInt8(ascii: "\\"): scratch.append(0x5C)
+            case UInt8(ascii: "/"): scratch.append(0x2F)
+            case UInt8(ascii: "b"): scratch.append(0x08)
+            case UInt8(ascii: "f"): scratch.append(0x0C)
+            case UInt8(ascii: "n"): scratch.append(0x0A)
+            case UInt8(ascii: "r"): scratch.append(0x0D)
+            case UInt8(ascii: "t"): scratch.append(0x09)
+            case UInt8(ascii: "u"):
+                let unit = try parseHex4()
+                var scalar: Unicode.Scalar
+                if (0xD800..<0xDC00).contains(unit) {
+                    // A high surrogate must be followed by \u and a low surrogate; otherwise it is lone.
+                    if bytes.count - pos >= 6, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") {
+                        let save = pos
+                        pos += 2
+                        let low = try parseHex4()
+                        if (0xDC00..<0xE000).contains(low) {
+                            let value = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
+                            scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
+                        } else {
+                            pos = save
+                            scalar = "\u{FFFD}"
+                        }
+                    } else {
+                        scalar = "\u{FFFD}"
+                    }
+                } else {
+                    scalar = Unicode.Scalar(UInt32(unit)) ?? "\u{FFFD}"
+                }
+                scratch.append(contentsOf: UTF8.encode(scalar)!)
+            default:
+                throw error("invalid escape")
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    mutating func parseHex4() throws(JSONParseError) -> UInt16 {
+        guard bytes.count - pos >= 4 else { throw error("truncated \\u escape") }
+        var value: UInt16 = 0
+        for _ in 0..<4 {
+            let b = bytes[pos]
+            let digit: UInt8
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = b - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = b - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = b - UInt8(ascii: "A") + 10
+            default: throw error("invalid hex digit in \\u escape")
+            }
+            value = value << 4 | UInt16(digit)
+            pos += 1
+        }
+        return value
+    }
+
+    @inline(__always)
+    func isDigit(_ i: Int) -> Bool {
+        i < bytes.count && bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9")
+    }
+
+    mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+        let start = pos
+        var negative = false
+        if bytes[pos] == UInt8(ascii: "-") {
+            negative = true
+            pos += 1
+        }
+        guard isDigit(pos) else { throw error("expected a digit") }
+        var integer = true
+        var mantissa: UInt64 = 0
+        var digits = 0
+        if bytes[pos] == UInt8(ascii: "0") {
+            pos += 1
+            if isDigit(pos) { throw error("leading zero in a number") }
+        } else {
+            while isDigit(pos) {
+                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[pos] - UInt8(ascii: "0")) }
+                digits += 1
+                pos += 1
+            }
+        }
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: ".") {
+            integer = false
+            pos += 1
+            guard isDigit(pos) else { throw error("expected a digit after '.'") }
+            while isDigit(pos) { pos += 1 }
+        }
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E") {
+            integer = false
+            pos += 1
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-") { pos += 1 }
+            guard isDigit(pos) else { throw error("expected a digit in the exponent") }
+            while isDigit(pos) { pos += 1 }
+        }
+        if integer && digits <= 18 {
+            let magnitude = Int(mantissa)
+            return .int(negative ? -magnitude : magnitude)
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
+        if integer, let exact = Int(text) { return .int(exact) }
+        guard let value = Double(text) else { throw JSONParseError(offset: start, message: "unreadable number") }
+        return .double(value)
+    }
+}

@@ -1,0 +1,145 @@
+/// Turns one line of `mon.out` (without its `\n`) into a message or the reason it is unusable.
+struct LineDecoder {
+    enum Outcome {
+        case message(EventMessage, warning: EventLogError?)
+        case failure(EventLogError)
+    }
+
+    /// The longest `task_level` accepted, so that rebuilding a tree never recurses without bound.
+    static let maxLevelDepth = 1000
+
+    let file: String
+
+    func decode(_ raw: UnsafeBufferPointer<UInt8>, line: Int, atEndWithoutNewline: Bool = false) -> Outcome {
+        var bytes = raw
+        if let last = bytes.last, last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
+        var parser = JSONParser(bytes)
+        parser.skipWhitespace()
+        if parser.pos == bytes.count {
+            return .failure(malformed(line, "blank line"))
+        }
+        if bytes[parser.pos] != UInt8(ascii: "{") {
+            do throws(JSONParseError) {
+                let value = try parser.parseDocument()
+                return .failure(malformed(line, "not a JSON object (got \(Self.kind(of: value)))"))
+            } catch {
+                return .failure(malformed(line, "not JSON: \(error.message): \(Self.preview(bytes))"))
+            }
+        }
+        var taskUUID: JSONValue?
+        var taskLevel: JSONValue?
+        var timestamp: JSONValue?
+        var messageType: JSONValue?
+        var actionType: JSONValue?
+        var actionStatus: JSONValue?
+        var exception: JSONValue?
+        var reason: JSONValue?
+        var fields: [String: JSONValue] = [:]
+        do throws(JSONParseError) {
+            try parser.parseObjectMembers { key, p throws(JSONParseError) in
+                let value = try p.parseValue()
+                switch key {
+                case "task_uuid": taskUUID = value
+                case "task_level": taskLevel = value
+                case "timestamp": timestamp = value
+                case "message_type": messageType = value
+                case "action_type": actionType = value
+                case "action_status": actionStatus = value
+                case "exception": exception = value
+                case "reason": reason = value
+                default: fields[key] = value
+                }
+            }
+            try parser.expectEnd()
+        } catch {
+            let what = atEndWithoutNewline ? "truncated last line (no newline at end of input)" : "invalid JSON"
+            return .failure(malformed(line, "\(what): \(error.message): \(Self.preview(bytes))"))
+        }
+        guard case .string(let uuid)? = taskUUID, !uuid.isEmpty else {
+            return .failure(invalid(line, "task_uuid missing or not a non-empty string"))
+        }
+        guard case .array(let levelValues)? = taskLevel, !levelValues.isEmpty else {
+            return .failure(invalid(line, "task_level missing or not a non-empty array"))
+        }
+        guard levelValues.count <= Self.maxLevelDepth else {
+            return .failure(invalid(line, "task_level deeper than \(Self.maxLevelDepth)"))
+        }
+        var level: [Int] = []
+        level.reserveCapacity(levelValues.count)
+        for value in levelValues {
+            guard let n = value.intValue, n >= 1 else {
+                return .failure(invalid(line, "task_level holds something other than an integer >= 1"))
+            }
+            level.append(n)
+        }
+        var message = EventMessage(taskUUID: uuid, taskLevel: level, timestamp: nil, messageType: nil)
+        if let actionType {
+            guard case .string(let type) = actionType else {
+                return .failure(invalid(line, "action_type is not a string"))
+            }
+            guard case .string(let statusText)? = actionStatus, let status = ActionStatus(rawValue: statusText)
+            else {
+                return .failure(invalid(line, "action_status missing or not started/succeeded/failed"))
+            }
+            message.actionType = type
+            message.actionStatus = status
+            if let messageType { fields["message_type"] = messageType }
+        } else {
+            if let actionStatus { fields["action_status"] = actionStatus }
+            switch messageType {
+            case .string(let type)?: message.messageType = type
+            case nil: break
+            case let other?: fields["message_type"] = other
+            }
+        }
+        switch exception {
+        case .string(let text)?: message.exception = text
+        case nil: break
+        case let other?: fields["exception"] = other
+        }
+        switch reason {
+        case .string(let text)?: message.reason = text
+        case nil: break
+        case let other?: fields["reason"] = other
+        }
+        message.fields = fields
+        var warning: EventLogError?
+        switch timestamp {
+        case .int(let i)?: message.timestamp = Double(i)
+        case .double(let d)?: message.timestamp = d
+        case nil:
+            warning = EventLogError(code: .missingTimestamp, file: file, line: line, message: "no timestamp field")
+        case let other?:
+            message.fields["timestamp"] = other
+            warning = EventLogError(
+                code: .missingTimestamp, file: file, line: line, message: "timestamp is not a number")
+        }
+        return .message(message, warning: warning)
+    }
+
+    func malformed(_ line: Int, _ text: String) -> EventLogError {
+        EventLogError(code: .malformedLine, file: file, line: line, message: text)
+    }
+
+    func invalid(_ line: Int, _ text: String) -> EventLogError {
+        EventLogError(code: .invalidMessage, file: file, line: line, message: text)
+    }
+
+    static func kind(of value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .int, .double: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    /// The first 40 characters of the line, for the warning text.
+    static func preview(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes.prefix(160)), as: UTF8.self)
+        let cut = text.prefix(40)
+        return "'" + cut + (cut.count < text.count || bytes.count > 160 ? "…" : "") + "'"
+    }
+}
