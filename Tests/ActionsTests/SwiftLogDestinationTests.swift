@@ -1,0 +1,75 @@
+import Actions
+import EventLog
+import Logging
+import NIOConcurrencyHelpers
+import Testing
+
+/// A `LogHandler` that keeps records for assertions.
+struct RecordingHandler: LogHandler {
+    final class Store: Sendable {
+        let records = NIOLockedValueBox<[(level: Logger.Level, message: String, metadata: Logger.Metadata)]>([])
+    }
+
+    let store: Store
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        store.records.withLockedValue {
+            $0.append((event.level, event.message.description, event.metadata ?? [:]))
+        }
+    }
+}
+
+@Suite("swift-log destination and test-run redirection")
+struct SwiftLogDestinationTests {
+    @Test("forwards messages as JSON lines, tracebacks at critical level")
+    func forwards() throws {
+        let store = RecordingHandler.Store()
+        let logger = Logger(label: "eliot") { _ in RecordingHandler(store: store) }
+        let destination = SwiftLogDestination(logger: logger)
+        withLogDestination(destination) {
+            logMessage("app:note", fields: ["k": "v"])
+            logMessage("eliot:traceback", fields: ["traceback": "..."])
+        }
+        let records = store.records.withLockedValue { $0 }
+        #expect(records.map(\.level) == [.info, .critical])
+        let value = try JSONValue(parsing: Array(records[0].message.utf8))
+        guard case .object(let object) = value else {
+            Issue.record("not JSON")
+            return
+        }
+        #expect(object["message_type"] == "app:note" && object["k"] == "v")
+        #expect(records[0].metadata["task_level"] == "/1")
+    }
+
+    @Test("redirects once under swift test, and not at all elsewhere")
+    func redirection() {
+        let set = LogDestinations()
+        let underTest = TestRunRedirection(
+            arguments: ["/x/.build/debug/reactortrackPackageTests.xctest"], environment: [:], destinations: set,
+            makeDestination: { MemoryDestination() })
+        let first = underTest()
+        let second = underTest()
+        #expect(first != nil)
+        #expect((first as? MemoryDestination) === (second as? MemoryDestination))
+        #expect(set.destinations.count == 1)
+
+        let elsewhere = TestRunRedirection(
+            arguments: ["/usr/bin/reactortrack"], environment: [:], destinations: set,
+            makeDestination: { MemoryDestination() })
+        #expect(elsewhere() == nil)
+        #expect(set.destinations.count == 1)
+    }
+
+    @Test("this process is recognised as a test run")
+    func thisProcess() {
+        let info = ProcessInfoSnapshot.current
+        #expect(TestRunRedirection.isTestRun(arguments: info.arguments, environment: info.environment))
+    }
+}
