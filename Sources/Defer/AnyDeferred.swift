@@ -9,9 +9,21 @@
 /// the reactor's (cross threads with `Reactor.callFromThread`).
 public final class AnyDeferred {
     // The pairs still to run are links[cursor...]; a `resume` link is Twisted's CONTINUE hand-off marker.
+    @usableFromInline
     enum Link {
-        case step(ChainStep)
+        /// A pair; `halves` says which halves run (`Halves`), the other passes the result through.
+        case step(ChainStep, halves: Halves)
         case resume(AnyDeferred)
+    }
+
+    /// Which halves of a pair are real functions (the others are pass-throughs).
+    @usableFromInline
+    struct Halves: OptionSet, Sendable {
+        @usableFromInline let rawValue: UInt8
+        @usableFromInline init(rawValue: UInt8) { self.rawValue = rawValue }
+        @usableFromInline static let callback = Halves(rawValue: 1)
+        @usableFromInline static let errback = Halves(rawValue: 2)
+        @usableFromInline static let both: Halves = [.callback, .errback]
     }
 
     var links: [Link] = []
@@ -44,8 +56,8 @@ public final class AnyDeferred {
     }
 
     deinit {
+        observer?.deferredWasReleased(ObjectIdentifier(self), unhandled: pendingFailure)
         guard let failure = pendingFailure else { return }
-        observer?.deferred(self, didRecord: .unhandledError(failure))
         let report = UnhandledError(
             failure: failure, deferredID: UInt64(UInt(bitPattern: ObjectIdentifier(self).hashValue)),
             createdAt: debugInfo?.createdAt, firstFiredAt: debugInfo?.firstFiredAt)
@@ -115,6 +127,7 @@ public final class AnyDeferred {
     func append(
         _ step: @escaping ChainStep, callback: String??, errback: String??, kind: StaticString, file: String, line: UInt
     ) {
+        let halves: Halves = callback == nil ? .errback : (errback == nil ? .callback : .both)
         if let observer {
             let site = "\(kind)@\(file):\(line)"
             observer.deferred(
@@ -123,7 +136,7 @@ public final class AnyDeferred {
                     index: cursorBase + links.count - cursor, callback: callback.map { $0 ?? site },
                     errback: errback.map { $0 ?? site }, file: file, line: line))
         }
-        links.append(.step(step))
+        links.append(.step(step, halves: halves))
         if isCalled { runCallbacks() }
     }
 
@@ -184,21 +197,20 @@ public final class AnyDeferred {
                     next = waiter
                     finished = false
                     break pairs
-                case .step(let step):
-                    let index = current.cursorBase + current.cursor - 1
+                case .step(let step, let halves):
+                    let onErrorPath: Bool
+                    if case .failure = input { onErrorPath = true } else { onErrorPath = false }
                     let observer = current.observer
-                    current.runningCallbacks = true
-                    if let observer {
-                        let onErrorPath: Bool
-                        if case .failure = input { onErrorPath = true } else { onErrorPath = false }
-                        observer.deferred(current, didRecord: .willRun(index: index, onErrorPath: onErrorPath, input: input))
-                    }
-                    let output = step(input)
-                    current.runningCallbacks = false
-                    guard let output else {
-                        observer?.deferred(current, didRecord: .didRun(index: index, output: CallbackResult(input)))
+                    guard halves.contains(onErrorPath ? .errback : .callback) else {
+                        // A pass-through half: the result goes on unchanged.
+                        observer?.deferred(current, didRecord: .skipped(index: current.cursorBase + current.cursor - 1))
                         continue
                     }
+                    let index = current.cursorBase + current.cursor - 1
+                    current.runningCallbacks = true
+                    observer?.deferred(current, didRecord: .willRun(index: index, onErrorPath: onErrorPath, input: input))
+                    let output = step(input) ?? CallbackResult(input)
+                    current.runningCallbacks = false
                     observer?.deferred(current, didRecord: .didRun(index: index, output: output))
                     switch output {
                     case .value(let value):
@@ -245,6 +257,17 @@ public final class AnyDeferred {
             }
         }
     }
+
+    /// How many callback/errback pairs are queued and not run yet.
+    public var queuedPairCount: Int {
+        links[cursor...].reduce(0) { count, link in
+            if case .step = link { return count + 1 }
+            return count
+        }
+    }
+
+    /// The deferreds an aggregate (`deferredList`, `gatherResults`, `race`) waits for; the monitor follows them.
+    public internal(set) var members: [AnyDeferred]?
 
     /// Index of `links[0]` among all pairs ever added (pairs are dropped once run).
     var cursorBase = 0

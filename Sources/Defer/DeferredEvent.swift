@@ -8,6 +8,8 @@ public enum DeferredEvent {
     case fired(Result<Any, Failure>)
     /// The pair at `index` is about to run its callback (`onErrorPath == false`) or errback, with `input`.
     case willRun(index: Int, onErrorPath: Bool, input: Result<Any, Failure>)
+    /// The pair at `index` has a pass-through for the current track: nothing ran.
+    case skipped(index: Int)
     /// The pair at `index` returned; `output` is the new current result (or the deferred it returned).
     case didRun(index: Int, output: CallbackResult)
     /// The chain stopped to wait on another deferred (implicit chaining).
@@ -20,6 +22,4 @@ public enum DeferredEvent {
     case pauseChanged(count: Int)
     /// `cancel()` was called.
     case cancelled
-    /// The deferred was released holding a failure nobody handled.
-    case unhandledError(Failure)
 }

@@ -15,6 +15,7 @@ public func deferredList<Value>(
         canceller: { _ in
             for member in members { member.cancel() }
         }, file: file, line: line)
+    list.base.members = members.map(\.base)
     var outcomes = [Result<Value, Failure>?](repeating: nil, count: members.count)
     var finishedCount = 0
     if members.isEmpty && !fireOnOneCallback {
@@ -79,6 +80,7 @@ public func race<Value>(_ members: [Deferred<Value>], file: String = #fileID, li
             for member in members { member.cancel() }
         }, file: file, line: line)
     winner = result
+    result.base.members = members.map(\.base)
     var failures = [Failure?](repeating: nil, count: members.count)
     var failureCount = 0
     for (index, member) in members.enumerated() {

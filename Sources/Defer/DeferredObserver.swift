@@ -5,4 +5,8 @@
 public protocol DeferredObserver: AnyObject, Sendable {
     /// Called for every event of an observed deferred.
     func deferred(_ deferred: AnyDeferred, didRecord event: DeferredEvent)
+
+    /// Called from the deferred's `deinit`: it is gone, and `unhandled` is the failure it still held, if any
+    /// ("Unhandled error in Deferred"). Only its identity is passed, since it cannot be retained any more.
+    func deferredWasReleased(_ id: ObjectIdentifier, unhandled: Failure?)
 }

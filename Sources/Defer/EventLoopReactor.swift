@@ -1,7 +1,7 @@
 import Dispatch
 public import NIOCore
 import NIOPosix
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The real reactor, driven by a SwiftNIO event loop: `callLater`, `run`, `stop`, `callFromThread` and
 /// `deferToThread`.
@@ -21,7 +21,7 @@ public final class EventLoopReactor: Reactor {
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let threadPool: NIOThreadPool
     private let epoch: NIODeadline
-    private let lifecycle = Mutex(Lifecycle())
+    private let lifecycle = NIOLockedValueBox(Lifecycle())
     private let finished = DispatchSemaphore(value: 0)
     // Touched only on the event loop (or before `run()` by the thread that then calls it); see the type's note.
     private let timers: ReactorBound<TimerTable>
@@ -29,6 +29,8 @@ public final class EventLoopReactor: Reactor {
     private struct Lifecycle {
         var isRunning = false
         var isStopped = false
+        /// `callFromThread` work that arrived before `run()`: it runs once the reactor runs, as in Twisted.
+        var beforeRun: [@Sendable () -> Void] = []
     }
 
     final class TimerTable {
@@ -69,9 +71,9 @@ public final class EventLoopReactor: Reactor {
     /// Whether the caller is on the reactor thread.
     public var isOnReactorThread: Bool { eventLoop.inEventLoop }
 
-    private var isRunning: Bool { lifecycle.withLock { $0.isRunning } }
+    private var isRunning: Bool { lifecycle.withLockedValue { $0.isRunning } }
 
-    private var isStopped: Bool { lifecycle.withLock { $0.isStopped } }
+    private var isStopped: Bool { lifecycle.withLockedValue { $0.isStopped } }
 
     /// Traps unless called on the reactor thread, or before `run()`.
     public func preconditionOnReactorThread(file: StaticString = #fileID, line: UInt = #line) {
@@ -112,30 +114,45 @@ public final class EventLoopReactor: Reactor {
     /// - Precondition: Not called on the reactor thread (it would block it).
     public func run() {
         precondition(!eventLoop.inEventLoop, "run() would block the reactor thread")
-        lifecycle.withLock { $0.isRunning = true }
         let table = timers.value
         let early = ReactorBound(table.beforeRun)
         table.beforeRun = []
-        eventLoop.execute { [self] in
-            for call in early.value where call.isActive { schedule(call) }
+        lifecycle.withLockedValue { state in
+            state.isRunning = true
+            let handedOver = state.beforeRun
+            state.beforeRun = []
+            // Under the lock, so that work handed over before `run()` runs before any handed over after.
+            eventLoop.execute { [self] in
+                for call in early.value where call.isActive { schedule(call) }
+                for work in handedOver where !isStopped { work() }
+            }
         }
         finished.wait()
-        lifecycle.withLock { $0.isRunning = false }
+        lifecycle.withLockedValue { $0.isRunning = false }
     }
 
-    /// Makes `run()` return; pending delayed calls and thread hand-offs will no longer run.
+    /// Makes `run()` return once the work in progress on the reactor thread (for example the callback chain that
+    /// called `stop()`) has finished; delayed calls and thread hand-offs still pending will no longer run.
     public func stop() {
-        let first = lifecycle.withLock { state -> Bool in
+        let first = lifecycle.withLockedValue { state -> Bool in
             defer { state.isStopped = true }
             return !state.isStopped
         }
-        if first { finished.signal() }
+        guard first else { return }
+        // Queued behind whatever the loop is running now, as Twisted's stop() takes effect after this iteration.
+        eventLoop.execute { [finished] in finished.signal() }
     }
 
-    /// Runs `work` on the reactor thread soon; safe from any thread.
+    /// Runs `work` on the reactor thread soon (once `run()` has started); safe from any thread.
     public func callFromThread(_ work: @escaping @Sendable () -> Void) {
-        eventLoop.execute { [self] in
-            if !isStopped { work() }
+        lifecycle.withLockedValue { state in
+            guard state.isRunning || state.isStopped else {
+                state.beforeRun.append(work)
+                return
+            }
+            eventLoop.execute { [self] in
+                if !isStopped { work() }
+            }
         }
     }
 

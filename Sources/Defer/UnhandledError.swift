@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A failure that was still unhandled when its deferred was released ("Unhandled error in Deferred:").
 public struct UnhandledError: Sendable, CustomStringConvertible {
@@ -21,14 +21,14 @@ public struct UnhandledError: Sendable, CustomStringConvertible {
 
     /// Where unhandled errors go; stderr by default. Replace it to collect or forward them.
     public static var sink: @Sendable (UnhandledError) -> Void {
-        get { sinkStorage.withLock { $0 } }
-        set { sinkStorage.withLock { $0 = newValue } }
+        get { sinkStorage.withLockedValue { $0 } }
+        set { sinkStorage.withLockedValue { $0 = newValue } }
     }
 
     /// Restores the default sink (stderr).
     public static func resetSink() { sink = writeToStandardError }
 
-    private static let sinkStorage = Mutex<@Sendable (UnhandledError) -> Void>(writeToStandardError)
+    private static let sinkStorage = NIOLockedValueBox<@Sendable (UnhandledError) -> Void>(writeToStandardError)
 
     @Sendable private static func writeToStandardError(_ report: UnhandledError) {
         StandardError.write(report.description + "\n")

@@ -1,7 +1,7 @@
 import Defer
 import NIOCore
 import NIOPosix
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @Suite("Bridges to async/await and SwiftNIO")
@@ -23,9 +23,9 @@ struct BridgeTests {
     @Test("fromAsync delivers an async function's result on the reactor thread")
     func fromAsync() async {
         let reactor = EventLoopReactor()
-        let seen = Mutex<(value: Int?, onReactor: Bool?, failed: Bool, arrivals: Int)>((nil, nil, false, 0))
+        let seen = NIOLockedValueBox<(value: Int?, onReactor: Bool?, failed: Bool, arrivals: Int)>((nil, nil, false, 0))
         @Sendable func arrived() {
-            if seen.withLock({ state -> Int in
+            if seen.withLockedValue({ state -> Int in
                 state.arrivals += 1
                 return state.arrivals
             }) == 2 {
@@ -37,7 +37,7 @@ struct BridgeTests {
                 try await Task.sleep(for: .milliseconds(5))
                 return 11
             }.addCallback { value in
-                seen.withLock {
+                seen.withLockedValue {
                     $0.value = value
                     $0.onReactor = reactor.isOnReactorThread
                 }
@@ -45,13 +45,13 @@ struct BridgeTests {
             }
             ensureDeferred(on: reactor) { () async throws -> Int in throw Oops() }
                 .addErrback { failure -> Int in
-                    seen.withLock { $0.failed = failure.error is Oops }
+                    seen.withLockedValue { $0.failed = failure.error is Oops }
                     arrived()
                     return 0
                 }
         }
         await runReactor(reactor)
-        let result = seen.withLock { $0 }
+        let result = seen.withLockedValue { $0 }
         #expect(result.value == 11)
         #expect(result.onReactor == true)
         #expect(result.failed)
@@ -60,27 +60,27 @@ struct BridgeTests {
     @Test("cancelling a fromAsync Deferred cancels the task and fails with CancelledError")
     func fromAsyncCancel() async {
         let reactor = EventLoopReactor()
-        let seen = Mutex<(cancelled: Bool, taskSawCancel: Bool)>((false, false))
+        let seen = NIOLockedValueBox<(cancelled: Bool, taskSawCancel: Bool)>((false, false))
         reactor.callLater(0) {
             let d = Deferred.fromAsync(on: reactor) { () async throws -> Int in
                 do {
                     try await Task.sleep(for: .seconds(30))
                 } catch {
-                    seen.withLock { $0.taskSawCancel = error is CancellationError }
+                    seen.withLockedValue { $0.taskSawCancel = error is CancellationError }
                     reactor.callFromThread { reactor.stop() }
                     throw error
                 }
                 return 1
             }
             d.addErrback { failure -> Int in
-                seen.withLock { $0.cancelled = failure.error is CancelledError }
+                seen.withLockedValue { $0.cancelled = failure.error is CancelledError }
                 return 0
             }
             reactor.callLater(0.01) { d.cancel() }
             reactor.callLater(30) { reactor.stop() }  // only if the task never saw the cancel
         }
         await runReactor(reactor)
-        let result = seen.withLock { $0 }
+        let result = seen.withLockedValue { $0 }
         #expect(result.cancelled)
         #expect(result.taskSawCancel)
     }
@@ -90,22 +90,22 @@ struct BridgeTests {
         let reactor = EventLoopReactor()
         let otherGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let other = otherGroup.next()
-        let seen = Mutex<(Int?, Bool?, String?)>((nil, nil, nil))
+        let seen = NIOLockedValueBox<(Int?, Bool?, String?)>((nil, nil, nil))
         let promise = other.makePromise(of: Int.self)
         reactor.callLater(0) {
             Deferred(promise.futureResult, reactor: reactor).addCallback { value in
-                seen.withLock { $0.0 = value; $0.1 = reactor.isOnReactorThread }
+                seen.withLockedValue { $0.0 = value; $0.1 = reactor.isOnReactorThread }
             }
             let d = Deferred<String>()
             d.eventLoopFuture(on: other).whenSuccess { text in
-                seen.withLock { $0.2 = text }
+                seen.withLockedValue { $0.2 = text }
                 reactor.callFromThread { reactor.stop() }
             }
             reactor.callLater(0.01) { try? d.callback("from deferred") }
         }
         other.execute { promise.succeed(99) }
         await runReactor(reactor)
-        let result = seen.withLock { $0 }
+        let result = seen.withLockedValue { $0 }
         #expect(result.0 == 99)
         #expect(result.1 == true)
         #expect(result.2 == "from deferred")

@@ -1,6 +1,6 @@
 import Defer
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @Suite("Chains never recurse")
@@ -28,23 +28,23 @@ struct DeepChainTests {
 
     @Test("a 1,000,000-deep chain of returned deferreds resolves on a 512 KiB stack")
     func millionDeep() async {
-        let result = Mutex<Int?>(nil)
+        let result = NIOLockedValueBox<Int?>(nil)
         await Self.onSmallStack {
             let value = Self.resolveChain(depth: 1_000_000)
-            result.withLock { $0 = value }
+            result.withLockedValue { $0 = value }
         }
-        #expect(result.withLock { $0 } == 42)
+        #expect(result.withLockedValue { $0 } == 42)
     }
 
     @Test("a 100,000-step chain of callbacks on one deferred runs in a loop")
     func longCallbackList() async {
-        let result = Mutex<Int?>(nil)
+        let result = NIOLockedValueBox<Int?>(nil)
         await Self.onSmallStack {
             let d = Deferred<Int>()
             for _ in 0..<100_000 { d.addCallback { $0 + 1 } }
-            d.addCallback { value in result.withLock { $0 = value } }
+            d.addCallback { value in result.withLockedValue { $0 = value } }
             try? d.callback(0)
         }
-        #expect(result.withLock { $0 } == 100_000)
+        #expect(result.withLockedValue { $0 } == 100_000)
     }
 }

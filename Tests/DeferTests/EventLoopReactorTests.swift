@@ -1,6 +1,6 @@
 import Defer
 import Dispatch
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @Suite("EventLoopReactor, the real reactor")
@@ -8,32 +8,32 @@ struct EventLoopReactorTests {
     @Test("delayed calls run in time order, ties in scheduling order, and stop() from a callback ends run()")
     func orderingAndStop() async {
         let reactor = EventLoopReactor()
-        let log = Mutex<[String]>([])
-        reactor.callLater(0.05) { log.withLock { $0.append("b") } }
-        reactor.callLater(0.01) { log.withLock { $0.append("a") } }
-        reactor.callLater(0.05) { log.withLock { $0.append("c") } }
+        let log = NIOLockedValueBox<[String]>([])
+        reactor.callLater(0.05) { log.withLockedValue { $0.append("b") } }
+        reactor.callLater(0.01) { log.withLockedValue { $0.append("a") } }
+        reactor.callLater(0.05) { log.withLockedValue { $0.append("c") } }
         reactor.callLater(0.08) {
-            log.withLock { $0.append("stop") }
+            log.withLockedValue { $0.append("stop") }
             reactor.stop()
         }
         await runReactor(reactor)
-        #expect(log.withLock { $0 } == ["a", "b", "c", "stop"])
+        #expect(log.withLockedValue { $0 } == ["a", "b", "c", "stop"])
     }
 
     @Test("a cancelled delayed call never runs; a reset one runs at its new time")
     func cancelAndReset() async {
         let reactor = EventLoopReactor()
-        let log = Mutex<[String]>([])
+        let log = NIOLockedValueBox<[String]>([])
         reactor.callLater(0) {
-            let cancelled = reactor.callLater(0.01) { log.withLock { $0.append("cancelled") } }
-            let moved = reactor.callLater(0.01) { log.withLock { $0.append("moved") } }
-            reactor.callLater(0.02) { log.withLock { $0.append("middle") } }
+            let cancelled = reactor.callLater(0.01) { log.withLockedValue { $0.append("cancelled") } }
+            let moved = reactor.callLater(0.01) { log.withLockedValue { $0.append("moved") } }
+            reactor.callLater(0.02) { log.withLockedValue { $0.append("middle") } }
             cancelled.cancel()
             moved.reset(0.04)
             reactor.callLater(0.06) { reactor.stop() }
         }
         await runReactor(reactor)
-        #expect(log.withLock { $0 } == ["middle", "moved"])
+        #expect(log.withLockedValue { $0 } == ["middle", "moved"])
     }
 
     @Test("callFromThread from many threads runs every call on the reactor thread")
@@ -41,14 +41,14 @@ struct EventLoopReactorTests {
         let reactor = EventLoopReactor()
         let threads = 8
         let callsPerThread = 500
-        let counted = Mutex(0)
-        let offReactor = Mutex(0)
+        let counted = NIOLockedValueBox(0)
+        let offReactor = NIOLockedValueBox(0)
         DispatchQueue.global().async {
             DispatchQueue.concurrentPerform(iterations: threads) { _ in
                 for _ in 0..<callsPerThread {
                     reactor.callFromThread {
-                        if !reactor.isOnReactorThread { offReactor.withLock { $0 += 1 } }
-                        let total = counted.withLock { count -> Int in
+                        if !reactor.isOnReactorThread { offReactor.withLockedValue { $0 += 1 } }
+                        let total = counted.withLockedValue { count -> Int in
                             count += 1
                             return count
                         }
@@ -58,32 +58,32 @@ struct EventLoopReactorTests {
             }
         }
         await runReactor(reactor)
-        #expect(counted.withLock { $0 } == threads * callsPerThread)
-        #expect(offReactor.withLock { $0 } == 0)
+        #expect(counted.withLockedValue { $0 } == threads * callsPerThread)
+        #expect(offReactor.withLockedValue { $0 } == 0)
     }
 
     @Test("deferToThread runs work off the reactor thread and fires on it")
     func deferToThread() async {
         let reactor = EventLoopReactor()
-        let seen = Mutex<(value: Int?, workOnReactor: Bool?, firedOnReactor: Bool?, error: Bool)>((nil, nil, nil, false))
+        let seen = NIOLockedValueBox<(value: Int?, workOnReactor: Bool?, firedOnReactor: Bool?, error: Bool)>((nil, nil, nil, false))
         let d = reactor.deferToThread { () -> Int in
-            seen.withLock { $0.workOnReactor = reactor.isOnReactorThread }
+            seen.withLockedValue { $0.workOnReactor = reactor.isOnReactorThread }
             return 6 * 7
         }
         d.addCallback { value in
-            seen.withLock {
+            seen.withLockedValue {
                 $0.value = value
                 $0.firedOnReactor = reactor.isOnReactorThread
             }
         }
         reactor.deferToThread { () throws -> Int in throw Oops() }
             .addErrback { failure -> Int in
-                seen.withLock { $0.error = failure.error is Oops }
+                seen.withLockedValue { $0.error = failure.error is Oops }
                 reactor.stop()
                 return 0
             }
         await runReactor(reactor)
-        let result = seen.withLock { $0 }
+        let result = seen.withLockedValue { $0 }
         #expect(result.value == 42)
         #expect(result.workOnReactor == false)
         #expect(result.firedOnReactor == true)
@@ -93,14 +93,14 @@ struct EventLoopReactorTests {
     @Test("work scheduled after stop() does not run")
     func nothingAfterStop() async {
         let reactor = EventLoopReactor()
-        let ranLate = Mutex(false)
+        let ranLate = NIOLockedValueBox(false)
         reactor.callLater(0) {
-            reactor.callLater(0.01) { ranLate.withLock { $0 = true } }
+            reactor.callLater(0.01) { ranLate.withLockedValue { $0 = true } }
             reactor.stop()
         }
         await runReactor(reactor)
         try? await Task.sleep(for: .milliseconds(30))
-        #expect(ranLate.withLock { $0 } == false)
+        #expect(ranLate.withLockedValue { $0 } == false)
     }
 }
 

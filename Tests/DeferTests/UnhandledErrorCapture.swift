@@ -1,5 +1,5 @@
 import Defer
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Routes the unhandled-error reports raised by *this task* to a collector while a body runs.
 ///
@@ -35,15 +35,15 @@ enum UnhandledErrorCapture {
 
 /// The reports collected for one body.
 final class ReportCollector: Sendable {
-    private let reports = Mutex<[UnhandledError]>([])
+    private let reports = NIOLockedValueBox<[UnhandledError]>([])
 
     func append(_ report: UnhandledError) {
-        reports.withLock { $0.append(report) }
+        reports.withLockedValue { $0.append(report) }
     }
 
     /// Returns the reports collected so far and forgets them.
     func drain() -> [UnhandledError] {
-        reports.withLock { reports in
+        reports.withLockedValue { reports in
             defer { reports = [] }
             return reports
         }
