@@ -25,9 +25,11 @@ python-deps:
 
 deps: swift-deps python-deps
 
+# The main job: the seed example runs under the monitor and writes mon.out.
 demo: swift-deps
 	$(SWIFT) build -c release --product seed-example
-	.build/release/seed-example
+	.build/release/seed-example mon.out
+	@echo "mon.out: $$(wc -l < mon.out) events, in Eliot's format (see docs/monitor-format.md)"
 
 test: deps test-debug test-tsan
 
@@ -40,7 +42,9 @@ test-tsan:
 
 bench: swift-deps
 	$(SWIFT) build -c release --product DeferBenchmarks
+	$(SWIFT) build -c release --product EventLogBenchmarks
 	.build/release/DeferBenchmarks
+	.build/release/EventLogBenchmarks
 
 clean:
 	rm -rf .build $(TSAN_SCRATCH) $(VENV)

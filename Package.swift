@@ -1,44 +1,48 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioLocks = Target.Dependency.product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+
 let package = Package(
     name: "reactortrack",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Defer", targets: ["Defer"]),
+        .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "Actions", targets: ["Actions"]),
+        .library(name: "Monitor", targets: ["Monitor"]),
     ],
-
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Twisted's Deferred, Failure, the reactors (SwiftNIO-backed and manual), aggregates and bridges.
-        .target(
-            name: "Defer",
-            dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ]
-        ),
-        .executableTarget(name: "seed-example", dependencies: ["Defer"], path: "examples/seed"),
+        .target(name: "Defer", dependencies: [nioCore, nioPosix, nioLocks]),
+        // The mon.out format (Eliot's message schema): model, encoder, tolerant streaming reader.
+        .target(name: "EventLog"),
+        // Eliot-style actions, messages and destinations, written through EventLog.
+        .target(name: "Actions", dependencies: ["EventLog", logging, nioLocks]),
+        // JSONMonitor (tracks deferreds through Defer's observer hook), DeferredContext, writeFailure.
+        .target(name: "Monitor", dependencies: ["Defer", "EventLog", "Actions", nioLocks]),
+
+        .executableTarget(name: "seed-example", dependencies: ["Defer", "Monitor"], path: "examples/seed"),
+
         .executableTarget(
-            name: "DeferBenchmarks",
-            dependencies: [
-                "Defer",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ],
-            path: "Benchmarks/DeferBenchmarks"
-        ),
+            name: "DeferBenchmarks", dependencies: ["Defer", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")],
+            path: "Benchmarks/DeferBenchmarks"),
+        .executableTarget(
+            name: "EventLogBenchmarks", dependencies: ["EventLog", "Actions"], path: "Benchmarks/EventLogBenchmarks"),
+
         .testTarget(
-            name: "DeferTests",
-            dependencies: [
-                "Defer",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
-            resources: [.copy("Inputs")]
-        ),
+            name: "DeferTests", dependencies: ["Defer", "EventLog", "Monitor", nioCore, nioPosix, nioLocks],
+            resources: [.copy("Inputs")]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog"], resources: [.copy("Inputs")]),
+        .testTarget(name: "ActionsTests", dependencies: ["Actions", "EventLog", logging, nioLocks]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Defer", "EventLog", "Actions"]),
     ]
 )
 

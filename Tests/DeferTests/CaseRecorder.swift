@@ -112,8 +112,12 @@ final class CaseRecorder {
     func name(_ name: String, _ deferred: AnyDeferred) -> AnyDeferred {
         names[ObjectIdentifier(deferred)] = name
         retained.append(deferred)
+        onNamed?(name, deferred)
         return deferred
     }
+
+    /// Called for every named deferred (the tracked replay attaches a monitor here).
+    var onNamed: ((String, AnyDeferred) -> Void)?
 
     func name(of deferred: AnyDeferred) -> String {
         names[ObjectIdentifier(deferred)] ?? "anon"

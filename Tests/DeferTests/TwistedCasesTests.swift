@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import Defer
+import EventLog
+import Monitor
 
 /// One scenario recorded from real Twisted 26.10 (a line of `Inputs/expected.jsonl`; see
 /// `shared/spec/deferred-cases/CASES.md`).
@@ -141,6 +143,38 @@ struct TwistedCasesTests {
         if let diff = Self.finalDiff(expected: twistedCase.final, actual: recorded.final) {
             Issue.record("\(twistedCase.name): final states differ\n\(diff)")
         }
+    }
+
+    @Test(
+        "tracking every deferred with a JSONMonitor changes no trace and no final state",
+        arguments: TwistedCase.replayed)
+    func replayTracked(_ twistedCase: TwistedCase) throws {
+        let replay = try #require(TwistedCaseReplays.all[twistedCase.name], "no replay for \(twistedCase.name)")
+        let monitor = JSONMonitor(followChained: true)
+        var tracked = 0
+        let (recorded, _) = try UnhandledErrorCapture.run {
+            let recorder = CaseRecorder()
+            recorder.onNamed = { name, deferred in
+                monitor.track(deferred, label: name)
+                tracked += 1
+            }
+            defer { recorder.close() }
+            try replay(recorder)
+            return (trace: recorder.events, final: recorder.finalStates())
+        }
+        let ignored = Self.nonStrict[twistedCase.name] ?? [:]
+        if let diff = Self.traceDiff(
+            expected: Self.dropping(ignored, from: twistedCase.trace),
+            actual: Self.dropping(ignored, from: recorded.trace))
+        {
+            Issue.record("\(twistedCase.name), tracked: trace differs\n\(diff)")
+        }
+        if let diff = Self.finalDiff(expected: twistedCase.final, actual: recorded.final) {
+            Issue.record("\(twistedCase.name), tracked: final states differ\n\(diff)")
+        }
+        // The monitor did record every chain it was given.
+        let starts = monitor.messages.filter { $0.actionType == "reactortrack:deferred" && $0.actionStatus == .started }
+        #expect(starts.count >= tracked)
     }
 
     @Test("a callback returning its own deferred fails the chain with SelfChainingError (our deviation)")

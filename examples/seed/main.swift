@@ -1,6 +1,8 @@
 // The seed program of Reactor Track, in Swift: two deferreds, a chain that fails and recovers, and
-// `chainDeferred`. The original Python needed Ctrl+C to end; this one stops the reactor when the chain is done.
+// `chainDeferred`, tracked by the monitor. The original Python needed Ctrl+C to end; this one stops the reactor
+// when the chain is done and writes mon.out (or the path given as the first argument).
 import Defer
+import Monitor
 
 #if canImport(Glibc)
 import Glibc
@@ -33,9 +35,13 @@ func simpleErrback(_ failure: Failure) -> Int {
     return 3
 }
 
+let output = CommandLine.arguments.dropFirst().first ?? "mon.out"
 let reactor = EventLoopReactor()
+let monitor = JSONMonitor(followChained: true)  // the original's JSONMonitor(True)
 let d = Deferred<Int?>()
 let d2 = Deferred<Int>()
+monitor.track(d, label: "d")
+monitor.track(d2, label: "d2")
 
 let chain = d.addCallback(label: "simpleCallback", simpleCallback)
     .addCallback(label: "followup", followup)
@@ -50,3 +56,11 @@ chain.addCallback(label: "finished") { _ in
 
 reactor.callLater(0.1) { try? d.callback(nil) }
 reactor.run()
+
+do {
+    try monitor.dump(to: output)
+    print("wrote \(output) (\(monitor.messages.count) events)")
+} catch {
+    print("could not write \(output): \(error)")
+    exit(1)
+}
