@@ -25,11 +25,14 @@ python-deps:
 
 deps: swift-deps python-deps
 
-# The main job: the seed example runs under the monitor and writes mon.out.
+# The main job: the seed example runs under the monitor and writes mon.out; the echo-service example (20
+# concurrent requests on 127.0.0.1) writes echo-service.out.
 demo: swift-deps
 	$(SWIFT) build -c release --product seed-example
+	$(SWIFT) build -c release --product echo-service-example
 	.build/release/seed-example mon.out
-	@echo "mon.out: $$(wc -l < mon.out) events, in Eliot's format (see docs/monitor-format.md)"
+	.build/release/echo-service-example echo-service.out
+	@echo "mon.out: $$(wc -l < mon.out) lines; echo-service.out: $$(wc -l < echo-service.out) lines (Eliot format, see docs/monitor-format.md)"
 
 test: deps test-debug test-tsan
 

@@ -30,6 +30,9 @@ let package = Package(
         .target(name: "Monitor", dependencies: ["Defer", "EventLog", "Actions", nioLocks]),
 
         .executableTarget(name: "seed-example", dependencies: ["Defer", "Monitor"], path: "examples/seed"),
+        .executableTarget(
+            name: "echo-service-example", dependencies: ["Defer", "Monitor", nioCore, nioPosix],
+            path: "examples/echo-service"),
 
         .executableTarget(
             name: "DeferBenchmarks", dependencies: ["Defer", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")],

@@ -35,32 +35,38 @@ func simpleErrback(_ failure: Failure) -> Int {
     return 3
 }
 
-let output = CommandLine.arguments.dropFirst().first ?? "mon.out"
-let reactor = EventLoopReactor()
-let monitor = JSONMonitor(followChained: true)  // the original's JSONMonitor(True)
-let d = Deferred<Int?>()
-let d2 = Deferred<Int>()
-monitor.track(d, label: "d")
-monitor.track(d2, label: "d2")
+// Top-level code in main.swift is @MainActor in Swift 6; callbacks run on the reactor thread, so the program
+// lives in a nonisolated function.
+func runSeed() {
+    let output = CommandLine.arguments.dropFirst().first ?? "mon.out"
+    let reactor = EventLoopReactor()
+    let monitor = JSONMonitor(followChained: true)  // the original's JSONMonitor(True)
+    let d = Deferred<Int?>()
+    let d2 = Deferred<Int>()
+    monitor.track(d, label: "d")
+    monitor.track(d2, label: "d2")
 
-let chain = d.addCallback(label: "simpleCallback", simpleCallback)
-    .addCallback(label: "followup", followup)
-    .addCallback(label: "problem", problem)
-    .addErrback(label: "simpleErrback", simpleErrback)
-    .chainDeferred(d2)
-d2.addCallback(label: "simpleCallback", simpleCallback)
-chain.addCallback(label: "finished") { _ in
-    print("FINISHED!")
-    reactor.stop()
+    let chain = d.addCallback(label: "simpleCallback", simpleCallback)
+        .addCallback(label: "followup", followup)
+        .addCallback(label: "problem", problem)
+        .addErrback(label: "simpleErrback", simpleErrback)
+        .chainDeferred(d2)
+    d2.addCallback(label: "simpleCallback", simpleCallback)
+    chain.addCallback(label: "finished") { _ in
+        print("FINISHED!")
+        reactor.stop()
+    }
+
+    reactor.callLater(0.1) { try? d.callback(nil) }
+    reactor.run()
+
+    do {
+        try monitor.dump(to: output)
+        print("wrote \(output) (\(monitor.messages.count) events)")
+    } catch {
+        print("could not write \(output): \(error)")
+        exit(1)
+    }
 }
 
-reactor.callLater(0.1) { try? d.callback(nil) }
-reactor.run()
-
-do {
-    try monitor.dump(to: output)
-    print("wrote \(output) (\(monitor.messages.count) events)")
-} catch {
-    print("could not write \(output): \(error)")
-    exit(1)
-}
+runSeed()
