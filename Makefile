@@ -46,7 +46,9 @@ test-tsan:
 bench: swift-deps
 	$(SWIFT) build -c release --product DeferBenchmarks
 	$(SWIFT) build -c release --product EventLogBenchmarks
+	$(SWIFT) build -c release --product MonitorBenchmarks
 	.build/release/DeferBenchmarks
+	.build/release/MonitorBenchmarks
 	.build/release/EventLogBenchmarks
 
 clean:

@@ -38,6 +38,8 @@ let package = Package(
             name: "DeferBenchmarks", dependencies: ["Defer", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")],
             path: "Benchmarks/DeferBenchmarks"),
         .executableTarget(
+            name: "MonitorBenchmarks", dependencies: ["Defer", "Monitor"], path: "Benchmarks/MonitorBenchmarks"),
+        .executableTarget(
             name: "EventLogBenchmarks", dependencies: ["EventLog", "Actions"], path: "Benchmarks/EventLogBenchmarks"),
 
         .testTarget(

@@ -1,0 +1,65 @@
+// Prints what tracking costs: ns per callback for an untracked 10-callback chain, the same chain tracked by a
+// buffered JSONMonitor and by a streaming one, and the events/s the streaming writer sustains. Figures only.
+import Defer
+import Foundation
+import Monitor
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+func nanoseconds() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+}
+
+/// Median ns per callback over `rounds` rounds of `chains` chains of 10 callbacks.
+func measure(rounds: Int = 5, chains: Int, monitor makeMonitor: () -> JSONMonitor?) -> (perCallback: Double, events: Int, seconds: Double) {
+    var samples: [Double] = []
+    var events = 0
+    var seconds = 0.0
+    for _ in 0..<rounds {
+        let monitor = makeMonitor()
+        let start = nanoseconds()
+        for i in 0..<chains {
+            let d = Deferred<Int>()
+            monitor?.track(d, label: "bench")
+            var chain = d.addCallback(label: "step") { $0 &+ 1 }
+            for _ in 0..<9 { chain = chain.addCallback(label: "step") { $0 &+ 1 } }
+            try? d.callback(i)
+        }
+        monitor?.stop()
+        let elapsed = nanoseconds() - start
+        samples.append(Double(elapsed) / Double(chains * 10))
+        if let monitor {
+            events = monitor.messages.count
+            seconds = Double(elapsed) / 1e9
+        }
+    }
+    samples.sort()
+    return (samples[samples.count / 2], events, seconds)
+}
+
+let chains = 20_000
+let untracked = measure(chains: chains) { nil }
+let buffered = measure(chains: chains) { JSONMonitor(bufferLimit: 10_000_000) }
+let path = FileManager.default.temporaryDirectory.appendingPathComponent("reactortrack-bench-\(getpid()).out").path
+var streamedEvents = 0
+let streaming = measure(chains: chains) {
+    try? FileManager.default.removeItem(atPath: path)
+    return try? JSONMonitor(streamingTo: path)
+}
+if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+    streamedEvents = text.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+}
+try? FileManager.default.removeItem(atPath: path)
+
+func figure(_ value: Double) -> String { String(format: "%9.1f ns", value) }
+print("Monitor benchmarks (release, median of 5 rounds, \(chains) chains of 10 callbacks)")
+print("untracked chain, per callback               \(figure(untracked.perCallback))")
+print("tracked, buffered monitor, per callback     \(figure(buffered.perCallback))   (\(String(format: "%.1f", buffered.perCallback / untracked.perCallback))x untracked)")
+print("tracked, streaming monitor, per callback    \(figure(streaming.perCallback))   (\(String(format: "%.1f", streaming.perCallback / untracked.perCallback))x untracked)")
+print("streaming: \(streamedEvents) lines written, \(String(format: "%.0f", Double(streamedEvents) / max(streaming.seconds, 1e-9))) events/s sustained (including stop())")
