@@ -29,8 +29,17 @@ enum Steps {
         { input in
             guard case .success(let value) = input else { return nil }
             guard let typed = value as? V else { return .failure(typeMismatch(value, expected: V.self)) }
-            do { return .value(try body(typed)) } catch { return .failure(Failure.wrapping(error)) }
+            do { return result(try body(typed)) } catch { return .failure(Failure.wrapping(error)) }
         }
+    }
+
+    /// A callback's return value as the next result: a returned `Failure` is the error path, as in Twisted.
+    ///
+    /// Compiled with the concrete `U`, so for any type but `Failure` and `Any` the check folds away.
+    @inlinable
+    static func result<U>(_ output: U) -> CallbackResult {
+        if let failure = output as? Failure { return .failure(failure) }
+        return .value(output)
     }
 
     /// `addCallback` whose callback returns another deferred.
@@ -48,7 +57,7 @@ enum Steps {
     static func errback<U>(_ body: @escaping (Failure) throws -> U) -> ChainStep {
         { input in
             guard case .failure(let failure) = input else { return nil }
-            do { return .value(try body(failure)) } catch { return .failure(Failure.wrapping(error)) }
+            do { return result(try body(failure)) } catch { return .failure(Failure.wrapping(error)) }
         }
     }
 
@@ -72,7 +81,7 @@ enum Steps {
                 typed = .success(v)
             case .failure(let failure): typed = .failure(failure)
             }
-            do { return .value(try body(typed)) } catch { return .failure(Failure.wrapping(error)) }
+            do { return result(try body(typed)) } catch { return .failure(Failure.wrapping(error)) }
         }
     }
 
@@ -100,11 +109,17 @@ enum Steps {
             switch input {
             case .success(let value):
                 guard let typed = value as? V else { return .failure(typeMismatch(value, expected: V.self)) }
-                do { return .value(try callback(typed)) } catch { return .failure(Failure.wrapping(error)) }
+                do { return result(try callback(typed)) } catch { return .failure(Failure.wrapping(error)) }
             case .failure(let failure):
-                do { return .value(try errback(failure)) } catch { return .failure(Failure.wrapping(error)) }
+                do { return result(try errback(failure)) } catch { return .failure(Failure.wrapping(error)) }
             }
         }
+    }
+
+    /// An untyped callback's result, with a `.value` holding a `Failure` moved to the error path.
+    static func normalized(_ result: CallbackResult) -> CallbackResult {
+        if case .value(let value) = result, let failure = value as? Failure { return .failure(failure) }
+        return result
     }
 
     /// The untyped pair, where each half is optional (a `nil` half is a pass-through).
@@ -115,10 +130,10 @@ enum Steps {
             switch input {
             case .success(let value):
                 guard let callback else { return nil }
-                do { return try callback(value) } catch { return .failure(Failure.wrapping(error)) }
+                do { return normalized(try callback(value)) } catch { return .failure(Failure.wrapping(error)) }
             case .failure(let failure):
                 guard let errback else { return nil }
-                do { return try errback(failure) } catch { return .failure(Failure.wrapping(error)) }
+                do { return normalized(try errback(failure)) } catch { return .failure(Failure.wrapping(error)) }
             }
         }
     }
