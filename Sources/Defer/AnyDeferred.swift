@@ -48,6 +48,8 @@ public final class AnyDeferred {
     @exclusivity(unchecked) public internal(set) var waitingOn: AnyDeferred?
     /// Receives this deferred's events (the monitor's hook); `nil` costs one branch per event.
     @exclusivity(unchecked) public var observer: (any DeferredObserver)?
+    /// Storage for the observer's own bookkeeping about this deferred (the monitor keeps its chain index here).
+    @exclusivity(unchecked) public var observerSlot = 0
 
     /// Makes an unfired deferred, with an optional canceller that `cancel()` calls while it is unfired.
     ///
@@ -59,7 +61,7 @@ public final class AnyDeferred {
     }
 
     deinit {
-        observer?.deferredWasReleased(ObjectIdentifier(self), unhandled: pendingFailure)
+        observer?.deferredWasReleased(ObjectIdentifier(self), observerSlot: observerSlot, unhandled: pendingFailure)
         guard let failure = pendingFailure else { return }
         let report = UnhandledError(
             failure: failure, deferredID: UInt64(UInt(bitPattern: ObjectIdentifier(self).hashValue)),
@@ -132,12 +134,18 @@ public final class AnyDeferred {
     ) {
         let halves: Halves = callback == nil ? .errback : (errback == nil ? .callback : .both)
         if let observer {
-            let site = "\(kind)@\(file):\(line)"
+            func name(_ label: String??) -> CallbackName {
+                switch label {
+                case .none: .passThrough
+                case .some(.none): .unnamed
+                case .some(.some(let text)): .named(text)
+                }
+            }
             observer.deferred(
                 self,
                 didRecord: .added(
-                    index: cursorBase + links.count - cursor, callback: callback.map { $0 ?? site },
-                    errback: errback.map { $0 ?? site }, file: file, line: line))
+                    index: cursorBase + links.count - cursor, callback: name(callback), errback: name(errback),
+                    kind: kind, file: file, line: line))
         }
         if links.capacity == 0 { links.reserveCapacity(4) }
         links.append(.step(step, halves: halves))
@@ -231,10 +239,12 @@ public final class AnyDeferred {
                             current.stateStorage = .success(value)
                             inner.stateStorage = .success(())
                             inner.pendingFailure = nil
+                            observer?.deferred(current, didRecord: .resumed(from: inner))
                         case .failure(let failure) where inner.pauseCount == 0:
                             current.stateStorage = .failure(failure)
                             inner.stateStorage = .success(())
                             inner.pendingFailure = nil
+                            observer?.deferred(current, didRecord: .resumed(from: inner))
                         default:
                             // Wait on `inner`: its run loop hands its result back through a resume link.
                             current.pauseCount += 1

@@ -2,8 +2,9 @@
 ///
 /// Events are small values; an unobserved deferred builds none of them.
 public enum DeferredEvent {
-    /// A callback/errback pair was added at `index`; a `nil` label means that half is a pass-through.
-    case added(index: Int, callback: String?, errback: String?, file: String, line: UInt)
+    /// A callback/errback pair was added at `index` by an `add*` call of `kind` ("callback", "errback", "both",
+    /// "callbacks") at `file`:`line`.
+    case added(index: Int, callback: CallbackName, errback: CallbackName, kind: StaticString, file: String, line: UInt)
     /// The deferred fired with a value or a failure.
     case fired(Result<Any, Failure>)
     /// The pair at `index` is about to run its callback (`onErrorPath == false`) or errback, with `input`.
@@ -14,7 +15,8 @@ public enum DeferredEvent {
     case didRun(index: Int, output: CallbackResult)
     /// The chain stopped to wait on another deferred (implicit chaining).
     case waiting(on: AnyDeferred)
-    /// The deferred it waited on handed over its result, and the chain resumes.
+    /// The deferred it waited on handed over its result, and the chain resumes; also sent, without a wait, when a
+    /// callback returned a deferred that had already fired and its result was taken at once.
     case resumed(from: AnyDeferred)
     /// `chainDeferred(_:)` linked this deferred's outcome to `target`.
     case chained(to: AnyDeferred)

@@ -8,5 +8,7 @@ public protocol DeferredObserver: AnyObject, Sendable {
 
     /// Called from the deferred's `deinit`: it is gone, and `unhandled` is the failure it still held, if any
     /// ("Unhandled error in Deferred"). Only its identity is passed, since it cannot be retained any more.
-    func deferredWasReleased(_ id: ObjectIdentifier, unhandled: Failure?)
+    ///
+    /// - Parameter observerSlot: The deferred's `observerSlot` when it died.
+    func deferredWasReleased(_ id: ObjectIdentifier, observerSlot: Int, unhandled: Failure?)
 }

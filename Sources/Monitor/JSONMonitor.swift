@@ -2,6 +2,11 @@ public import Actions
 public import Defer
 public import EventLog
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOConcurrencyHelpers
 
 /// Records what happens to chosen deferreds — every callback and errback added and run, with timings, results,
@@ -23,16 +28,16 @@ import NIOConcurrencyHelpers
 public final class JSONMonitor: DeferredObserver {
     /// Whether deferreds that a tracked one waits on, chains to or aggregates are tracked automatically.
     public let followChained: Bool
-    /// The most messages kept in memory (buffered mode).
+    /// The most events kept in memory (buffered mode).
     public let bufferLimit: Int
 
     private let state: NIOLockedValueBox<State>
-    private let writer: ThreadedWriter?
+    private let writer: StreamingWriter?
 
     struct State {
-        var chains: [ObjectIdentifier: ChainRecord] = [:]
-        var nextID = 1
-        var buffer: [EventMessage] = []
+        /// Chain `id` is at index `id - 1`.
+        var chains: [ChainRecord] = []
+        var events: [MonitorEvent] = []
         var dropped = 0
         var stopped = false
     }
@@ -41,7 +46,7 @@ public final class JSONMonitor: DeferredObserver {
     ///
     /// - Parameters:
     ///   - followChained: Also track every deferred a tracked one waits on, `chainDeferred`s to, or aggregates.
-    ///   - bufferLimit: The most messages kept; beyond it new ones are dropped and counted.
+    ///   - bufferLimit: The most events kept; beyond it new ones are dropped and counted.
     public init(followChained: Bool = false, bufferLimit: Int = 1_000_000) {
         self.followChained = followChained
         self.bufferLimit = bufferLimit
@@ -49,18 +54,21 @@ public final class JSONMonitor: DeferredObserver {
         self.state = NIOLockedValueBox(State())
     }
 
-    /// A monitor that streams events to `path` through a non-blocking writer thread.
+    /// A monitor that streams events to `path` through a writer thread: tracking only queues events; the thread
+    /// encodes and writes them.
     ///
-    /// Call `stop()` before exiting to end idle chains and write everything out.
+    /// Call `stop()` before exiting to end idle chains and write everything out. `messages` stays empty.
     ///
     /// - Throws: `ActionError` if the file cannot be opened.
     public init(streamingTo path: String, followChained: Bool = false) throws(ActionError) {
         self.followChained = followChained
         self.bufferLimit = 0
-        let writer = ThreadedWriter(destination: try FileDestination(path: path, append: false))
-        self.writer = writer
+        self.writer = try StreamingWriter(
+            path: path,
+            header: EventLogFormat.header(
+                taskUUID: UUID().uuidString.lowercased(), timestamp: Self.now(),
+                fields: ["producer": "reactortrack JSONMonitor"]))
         self.state = NIOLockedValueBox(State())
-        writer.write(EventLogFormat.header(taskUUID: Self.newUUID(), timestamp: Self.now(), fields: ["producer": "reactortrack JSONMonitor"]))
     }
 
     /// Starts recording `deferred`: its task begins now, and every later event is written into it.
@@ -77,30 +85,40 @@ public final class JSONMonitor: DeferredObserver {
         track(deferred, label: label, createdAt: "\(file):\(line)", trackedBy: "user")
     }
 
-    /// The messages recorded so far (buffered mode), in the order they were logged.
-    public var messages: [EventMessage] { state.withLockedValue { $0.buffer } }
+    /// The messages recorded so far (buffered mode), as they will be written (without header and the end
+    /// messages that `dump(to:)` adds for idle chains).
+    public var messages: [EventMessage] {
+        let events = state.withLockedValue { $0.events }
+        var encoder = MonitorEncoder()
+        return events.compactMap { encoder.encode($0) }
+    }
 
-    /// How many messages the bounded buffer had to drop.
+    /// How many events the bounded buffer had to drop.
     public var droppedCount: Int { state.withLockedValue { $0.dropped } }
 
     /// Writes the recorded log to `path` (buffered mode), ending idle chains first (see the format document).
     ///
     /// - Throws: `ActionError` if the file cannot be written.
     public func dump(to path: String) throws(ActionError) {
-        let messages = endIdleChains(reason: "monitor_stopped")
+        endIdleChains()
+        let (events, dropped) = state.withLockedValue { ($0.events, $0.dropped) }
         let destination = try FileDestination(path: path, append: false)
-        let header = EventLogFormat.header(
-            taskUUID: Self.newUUID(), timestamp: messages.first?.timestamp ?? Self.now(),
-            fields: ["producer": "reactortrack JSONMonitor"])
-        var all = [header]
-        let dropped = droppedCount
+        var encoder = MonitorEncoder()
+        var all = [
+            EventLogFormat.header(
+                taskUUID: UUID().uuidString.lowercased(), timestamp: Self.now(),
+                fields: ["producer": "reactortrack JSONMonitor"])
+        ]
         if dropped > 0 {
             all.append(
                 EventMessage(
-                    taskUUID: Self.newUUID(), taskLevel: [1], timestamp: Self.now(),
+                    taskUUID: UUID().uuidString.lowercased(), taskLevel: [1], timestamp: Self.now(),
                     messageType: "reactortrack:dropped", fields: ["count": .int(dropped)]))
         }
-        all.append(contentsOf: messages)
+        all.reserveCapacity(events.count + all.count)
+        for event in events {
+            if let message = encoder.encode(event) { all.append(message) }
+        }
         let failures = destination.write(batch: all)
         destination.synchronize()
         if let first = failures.first {
@@ -110,7 +128,7 @@ public final class JSONMonitor: DeferredObserver {
 
     /// Ends idle chains and, when streaming, waits until everything is written and stops the writer thread.
     public func stop() {
-        _ = endIdleChains(reason: "monitor_stopped")
+        endIdleChains()
         state.withLockedValue { $0.stopped = true }
         writer?.stop()
     }
@@ -118,139 +136,194 @@ public final class JSONMonitor: DeferredObserver {
     // MARK: Recording
 
     func track(_ deferred: AnyDeferred, label: String?, createdAt: String?, trackedBy: String) {
-        let now = Self.now()
-        let start: EventMessage? = state.withLockedValue { state in
-            let key = ObjectIdentifier(deferred)
-            guard state.chains[key] == nil, !state.stopped else { return nil }
-            let id = state.nextID
-            state.nextID += 1
-            var record = ChainRecord(id: id, taskUUID: Self.newUUID(), label: label ?? "Deferred #\(id)")
-            // A deferred may be tracked after it fired or got callbacks: start from where it stands.
-            record.fired = deferred.isCalled
-            record.pairsAdded = deferred.queuedPairCount
+        if deferred.observer === self, deferred.observerSlot != 0 { return }
+        let time = Self.now()
+        let outcome: MonitorEvent.Outcome? =
             switch deferred.state {
-            case .success(let value): record.remember(.success(value))
-            case .failure(let failure): record.remember(.failure(failure))
-            case .waiting, .pending: break
+            case .success(let value): .success(ValueDescription.describe(value))
+            case .failure(let failure): MonitorEvent.Outcome(failure)
+            case .pending, .waiting: nil
             }
-            state.chains[key] = record
-            return EventMessage(
-                taskUUID: record.taskUUID, taskLevel: [1], timestamp: now, actionType: "reactortrack:deferred",
-                actionStatus: .started,
-                fields: [
-                    "deferred_id": .int(id), "label": .string(record.label),
-                    "created_at": createdAt.map { .string($0) } ?? .null, "tracked_by": .string(trackedBy),
-                ])
+        let queued = deferred.queuedPairCount
+        let isCalled = deferred.isCalled
+        let id = state.withLockedValue { state -> Int? in
+            guard !state.stopped else { return nil }
+            let id = state.chains.count + 1
+            var chain = ChainRecord(id: id)
+            // A deferred may be tracked after it fired or got callbacks: start from where it stands.
+            chain.fired = isCalled
+            chain.pairsAdded = queued
+            if let outcome { chain.lastOutcome = outcome }
+            state.chains.append(chain)
+            record(
+                .chainStarted(
+                    chain: id, time: time, label: label ?? "Deferred #\(id)", createdAt: createdAt,
+                    trackedBy: trackedBy), in: &state)
+            return id
         }
-        guard let start else { return }
-        emit([start])
+        guard let id else { return }
         deferred.observer = self
-        if case .waiting(let inner) = deferred.state, followChained { follow(inner, from: deferred) }
-        if followChained, let members = deferred.members {
-            for member in members { follow(member, from: deferred) }
-        }
+        deferred.observerSlot = id
+        guard followChained else { return }
+        if case .waiting(let inner) = deferred.state { follow(inner, from: deferred) }
+        for member in deferred.members ?? [] { follow(member, from: deferred) }
     }
 
     private func follow(_ other: AnyDeferred, from deferred: AnyDeferred) {
         guard followChained, other.observer == nil || other.observer === self else { return }
         let label = state.withLockedValue { state -> String? in
-            state.chains[ObjectIdentifier(deferred)].map { "\($0.label) → chained" }
+            let index = deferred.observerSlot - 1
+            return state.chains.indices.contains(index) ? "chained from #\(deferred.observerSlot)" : nil
         }
         track(other, label: label, createdAt: nil, trackedBy: "chained")
     }
 
+    /// The monitor's id for a deferred it tracks.
     private func id(of deferred: AnyDeferred) -> Int? {
-        state.withLockedValue { $0.chains[ObjectIdentifier(deferred)]?.id }
+        deferred.observer === self && deferred.observerSlot != 0 ? deferred.observerSlot : nil
+    }
+
+    private func record(_ event: MonitorEvent, in state: inout State) {
+        if let writer {
+            writer.enqueue(event)
+            return
+        }
+        if state.events.count < bufferLimit {
+            state.events.append(event)
+        } else {
+            state.dropped += 1
+        }
     }
 
     /// Records one event of a tracked deferred (the `DeferredObserver` hook).
     public func deferred(_ deferred: AnyDeferred, didRecord event: DeferredEvent) {
+        let chain = deferred.observerSlot
+        guard chain != 0 else { return }
         // Deferreds this event links to are tracked first, so their ids exist when the link is written.
+        var linked: Int?
         switch event {
-        case .waiting(let inner): follow(inner, from: deferred)
-        case .chained(let target): follow(target, from: deferred)
-        case .didRun(_, .deferred(let returned)): follow(returned, from: deferred)
+        case .waiting(let inner):
+            follow(inner, from: deferred)
+            linked = id(of: inner)
+        case .chained(let target):
+            follow(target, from: deferred)
+            linked = id(of: target)
+        case .didRun(_, .deferred(let returned)):
+            follow(returned, from: deferred)
+            linked = id(of: returned)
+        case .resumed(let from):
+            linked = id(of: from)
         default: break
         }
-        let linkedID: Int? =
-            switch event {
-            case .waiting(let inner): id(of: inner)
-            case .resumed(let from): id(of: from)
-            case .chained(let target): id(of: target)
-            case .didRun(_, .deferred(let returned)): id(of: returned)
-            default: nil
-            }
-        // On resume the waiting deferred already holds what it was handed; read it here, on its own thread.
-        var resumed: Result<Any, Failure>?
-        if case .resumed = event {
+        // Values are described here, on the deferred's own thread, before the lock.
+        let time = Self.now()
+        var outcome: MonitorEvent.Outcome?
+        switch event {
+        case .fired(let result): outcome = MonitorEvent.Outcome(result)
+        case .didRun(_, .value(let value)): outcome = .success(ValueDescription.describe(value))
+        case .didRun(_, .failure(let failure)): outcome = MonitorEvent.Outcome(failure)
+        case .resumed:
             switch deferred.state {
-            case .success(let value): resumed = .success(value)
-            case .failure(let failure): resumed = .failure(failure)
-            case .pending, .waiting: resumed = nil
+            case .success(let value): outcome = .success(ValueDescription.describe(value))
+            case .failure(let failure): outcome = MonitorEvent.Outcome(failure)
+            case .pending, .waiting: outcome = nil
             }
+        default: break
         }
-        let now = Self.now()
-        let messages = state.withLockedValue { state -> [EventMessage] in
-            guard !state.stopped, var record = state.chains[ObjectIdentifier(deferred)], !record.ended else {
-                return []
-            }
-            let messages = Self.messages(
-                for: event, record: &record, linkedID: linkedID, resumed: resumed, now: now)
-            state.chains[ObjectIdentifier(deferred)] = record
-            return messages
+        state.withLockedValue { state in
+            let index = chain - 1
+            guard !state.stopped, state.chains.indices.contains(index), !state.chains[index].ended else { return }
+            let event = Self.event(for: event, chain: chain, record: &state.chains[index], linked: linked, outcome: outcome, time: time)
+            if let event { record(event, in: &state) }
         }
-        emit(messages)
+    }
+
+    /// Updates a chain's record for one deferred event and returns what to record.
+    private static func event(
+        for event: DeferredEvent, chain: Int, record: inout ChainRecord, linked: Int?, outcome: MonitorEvent.Outcome?,
+        time: Double
+    ) -> MonitorEvent? {
+        switch event {
+        case .added(let index, let callback, let errback, let kind, let file, let line):
+            record.pairsAdded += 1
+            return .added(
+                chain: chain, slot: record.takeSlot(), time: time, index: index, callback: callback, errback: errback,
+                kind: kind.description, file: file, line: line)
+        case .fired:
+            record.fired = true
+            if let outcome { record.lastOutcome = outcome }
+            return .fired(chain: chain, slot: record.takeSlot(), time: time, outcome: outcome ?? .success("None"))
+        case .willRun(let index, let onErrorPath, _):
+            record.pairsConsumed += 1
+            record.runs += 1
+            let slot = record.takeSlot()
+            record.runningSlot = slot
+            return .runStarted(chain: chain, slot: slot, time: time, index: index, onErrorPath: onErrorPath)
+        case .didRun(_, let output):
+            guard let slot = record.runningSlot else { return nil }
+            record.runningSlot = nil
+            if case .deferred = output { return .runEnded(chain: chain, slot: slot, time: time, output: .deferred(linked)) }
+            guard let outcome else { return nil }
+            record.lastOutcome = outcome
+            return .runEnded(chain: chain, slot: slot, time: time, output: .value(outcome))
+        case .skipped:
+            record.pairsConsumed += 1
+            return nil
+        case .waiting:
+            record.waitingOn = linked ?? 0
+            record.waitingSince = time
+            return .waiting(chain: chain, slot: record.takeSlot(), time: time, on: linked)
+        case .resumed:
+            let waited = record.waitingSince.map { max(0, time - $0) } ?? 0
+            record.waitingOn = nil
+            record.waitingSince = nil
+            if let outcome { record.lastOutcome = outcome }
+            return .resumed(chain: chain, slot: record.takeSlot(), time: time, from: linked, waited: waited, outcome: outcome)
+        case .chained:
+            return .chained(chain: chain, slot: record.takeSlot(), time: time, to: linked)
+        case .pauseChanged(let count):
+            return .pause(chain: chain, slot: record.takeSlot(), time: time, count: count)
+        case .cancelled:
+            return .cancelled(chain: chain, slot: record.takeSlot(), time: time)
+        }
     }
 
     /// Ends the chain of a released deferred, reporting an unhandled failure first.
-    public func deferredWasReleased(_ id: ObjectIdentifier, unhandled: Failure?) {
-        let now = Self.now()
-        let messages = state.withLockedValue { state -> [EventMessage] in
-            guard !state.stopped, var record = state.chains.removeValue(forKey: id), !record.ended else { return [] }
-            var messages: [EventMessage] = []
-            if let unhandled {
-                messages.append(
-                    Self.message(
-                        "reactortrack:unhandled_error", record: &record, now: now,
-                        fields: [
-                            "exception": .string(unhandled.typeName),
-                            "reason": .string(ValueDescription.bounded(unhandled.errorMessage)),
-                        ]))
-            }
-            messages.append(Self.end(&record, now: now, endedBy: "released"))
-            return messages
-        }
-        emit(messages)
-    }
-
-    private func endIdleChains(reason: String) -> [EventMessage] {
-        let now = Self.now()
-        let ended = state.withLockedValue { state -> [EventMessage] in
-            var messages: [EventMessage] = []
-            for (key, var record) in state.chains where record.isIdle && !record.ended {
-                messages.append(Self.end(&record, now: now, endedBy: reason))
-                state.chains[key] = record
-            }
-            return messages
-        }
-        emit(ended)
-        return state.withLockedValue { $0.buffer }
-    }
-
-    private func emit(_ messages: [EventMessage]) {
-        guard !messages.isEmpty else { return }
-        if let writer {
-            for message in messages { writer.write(message) }
-            return
-        }
+    public func deferredWasReleased(_ id: ObjectIdentifier, observerSlot chain: Int, unhandled: Failure?) {
+        guard chain != 0 else { return }
+        let time = Self.now()
+        let failure = unhandled.map(MonitorEvent.Outcome.init)
         state.withLockedValue { state in
-            let room = max(0, bufferLimit - state.buffer.count)
-            state.buffer.append(contentsOf: messages.prefix(room))
-            state.dropped += max(0, messages.count - room)
+            let index = chain - 1
+            guard !state.stopped, state.chains.indices.contains(index), !state.chains[index].ended else { return }
+            if let failure {
+                record(.unhandled(chain: chain, slot: state.chains[index].takeSlot(), time: time, failure: failure), in: &state)
+            }
+            record(Self.end(&state.chains[index], time: time, endedBy: "released"), in: &state)
         }
     }
 
-    static func now() -> Double { Date().timeIntervalSince1970 }
+    private func endIdleChains() {
+        let time = Self.now()
+        state.withLockedValue { state in
+            guard !state.stopped else { return }
+            for index in state.chains.indices where state.chains[index].isIdle && !state.chains[index].ended {
+                record(Self.end(&state.chains[index], time: time, endedBy: "monitor_stopped"), in: &state)
+            }
+        }
+    }
 
-    static func newUUID() -> String { UUID().uuidString.lowercased() }
+    private static func end(_ record: inout ChainRecord, time: Double, endedBy: String) -> MonitorEvent {
+        record.ended = true
+        return .chainEnded(
+            chain: record.id, slot: record.takeSlot(), time: time, endedBy: endedBy, runs: record.runs,
+            outcome: record.lastOutcome)
+    }
+
+    /// Unix seconds, from the real-time clock.
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
 }

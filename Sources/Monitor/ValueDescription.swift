@@ -7,10 +7,16 @@ public enum ValueDescription {
 
     /// Describes any value in at most `limit` characters (`()` is written as `None`, as Twisted shows it).
     public static func describe(_ value: Any) -> String {
-        if value is Void { return "None" }
-        if let failure = value as? Failure { return describe(failure) }
-        if let text = value as? String { return bounded(text) }
-        return bounded(String(describing: value))
+        // The common cases first, without going through String(describing:).
+        switch value {
+        case let int as Int: return String(int)
+        case let text as String: return bounded(text)
+        case is Void: return "None"
+        case let failure as Failure: return describe(failure)
+        case let double as Double: return String(double)
+        case let bool as Bool: return bool ? "true" : "false"
+        default: return bounded(String(describing: value))
+        }
     }
 
     /// `TypeName: message`, bounded.
@@ -20,7 +26,7 @@ public enum ValueDescription {
 
     /// Cuts `text` to `limit` characters.
     public static func bounded(_ text: String) -> String {
-        guard text.count > limit else { return text }
+        guard text.utf8.count > limit, text.count > limit else { return text }
         return String(text.prefix(limit - 1)) + "…"
     }
 }

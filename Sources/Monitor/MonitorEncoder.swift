@@ -1,0 +1,131 @@
+import Defer
+import EventLog
+import Foundation
+
+/// Turns recorded `MonitorEvent`s into Eliot messages (the vocabulary in `docs/monitor-format.md`).
+///
+/// It replays the events in order, keeping per chain its task id, the names of its pairs and its current value,
+/// so a run's input is the chain's result at that point (Twisted hands each callback the previous result).
+struct MonitorEncoder: Sendable {
+    private struct ChainState: Sendable {
+        let taskUUID: String
+        var current: MonitorEvent.Outcome = .success("None")
+        var names: [Int: (callback: String?, errback: String?)] = [:]
+    }
+
+    private var chains: [Int: ChainState] = [:]
+
+    mutating func encode(_ event: MonitorEvent) -> EventMessage? {
+        switch event {
+        case .chainStarted(let chain, let time, let label, let createdAt, let trackedBy):
+            let uuid = UUID().uuidString.lowercased()
+            chains[chain] = ChainState(taskUUID: uuid)
+            return EventMessage(
+                taskUUID: uuid, taskLevel: [1], timestamp: time, actionType: "reactortrack:deferred",
+                actionStatus: .started,
+                fields: [
+                    "deferred_id": .int(chain), "label": .string(label),
+                    "created_at": createdAt.map { .string($0) } ?? .null, "tracked_by": .string(trackedBy),
+                ])
+        case .added(let chain, let slot, let time, let index, let callback, let errback, let kind, let file, let line):
+            let site = "\(file):\(line)"
+            func name(_ half: CallbackName) -> String? {
+                switch half {
+                case .passThrough: nil
+                case .unnamed: "\(kind)@\(site)"
+                case .named(let text): text
+                }
+            }
+            let names = (name(callback), name(errback))
+            chains[chain]?.names[index] = names
+            return message(
+                chain, slot, time, "reactortrack:added",
+                [
+                    "index": .int(index), "callback": names.0.map { .string($0) } ?? .null,
+                    "errback": names.1.map { .string($0) } ?? .null, "site": .string(site),
+                ])
+        case .fired(let chain, let slot, let time, let outcome):
+            chains[chain]?.current = outcome
+            return message(chain, slot, time, "reactortrack:fired", Self.fields(outcome))
+        case .runStarted(let chain, let slot, let time, let index, let onErrorPath):
+            guard let state = chains[chain] else { return nil }
+            let names = state.names[index]
+            let name = (onErrorPath ? names?.errback : names?.callback) ?? "pair \(index)"
+            return EventMessage(
+                taskUUID: state.taskUUID, taskLevel: [slot, 1], timestamp: time, actionType: "reactortrack:run",
+                actionStatus: .started,
+                fields: [
+                    "index": .int(index), "name": .string(name), "path": .string(onErrorPath ? "error" : "success"),
+                    "input": .string(state.current.text),
+                ])
+        case .runEnded(let chain, let slot, let time, let output):
+            guard let state = chains[chain] else { return nil }
+            var end = EventMessage(
+                taskUUID: state.taskUUID, taskLevel: [slot, 2], timestamp: time, actionType: "reactortrack:run",
+                actionStatus: .succeeded, fields: [:])
+            switch output {
+            case .value(.success(let text)):
+                end.fields["output"] = .string(text)
+                end.fields["output_path"] = "success"
+                chains[chain]?.current = .success(text)
+            case .value(.failure(let type, let reason)):
+                end.actionStatus = .failed
+                end.exception = type
+                end.reason = reason
+                end.fields["output_path"] = "error"
+                chains[chain]?.current = .failure(type: type, reason: reason)
+            case .deferred(let id):
+                end.fields["output"] = .string(id.map { "Deferred #\($0)" } ?? "Deferred")
+                end.fields["output_path"] = "deferred"
+                end.fields["returned_deferred"] = id.map { .int($0) } ?? .null
+            }
+            return end
+        case .waiting(let chain, let slot, let time, let on):
+            return message(chain, slot, time, "reactortrack:waiting", ["on": on.map { .int($0) } ?? .null])
+        case .resumed(let chain, let slot, let time, let from, let waited, let outcome):
+            var fields: [String: JSONValue] = ["from": from.map { .int($0) } ?? .null, "waited": .double(waited)]
+            if let outcome {
+                chains[chain]?.current = outcome
+                fields.merge(Self.fields(outcome)) { $1 }
+            }
+            return message(chain, slot, time, "reactortrack:resumed", fields)
+        case .chained(let chain, let slot, let time, let to):
+            return message(chain, slot, time, "reactortrack:chained", ["to": to.map { .int($0) } ?? .null])
+        case .pause(let chain, let slot, let time, let count):
+            return message(chain, slot, time, "reactortrack:pause", ["count": .int(count)])
+        case .cancelled(let chain, let slot, let time):
+            return message(chain, slot, time, "reactortrack:cancelled", [:])
+        case .unhandled(let chain, let slot, let time, let failure):
+            var fields = Self.fields(failure)
+            fields["path"] = nil
+            return message(chain, slot, time, "reactortrack:unhandled_error", fields)
+        case .chainEnded(let chain, let slot, let time, let endedBy, let runs, let outcome):
+            guard let state = chains[chain] else { return nil }
+            var end = EventMessage(
+                taskUUID: state.taskUUID, taskLevel: [slot], timestamp: time, actionType: "reactortrack:deferred",
+                actionStatus: .succeeded, fields: ["ended_by": .string(endedBy), "runs": .int(runs)])
+            switch outcome {
+            case .success(let text): end.fields["result"] = .string(text)
+            case .failure(let type, let reason):
+                end.actionStatus = .failed
+                end.exception = type
+                end.reason = reason
+            }
+            return end
+        }
+    }
+
+    private func message(_ chain: Int, _ slot: Int, _ time: Double, _ type: String, _ fields: [String: JSONValue])
+        -> EventMessage?
+    {
+        guard let state = chains[chain] else { return nil }
+        return EventMessage(taskUUID: state.taskUUID, taskLevel: [slot], timestamp: time, messageType: type, fields: fields)
+    }
+
+    private static func fields(_ outcome: MonitorEvent.Outcome) -> [String: JSONValue] {
+        switch outcome {
+        case .success(let text): ["path": "success", "value": .string(text)]
+        case .failure(let type, let reason): ["path": "error", "exception": .string(type), "reason": .string(reason)]
+        }
+    }
+}
