@@ -14,10 +14,13 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Actions", targets: ["Actions"]),
         .library(name: "Monitor", targets: ["Monitor"]),
+        .library(name: "Visualize", targets: ["Visualize"]),
+        .executable(name: "reactortrack", targets: ["reactortrack"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // Twisted's Deferred, Failure, the reactors (SwiftNIO-backed and manual), aggregates and bridges.
@@ -28,6 +31,17 @@ let package = Package(
         .target(name: "Actions", dependencies: ["EventLog", logging, nioLocks]),
         // JSONMonitor (tracks deferreds through Defer's observer hook), DeferredContext, writeFailure.
         .target(name: "Monitor", dependencies: ["Defer", "EventLog", "Actions", nioLocks]),
+        // Cairo, as a system library (apt: libcairo2-dev).
+        .systemLibrary(
+            name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
+        // mon.out (or any Eliot log) -> chain model -> layout values -> SVG, PNG, PDF, terminal tree, summary.
+        // Reads only EventLog: it never depends on the Deferred runtime.
+        .target(name: "Visualize", dependencies: ["EventLog", "CCairo"]),
+        // The command: render, tree, summary.
+        .executableTarget(
+            name: "reactortrack",
+            dependencies: ["Visualize", "EventLog", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .executableTarget(name: "seed-example", dependencies: ["Defer", "Monitor"], path: "examples/seed"),
         .executableTarget(
@@ -39,6 +53,7 @@ let package = Package(
             path: "Benchmarks/DeferBenchmarks"),
         .executableTarget(
             name: "MonitorBenchmarks", dependencies: ["Defer", "Monitor"], path: "Benchmarks/MonitorBenchmarks"),
+        .executableTarget(name: "RenderBenchmarks", path: "Benchmarks/RenderBenchmarks"),
         .executableTarget(
             name: "EventLogBenchmarks", dependencies: ["EventLog", "Actions"], path: "Benchmarks/EventLogBenchmarks"),
 
@@ -48,6 +63,9 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"], resources: [.copy("Inputs")]),
         .testTarget(name: "ActionsTests", dependencies: ["Actions", "EventLog", logging, nioLocks]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Defer", "EventLog", "Actions"]),
+        .testTarget(
+            name: "VisualizeTests", dependencies: ["Visualize", "EventLog"], exclude: ["Inputs", "__Snapshots__"]),
+        .testTarget(name: "ReactortrackTests", dependencies: ["reactortrack"]),
     ]
 )
 

@@ -1,0 +1,120 @@
+/// One chain as drawn: a tracked Deferred with its callback/errback ladder, runs, waits and links, or any
+/// other Eliot task as an action tree.
+public struct Chain: Sendable, Hashable {
+    /// The task's `task_uuid` (`deferred:<id>` for the original Reactor Track format).
+    public var id: String
+    /// What the chain was built from.
+    public var kind: ChainKind
+    /// The label: the Deferred's label, or the root action or message type.
+    public var label: String
+    /// The monitor's `deferred_id`.
+    public var deferredID: Int?
+    /// Where the Deferred was created (`File.swift:12`).
+    public var createdAt: String?
+    /// `user` or `chained`.
+    public var trackedBy: String?
+    /// How it ended.
+    public var outcome: ChainOutcome
+    /// The first timestamp, Unix seconds.
+    public var start: Double?
+    /// The end message's timestamp, or the last timestamp seen when the chain is open.
+    public var end: Double?
+    /// When the Deferred fired.
+    public var firedAt: Double?
+    /// The path it fired on.
+    public var firedSide: LadderSide?
+    /// What it fired with.
+    public var firedValue: String?
+    /// The final result's short description.
+    public var result: String?
+    /// The callback/errback pairs (deferreds only), in the order added.
+    public var pairs: [LadderPair]
+    /// Runs that belong to no added pair (the original format without `attached` records).
+    public var extraRuns: [ChainRun]
+    /// Waits on other Deferreds.
+    public var waits: [ChainWait]
+    /// Links to other chains.
+    public var links: [ChainLink]
+    /// Whether `cancel()` was called.
+    public var cancelled: Bool
+    /// Rows of an action tree (action and message chains).
+    public var spans: [ActionSpan]
+    /// The file the chain was read from.
+    public var file: String
+    /// The line of its first message.
+    public var line: Int?
+
+    /// Creates a chain.
+    public init(
+        id: String, kind: ChainKind, label: String, deferredID: Int? = nil, createdAt: String? = nil,
+        trackedBy: String? = nil, outcome: ChainOutcome, start: Double?, end: Double?, firedAt: Double? = nil,
+        firedSide: LadderSide? = nil, firedValue: String? = nil, result: String? = nil, pairs: [LadderPair] = [],
+        extraRuns: [ChainRun] = [], waits: [ChainWait] = [], links: [ChainLink] = [], cancelled: Bool = false,
+        spans: [ActionSpan] = [], file: String, line: Int?
+    ) {
+        self.id = id
+        self.kind = kind
+        self.label = label
+        self.deferredID = deferredID
+        self.createdAt = createdAt
+        self.trackedBy = trackedBy
+        self.outcome = outcome
+        self.start = start
+        self.end = end
+        self.firedAt = firedAt
+        self.firedSide = firedSide
+        self.firedValue = firedValue
+        self.result = result
+        self.pairs = pairs
+        self.extraRuns = extraRuns
+        self.waits = waits
+        self.links = links
+        self.cancelled = cancelled
+        self.spans = spans
+        self.file = file
+        self.line = line
+    }
+
+    /// Whether the chain is a Deferred (ours or the original format's).
+    public var isDeferred: Bool { kind == .deferred || kind == .legacy }
+
+    /// End minus start.
+    public var duration: Double {
+        guard let start, let end else { return 0 }
+        return max(0, end - start)
+    }
+
+    /// Every run: those of the pairs, then the extra ones.
+    public var runs: [ChainRun] { pairs.compactMap(\.run) + extraRuns }
+
+    /// Time spent in callbacks (the sum of run durations; for action trees, the root's duration).
+    public var runningTime: Double {
+        if isDeferred { return runs.reduce(0) { $0 + ($1.duration ?? 0) } }
+        return duration
+    }
+
+    /// Time spent waiting on other Deferreds.
+    public var waitingTime: Double {
+        waits.reduce(0) { total, wait in
+            guard let start = wait.start else { return total }
+            return total + max(0, (wait.end ?? end ?? start) - start)
+        }
+    }
+
+    /// A display name with the Deferred's id: `fetch #12`.
+    public var title: String {
+        if let deferredID { return "\(label) #\(deferredID)" }
+        return label
+    }
+
+    /// The signature that makes chains "identical" for grouping in the overview.
+    public var signature: String {
+        var parts = [kind.rawValue, label, outcome.name, outcome.exception ?? ""]
+        if isDeferred {
+            parts += pairs.map { "\($0.callback ?? "-")|\($0.errback ?? "-")|\($0.run?.side.rawValue ?? "")" }
+        } else {
+            parts += spans.map { "\($0.depth)\($0.name)" }
+        }
+        return parts.joined(separator: "\u{1}")
+    }
+}

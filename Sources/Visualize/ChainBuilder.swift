@@ -1,0 +1,285 @@
+public import EventLog
+
+/// Builds ``Chain``s from Eliot tasks: `reactortrack:deferred` tasks as Deferred chains, any other task as
+/// an action tree.
+public enum ChainBuilder {
+    /// The monitor's root action type.
+    public static let deferredActionType = "reactortrack:deferred"
+    /// The monitor's run action type.
+    public static let runActionType = "reactortrack:run"
+
+    /// Builds one chain per task, skipping format headers.
+    ///
+    /// - Parameters:
+    ///   - tasks: Tasks from ``EventLog/TaskGrouper``.
+    ///   - file: The file name recorded on each chain.
+    public static func chains(from tasks: [WrittenTask], file: String) -> [Chain] {
+        let map = { (line: Int?) in (file: file, line: line) }
+        return chains(from: tasks, locate: map)
+    }
+
+    static func chains(from tasks: [WrittenTask], locate: (Int?) -> (file: String, line: Int?)) -> [Chain] {
+        var result: [Chain] = []
+        result.reserveCapacity(tasks.count)
+        for task in tasks {
+            if let chain = chain(from: task, locate: locate) { result.append(chain) }
+        }
+        return result
+    }
+
+    static func chain(from task: WrittenTask, locate: (Int?) -> (file: String, line: Int?)) -> Chain? {
+        switch task.root {
+        case .message(let written):
+            if written.message.messageType == EventLogFormat.headerMessageType { return nil }
+            let place = locate(written.line)
+            let message = written.message
+            let type = message.messageType ?? "<message>"
+            let exception = message.exception ?? message.fields["exception"]?.stringValue
+            let reason = message.reason ?? message.fields["reason"]?.stringValue
+            let outcome: ChainOutcome =
+                type == "eliot:traceback" ? .failed(exception: exception ?? "?", reason: reason ?? "") : .succeeded
+            let span = ActionSpan(
+                kind: .message, name: type, depth: 0, level: FieldText.level(message.taskLevel),
+                start: message.timestamp, end: nil, status: nil, exception: exception, reason: reason,
+                fields: FieldText.lines(message), line: place.line)
+            return Chain(
+                id: task.taskUUID, kind: .message, label: type, outcome: outcome, start: message.timestamp,
+                end: message.timestamp, spans: [span], file: place.file, line: place.line)
+        case .action(let root):
+            if root.actionType == deferredActionType { return deferredChain(task: task, root: root, locate: locate) }
+            return actionChain(task: task, root: root, locate: locate)
+        }
+    }
+
+    // MARK: - Generic Eliot tasks
+
+    static func actionChain(task: WrittenTask, root: WrittenAction, locate: (Int?) -> (file: String, line: Int?))
+        -> Chain
+    {
+        var spans: [ActionSpan] = []
+        var lastTime: Double?
+        func note(_ t: Double?) { if let t { lastTime = max(lastTime ?? t, t) } }
+        func visit(_ node: TaskNode, depth: Int) {
+            switch node {
+            case .message(let written):
+                let m = written.message
+                note(m.timestamp)
+                spans.append(
+                    ActionSpan(
+                        kind: .message, name: m.messageType ?? "<message>", depth: depth,
+                        level: FieldText.level(m.taskLevel), start: m.timestamp, end: nil, status: nil,
+                        exception: m.exception ?? m.fields["exception"]?.stringValue,
+                        reason: m.reason ?? m.fields["reason"]?.stringValue, fields: FieldText.lines(m),
+                        line: locate(written.line).line))
+            case .action(let action):
+                note(action.startTime)
+                note(action.endTime)
+                let status = action.isOpen ? "open" : (action.status?.rawValue ?? "open")
+                let level = action.startMessage.map { FieldText.level($0.taskLevel) } ?? FieldText.level(action.taskLevel)
+                var fields = FieldText.lines(action.startMessage?.message)
+                fields += FieldText.lines(action.endMessage?.message).filter { !$0.hasPrefix("exception: ") && !$0.hasPrefix("reason: ") }
+                if action.isPlaceholder { fields.insert("(start message missing)", at: 0) }
+                let line = action.startMessage?.line ?? action.endMessage?.line
+                spans.append(
+                    ActionSpan(
+                        kind: .action, name: action.actionType ?? "<action>", depth: depth, level: level,
+                        start: action.startTime ?? action.children.lazy.compactMap(\.firstTime).first,
+                        end: action.endTime, status: status, exception: action.exception, reason: action.reason,
+                        fields: fields, line: locate(line).line))
+                for child in action.children { visit(child, depth: depth + 1) }
+            }
+        }
+        visit(.action(root), depth: 0)
+        let place = locate(root.startMessage?.line ?? spans.first?.line)
+        let outcome: ChainOutcome
+        switch (root.isOpen, root.status) {
+        case (true, _): outcome = .pending
+        case (false, .failed?): outcome = .failed(exception: root.exception ?? "?", reason: root.reason ?? "")
+        default: outcome = .succeeded
+        }
+        let start = spans.first?.start ?? spans.compactMap(\.start).min()
+        return Chain(
+            id: task.taskUUID, kind: .action, label: root.actionType ?? "<action>", outcome: outcome, start: start,
+            end: root.endTime ?? lastTime, spans: spans, file: place.file, line: place.line)
+    }
+
+    // MARK: - reactortrack:deferred tasks
+
+    static func deferredChain(task: WrittenTask, root: WrittenAction, locate: (Int?) -> (file: String, line: Int?))
+        -> Chain
+    {
+        let startFields = root.startMessage?.message.fields ?? [:]
+        let deferredID = startFields["deferred_id"]?.intValue
+        let label = startFields["label"]?.stringValue ?? deferredID.map { "Deferred #\($0)" } ?? "Deferred"
+        var pairs: [Int: LadderPair] = [:]
+        var extraRuns: [ChainRun] = []
+        var waits: [ChainWait] = []
+        var links: [ChainLink] = []
+        var firedAt: Double?
+        var firedSide: LadderSide?
+        var firedValue: String?
+        var cancelled = false
+        var unhandled: (String, String)?
+        var lastAdded: Int?
+        var lastRunPair: Int?
+        var lastTime = root.startTime
+        func note(_ t: Double?) { if let t { lastTime = max(lastTime ?? t, t) } }
+
+        for child in root.children {
+            switch child {
+            case .message(let written):
+                let m = written.message
+                note(m.timestamp)
+                let f = m.fields
+                switch m.messageType {
+                case "reactortrack:added":
+                    let index = f["index"]?.intValue ?? (pairs.keys.max().map { $0 + 1 } ?? 0)
+                    pairs[index] = LadderPair(
+                        index: index, callback: f["callback"]?.stringValue, errback: f["errback"]?.stringValue,
+                        site: f["site"]?.stringValue)
+                    lastAdded = index
+                case "reactortrack:fired":
+                    firedAt = m.timestamp
+                    firedSide = side(f["path"])
+                    firedValue = outcomeText(m)
+                case "reactortrack:waiting":
+                    let on = f["on"]?.intValue
+                    waits.append(ChainWait(on: on, start: m.timestamp, end: nil, pairIndex: lastRunPair))
+                    if let on {
+                        links.removeAll { $0.kind == .returned && $0.target == on }
+                        links.append(ChainLink(kind: .waitedOn, target: on, pairIndex: lastRunPair, time: m.timestamp))
+                    }
+                case "reactortrack:resumed":
+                    let from = f["from"]?.intValue
+                    if let i = waits.lastIndex(where: { $0.end == nil && ($0.on == from || from == nil) }) {
+                        let waited = f["waited"]?.doubleValue
+                        waits[i].end = m.timestamp ?? waited.flatMap { w in waits[i].start.map { $0 + w } }
+                        waits[i].resumedSide = side(f["path"])
+                        waits[i].resumedValue = outcomeText(m)
+                    }
+                case "reactortrack:chained":
+                    if let to = f["to"]?.intValue {
+                        links.append(ChainLink(kind: .chained, target: to, pairIndex: lastAdded, time: m.timestamp))
+                    }
+                case "reactortrack:cancelled":
+                    cancelled = true
+                case "reactortrack:unhandled_error":
+                    unhandled = (
+                        m.exception ?? f["exception"]?.stringValue ?? "?", m.reason ?? f["reason"]?.stringValue ?? ""
+                    )
+                default:
+                    break
+                }
+            case .action(let action):
+                note(action.startTime)
+                note(action.endTime)
+                guard action.actionType == runActionType else { continue }
+                let run = self.run(from: action, locate: locate)
+                if let index = run.index {
+                    var pair = pairs[index] ?? LadderPair(index: index, callback: nil, errback: nil)
+                    if pair.name(on: run.side) == nil {
+                        if run.side == .callback { pair.callback = run.name } else { pair.errback = run.name }
+                    }
+                    pair.run = run
+                    pairs[index] = pair
+                    lastRunPair = index
+                } else {
+                    extraRuns.append(run)
+                }
+                if let returned = run.returnedDeferred {
+                    links.append(ChainLink(kind: .returned, target: returned, pairIndex: run.index, time: run.end))
+                }
+            }
+        }
+        note(root.endTime)
+        for wait in waits {
+            if let index = wait.pairIndex, pairs[index] != nil, pairs[index]!.wait == nil { pairs[index]!.wait = wait }
+        }
+        var ordered = pairs.values.sorted { $0.index < $1.index }
+        let openWait = waits.last { $0.end == nil }
+        let openRun = ordered.contains { $0.run != nil && $0.run!.end == nil }
+        let ended = !root.isOpen
+        tracePath(&ordered, firedSide: firedSide, canPassAtEnd: ended || (firedSide != nil && openWait == nil && !openRun))
+
+        let outcome: ChainOutcome
+        if let unhandled {
+            outcome = .unhandled(exception: unhandled.0, reason: unhandled.1)
+        } else if !root.isOpen, root.status == .failed {
+            outcome = .failed(exception: root.exception ?? "?", reason: root.reason ?? "")
+        } else if !root.isOpen {
+            outcome = .succeeded
+        } else if cancelled {
+            outcome = .cancelled
+        } else if let openWait {
+            outcome = .waiting(on: openWait.on)
+        } else {
+            outcome = .pending
+        }
+        let place = locate(root.startMessage?.line ?? root.children.first.flatMap(\.firstLine))
+        return Chain(
+            id: task.taskUUID, kind: .deferred, label: label, deferredID: deferredID,
+            createdAt: startFields["created_at"]?.stringValue, trackedBy: startFields["tracked_by"]?.stringValue,
+            outcome: outcome, start: root.startTime ?? firedAt ?? ordered.compactMap(\.run?.start).min(),
+            end: root.endTime ?? lastTime, firedAt: firedAt, firedSide: firedSide, firedValue: firedValue,
+            result: root.endMessage?.message.fields["result"]?.stringValue, pairs: ordered, extraRuns: extraRuns,
+            waits: waits, links: links, cancelled: cancelled, file: place.file, line: place.line)
+    }
+
+    static func run(from action: WrittenAction, locate: (Int?) -> (file: String, line: Int?)) -> ChainRun {
+        let start = action.startMessage?.message.fields ?? [:]
+        let end = action.endMessage?.message
+        let side = Self.side(start["path"]) ?? .callback
+        var run = ChainRun(
+            index: start["index"]?.intValue, name: start["name"]?.stringValue ?? "<callback>", side: side,
+            start: action.startTime, end: action.endTime, input: start["input"]?.stringValue,
+            line: locate(action.startMessage?.line ?? action.endMessage?.line).line)
+        if let end {
+            run.output = end.fields["output"]?.stringValue
+            run.returnedDeferred = end.fields["returned_deferred"]?.intValue
+            if end.actionStatus == .failed {
+                run.exception = end.exception ?? "?"
+                run.reason = end.reason ?? ""
+                run.outputSide = .errback
+            } else {
+                run.outputSide = Self.side(end.fields["output_path"])
+            }
+        }
+        return run
+    }
+
+    /// Walks the pairs in order and records the path the chain was on at each, and which pairs were passed.
+    static func tracePath(_ pairs: inout [LadderPair], firedSide: LadderSide?, canPassAtEnd: Bool) {
+        guard let firedSide else { return }
+        let lastRan = pairs.lastIndex { $0.run != nil } ?? -1
+        var path = firedSide
+        for i in pairs.indices {
+            if let run = pairs[i].run {
+                pairs[i].fate = .ran
+                pairs[i].pathIn = path
+                let out = run.outputSide ?? pairs[i].wait?.resumedSide ?? (run.failed ? .errback : nil)
+                pairs[i].pathOut = out
+                if let out { path = out }
+            } else if i < lastRan || canPassAtEnd {
+                pairs[i].fate = .passedThrough
+                pairs[i].pathIn = path
+                pairs[i].pathOut = path
+            }
+        }
+    }
+
+    static func side(_ value: JSONValue?) -> LadderSide? {
+        switch value?.stringValue {
+        case "success": .callback
+        case "error": .errback
+        default: nil
+        }
+    }
+
+    static func outcomeText(_ m: EventMessage) -> String? {
+        if let value = m.fields["value"] { return FieldText.text(value) }
+        let exception = m.exception ?? m.fields["exception"]?.stringValue
+        let reason = m.reason ?? m.fields["reason"]?.stringValue
+        guard let exception else { return nil }
+        return reason.map { "\(exception): \($0)" } ?? exception
+    }
+}

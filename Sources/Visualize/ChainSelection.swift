@@ -1,0 +1,51 @@
+/// Which chains to show: `--task`, `--failed`, `--slowest N`, `--since`, `--until`.
+public struct ChainSelection: Sendable, Hashable {
+    /// Task ids or unique prefixes (or `#12` for a Deferred id); empty keeps all.
+    public var tasks: [String]
+    /// Keep only failed (or unhandled) chains.
+    public var failedOnly: Bool
+    /// Keep the N slowest.
+    public var slowest: Int?
+    /// Keep chains that end at or after this time (Unix seconds).
+    public var since: Double?
+    /// Keep chains that start at or before this time (Unix seconds).
+    public var until: Double?
+
+    /// Creates a selection; the default keeps everything.
+    public init(tasks: [String] = [], failedOnly: Bool = false, slowest: Int? = nil, since: Double? = nil, until: Double? = nil) {
+        self.tasks = tasks
+        self.failedOnly = failedOnly
+        self.slowest = slowest
+        self.since = since
+        self.until = until
+    }
+
+    /// Whether the selection keeps everything.
+    public var isEverything: Bool { tasks.isEmpty && !failedOnly && slowest == nil && since == nil && until == nil }
+
+    /// The chains kept, in log order (slowest first with `slowest`).
+    public func apply(to chains: [Chain]) -> [Chain] {
+        var kept = chains.filter { chain in
+            if !tasks.isEmpty && !tasks.contains(where: { matches(chain, $0) }) { return false }
+            if failedOnly && !chain.outcome.isFailure { return false }
+            if let since, (chain.end ?? chain.start ?? .infinity) < since { return false }
+            if let until, (chain.start ?? -.infinity) > until { return false }
+            return true
+        }
+        if let slowest {
+            kept = Array(kept.sorted { $0.duration > $1.duration }.prefix(max(0, slowest)))
+        }
+        return kept
+    }
+
+    private func matches(_ chain: Chain, _ query: String) -> Bool {
+        if query.hasPrefix("#"), let id = Int(query.dropFirst()) { return chain.deferredID == id }
+        return chain.id == query || (query.count >= 4 && chain.id.hasPrefix(query))
+    }
+
+    /// Reads a time: Unix seconds (`1795431274.5`) or ISO 8601 (`2026-11-23T10:54:34Z`, fractions allowed).
+    public static func parseTime(_ text: String) -> Double? {
+        if let seconds = Double(text) { return seconds }
+        return ISOTime.parse(text)
+    }
+}

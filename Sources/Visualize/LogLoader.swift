@@ -1,0 +1,142 @@
+import EventLog
+import Foundation
+
+/// Reads one or more inputs (files, or `-` for standard input) into a ``TrackedLog``.
+///
+/// Each input's format is detected (Eliot or the original Reactor Track); Eliot inputs are merged into one
+/// set of task trees, as `cat a b | eliot-tree` does, so a task continued in another file joins up. Damaged
+/// lines become warnings naming file and line; an input that cannot be read, holds nothing, or holds no
+/// usable line at all is a ``VisualizeError``.
+public struct LogLoader {
+    /// Called now and then with the number of lines read so far.
+    public var progress: ((Int) -> Void)?
+    /// Standard input's bytes, for tests; `nil` reads the real standard input.
+    public var standardInput: [UInt8]?
+
+    /// Creates a loader.
+    public init(progress: ((Int) -> Void)? = nil, standardInput: [UInt8]? = nil) {
+        self.progress = progress
+        self.standardInput = standardInput
+    }
+
+    /// The display name of an input path (`-` is `<stdin>`).
+    public static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
+
+    /// Reads every input.
+    ///
+    /// - Throws: ``VisualizeError`` with code `unreadable`, `emptyLog` or `unknownFormat`.
+    public func load(_ paths: [String]) throws(VisualizeError) -> TrackedLog {
+        var grouper = TaskGrouper(file: paths.first.map(Self.displayName) ?? "<input>")
+        var map = LineMap()
+        var offset = 0
+        var warnings: [EventLogError] = []
+        var legacyChains: [Chain] = []
+        var formats: [InputFormat] = []
+        var messages = 0
+        var bytes = 0
+        var linesSoFar = 0
+        for path in paths {
+            let name = Self.displayName(path)
+            let (head, size, wholeInput) = try open(path, name: name)
+            bytes += size
+            let format = InputFormat.detect(head) ?? .eliot
+            formats.append(format)
+            if format == .reactorTrack {
+                let all: [UInt8]
+                if let wholeInput { all = wholeInput } else { all = try readAll(path, name: name) }
+                let (chains, problems) = ReactorTrackLogReader.read(all, file: name)
+                if chains.isEmpty { throw noContent(all, name: name, problems: problems) }
+                legacyChains += chains
+                warnings += problems
+                continue
+            }
+            let reader: EventLogReader
+            if let wholeInput {
+                reader = EventLogReader(bytes: wholeInput, name: name)
+            } else {
+                do { reader = try EventLogReader(path: path, name: name) } catch {
+                    throw VisualizeError(code: .unreadable, message: error.message, file: name)
+                }
+            }
+            map.add(name: name, offset: offset)
+            var fileMessages = 0
+            var fileWarnings: [EventLogError] = []
+            for entry in reader {
+                switch entry {
+                case .message(let message, let line):
+                    grouper.add(message, line: offset + line)
+                    fileMessages += 1
+                    if fileMessages % 50_000 == 0 { progress?(linesSoFar + line) }
+                case .warning(let warning):
+                    if warning.code == .ioError {
+                        throw VisualizeError(code: .unreadable, message: warning.message, file: name)
+                    }
+                    fileWarnings.append(warning)
+                }
+            }
+            if fileMessages == 0 {
+                throw noContent(wholeInput ?? head, name: name, problems: fileWarnings, size: size)
+            }
+            messages += fileMessages
+            warnings += fileWarnings
+            offset += reader.lineNumber
+            linesSoFar += reader.lineNumber
+        }
+        let tasks = grouper.finish()
+        let locate = { (line: Int?) in map.locate(line) }
+        let taskWarnings = TaskWarnings.locate(grouper.warnings, tasks: tasks, map: map)
+        var chains = ChainBuilder.chains(from: tasks, locate: locate) + legacyChains
+        // A chain still open when its file ends is drawn up to that file's last event: it was pending that long.
+        var fileEnd: [String: Double] = [:]
+        for chain in chains { if let end = chain.end { fileEnd[chain.file] = max(fileEnd[chain.file] ?? end, end) } }
+        for i in chains.indices where chains[i].outcome.isOpen {
+            if let end = fileEnd[chains[i].file] { chains[i].end = max(chains[i].end ?? end, end) }
+        }
+        return TrackedLog(
+            chains: chains, warnings: warnings + taskWarnings, inputs: paths.map(Self.displayName), formats: formats,
+            messageCount: messages + legacyChains.count, byteCount: bytes)
+    }
+
+    /// Opens an input: its first 64 KiB, its size, and (for standard input) all of it.
+    private func open(_ path: String, name: String) throws(VisualizeError) -> ([UInt8], Int, [UInt8]?) {
+        if path == "-" {
+            let all = standardInput ?? [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            return (Array(all.prefix(1 << 16)), all.count, all)
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw VisualizeError(code: .unreadable, message: "no such file", file: name)
+        }
+        if isDirectory.boolValue { throw VisualizeError(code: .unreadable, message: "is a directory", file: name) }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw VisualizeError(code: .unreadable, message: "permission denied", file: name)
+        }
+        defer { try? handle.close() }
+        let head: [UInt8]
+        do { head = [UInt8](try handle.read(upToCount: 1 << 16) ?? Data()) } catch {
+            throw VisualizeError(code: .unreadable, message: "\(error.localizedDescription)", file: name)
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? head.count
+        return (head, size, nil)
+    }
+
+    private func readAll(_ path: String, name: String) throws(VisualizeError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw VisualizeError(code: .unreadable, message: "cannot read", file: name)
+        }
+        return [UInt8](data)
+    }
+
+    /// The error for an input without a single usable message: empty, or of an unknown format.
+    private func noContent(_ head: [UInt8], name: String, problems: [EventLogError], size: Int? = nil)
+        -> VisualizeError
+    {
+        let blank = head.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        if blank && (size ?? head.count) <= head.count {
+            return VisualizeError(code: .emptyLog, message: "no messages", file: name)
+        }
+        let first = problems.first.map { " (line \($0.line ?? 1): \($0.message))" } ?? ""
+        return VisualizeError(
+            code: .unknownFormat, message: "no line is an Eliot message or a Reactor Track record\(first)", file: name)
+    }
+}

@@ -1,0 +1,212 @@
+/// Lays out the overview of many chains: outcome counts, duration percentiles, a waterfall of (grouped)
+/// chains sorted by duration or start, and the slowest callbacks.
+struct OverviewLayout {
+    let options: DiagramOptions
+    var page: PageBuilder
+    let margin = 24.0
+    let rowPitch = 22.0
+
+    init(options: DiagramOptions, measurer: any TextMeasuring) {
+        self.options = options
+        self.page = PageBuilder(measurer: measurer)
+    }
+
+    static func page(_ log: TrackedLog, chains: [Chain], options: DiagramOptions, measurer: any TextMeasuring)
+        -> LayoutPage
+    {
+        var layout = OverviewLayout(options: options, measurer: measurer)
+        return layout.build(log, chains: chains)
+    }
+
+    private var width: Double { options.width }
+
+    private mutating func build(_ log: TrackedLog, chains: [Chain]) -> LayoutPage {
+        let summary = LogSummary(log, chains: chains, top: 15)
+        let title = "Overview · \(chains.count) chain\(chains.count == 1 ? "" : "s") · \(options.shortSourceNames)"
+        page.box(0, 0, width, 40, fill: Palette.band, role: "title-band")
+        page.text(title, x: margin, y: 26, size: 15, style: .bold, maxWidth: width - 2 * margin - 120, role: "title")
+        page.text("reactortrack", x: width - margin, y: 26, size: 11, color: Palette.muted, anchor: .end, role: "title-note")
+        var y = 58.0
+
+        // Outcome chips.
+        var x = margin
+        let order = ["succeeded", "failed", "unhandled", "cancelled", "waiting", "pending"]
+        for name in order {
+            guard let count = summary.outcomes[name], count > 0 else { continue }
+            let color = Self.color(name)
+            let text = "\(count) \(name)"
+            let w = page.width(text, size: 12, style: .bold) + 20
+            page.box(x, y, w, 24, fill: color, radius: 12, role: "chip")
+            page.text(text, x: x + 10, y: y + 16.5, size: 12, style: .bold, color: Palette.background, role: "chip-text")
+            x += w + 8
+        }
+        y += 44
+        let d = summary.durations
+        let stats =
+            "chain duration  p50 \(DurationFormat.text(d.p50)) · p90 \(DurationFormat.text(d.p90)) · p95 \(DurationFormat.text(d.p95)) · p99 \(DurationFormat.text(d.p99)) · max \(DurationFormat.text(d.max))"
+        page.text(stats, x: margin, y: y, size: 12, role: "percentiles")
+        y += 20
+        let busy = summary.running + summary.waiting
+        let split =
+            "in callbacks \(DurationFormat.text(summary.running)) (\(DurationFormat.percent(summary.running, of: busy))) · waiting on other Deferreds \(DurationFormat.text(summary.waiting)) (\(DurationFormat.percent(summary.waiting, of: busy))) · \(summary.messages) messages"
+        page.text(split, x: margin, y: y, size: 11, color: Palette.muted, role: "running-waiting")
+        y += 14
+        if busy > 0 {
+            let barW = 360.0
+            let runW = barW * summary.running / busy
+            page.box(margin, y, runW, 8, fill: Palette.callback, role: "split-running")
+            page.box(margin + runW, y, barW - runW, 8, fill: Palette.waiting.withAlpha(0.25), stroke: Palette.waiting, hatch: Palette.waiting, role: "split-waiting")
+            y += 14
+        }
+        y += 18
+
+        // Waterfall.
+        let groups = ChainGroup.group(chains)
+        let sorted: [ChainGroup]
+        switch options.sort {
+        case .duration: sorted = groups.sorted { $0.durations.max > $1.durations.max }
+        case .start: sorted = groups.sorted { $0.start < $1.start }
+        }
+        let sortNote = options.sort == .duration ? "slowest first" : "in order of start"
+        page.text(
+            "Chains (\(groups.count) row\(groups.count == 1 ? "" : "s"), identical chains grouped, \(sortNote))",
+            x: margin, y: y, size: 13, style: .bold, role: "section")
+        y += 10
+        let nameWidth = 330.0
+        let barX = margin + nameWidth + 10
+        let barW = width - margin - barX - 230
+        let logStart = chains.compactMap(\.start).min() ?? 0
+        let span: Double
+        switch options.sort {
+        case .duration: span = chains.map(\.duration).max() ?? 0
+        case .start: span = (chains.compactMap(\.end).max() ?? logStart) - logStart
+        }
+        let axis = TimeAxis(origin: 0, span: span, x: barX, width: barW)
+        let ticks = axis.ticks()
+        for tick in ticks {
+            page.text(
+                tick == 0 ? "0" : "+" + DurationFormat.text(tick), x: axis.position(tick), y: y + 12, size: 9,
+                color: Palette.muted, anchor: tick == 0 ? .start : .middle, role: "tick")
+        }
+        y += 18
+        let shown = Array(sorted.prefix(options.overviewRows))
+        let gridTop = y
+        let gridBottom = y + Double(shown.count) * rowPitch
+        for tick in ticks {
+            page.line([(axis.position(tick), gridTop), (axis.position(tick), gridBottom)], color: Palette.grid, role: "grid")
+        }
+        for (row, group) in shown.enumerated() {
+            let top = y + Double(row) * rowPitch
+            let mid = top + rowPitch / 2
+            if row % 2 == 1 { page.box(margin, top, width - 2 * margin, rowPitch, fill: Palette.band.withAlpha(0.6), role: "stripe") }
+            drawGroup(group, mid: mid, nameWidth: nameWidth, axis: axis, logStart: logStart)
+        }
+        y = gridBottom
+        if sorted.count > shown.count {
+            let rest = sorted[shown.count...].flatMap(\.chains)
+            let p = Percentiles(rest.map(\.duration))
+            page.text(
+                "… \(rest.count) more chain\(rest.count == 1 ? "" : "s") in \(sorted.count - shown.count) row\(sorted.count - shown.count == 1 ? "" : "s") (p50 \(DurationFormat.text(p.p50)) · p95 \(DurationFormat.text(p.p95)) · max \(DurationFormat.text(p.max)))",
+                x: margin, y: y + 16, size: 11, style: .bold, color: Palette.muted, role: "more")
+            y += 22
+        }
+        y += 30
+
+        // Slowest callbacks.
+        if !summary.slowestCallbacks.isEmpty {
+            page.text("Slowest callbacks (by total time)", x: margin, y: y, size: 13, style: .bold, role: "section")
+            y += 20
+            let columns: [(String, Double, TextAnchor)] = [
+                ("callback / action", margin, .start), ("calls", margin + 470, .end), ("total", margin + 560, .end),
+                ("p95", margin + 650, .end), ("max", margin + 740, .end), ("failures", margin + 830, .end),
+            ]
+            for (name, cx, anchor) in columns {
+                page.text(name, x: cx, y: y, size: 10, style: .bold, color: Palette.muted, anchor: anchor, role: "column")
+            }
+            y += 6
+            let maxTotal = summary.slowestCallbacks.first?.total ?? 0
+            for (row, stats) in summary.slowestCallbacks.enumerated() {
+                let top = y + Double(row) * 20
+                let base = top + 14
+                if maxTotal > 0 {
+                    page.box(margin + 850, top + 5, 200 * stats.total / maxTotal, 10, fill: Palette.callback.withAlpha(0.75), role: "total-bar")
+                }
+                page.text(stats.name, x: margin, y: base, size: 10.5, style: .mono, maxWidth: 400, middle: true, role: "callback-name")
+                page.text(String(stats.calls), x: margin + 470, y: base, size: 10.5, anchor: .end, role: "cell")
+                page.text(DurationFormat.text(stats.total), x: margin + 560, y: base, size: 10.5, anchor: .end, role: "cell")
+                page.text(DurationFormat.text(stats.percentiles.p95), x: margin + 650, y: base, size: 10.5, anchor: .end, role: "cell")
+                page.text(DurationFormat.text(stats.percentiles.max), x: margin + 740, y: base, size: 10.5, anchor: .end, role: "cell")
+                page.text(
+                    String(stats.failures), x: margin + 830, y: base, size: 10.5, style: stats.failures > 0 ? .bold : .regular,
+                    color: stats.failures > 0 ? Palette.failure : Palette.text, anchor: .end, role: "cell")
+            }
+            y += Double(summary.slowestCallbacks.count) * 20 + 16
+        }
+        var note = "source: \(options.sourceNames.joined(separator: ", ")) · bars: running solid, waiting hatched, failures end in red"
+        if options.warningCount > 0 {
+            note += " · \(options.warningCount) warning\(options.warningCount == 1 ? "" : "s") while reading (see stderr)"
+        }
+        page.text(note, x: margin, y: y + 6, size: 10, color: Palette.muted, maxWidth: width - 2 * margin, role: "footer")
+        return LayoutPage(title: "Overview", width: width, height: y + 24, items: page.items)
+    }
+
+    private mutating func drawGroup(_ group: ChainGroup, mid: Double, nameWidth: Double, axis: TimeAxis, logStart: Double) {
+        let chain = group.representative
+        let p = group.durations
+        var tip = [group.label, "outcome: \(chain.outcome.badge)"]
+        if group.count > 1 {
+            tip.append("\(group.count) chains: min \(DurationFormat.text(group.minDuration)) · median \(DurationFormat.text(p.p50)) · max \(DurationFormat.text(p.max))")
+        } else {
+            tip.append("task \(chain.id) · \(chain.file):\(chain.line.map(String.init) ?? "?")")
+        }
+        if case .failed(let e, let r) = chain.outcome { tip.append("\(e): \(r)") }
+        let tooltip = tip.joined(separator: "\n")
+        let failed = chain.outcome.isFailure
+        page.box(margin + 4, mid - 4, 8, 8, fill: ChainPageLayout.color(of: chain.outcome), radius: 4, tooltip: chain.outcome.badge, role: "outcome-dot")
+        page.text(group.label, x: margin + 18, y: mid + 4, size: 10.5, style: .mono, color: failed ? Palette.failure : Palette.text, maxWidth: nameWidth - 22, middle: true, tooltip: tooltip, role: "chain-name")
+        // The bar: the median chain of the group (the chain itself when alone).
+        let sample = group.chains.sorted { $0.duration < $1.duration }[(group.count - 1) / 2]
+        let offset = options.sort == .start ? (group.start - logStart) : 0
+        let x0 = axis.position(offset)
+        let total = sample.duration
+        let running = sample.isDeferred ? min(sample.runningTime, total) : total
+        let waiting = min(sample.waitingTime, max(0, total - running))
+        let idle = max(0, total - running - waiting)
+        let runW = max(axis.position(offset + running) - x0, running > 0 ? 1.5 : 0)
+        let waitW = axis.position(offset + waiting) - x0
+        let idleW = axis.position(offset + idle) - x0
+        let color = sample.outcome.isOpen ? Palette.pending : Palette.callback
+        page.box(x0, mid - 6, max(runW, 2), 12, fill: color, tooltip: tooltip, role: "bar-running")
+        if waitW > 0.5 {
+            page.box(x0 + runW, mid - 6, waitW, 12, fill: Palette.waiting.withAlpha(0.22), stroke: Palette.waiting, hatch: Palette.waiting, tooltip: tooltip, role: "bar-waiting")
+        }
+        if idleW > 0.5 {
+            page.box(x0 + runW + max(waitW, 0), mid - 6, idleW, 12, fill: color.withAlpha(0.3), tooltip: tooltip, role: "bar-idle")
+        }
+        let end = x0 + max(runW, 2) + max(waitW, 0) + max(idleW, 0)
+        if failed {
+            page.box(end - 3, mid - 6, 4, 12, fill: Palette.failure, tooltip: tooltip, role: "bar-failure")
+        }
+        if group.count > 1 {
+            let lo = axis.position(offset + group.minDuration)
+            let hi = axis.position(offset + p.max)
+            page.line([(lo, mid), (hi, mid)], color: Palette.text.withAlpha(0.6), role: "whisker")
+            page.line([(hi, mid - 4), (hi, mid + 4)], color: Palette.text.withAlpha(0.6), role: "whisker")
+        }
+        var label = group.count > 1 ? "median \(DurationFormat.text(p.p50)) · max \(DurationFormat.text(p.max))" : DurationFormat.text(total)
+        if let exception = chain.outcome.exception { label += "  ✗ \(ChainOutcome.shortType(exception))" }
+        if chain.outcome.isOpen { label += "  (\(chain.outcome.name))" }
+        let labelX = max(end, group.count > 1 ? axis.position(offset + p.max) : end) + 6
+        page.text(label, x: labelX, y: mid + 4, size: 10, color: failed ? Palette.failure : Palette.text, maxWidth: width - margin - labelX, tooltip: tooltip, role: "bar-label")
+    }
+
+    static func color(_ outcome: String) -> Color {
+        switch outcome {
+        case "succeeded": Palette.errback
+        case "failed", "unhandled": Palette.failure
+        case "waiting": Palette.waiting
+        case "pending": Palette.pending
+        default: Palette.muted
+        }
+    }
+}

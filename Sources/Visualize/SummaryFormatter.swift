@@ -1,0 +1,48 @@
+import Foundation
+
+/// `reactortrack summary`: a ``LogSummary`` as text or JSON.
+public enum SummaryFormatter {
+    /// The summary as aligned text.
+    public static func text(_ s: LogSummary) -> String {
+        var lines: [String] = []
+        lines.append("inputs: \(s.inputs.joined(separator: ", ")) (\(s.messages) messages, \(s.warnings) warnings)")
+        let outcomes = ["succeeded", "failed", "unhandled", "cancelled", "waiting", "pending"].compactMap { name in
+            s.outcomes[name].map { "\($0) \(name)" }
+        }
+        lines.append("chains: \(s.chains)" + (outcomes.isEmpty ? "" : " (\(outcomes.joined(separator: ", ")))"))
+        let d = s.durations
+        lines.append(
+            "durations: p50 \(DurationFormat.text(d.p50)), p90 \(DurationFormat.text(d.p90)), p95 \(DurationFormat.text(d.p95)), p99 \(DurationFormat.text(d.p99)), max \(DurationFormat.text(d.max))")
+        lines.append("time in callbacks: \(DurationFormat.text(s.running)); waiting on other Deferreds: \(DurationFormat.text(s.waiting))")
+        if !s.slowestChains.isEmpty {
+            lines.append("")
+            lines.append("slowest chains:")
+            for c in s.slowestChains {
+                lines.append("  \(pad(DurationFormat.text(c.duration), 10))  \(pad(c.outcome, 10))  \(c.title)  (\(c.location))")
+            }
+        }
+        if !s.slowestCallbacks.isEmpty {
+            lines.append("")
+            lines.append("slowest callbacks (by total time):")
+            lines.append("  \(pad("total", 10))  \(pad("calls", 6))  \(pad("p95", 10))  \(pad("max", 10))  \(pad("failures", 8))  name")
+            for c in s.slowestCallbacks {
+                lines.append(
+                    "  \(pad(DurationFormat.text(c.total), 10))  \(pad(String(c.calls), 6))  \(pad(DurationFormat.text(c.percentiles.p95), 10))  \(pad(DurationFormat.text(c.percentiles.max), 10))  \(pad(String(c.failures), 8))  \(c.name)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The summary as pretty-printed JSON with sorted keys (durations in seconds).
+    public static func json(_ s: LogSummary) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        guard let data = try? encoder.encode(s) else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    private static func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
+    }
+}

@@ -1,0 +1,76 @@
+import EventLog
+
+/// Gives the task-wide warnings of ``EventLog/TaskGrouper`` a file and a line, and adds one warning per task
+/// whose actions never ended.
+///
+/// The grouper reports a missing start message or a gap without a line (it is about a task, not a line), and
+/// numbers merged inputs as one stream. Here each problem is pinned to a line a reader can open: the first
+/// message of an action without a start, the message right after a gap, the start of an unfinished action.
+enum TaskWarnings {
+    static func locate(_ warnings: [EventLogError], tasks: [WrittenTask], map: LineMap) -> [EventLogError] {
+        var result: [EventLogError] = []
+        for warning in warnings {
+            if warning.line == nil && (warning.code == .gap || warning.code == .missingStart) { continue }
+            var located = warning
+            let place = map.locate(warning.line)
+            located.file = place.file
+            located.line = place.line
+            result.append(located)
+        }
+        for task in tasks {
+            guard case .action(let root) = task.root else { continue }
+            var open: [WrittenAction] = []
+            visit(root, task: task.taskUUID, map: map, into: &result, open: &open)
+            let unfinished = open.filter { !($0.taskLevel.isEmpty && $0.actionType == ChainBuilder.deferredActionType) }
+            if let first = unfinished.first {
+                let names = unfinished.prefix(3).map { "\($0.actionType ?? "?") at \(level($0))" }
+                let more = unfinished.count > 3 ? ", ..." : ""
+                let place = map.locate(first.startMessage?.line ?? TaskNode.action(first).firstLine)
+                let count = unfinished.count == 1 ? "an action never ended" : "\(unfinished.count) actions never ended"
+                result.append(
+                    EventLogError(
+                        code: .gap, file: place.file, line: place.line,
+                        message: "task \(task.taskUUID): \(count): \(names.joined(separator: ", "))\(more)"))
+            }
+        }
+        return result
+    }
+
+    private static func level(_ action: WrittenAction) -> String {
+        FieldText.level(action.startMessage?.taskLevel ?? (action.taskLevel + [1]))
+    }
+
+    private static func visit(
+        _ action: WrittenAction, task: String, map: LineMap, into result: inout [EventLogError],
+        open: inout [WrittenAction]
+    ) {
+        let here = action.taskLevel.isEmpty ? "the root" : FieldText.level(action.taskLevel)
+        if action.isPlaceholder {
+            let place = map.locate(TaskNode.action(action).firstLine)
+            result.append(
+                EventLogError(
+                    code: .missingStart, file: place.file, line: place.line,
+                    message: "task \(task): the action at \(here) (\(action.actionType ?? "?")) has no start message"))
+        } else if action.isOpen {
+            open.append(action)
+        }
+        if let end = action.endMessage, let endSlot = end.taskLevel.last {
+            let slots = action.children.compactMap { $0.taskLevel.count > action.taskLevel.count ? $0.taskLevel[action.taskLevel.count] : nil }
+            let present = Set(slots)
+            let missing = (2..<max(endSlot, 2)).filter { !present.contains($0) }
+            if let firstMissing = missing.first {
+                let after = action.children.first { child in
+                    child.taskLevel.count > action.taskLevel.count && child.taskLevel[action.taskLevel.count] > firstMissing
+                }
+                let line = after?.firstLine ?? end.line
+                let place = map.locate(line)
+                let names = missing.prefix(5).map { FieldText.level(action.taskLevel + [$0]) }.joined(separator: ", ")
+                result.append(
+                    EventLogError(
+                        code: .gap, file: place.file, line: place.line,
+                        message: "task \(task): no message at \(names)\(missing.count > 5 ? ", ..." : "") (lost before this line)"))
+            }
+        }
+        for child in action.childActions { visit(child, task: task, map: map, into: &result, open: &open) }
+    }
+}

@@ -1,0 +1,30 @@
+extension VisualizeError {
+    /// The kind of a ``VisualizeError``.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// The code's text as it appears in ``VisualizeError/description``.
+        public let description: String
+
+        private init(_ description: String) { self.description = description }
+
+        /// The input could not be opened or read.
+        public static let unreadable = Code("cannot read")
+        /// The input holds lines, but none is an Eliot message or a Reactor Track record.
+        public static let unknownFormat = Code("unknown format")
+        /// The input holds no message at all.
+        public static let emptyLog = Code("empty log")
+        /// The selection (`--task`, `--failed`, `--since`, ...) left nothing to draw.
+        public static let nothingSelected = Code("nothing selected")
+        /// The output path is one of the inputs.
+        public static let wouldOverwriteInput = Code("refusing to overwrite input")
+        /// The output's extension names no known format.
+        public static let unknownOutputFormat = Code("unknown output format")
+        /// Cairo failed to create, draw or write a surface.
+        public static let cairo = Code("cairo")
+        /// Writing the output failed.
+        public static let writeFailed = Code("cannot write")
+        /// `--strict` was given and the input had warnings.
+        public static let strictWarnings = Code("warnings with --strict")
+        /// A time given to `--since` or `--until` could not be read.
+        public static let badTime = Code("bad time")
+    }
+}

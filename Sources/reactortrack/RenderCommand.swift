@@ -1,0 +1,59 @@
+import ArgumentParser
+import Visualize
+
+/// `reactortrack render FILE... -o OUT`.
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Draw chains as SVG, PNG or PDF.",
+        discussion: """
+            The format follows the extension of --output: .svg (text stays text, with tooltips), .png or .pdf \
+            (overview first, then a page per chain). A few chains are drawn in detail: a header, the \
+            callback/errback ladder with the path the run took, and each run as a bar on a time axis; many \
+            chains get an overview (outcome counts, percentiles, a waterfall with identical chains grouped, \
+            the slowest callbacks). The output is never one of the inputs.
+
+            Exit status: 0 success, 1 bad input or failed write, 2 usage error.
+            """)
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var selection: SelectionOptions
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write: .svg, .png or .pdf.", valueName: "OUT"))
+    var output = "chain.svg"
+
+    @Option(help: "Order of the overview's waterfall: duration (slowest first) or start.")
+    var sort: SortOrder = .duration
+
+    @Option(help: "auto (detail when the chains fit, else an overview), overview, or detail.")
+    var view: ViewChoice = .auto
+
+    @Option(help: "PNG pixels per unit (2 for HiDPI screens).")
+    var scale: Double = 1
+
+    func validate() throws {
+        if OutputFormat(path: output) == nil {
+            throw ValidationError("--output must end in .svg, .png or .pdf (got '\(output)')")
+        }
+        if !(0.25...4).contains(scale) { throw ValidationError("--scale must be between 0.25 and 4") }
+    }
+
+    func run() throws {
+        do {
+            try Renderer.refuseOverwriting(inputs: input.files, output: output)
+        } catch {
+            throw CommandSupport.fail(error)
+        }
+        let (log, chains) = try CommandSupport.load(input, selection)
+        let options = DiagramOptions(
+            view: view.view, sort: sort.sort, sourceNames: log.inputs, warningCount: log.warnings.count)
+        do {
+            let document = try Renderer.render(log, chains: chains, to: output, options: options, scale: scale)
+            let pages = document.pages.count
+            let note = pages > 1 ? " (\(pages) pages)" : ""
+            FileStream.standardError.write("wrote \(output)\(note): \(chains.count) chain\(chains.count == 1 ? "" : "s")\n")
+        } catch {
+            throw CommandSupport.fail(error)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// End to end against the built binary: help, exit statuses, and each subcommand on the fixtures.
+@Suite("reactortrack command")
+struct CommandTests {
+    @Test("--help lists the subcommands and documents the exit statuses")
+    func help() throws {
+        let result = try CommandRunner.run(["--help"])
+        #expect(result.status == 0)
+        for word in ["render", "tree", "summary", "EXIT STATUS", "usage error"] { #expect(result.stdout.contains(word)) }
+        for sub in ["render", "tree", "summary"] {
+            let subHelp = try CommandRunner.run([sub, "--help"])
+            #expect(subHelp.status == 0)
+            #expect(subHelp.stdout.contains("--strict"))
+            #expect(subHelp.stdout.contains("Exit status"))
+        }
+        #expect(try CommandRunner.run(["render", "--help"]).stdout.contains("--output"))
+    }
+
+    @Test("usage errors exit 2")
+    func usage() throws {
+        #expect(try CommandRunner.run(["render", "--no-such-option", CommandRunner.input("mon.out")]).status == 2)
+        #expect(try CommandRunner.run(["render", CommandRunner.input("mon.out"), "-o", "chain.gif"]).status == 2)
+        #expect(try CommandRunner.run(["summary"]).status == 2)
+        #expect(try CommandRunner.run(["tree", "--color", "sometimes", CommandRunner.input("mon.out")]).status == 2)
+    }
+
+    @Test("render writes SVG, PNG and PDF from the seed mon.out", arguments: ["svg", "png", "pdf"])
+    func render(format: String) throws {
+        let output = CommandRunner.temporaryPath("chain.\(format)")
+        let result = try CommandRunner.run(["render", CommandRunner.input("mon.out"), "-o", output])
+        #expect(result.status == 0, "\(result.stderr)")
+        let size = (try FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+        #expect(size > 3_000)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("bad input exits 1 with one line on standard error")
+    func badInput() throws {
+        for name in ["empty.log", "not-a-log.txt", "no-such-file"] {
+            let result = try CommandRunner.run(["summary", CommandRunner.input(name)])
+            #expect(result.status == 1)
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+            #expect(result.stderr.hasPrefix("reactortrack: error: "))
+        }
+        let nothing = try CommandRunner.run(["summary", "--failed", CommandRunner.input("mon.out")])
+        #expect(nothing.status == 1)
+        #expect(nothing.stderr.contains("nothing selected"))
+    }
+
+    @Test("warnings go to standard error with file and line; --strict fails on them")
+    func strict() throws {
+        let broken = CommandRunner.input("broken/not-json-line.log")
+        let lenient = try CommandRunner.run(["summary", broken])
+        #expect(lenient.status == 0)
+        #expect(lenient.stderr.hasPrefix("\(broken):32: malformed line"))
+        let strict = try CommandRunner.run(["summary", "--strict", broken])
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains("warnings with --strict"))
+        #expect(try CommandRunner.run(["summary", "--strict", CommandRunner.input("mon.out")]).status == 0)
+    }
+
+    @Test("render never overwrites an input")
+    func neverOverwrite() throws {
+        let copy = CommandRunner.temporaryPath("input.svg")
+        try FileManager.default.copyItem(atPath: CommandRunner.input("mon.out"), toPath: copy)
+        let before = try Data(contentsOf: URL(fileURLWithPath: copy))
+        let result = try CommandRunner.run(["render", copy, "-o", copy])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("refusing to overwrite input"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == before)
+    }
+
+    @Test("summary --json is JSON with outcomes, percentiles and slowest callbacks")
+    func summaryJSON() throws {
+        let result = try CommandRunner.run(["summary", "--json", CommandRunner.input("waiting.out")])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["chains"] as? Int == 4)
+        #expect((object["outcomes"] as? [String: Int])?["unhandled"] == 1)
+        #expect((object["slowestCallbacks"] as? [[String: Any]])?.first?["name"] as? String == "render")
+        let text = try CommandRunner.run(["summary", CommandRunner.input("waiting.out")])
+        #expect(text.stdout.contains("chains: 4 (2 succeeded, 1 unhandled, 1 pending)"))
+    }
+
+    @Test("tree colours only on request or on a terminal")
+    func treeColour() throws {
+        let plain = try CommandRunner.run(["tree", CommandRunner.input("mon.out")])
+        #expect(plain.status == 0)
+        #expect(!plain.stdout.contains("\u{1B}["))
+        #expect(plain.stdout.contains("[2] problem"))
+        #expect(plain.stdout.contains("↳ d2 #2"))
+        let coloured = try CommandRunner.run(["tree", "--color", "always", CommandRunner.input("mon.out")])
+        #expect(coloured.stdout.contains("\u{1B}[31m"))
+        #expect(!(try CommandRunner.run(["tree", "--color", "never", CommandRunner.input("twisted-eliot.log")]).stdout.contains("\u{1B}[")))
+    }
+
+    @Test("several files merge and - reads standard input")
+    func mergeAndStdin() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: CommandRunner.input("waiting.out")))
+        let result = try CommandRunner.run(["summary", "--json", CommandRunner.input("mon.out"), "-"], stdin: data)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["chains"] as? Int == 6)
+        #expect((object["inputs"] as? [String])?.last == "<stdin>")
+    }
+
+    @Test("selection: --task, --slowest, --since")
+    func selection() throws {
+        let task = try CommandRunner.run(["tree", "--task", "a4000000", CommandRunner.input("waiting.out")])
+        #expect(task.stdout.hasPrefix("sendMail #4"))
+        let slowest = try CommandRunner.run(["summary", "--json", "--slowest", "2", CommandRunner.input("waiting.out")])
+        #expect(slowest.stdout.contains("\"chains\" : 2"))
+        #expect(try CommandRunner.run(["summary", "--since", "yesterday", CommandRunner.input("mon.out")]).status == 2)
+    }
+
+    @Test("the original Reactor Track format renders")
+    func reactorTrack() throws {
+        let output = CommandRunner.temporaryPath("legacy.png")
+        let result = try CommandRunner.run(["render", CommandRunner.input("reactor-track.log"), "-o", output])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: output))
+    }
+}

@@ -1,0 +1,98 @@
+import EventLog
+import Foundation
+import Testing
+import Visualize
+
+@Suite("Chain model")
+struct ChainModelTests {
+    @Test("the seed's d fails in problem, recovers in simpleErrback and chains to d2")
+    func seed() throws {
+        let log = try LogLoader().load([TestInputs.path("mon.out")])
+        #expect(log.warnings.isEmpty)
+        #expect(log.chains.map(\.title) == ["d #1", "d2 #2"])
+        let d = log.chains[0]
+        #expect(d.outcome == .succeeded)
+        #expect(d.pairs.map(\.fate) == Array(repeating: .ran, count: 6))
+        #expect(d.pairs.map { $0.run?.side } == [.callback, .callback, .callback, .errback, .callback, .callback])
+        #expect(d.pairs[2].run?.exception == "seed_example.Problem")
+        #expect(d.pairs[2].pathOut == .errback)
+        #expect(d.pairs[3].pathOut == .callback)
+        #expect(d.links == [ChainLink(kind: .chained, target: 2, pairIndex: 4, time: d.links.first?.time)])
+        #expect(abs((d.pairs[0].run?.duration ?? 0) - 1.0002) < 1e-6)
+        #expect(abs(d.runningTime - 2.00046) < 1e-3)
+        let families = ChainFamily.group(log.chains)
+        #expect(families.count == 1)
+        #expect(families[0].members.map(\.depth) == [0, 1])
+    }
+
+    @Test("waits, pending chains and unhandled errors")
+    func waiting() throws {
+        let log = try LogLoader().load([TestInputs.path("waiting.out")])
+        let byLabel = Dictionary(uniqueKeysWithValues: log.chains.map { ($0.label, $0) })
+        let fetch = try #require(byLabel["fetchUser"])
+        #expect(fetch.waits.count == 1)
+        #expect(abs((fetch.waits[0].duration ?? 0) - 0.4001) < 1e-6)
+        #expect(fetch.pairs[0].wait?.on == 2)
+        #expect(fetch.links.map(\.kind) == [.waitedOn])
+        #expect(byLabel["timeout"]?.outcome == .pending)
+        #expect(byLabel["timeout"]?.pairs.first?.fate == .notReached)
+        #expect(byLabel["timeout"]?.end == log.end)
+        #expect(byLabel["sendMail"]?.outcome.name == "unhandled")
+        #expect(byLabel["query"]?.outcome == .succeeded)
+    }
+
+    @Test("the original Reactor Track format is recognised")
+    func reactorTrackFormat() throws {
+        let log = try LogLoader().load([TestInputs.path("reactor-track.log")])
+        #expect(log.formats == [.reactorTrack])
+        #expect(log.chains.map(\.deferredID) == [25657144, 25656712])
+        let first = log.chains[0]
+        #expect(first.pairs.map { $0.run?.name } == ["__main__.simpleCallback", "__main__.followup", "__main__.problem", "__main__.simpleErrback"])
+        #expect(first.pairs[3].run?.side == .errback)
+        #expect(first.pairs[2].pathOut == .errback)
+        #expect(abs(first.duration - 1.0014) < 1e-9)
+        // Runs are laid end to end in file order.
+        #expect(log.chains[1].start == first.end)
+    }
+
+    @Test("any Eliot log becomes action trees")
+    func eliotTasks() throws {
+        let log = try LogLoader().load([TestInputs.path("twisted-eliot.log")])
+        #expect(log.warnings.isEmpty)
+        #expect(log.chains.count == 11)
+        let pipeline = try #require(log.chains.first { $0.label == "rt:inline_pipeline" })
+        #expect(pipeline.kind == .action)
+        #expect(pipeline.spans.filter { $0.status == "failed" }.map(\.name) == ["rt:step", "rt:fetch"])
+        let connect = try #require(log.chains.first { $0.label == "rt:connect" })
+        #expect(connect.outcome == .failed(exception: "builtins.ConnectionRefusedError", reason: "[Errno 111] Connection refused"))
+    }
+
+    @Test("several files merge, and warnings keep each file's own line numbers")
+    func merge() throws {
+        let log = try LogLoader().load([TestInputs.path("mon.out"), TestInputs.path("broken/blank-line.log")])
+        #expect(log.chains.count == 13)
+        #expect(log.warnings.map(\.line) == [32])
+        #expect(log.warnings.first?.file.hasSuffix("blank-line.log") == true)
+        #expect(ChainFamily.group(log.chains).count == 12)
+    }
+
+    @Test("standard input is read with -")
+    func standardInput() throws {
+        let bytes = Array(try String(contentsOfFile: TestInputs.path("mon.out"), encoding: .utf8).utf8)
+        let log = try LogLoader(standardInput: bytes).load(["-"])
+        #expect(log.inputs == ["<stdin>"])
+        #expect(log.chains.count == 2)
+    }
+
+    @Test("selection by task, failure, slowness and time")
+    func selection() throws {
+        let log = try LogLoader().load([TestInputs.path("waiting.out")])
+        #expect(ChainSelection(failedOnly: true).apply(to: log.chains).map(\.label) == ["sendMail"])
+        #expect(ChainSelection(tasks: ["a3000000"]).apply(to: log.chains).map(\.label) == ["timeout"])
+        #expect(ChainSelection(tasks: ["#2"]).apply(to: log.chains).map(\.label) == ["query"])
+        #expect(ChainSelection(slowest: 1).apply(to: log.chains).map(\.label) == ["fetchUser"])
+        let start = try #require(log.start)
+        #expect(ChainSelection(since: start + 0.3).apply(to: log.chains).map(\.label).sorted() == ["fetchUser", "query", "timeout"])
+        #expect(ChainSelection.parseTime("2026-11-23T10:54:34Z") == 1_795_431_274)
+    }
+}
