@@ -16,8 +16,13 @@ struct ChainRecord: Sendable {
     /// The chain's current result, as written at its end.
     var lastOutcome: MonitorEvent.Outcome = .success("None")
     var ended = false
+    /// When the chain last did anything (an event was recorded for it): its end time in the log.
+    var lastActivity: Double
 
-    init(id: Int) { self.id = id }
+    init(id: Int, time: Double) {
+        self.id = id
+        self.lastActivity = time
+    }
 
     /// Fired, not waiting on another deferred, and nothing queued: the chain has done all it can.
     var isIdle: Bool { fired && waitingOn == nil && pairsConsumed >= pairsAdded && runningSlot == nil }

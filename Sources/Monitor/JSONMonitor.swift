@@ -149,7 +149,7 @@ public final class JSONMonitor: DeferredObserver {
         let id = state.withLockedValue { state -> Int? in
             guard !state.stopped else { return nil }
             let id = state.chains.count + 1
-            var chain = ChainRecord(id: id)
+            var chain = ChainRecord(id: id, time: time)
             // A deferred may be tracked after it fired or got callbacks: start from where it stands.
             chain.fired = isCalled
             chain.pairsAdded = queued
@@ -233,8 +233,12 @@ public final class JSONMonitor: DeferredObserver {
         state.withLockedValue { state in
             let index = chain - 1
             guard !state.stopped, state.chains.indices.contains(index), !state.chains[index].ended else { return }
-            let event = Self.event(for: event, chain: chain, record: &state.chains[index], linked: linked, outcome: outcome, time: time)
-            if let event { record(event, in: &state) }
+            let event = Self.event(
+                for: event, chain: chain, record: &state.chains[index], linked: linked, outcome: outcome, time: time)
+            if let event {
+                state.chains[index].lastActivity = time
+                record(event, in: &state)
+            }
         }
     }
 
@@ -297,6 +301,7 @@ public final class JSONMonitor: DeferredObserver {
             let index = chain - 1
             guard !state.stopped, state.chains.indices.contains(index), !state.chains[index].ended else { return }
             if let failure {
+                state.chains[index].lastActivity = time
                 record(.unhandled(chain: chain, slot: state.chains[index].takeSlot(), time: time, failure: failure), in: &state)
             }
             record(Self.end(&state.chains[index], time: time, endedBy: "released"), in: &state)
@@ -316,8 +321,8 @@ public final class JSONMonitor: DeferredObserver {
     private static func end(_ record: inout ChainRecord, time: Double, endedBy: String) -> MonitorEvent {
         record.ended = true
         return .chainEnded(
-            chain: record.id, slot: record.takeSlot(), time: time, endedBy: endedBy, runs: record.runs,
-            outcome: record.lastOutcome)
+            chain: record.id, slot: record.takeSlot(), time: record.lastActivity, closedAt: time, endedBy: endedBy,
+            runs: record.runs, outcome: record.lastOutcome)
     }
 
     /// Unix seconds, from the real-time clock.

@@ -99,11 +99,12 @@ struct MonitorEncoder: Sendable {
             var fields = Self.fields(failure)
             fields["path"] = nil
             return message(chain, slot, time, "reactortrack:unhandled_error", fields)
-        case .chainEnded(let chain, let slot, let time, let endedBy, let runs, let outcome):
+        case .chainEnded(let chain, let slot, let time, let closedAt, let endedBy, let runs, let outcome):
             guard let state = chains[chain] else { return nil }
             var end = EventMessage(
                 taskUUID: state.taskUUID, taskLevel: [slot], timestamp: time, actionType: "reactortrack:deferred",
-                actionStatus: .succeeded, fields: ["ended_by": .string(endedBy), "runs": .int(runs)])
+                actionStatus: .succeeded,
+                fields: ["ended_by": .string(endedBy), "runs": .int(runs), "closed_at": .double(closedAt)])
             switch outcome {
             case .success(let text): end.fields["result"] = .string(text)
             case .failure(let type, let reason):

@@ -16,7 +16,8 @@ enum MonitorEvent: Sendable {
     case pause(chain: Int, slot: Int, time: Double, count: Int)
     case cancelled(chain: Int, slot: Int, time: Double)
     case unhandled(chain: Int, slot: Int, time: Double, failure: Outcome)
-    case chainEnded(chain: Int, slot: Int, time: Double, endedBy: String, runs: Int, outcome: Outcome)
+    /// `time` is the chain's last activity; `closedAt` when the monitor closed it (release, dump or stop).
+    case chainEnded(chain: Int, slot: Int, time: Double, closedAt: Double, endedBy: String, runs: Int, outcome: Outcome)
 
     /// A chain's current result, described.
     enum Outcome: Sendable {
