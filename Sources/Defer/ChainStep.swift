@@ -70,16 +70,25 @@ enum Steps {
         }
     }
 
+    /// The chain's current result as an `addBoth` function receives it, or the type-mismatch failure.
+    @inlinable
+    static func typedInput<V>(_ input: Result<Any, Failure>, _: V.Type) -> Result<Result<V, Failure>, Failure> {
+        switch input {
+        case .success(let value):
+            guard let typed = value as? V else { return .failure(typeMismatch(value, expected: V.self)) }
+            return .success(.success(typed))
+        case .failure(let failure): return .success(.failure(failure))
+        }
+    }
+
     /// `addBoth`: one function for either track.
     @inlinable
     static func both<V, U>(_ body: @escaping (Result<V, Failure>) throws -> U) -> ChainStep {
         { input in
             let typed: Result<V, Failure>
-            switch input {
-            case .success(let value):
-                guard let v = value as? V else { return .failure(typeMismatch(value, expected: V.self)) }
-                typed = .success(v)
-            case .failure(let failure): typed = .failure(failure)
+            switch typedInput(input, V.self) {
+            case .success(let converted): typed = converted
+            case .failure(let mismatch): return .failure(mismatch)
             }
             do { return result(try body(typed)) } catch { return .failure(Failure.wrapping(error)) }
         }
@@ -90,11 +99,9 @@ enum Steps {
     static func chainingBoth<V, U>(_ body: @escaping (Result<V, Failure>) throws -> Deferred<U>) -> ChainStep {
         { input in
             let typed: Result<V, Failure>
-            switch input {
-            case .success(let value):
-                guard let v = value as? V else { return .failure(typeMismatch(value, expected: V.self)) }
-                typed = .success(v)
-            case .failure(let failure): typed = .failure(failure)
+            switch typedInput(input, V.self) {
+            case .success(let converted): typed = converted
+            case .failure(let mismatch): return .failure(mismatch)
             }
             do { return .deferred(try body(typed).base) } catch { return .failure(Failure.wrapping(error)) }
         }
