@@ -31,37 +31,59 @@ public final class AnyDeferred {
     // checks — about a tenth of a callback's cost in the profile — are switched off for the chain's hot state.
     @exclusivity(unchecked) var links: [Link] = []
     @exclusivity(unchecked) var cursor = 0
-    @exclusivity(unchecked) var runningCallbacks = false
-    @exclusivity(unchecked) var suppressAlreadyCalled = false
-    @exclusivity(unchecked) var canceller: ((AnyDeferred) -> Void)?
     /// The failure to report if this deferred is released before anyone handles it.
     @exclusivity(unchecked) var pendingFailure: Failure?
-    var debugInfo: DebugInfo?
+    /// Rarely used state, allocated on first use (see `DeferredExtras`).
+    @exclusivity(unchecked) var extras: DeferredExtras?
+
+    @inline(__always) var extrasForWriting: DeferredExtras {
+        if let extras { return extras }
+        let made = DeferredExtras()
+        extras = made
+        return made
+    }
+
+    var canceller: ((AnyDeferred) -> Void)? {
+        get { extras?.canceller }
+        set { if newValue != nil || extras != nil { extrasForWriting.canceller = newValue } }
+    }
+
+    var debugInfo: DebugInfo? {
+        get { extras?.debugInfo }
+        set { if newValue != nil || extras != nil { extrasForWriting.debugInfo = newValue } }
+    }
 
     /// Whether the deferred has fired (Twisted's `called`).
     public var isCalled: Bool { isCalledStorage }
-    @exclusivity(unchecked) var isCalledStorage = false
     /// Twisted's raw pause counter: explicit pauses plus one while waiting on another deferred.
     @exclusivity(unchecked) public internal(set) var pauseCount = 0
     /// The deferred this one waits on (Twisted's `_chainedTo`), set by implicit chaining and on a
     /// `chainDeferred` target.
     @exclusivity(unchecked) public internal(set) var waitingOn: AnyDeferred?
     /// Receives this deferred's events (the monitor's hook); `nil` costs one branch per event.
-    @exclusivity(unchecked) public var observer: (any DeferredObserver)?
+    public var observer: (any DeferredObserver)? {
+        @inline(__always) get { extras?.observer }
+        set { if newValue != nil || extras != nil { extrasForWriting.observer = newValue } }
+    }
     /// Storage for the observer's own bookkeeping about this deferred (the monitor keeps its chain index here).
-    @exclusivity(unchecked) public var observerSlot = 0
+    public var observerSlot: Int {
+        get { extras?.observerSlot ?? 0 }
+        set { extrasForWriting.observerSlot = newValue }
+    }
 
     /// Makes an unfired deferred, with an optional canceller that `cancel()` calls while it is unfired.
     ///
     /// - Parameter canceller: Called at most once with this deferred; it may fire it. If it leaves it unfired,
     ///   `cancel()` errbacks it with `CancelledError`.
     public init(canceller: ((AnyDeferred) -> Void)? = nil, file: String = #fileID, line: UInt = #line) {
-        self.canceller = canceller
+        if let canceller { self.canceller = canceller }
         if DeferredDebug.isEnabled { debugInfo = DebugInfo(createdAt: "\(file):\(line)") }
     }
 
     deinit {
-        observer?.deferredWasReleased(ObjectIdentifier(self), observerSlot: observerSlot, unhandled: pendingFailure)
+        if let extras, let observer = extras.observer {
+            observer.deferredWasReleased(ObjectIdentifier(self), observerSlot: extras.observerSlot, unhandled: pendingFailure)
+        }
         guard let failure = pendingFailure else { return }
         let report = UnhandledError(
             failure: failure, deferredID: UInt64(UInt(bitPattern: ObjectIdentifier(self).hashValue)),
@@ -115,7 +137,7 @@ public final class AnyDeferred {
         }
         if debugInfo != nil { debugInfo?.firstFiredAt = "\(file):\(line)" }
         isCalledStorage = true
-        canceller = nil
+        if extras != nil { canceller = nil }
         switch result {
         case .success(let value): stateStorage = .success(value)
         case .failure(let failure): stateStorage = .failure(failure)
@@ -277,11 +299,19 @@ public final class AnyDeferred {
     }
 
     /// The deferreds an aggregate (`deferredList`, `gatherResults`, `race`) waits for; the monitor follows them.
-    public internal(set) var members: [AnyDeferred]?
+    public internal(set) var members: [AnyDeferred]? {
+        get { extras?.members }
+        set { if newValue != nil || extras != nil { extrasForWriting.members = newValue } }
+    }
 
     /// Index of `links[0]` among all pairs ever added (pairs are dropped once run).
     @exclusivity(unchecked) var cursorBase = 0
     @exclusivity(unchecked) var stateStorage: DeferredState = .pending
+    // The flags come last so they share the final word with the result's enum tag (stored properties are laid
+    // out in declaration order): that keeps a deferred in a smaller allocation size class.
+    @exclusivity(unchecked) var isCalledStorage = false
+    @exclusivity(unchecked) var runningCallbacks = false
+    @exclusivity(unchecked) var suppressAlreadyCalled = false
 }
 
 extension CallbackResult {

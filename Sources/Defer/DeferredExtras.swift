@@ -1,0 +1,9 @@
+/// The per-deferred state that most deferreds never use — a canceller, debug locations, aggregate members, an
+/// observer — kept out of line so a plain deferred stays small; allocated the first time one is set.
+final class DeferredExtras {
+    var canceller: ((AnyDeferred) -> Void)?
+    var debugInfo: DebugInfo?
+    var members: [AnyDeferred]?
+    var observer: (any DeferredObserver)?
+    var observerSlot = 0
+}
