@@ -6,33 +6,48 @@ PYTHON := $(abspath $(VENV))/bin/python
 SWIFT ?= swift
 TSAN_SCRATCH := .build-tsan
 
-.PHONY: all deps swift-deps python-deps demo test test-debug test-tsan bench clean
+.PHONY: all deps swift-deps system-deps python-deps demo test test-debug test-tsan bench clean
 
 all: test
 
 swift-deps:
 	@command -v $(SWIFT) >/dev/null || { echo "error: Swift 6.1+ must be on PATH (https://swift.org/install)"; exit 1; }
 
-# eliot and eliot-tree (the real Python tools) check that our logs are valid Eliot logs.
+# Cairo (the renderer's drawing library) and pkg-config, from Debian's packages.
+system-deps:
+	@if ! pkg-config --exists cairo 2>/dev/null; then \
+	  if [ -n "$(NO_INSTALL)" ]; then echo "error: libcairo2-dev is missing (apt-get install -y libcairo2-dev)"; exit 1; fi; \
+	  apt-get update -qq && apt-get install -y -qq libcairo2-dev pkg-config >/dev/null; \
+	fi
+
+# eliot and eliot-tree (the real Python tools) check that our logs are valid Eliot logs; twisted is the peer
+# `make bench` measures our Deferred against.
 python-deps:
-	@if [ ! -f $(VENV)/.ready ]; then \
+	@if [ ! -f $(VENV)/.ready ] || ! $(VENV)/bin/python -c 'import twisted, eliot, eliottree' 2>/dev/null; then \
 	  if ! python3 -m venv $(VENV) >/dev/null 2>&1; then \
 	    [ -n "$(NO_INSTALL)" ] || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }; \
 	    rm -rf $(VENV); python3 -m venv $(VENV); \
 	  fi; \
-	  $(VENV)/bin/pip install -q --disable-pip-version-check eliot eliot-tree && touch $(VENV)/.ready; \
+	  $(VENV)/bin/pip install -q --disable-pip-version-check eliot eliot-tree twisted && touch $(VENV)/.ready; \
 	fi
 
-deps: swift-deps python-deps
+deps: swift-deps system-deps python-deps
 
 # The main job: the seed example runs under the monitor and writes mon.out; the echo-service example (20
 # concurrent requests on 127.0.0.1) writes echo-service.out.
-demo: swift-deps
+demo: swift-deps system-deps
 	$(SWIFT) build -c release --product seed-example
 	$(SWIFT) build -c release --product echo-service-example
+	$(SWIFT) build -c release --product reactortrack
 	.build/release/seed-example mon.out
 	.build/release/echo-service-example echo-service.out
-	@echo "mon.out: $$(wc -l < mon.out) lines; echo-service.out: $$(wc -l < echo-service.out) lines (Eliot format, see docs/monitor-format.md)"
+	.build/release/reactortrack render mon.out -o chain.svg
+	.build/release/reactortrack render mon.out -o chain.png
+	.build/release/reactortrack render echo-service.out --view overview -o echo-service-overview.png
+	.build/release/reactortrack summary echo-service.out
+	@echo
+	@echo "Wrote: mon.out, echo-service.out (Eliot logs), chain.svg and chain.png (the seed chain),"
+	@echo "       echo-service-overview.png (20 requests). Try: .build/release/reactortrack tree mon.out"
 
 test: deps test-debug test-tsan
 
@@ -43,13 +58,14 @@ test-debug:
 test-tsan:
 	REACTORTRACK_PYTHON=$(PYTHON) $(SWIFT) test --sanitize=thread --scratch-path $(TSAN_SCRATCH)
 
-bench: swift-deps
+# Our benchmarks beside Twisted, SwiftNIO, Eliot and eliot-tree, alternating, as one table plus
+# bench/results.json (see bench/README.md). GNU time gives the file commands' peak memory.
+bench: swift-deps system-deps python-deps
+	@command -v /usr/bin/time >/dev/null || [ -n "$(NO_INSTALL)" ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 	$(SWIFT) build -c release --product DeferBenchmarks
 	$(SWIFT) build -c release --product EventLogBenchmarks
 	$(SWIFT) build -c release --product MonitorBenchmarks
-	.build/release/DeferBenchmarks
-	.build/release/MonitorBenchmarks
-	.build/release/EventLogBenchmarks
+	python3 bench/run.py
 
 clean:
 	rm -rf .build $(TSAN_SCRATCH) $(VENV)

@@ -54,6 +54,7 @@ let package = Package(
         .executableTarget(
             name: "MonitorBenchmarks", dependencies: ["Defer", "Monitor"], path: "Benchmarks/MonitorBenchmarks"),
         .executableTarget(name: "RenderBenchmarks", path: "Benchmarks/RenderBenchmarks"),
+        .executableTarget(name: "LogGenerator", path: "Benchmarks/LogGenerator"),
         .executableTarget(
             name: "EventLogBenchmarks", dependencies: ["EventLog", "Actions"], path: "Benchmarks/EventLogBenchmarks"),
 

@@ -1,18 +1,73 @@
 // Prints throughput figures for the mon.out writer, actions and reader. Figures only: no assertions.
 //
 //     swift run -c release EventLogBenchmarks [megabytes-for-reader]
+//     EventLogBenchmarks --json [--only a,b] [megabytes]   one JSON object per workload:
+//                                                          {"workload": ..., "value": ..., "unit": ...}
+//
+// Workloads: messages_memory, actions_memory, messages_threaded_file, actions_threaded_file (a warm-up, then
+// the median of 3 rounds; the threaded-writer ones time logging plus `stop()`, which returns once everything
+// is in the file), reader, reader_grouper (one round on a generated file; human mode and `--only` only).
 import Actions
 import EventLog
 import Foundation
 
-func measure(_ label: String, count: Int, unit: String, _ body: () throws -> Void) rethrows {
-    let clock = ContinuousClock()
-    let elapsed = try clock.measure(body)
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let json = arguments.contains("--json")
+let only: Set<String>? = arguments.firstIndex(of: "--only").flatMap { flag in
+    flag + 1 < arguments.count ? Set(arguments[flag + 1].split(separator: ",").map(String.init)) : nil
+}
+let knownWorkloads: Set<String> = [
+    "messages_memory", "actions_memory", "messages_threaded_file", "actions_threaded_file", "reader",
+    "reader_grouper",
+]
+if let only, let unknown = only.subtracting(knownWorkloads).first {
+    FileHandle.standardError.write(Data("EventLogBenchmarks: unknown workload \(unknown)\n".utf8))
+    exit(2)
+}
+/// Whether to run `workload`: the ones named by `--only`, or all of them (the reader only outside `--json`).
+func selected(_ workload: String) -> Bool {
+    if let only { return only.contains(workload) }
+    return !(json && workload.hasPrefix("reader"))
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// Reports `count / seconds` for one workload, as a human line or a JSON line.
+func report(_ workload: String, _ label: String, count: Int, unit: String, seconds: Double) {
     let rate = Double(count) / seconds
-    print(
-        label.padding(toLength: 40, withPad: " ", startingAt: 0)
-            + String(format: "%12.0f %@/s  (%.3f s)", rate, unit, seconds))
+    if json {
+        print("{\"workload\": \"\(workload)\", \"value\": \(String(format: "%.1f", rate)), \"unit\": \"\(unit)/s\"}")
+        fflush(nil)
+    } else {
+        print(
+            label.padding(toLength: 40, withPad: " ", startingAt: 0)
+                + String(format: "%12.0f %@/s  (%.3f s)", rate, unit, seconds))
+    }
+}
+
+/// Runs `body` once to warm up, then 3 times, and reports the median rate. `prepare` runs untimed before each.
+func measure<Prepared>(
+    _ workload: String, _ label: String, count: Int, unit: String, prepare: () -> Prepared,
+    _ body: (Prepared) -> Void
+) {
+    guard selected(workload) else { return }
+    let clock = ContinuousClock()
+    var samples: [Double] = []
+    for round in 0..<4 {
+        let prepared = prepare()
+        let elapsed = clock.measure { body(prepared) }
+        if round > 0 { samples.append(seconds(elapsed)) }
+    }
+    samples.sort()
+    report(workload, label, count: count, unit: unit, seconds: samples[samples.count / 2])
 }
 
 let messages = 200_000
@@ -20,46 +75,49 @@ let actions = 100_000
 let directory = FileManager.default.temporaryDirectory
 
 // Messages and actions into memory.
-let memory = MemoryDestination()
-withLogDestination(memory) {
-    measure("messages -> memory", count: messages, unit: "msg") {
+measure("messages_memory", "messages -> memory", count: messages, unit: "msg", prepare: { MemoryDestination() }) { memory in
+    withLogDestination(memory) {
         withAction("bench:outer") { _ in
             for i in 0..<messages { logMessage("bench:tick", fields: ["i": .int(i)]) }
         }
     }
 }
-memory.clear()
-withLogDestination(memory) {
-    measure("actions -> memory (2 messages each)", count: actions, unit: "act") {
+measure("actions_memory", "actions -> memory (2 messages each)", count: actions, unit: "act", prepare: { MemoryDestination() }) { memory in
+    withLogDestination(memory) {
         for i in 0..<actions { withAction("bench:act", fields: ["i": .int(i)]) { _ in } }
     }
 }
-memory.clear()
 
-// Messages and actions through the threaded writer into a file, including stop().
-let writerPath = directory.appendingPathComponent("eventlog-bench-writer.log").path
-do {
-    let writer = ThreadedWriter(destination: try FileDestination(path: writerPath, append: false))
-    measure("messages -> threaded file writer", count: messages, unit: "msg") {
-        withLogDestination(writer) {
-            withAction("bench:outer") { _ in
-                for i in 0..<messages { logMessage("bench:tick", fields: ["i": .int(i)]) }
-            }
-        }
-        writer.flush()
-    }
-    measure("actions -> threaded file writer", count: actions, unit: "act") {
-        withLogDestination(writer) {
-            for i in 0..<actions { withAction("bench:act", fields: ["i": .int(i)]) { _ in } }
-        }
-        writer.stop()
+// Messages and actions through the threaded writer into a file, including stop() (everything written).
+let writerPath = directory.appendingPathComponent("eventlog-bench-writer-\(getpid()).log").path
+func makeWriter() -> ThreadedWriter {
+    do {
+        return ThreadedWriter(destination: try FileDestination(path: writerPath, append: false))
+    } catch {
+        FileHandle.standardError.write(Data("EventLogBenchmarks: cannot open \(writerPath): \(error)\n".utf8))
+        exit(1)
     }
 }
+measure("messages_threaded_file", "messages -> threaded file writer", count: messages, unit: "msg", prepare: makeWriter) { writer in
+    withLogDestination(writer) {
+        withAction("bench:outer") { _ in
+            for i in 0..<messages { logMessage("bench:tick", fields: ["i": .int(i)]) }
+        }
+    }
+    writer.stop()
+}
+measure("actions_threaded_file", "actions -> threaded file writer", count: actions, unit: "act", prepare: makeWriter) { writer in
+    withLogDestination(writer) {
+        for i in 0..<actions { withAction("bench:act", fields: ["i": .int(i)]) { _ in } }
+    }
+    writer.stop()
+}
+try? FileManager.default.removeItem(atPath: writerPath)
 
 // The reader on a large generated file.
-let megabytes = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 50 : 50
-let readerPath = directory.appendingPathComponent("eventlog-bench-reader.log").path
-do {
+let megabytes = arguments.compactMap { Int($0) }.first ?? 50
+let readerPath = directory.appendingPathComponent("eventlog-bench-reader-\(getpid()).log").path
+if selected("reader") || selected("reader_grouper") {
     _ = FileManager.default.createFile(atPath: readerPath, contents: nil)
     let encoder = EventLogEncoder()
     var batch: [UInt8] = []
@@ -93,22 +151,33 @@ do {
     try handle.close()
 
     let size = Double(written) / 1_048_576
-    var lines = 0
     let clock = ContinuousClock()
-    let elapsed = try clock.measure {
-        for entry in try EventLogReader(path: readerPath) {
-            if case .message = entry { lines += 1 }
+    if selected("reader") {
+        var lines = 0
+        let elapsed = try clock.measure {
+            for entry in try EventLogReader(path: readerPath) {
+                if case .message = entry { lines += 1 }
+            }
+        }
+        if json {
+            report("reader", "", count: Int(size), unit: "MB", seconds: seconds(elapsed))
+        } else {
+            print(
+                "reader (EventLogReader, file)".padding(toLength: 40, withPad: " ", startingAt: 0)
+                    + String(
+                        format: "%12.1f MB/s  (%.0f MB, %d lines, %.3f s)", size / seconds(elapsed), size, lines,
+                        seconds(elapsed)))
         }
     }
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    print(
-        "reader (EventLogReader, file)".padding(toLength: 40, withPad: " ", startingAt: 0)
-            + String(format: "%12.1f MB/s  (%.0f MB, %d lines, %.3f s)", size / seconds, size, lines, seconds))
-    let groupElapsed = try clock.measure { _ = TaskGrouper.group(try EventLogReader(path: readerPath)) }
-    let groupSeconds = Double(groupElapsed.components.seconds) + Double(groupElapsed.components.attoseconds) / 1e18
-    print(
-        "reader + TaskGrouper".padding(toLength: 40, withPad: " ", startingAt: 0)
-            + String(format: "%12.1f MB/s", size / groupSeconds))
+    if selected("reader_grouper") {
+        let groupElapsed = try clock.measure { _ = TaskGrouper.group(try EventLogReader(path: readerPath)) }
+        if json {
+            report("reader_grouper", "", count: Int(size), unit: "MB", seconds: seconds(groupElapsed))
+        } else {
+            print(
+                "reader + TaskGrouper".padding(toLength: 40, withPad: " ", startingAt: 0)
+                    + String(format: "%12.1f MB/s", size / seconds(groupElapsed)))
+        }
+    }
 }
-try? FileManager.default.removeItem(atPath: writerPath)
 try? FileManager.default.removeItem(atPath: readerPath)

@@ -1,5 +1,12 @@
 // Prints what tracking costs: ns per callback for an untracked 10-callback chain, the same chain tracked by a
 // buffered JSONMonitor and by a streaming one, and the events/s the streaming writer sustains. Figures only.
+//
+//     MonitorBenchmarks             human-readable figures
+//     MonitorBenchmarks --json [--only a,b]   one JSON object per workload: {"workload": ..., "value": ..., "unit": ...}
+//     MonitorBenchmarks --rounds N            timed rounds per measurement (default 5)
+//
+// Workloads: untracked_callback, tracked_callback_buffered, tracked_callback_streaming, streaming_events (the
+// last two come from the same measurement).
 import Defer
 import Foundation
 import Monitor
@@ -16,8 +23,14 @@ func nanoseconds() -> UInt64 {
     return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
 }
 
+let arguments = Array(CommandLine.arguments.dropFirst())
+/// Timed rounds per measurement (`--rounds N`, default 5).
+let innerRounds: Int = arguments.firstIndex(of: "--rounds").flatMap { flag in
+    flag + 1 < arguments.count ? Int(arguments[flag + 1]).flatMap { $0 > 0 ? $0 : nil } : nil
+} ?? 5
+
 /// Median ns per callback over `rounds` rounds of `chains` chains of 10 callbacks.
-func measure(rounds: Int = 5, chains: Int, monitor makeMonitor: () -> JSONMonitor?) -> (perCallback: Double, events: Int, seconds: Double) {
+func measure(rounds: Int = innerRounds, chains: Int, monitor makeMonitor: () -> JSONMonitor?) -> (perCallback: Double, events: Int, seconds: Double) {
     var samples: [Double] = []
     var events = 0
     var seconds = 0.0
@@ -43,22 +56,52 @@ func measure(rounds: Int = 5, chains: Int, monitor makeMonitor: () -> JSONMonito
     return (samples[samples.count / 2], events, seconds)
 }
 
+let only: Set<String>? = arguments.firstIndex(of: "--only").flatMap { flag in
+    flag + 1 < arguments.count ? Set(arguments[flag + 1].split(separator: ",").map(String.init)) : nil
+}
+let knownWorkloads: Set<String> = [
+    "untracked_callback", "tracked_callback_buffered", "tracked_callback_streaming", "streaming_events",
+]
+if let only, let unknown = only.subtracting(knownWorkloads).first {
+    FileHandle.standardError.write(Data("MonitorBenchmarks: unknown workload \(unknown)\n".utf8))
+    exit(2)
+}
+let runStreaming = only.map { !$0.isDisjoint(with: ["tracked_callback_streaming", "streaming_events"]) } ?? true
+let noFigure = (perCallback: Double.nan, events: 0, seconds: 0.0)
+
 let chains = 20_000
 let untracked = measure(chains: chains) { nil }
-let buffered = measure(chains: chains) { JSONMonitor(bufferLimit: 10_000_000) }
+let buffered = only.map { $0.contains("tracked_callback_buffered") } ?? true
+    ? measure(chains: chains) { JSONMonitor(bufferLimit: 10_000_000) } : noFigure
 let path = FileManager.default.temporaryDirectory.appendingPathComponent("reactortrack-bench-\(getpid()).out").path
 var streamedEvents = 0
-let streaming = measure(chains: chains) {
-    try? FileManager.default.removeItem(atPath: path)
-    return try? JSONMonitor(streamingTo: path)
-}
-if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+let streaming = runStreaming
+    ? measure(chains: chains) {
+        try? FileManager.default.removeItem(atPath: path)
+        return try? JSONMonitor(streamingTo: path)
+    } : noFigure
+if runStreaming, let text = try? String(contentsOfFile: path, encoding: .utf8) {
     streamedEvents = text.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
 }
 try? FileManager.default.removeItem(atPath: path)
 
+if CommandLine.arguments.contains("--json") {
+    func line(_ name: String, _ value: Double, _ unit: String) -> String {
+        let text = value.isFinite ? String(format: "%.3f", value) : "null"
+        return "{\"workload\": \"\(name)\", \"value\": \(text), \"unit\": \"\(unit)\"}"
+    }
+    let figures: [(String, Double, String)] = [
+        ("untracked_callback", untracked.perCallback, "ns/callback"),
+        ("tracked_callback_buffered", buffered.perCallback, "ns/callback"),
+        ("tracked_callback_streaming", streaming.perCallback, "ns/callback"),
+        ("streaming_events", Double(streamedEvents) / max(streaming.seconds, 1e-9), "events/s"),
+    ]
+    for (name, value, unit) in figures where only?.contains(name) ?? true { print(line(name, value, unit)) }
+    exit(0)
+}
+
 func figure(_ value: Double) -> String { String(format: "%9.1f ns", value) }
-print("Monitor benchmarks (release, median of 5 rounds, \(chains) chains of 10 callbacks)")
+print("Monitor benchmarks (release, median of \(innerRounds) rounds, \(chains) chains of 10 callbacks)")
 print("untracked chain, per callback               \(figure(untracked.perCallback))")
 print("tracked, buffered monitor, per callback     \(figure(buffered.perCallback))   (\(String(format: "%.1f", buffered.perCallback / untracked.perCallback))x untracked)")
 print("tracked, streaming monitor, per callback    \(figure(streaming.perCallback))   (\(String(format: "%.1f", streaming.perCallback / untracked.perCallback))x untracked)")

@@ -1,0 +1,627 @@
+#!/usr/bin/env python3
+"""`make bench`: our benchmarks beside their peers', measured alternately in one run, as one table.
+
+    python3 bench/run.py [--rounds N] [--inner-rounds N] [--peer-mb N] [--skip-build] [--keep-logs]
+                         [--cli PATH] [--results FILE]
+
+Standard library only. Creates (or reuses) .venv with twisted, eliot and eliot-tree, builds the release
+benchmark products, then for every workload runs our side and the peer's side alternately (A B A B ...,
+`--rounds` rounds, default 5) and reports medians. Prints the table (workload | ours | peer | ratio |
+target | met?) and writes bench/results.json (date, machine, versions, every sample). See bench/README.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENV = os.path.join(ROOT, ".venv")
+VENV_PYTHON = os.path.join(VENV, "bin", "python")
+ELIOT_TREE = os.path.join(VENV, "bin", "eliot-tree")
+RELEASE = os.path.join(ROOT, ".build", "release")
+PEERS = os.path.join(ROOT, "bench", "peers")
+PYTHON_PACKAGES = ["twisted", "eliot", "eliot-tree"]
+MB = 1 << 20
+CLI_MISSING = "n/a (reactortrack CLI not built)"
+
+
+def log(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Setup: virtual environment, builds, machine description
+
+
+def ensure_venv():
+    check = [VENV_PYTHON, "-c", "import twisted, eliot, eliottree"]
+    if os.path.exists(VENV_PYTHON) and subprocess.run(check, capture_output=True).returncode == 0:
+        return
+    log("bench: creating .venv with " + ", ".join(PYTHON_PACKAGES))
+    if not os.path.exists(VENV_PYTHON):
+        made = subprocess.run([sys.executable, "-m", "venv", VENV])
+        if made.returncode != 0:
+            sys.exit("bench: python3 -m venv failed; run `make python-deps` (it installs python3-venv)")
+    pip = [VENV_PYTHON, "-m", "pip", "install", "-q", "--disable-pip-version-check"] + PYTHON_PACKAGES
+    if subprocess.run(pip).returncode != 0 or subprocess.run(check).returncode != 0:
+        sys.exit("bench: could not install " + ", ".join(PYTHON_PACKAGES) + " into .venv")
+
+
+def declared_products():
+    """Executable target names declared in Package.swift."""
+    with open(os.path.join(ROOT, "Package.swift"), encoding="utf-8") as handle:
+        text = handle.read()
+    return set(re.findall(r'executableTarget\(\s*name:\s*"([^"]+)"', text))
+
+
+def swift_build(product):
+    log(f"bench: swift build -c release --product {product}")
+    started = time.monotonic()
+    done = subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        log(done.stdout[-4000:] + done.stderr[-4000:])
+        return False
+    log(f"bench:   built in {time.monotonic() - started:.0f} s")
+    return True
+
+
+def build(args):
+    """Builds the products; returns (log generator path, reactortrack CLI path or None, why the CLI is missing)."""
+    products = declared_products()
+    if not args.skip_build:
+        for product in ["DeferBenchmarks", "MonitorBenchmarks", "EventLogBenchmarks"]:
+            if not swift_build(product):
+                sys.exit(f"bench: building {product} failed")
+    generator = os.path.join(RELEASE, "LogGenerator")
+    if "LogGenerator" in products:
+        if not args.skip_build and not swift_build("LogGenerator"):
+            sys.exit("bench: building LogGenerator failed")
+    else:
+        # Not declared in Package.swift (yet): it is self-contained, so compile it directly.
+        source = os.path.join(ROOT, "Benchmarks", "LogGenerator", "main.swift")
+        generator = os.path.join(ROOT, ".build", "bench", "LogGenerator")
+        if not os.path.exists(generator) or os.path.getmtime(generator) < os.path.getmtime(source):
+            os.makedirs(os.path.dirname(generator), exist_ok=True)
+            log("bench: swiftc -O Benchmarks/LogGenerator/main.swift (LogGenerator is not in Package.swift)")
+            flags = ["-swift-version", "6"]
+            for feature in ["ExistentialAny", "InternalImportsByDefault", "MemberImportVisibility"]:
+                flags += ["-enable-upcoming-feature", feature]
+            if subprocess.run(["swiftc", "-O"] + flags + [source, "-o", generator]).returncode != 0:
+                sys.exit("bench: compiling LogGenerator failed")
+    if args.cli:
+        return generator, os.path.abspath(args.cli), None
+    if "reactortrack" not in products:
+        return generator, None, "the reactortrack product is not in Package.swift yet"
+    if not args.skip_build and not swift_build("reactortrack"):
+        return generator, None, "swift build --product reactortrack failed"
+    cli = os.path.join(RELEASE, "reactortrack")
+    if not os.path.exists(cli):
+        return generator, None, ".build/release/reactortrack does not exist"
+    return generator, cli, None
+
+
+def machine():
+    info = {
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "loadavg_at_start": os.getloadavg(),
+        "python": platform.python_version(),
+        "peak_rss_from": "GNU time %M" if TIME else "os.wait4 ru_maxrss (includes ~the runner's RSS at fork)",
+    }
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            models = [line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")]
+        info["cpu"] = models[0] if models else platform.processor()
+        with open("/proc/meminfo", encoding="utf-8") as handle:
+            info["memory"] = handle.readline().split(":", 1)[1].strip()
+    except OSError:
+        pass
+    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True)
+    info["swift"] = (swift.stdout or swift.stderr).strip().splitlines()[0] if swift.returncode == 0 else None
+    versions = subprocess.run(
+        [VENV_PYTHON, "-c",
+         "import importlib.metadata as m, json, platform; print(json.dumps({'python (venv)': "
+         "platform.python_version(), **{n: m.version(n) for n in ['Twisted', 'eliot', 'eliot-tree']}}))"],
+        capture_output=True, text=True)
+    if versions.returncode == 0:
+        info["peers"] = json.loads(versions.stdout)
+    return info
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Measuring
+
+
+class Samples:
+    """Every sample of every measurement, keyed by (side, workload)."""
+
+    def __init__(self):
+        self.values = {}
+        self.units = {}
+        self.errors = {}
+
+    def add(self, side, workload, value, unit):
+        self.values.setdefault((side, workload), []).append(value)
+        self.units[(side, workload)] = unit
+
+    def fail(self, side, workload, text):
+        self.errors[(side, workload)] = text
+
+    def median(self, side, workload):
+        values = [v for v in self.values.get((side, workload), []) if v is not None]
+        return statistics.median(values) if values else None
+
+    def to_json(self):
+        out = {}
+        for (side, workload), values in sorted(self.values.items()):
+            out.setdefault(side, {})[workload] = {
+                "unit": self.units[(side, workload)], "median": self.median(side, workload), "samples": values}
+        for (side, workload), text in sorted(self.errors.items()):
+            out.setdefault(side, {}).setdefault(workload, {})["error"] = text
+        return out
+
+
+def run_json(samples, side, command, workloads):
+    """Runs a benchmark that prints JSON lines; records each workload's value under `side`."""
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    seen = set()
+    for line in done.stdout.splitlines():
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        record = json.loads(line)
+        if record["workload"] in workloads:
+            samples.add(side, record["workload"], record["value"], record["unit"])
+            seen.add(record["workload"])
+    if done.returncode != 0 or seen != set(workloads):
+        text = f"exit {done.returncode}: " + (done.stderr.strip().splitlines() or ["no output"])[-1]
+        for workload in set(workloads) - seen:
+            samples.fail(side, workload, text)
+        log(f"bench:   {' '.join(command[:2])}: {text}")
+
+
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
+def run_file_command(command, stdout=subprocess.DEVNULL):
+    """Runs a command over a file; returns (seconds, peak RSS in bytes, exit status, stderr tail).
+
+    Peak RSS comes from GNU time's %M when /usr/bin/time exists: os.wait4's ru_maxrss would also count the
+    pages the child shared with this Python process between fork and exec (about 17 MB). Without it, wait4.
+    """
+    with tempfile.TemporaryFile() as errors, tempfile.NamedTemporaryFile(mode="r") as rss_file:
+        prefix = [TIME, "-f", "%M", "-o", rss_file.name] if TIME else []
+        started = time.perf_counter()
+        process = subprocess.Popen(prefix + command, cwd=ROOT, stdout=stdout, stderr=errors,
+                                   stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        tail = errors.read()[-2000:].decode("utf-8", "replace").strip()
+        rss = usage.ru_maxrss * 1024
+        if TIME:
+            reported = rss_file.read().strip().splitlines()
+            # GNU time writes "Command exited with non-zero status N" before the figure on failure.
+            rss = int(reported[-1]) * 1024 if reported and reported[-1].isdigit() else None
+    return seconds, rss, process.returncode, tail
+
+
+def measure_file(samples, side, workload, command, size):
+    seconds, rss, status, tail = run_file_command(command)
+    if status != 0:
+        samples.fail(side, workload, f"exit {status}: " + (tail.splitlines() or [""])[-1])
+        log(f"bench:   {' '.join(os.path.basename(c) for c in command[:2])} failed: exit {status}: {tail[-300:]}")
+        return
+    samples.add(side, workload + ":MB/s", size / MB / seconds, "MB/s")
+    samples.add(side, workload + ":s", seconds, "s")
+    if rss is not None:
+        samples.add(side, workload + ":rss", rss / MB, "MB")
+
+
+def alternate(rounds, steps, label):
+    """Runs each step once per round, in order (A B A B ...)."""
+    started = time.monotonic()
+    for round_number in range(rounds):
+        for step in steps:
+            step()
+    log(f"bench: {label}: {time.monotonic() - started:.0f} s")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The workloads
+
+
+DEFER_TIMED = ["success_chain", "error_path", "implicit_chaining", "deep_chain_10k"]
+NIO_TIMED = ["nio_map", "nio_flatMapError", "nio_flatMap"]
+
+
+def deferred_workloads(samples, args):
+    ours = os.path.join(RELEASE, "DeferBenchmarks")
+    inner = ["--rounds", str(args.inner_rounds)]
+    twisted = [VENV_PYTHON, os.path.join(PEERS, "twisted_deferred.py")]
+    alternate(args.rounds, [
+        lambda: run_json(samples, "ours", [ours, "--json", "--only", ",".join(DEFER_TIMED)] + inner, DEFER_TIMED),
+        lambda: run_json(samples, "twisted", twisted + ["--only", ",".join(DEFER_TIMED)] + inner, DEFER_TIMED),
+        lambda: run_json(samples, "nio", [ours, "--json", "--only", ",".join(NIO_TIMED)] + inner, NIO_TIMED),
+    ], "Deferred chains (ours, Twisted, NIO)")
+    # Memory is counted, not timed: one fresh process per side, each the median of 3 inner rounds.
+    alternate(1, [
+        lambda: run_json(samples, "ours", [ours, "--json", "--only", "memory_pending_3cb"], ["memory_pending_3cb"]),
+        lambda: run_json(samples, "twisted", twisted + ["--only", "memory_pending_3cb"], ["memory_pending_3cb"]),
+        lambda: run_json(samples, "nio", [ours, "--json", "--only", "nio_memory_pending_3cb"],
+                         ["nio_memory_pending_3cb"]),
+    ], "memory per pending Deferred")
+    # A million-deep chain must work (constant stack): once.
+    alternate(1, [lambda: run_json(samples, "ours", [ours, "--json", "--only", "deep_chain_1m"], ["deep_chain_1m"])],
+              "1,000,000-deep chain")
+
+
+def monitor_workloads(samples, args):
+    ours = os.path.join(RELEASE, "MonitorBenchmarks")
+    names = ["untracked_callback", "tracked_callback_buffered"]
+    command = [ours, "--json", "--only", ",".join(names), "--rounds", str(args.inner_rounds)]
+    alternate(args.rounds, [lambda: run_json(samples, "ours", command, names)],
+              "tracked callbacks")
+
+
+def writer_workloads(samples, args):
+    ours = os.path.join(RELEASE, "EventLogBenchmarks")
+    names = ["messages_threaded_file", "actions_memory"]
+    eliot = [VENV_PYTHON, os.path.join(PEERS, "eliot_writer.py"), "--rounds", "1"]
+    alternate(args.rounds, [
+        lambda: run_json(samples, "ours", [ours, "--json", "--only", ",".join(names)], names),
+        lambda: run_json(samples, "eliot", eliot + ["--only", ",".join(names)], names),
+    ], "log writers (ours, Eliot)")
+
+
+def generate(generator, size_mb, order, directory):
+    path = os.path.join(directory, f"bench-{size_mb}MB-{order}.log")
+    started = time.monotonic()
+    done = subprocess.run([generator, "--size", f"{size_mb}M", "--order", order, "--out", path],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"bench: LogGenerator failed: {done.stderr.strip()}")
+    log(f"bench:   generated {path} ({os.path.getsize(path) / MB:.0f} MB) in {time.monotonic() - started:.1f} s")
+    return path
+
+
+def file_workloads(samples, args, generator, cli, notes):
+    """tree, summary, render on generated logs; eliot-tree and cat on the same files."""
+    directory = tempfile.mkdtemp(prefix="reactortrack-bench-", dir="/tmp")
+    files = {}
+    try:
+        peer_mb = args.peer_mb
+        for order in ["inorder", "interleaved"]:
+            files[(peer_mb, order)] = generate(generator, peer_mb, order, directory)
+        large = []
+        if cli is None:
+            notes.append("100 MB and 1 GB logs not generated: no reactortrack CLI to run on them")
+        else:
+            large.append(100)
+            free = shutil.disk_usage(directory).free
+            if free < 5 * (1 << 30):
+                notes.append(f"1 GB logs skipped: only {free / (1 << 30):.1f} GB free in /tmp (5 GB needed)")
+            else:
+                large.append(1024)
+            for size_mb in large:
+                for order in ["inorder", "interleaved"]:
+                    files[(size_mb, order)] = generate(generator, size_mb, order, directory)
+
+        def size(key):
+            return os.path.getsize(files[key])
+
+        png = os.path.join(directory, "overview.png")
+        svg = os.path.join(directory, "overview.svg")
+        # Both sides on the same small files, alternating, every round.
+        steps = []
+        for order in ["inorder", "interleaved"]:
+            key = (peer_mb, order)
+            path = files[key]
+            if cli:
+                if order == "inorder":
+                    steps.append(lambda p=path, k=key: measure_file(samples, "ours", f"tree:{k[0]}:{k[1]}",
+                                                                    [cli, "tree", p], size(k)))
+                steps.append(lambda p=path, k=key: measure_file(samples, "ours", f"summary:{k[0]}:{k[1]}",
+                                                                [cli, "summary", p], size(k)))
+            steps.append(lambda p=path, k=key: measure_file(samples, "eliot-tree", f"eliot-tree:{k[0]}:{k[1]}",
+                                                            [ELIOT_TREE, p], size(k)))
+            steps.append(lambda p=path, k=key: measure_file(samples, "cat", f"cat:{k[0]}:{k[1]}",
+                                                            ["cat", p], size(k)))
+        alternate(args.rounds, steps, f"{peer_mb} MB logs (tree, summary, eliot-tree, cat)")
+
+        # Ours alone on the large files (with cat as the floor), as many rounds as the time budget allows.
+        steps = []
+        for size_mb in large:
+            for order in ["inorder", "interleaved"]:
+                key = (size_mb, order)
+                path = files[key]
+                steps.append(lambda p=path, k=key: measure_file(samples, "ours", f"summary:{k[0]}:{k[1]}",
+                                                                [cli, "summary", p], size(k)))
+                steps.append(lambda p=path, k=key: measure_file(samples, "cat", f"cat:{k[0]}:{k[1]}",
+                                                                ["cat", p], size(k)))
+        if 100 in large:
+            key = (100, "inorder")
+            path = files[key]
+            steps.append(lambda p=path, k=key: measure_file(samples, "ours", f"tree:{k[0]}:{k[1]}",
+                                                            [cli, "tree", p], size(k)))
+            steps.append(lambda p=path, k=key: measure_file(samples, "ours", f"render-png:{k[0]}:{k[1]}",
+                                                            [cli, "render", p, "--view", "overview", "-o", png], size(k)))
+            steps.append(lambda p=path, k=key: measure_file(samples, "ours", f"render-svg:{k[0]}:{k[1]}",
+                                                            [cli, "render", p, "--view", "overview", "-o", svg], size(k)))
+        if steps:
+            started = time.monotonic()
+            rounds_done = 0
+            while rounds_done < args.rounds:
+                if rounds_done > 0:
+                    per_round = (time.monotonic() - started) / rounds_done
+                    if args.deadline and time.monotonic() + per_round > args.deadline:
+                        notes.append(f"100 MB/1 GB rows: {rounds_done} of {args.rounds} rounds, to stay within the "
+                                     f"{args.budget:.0f} s budget (one round took {per_round:.0f} s)")
+                        break
+                for step in steps:
+                    step()
+                rounds_done += 1
+            log(f"bench: large logs (ours alone, cat), {rounds_done} rounds: {time.monotonic() - started:.0f} s")
+        return {f"{key[0]}MB {key[1]}": size(key) for key in files}
+    finally:
+        if args.keep_logs:
+            log(f"bench: logs kept in {directory}")
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The table
+
+
+def fmt(value, unit):
+    if value is None:
+        return None
+    if unit in ("msg/s", "act/s"):
+        return f"{value / 1000:,.0f}k {unit}"
+    if unit == "MB/s":
+        return f"{value:,.1f} MB/s" if value < 100 else f"{value:,.0f} MB/s"
+    if unit == "MB":
+        return f"{value:,.0f} MB RSS"
+    if unit == "B":
+        return f"{value:,.0f} B"
+    if unit == "s":
+        return f"{value:,.2f} s"
+    if unit.startswith("ms"):
+        return f"{value:,.2f} ms"
+    return f"{value:,.0f} ns" if value >= 100 else f"{value:,.1f} ns"
+
+
+class Table:
+    def __init__(self, samples, cli_missing):
+        self.samples = samples
+        self.cli_missing = cli_missing
+        self.rows = []
+
+    def heading(self, text):
+        self.rows.append({"heading": text})
+
+    def cell(self, side, workload):
+        """(value, unit, text) for a measured figure; text explains a missing one."""
+        value = self.samples.median(side, workload)
+        unit = self.samples.units.get((side, workload), "")
+        if value is not None:
+            return value, unit, fmt(value, unit)
+        if (side, workload) in self.samples.errors:
+            return None, unit, "error: " + self.samples.errors[(side, workload)][:60]
+        if side == "ours" and ":" in workload and self.cli_missing:
+            return None, unit, CLI_MISSING
+        return None, unit, "n/a"
+
+    def row(self, name, ours, peer, ratio_kind, target, check, peer_name=None, note=None):
+        """ours/peer: (side, workload) or None. ratio_kind: 'peer/ours', 'ours/peer' or None.
+        check(ours, peer, ratio) -> bool decides `met?`."""
+        ours_value, ours_unit, ours_text = self.cell(*ours) if ours else (None, "", "—")
+        if ours_value is None and note:
+            ours_text = note
+        peer_value, peer_unit, peer_text = self.cell(*peer) if peer else (None, "", "—")
+        if peer_name and peer_value is not None:
+            peer_text = f"{peer_text} ({peer_name})"
+        ratio = None
+        if ours_value and peer_value and ratio_kind:
+            ratio = peer_value / ours_value if ratio_kind == "peer/ours" else ours_value / peer_value
+        if check is None:
+            met = "—"
+        elif ours_value is None:
+            met = "n/a"
+        else:
+            met = "yes" if check(ours_value, peer_value, ratio) else "NO"
+        self.rows.append({
+            "workload": name, "ours": ours_text, "peer": peer_text,
+            "ratio": f"{ratio:,.2f}×" if ratio is not None else "—", "target": target, "met": met,
+            "ours_value": ours_value, "ours_unit": ours_unit, "peer_value": peer_value, "peer_unit": peer_unit,
+            "ratio_value": ratio, "ratio_kind": ratio_kind, "note": note})
+
+    def render(self):
+        headers = ["workload", "ours", "peer", "ratio", "target", "met?"]
+        keys = ["workload", "ours", "peer", "ratio", "target", "met"]
+        body = [r for r in self.rows if "heading" not in r]
+        widths = [max([len(h)] + [len(str(r[k])) for r in body]) for h, k in zip(headers, keys)]
+        widths[0] = max(widths[0], 40)
+        lines = [" | ".join(h.ljust(w) for h, w in zip(headers, widths)),
+                 "-+-".join("-" * w for w in widths)]
+        for r in self.rows:
+            if "heading" in r:
+                lines.append(r["heading"])
+            else:
+                lines.append(" | ".join(str(r[k]).ljust(w) for k, w in zip(keys, widths)))
+        return "\n".join(lines)
+
+
+def build_table(samples, cli_missing, peer_mb, large_sizes):
+    t = Table(samples, cli_missing)
+    at_least = lambda n: (lambda o, p, r: r is not None and r >= n)  # noqa: E731
+
+    t.heading("1. 10-callback success chain, per callback")
+    t.row("   vs Twisted Deferred (CPython)", ("ours", "success_chain"), ("twisted", "success_chain"),
+          "peer/ours", "≥ 10× Twisted", at_least(10))
+    t.row("   vs SwiftNIO map", ("ours", "success_chain"), ("nio", "nio_map"), "peer/ours", "≥ 2× NIO",
+          at_least(2))
+    t.heading("2. error path: callback throws, errback recovers, per stage")
+    t.row("   vs Twisted", ("ours", "error_path"), ("twisted", "error_path"), "peer/ours", "≥ 9× Twisted",
+          at_least(9))
+    t.row("   vs SwiftNIO flatMapError", ("ours", "error_path"), ("nio", "nio_flatMapError"), "peer/ours",
+          "faster than NIO", at_least(1.0000001))
+    t.heading("3. implicit chaining: callback returns an unfired Deferred, later fired (per chain)")
+    t.row("   vs Twisted", ("ours", "implicit_chaining"), ("twisted", "implicit_chaining"), "peer/ours",
+          "≥ 7× Twisted", at_least(7))
+    t.row("   vs SwiftNIO flatMap", ("ours", "implicit_chaining"), ("nio", "nio_flatMap"), "peer/ours",
+          "faster than NIO", at_least(1.0000001))
+    t.heading("4. 10,000-deep chain of returned Deferreds (whole chain)")
+    t.row("   vs Twisted", ("ours", "deep_chain_10k"), ("twisted", "deep_chain_10k"), "peer/ours",
+          "≥ 10× Twisted", at_least(10))
+    t.row("   1,000,000 deep (ours alone, once)", ("ours", "deep_chain_1m"), None, None, "works",
+          lambda o, p, r: True)
+    t.heading("5. memory per pending Deferred with 3 callbacks")
+    t.row("   vs Twisted (tracemalloc)", ("ours", "memory_pending_3cb"), ("twisted", "memory_pending_3cb"),
+          "peer/ours", "≤ 250 B", lambda o, p, r: o <= 250)
+    t.row("   vs SwiftNIO future + 3 maps", ("ours", "memory_pending_3cb"), ("nio", "nio_memory_pending_3cb"),
+          "peer/ours", "≤ 250 B", lambda o, p, r: o <= 250)
+    t.heading("6. tracked callback (monitor on, buffered), per callback")
+    t.row("   tracked vs our untracked chain", ("ours", "tracked_callback_buffered"),
+          ("ours", "untracked_callback"), "ours/peer", "≤ 300 ns (ratio: × untracked)",
+          lambda o, p, r: o <= 300, peer_name="untracked")
+    t.heading("7. threaded file writer; actions to memory")
+    t.row("   messages/s, threaded writer to a file", ("ours", "messages_threaded_file"),
+          ("eliot", "messages_threaded_file"), "ours/peer", "≥ 5× Eliot", at_least(5))
+    t.row("   actions/s to memory", ("ours", "actions_memory"), ("eliot", "actions_memory"), "ours/peer",
+          "≥ 6× Eliot", at_least(6))
+
+    p = peer_mb
+    less_memory = lambda o, pv, r: pv is not None and o < pv  # noqa: E731
+    t.heading(f"8. `tree` of a 100 MB Eliot log (eliot-tree on the same {p} MB file; ours alone on 100 MB)")
+    t.row(f"   {p} MB in order, MB/s", ("ours", f"tree:{p}:inorder:MB/s"), ("eliot-tree", f"eliot-tree:{p}:inorder:MB/s"),
+          "ours/peer", "≥ 50× eliot-tree", at_least(50))
+    t.row(f"   {p} MB in order, peak RSS", ("ours", f"tree:{p}:inorder:rss"), ("eliot-tree", f"eliot-tree:{p}:inorder:rss"),
+          "peer/ours", "less memory", less_memory)
+    t.row(f"   100 MB in order, MB/s (vs eliot-tree at {p} MB)", ("ours", "tree:100:inorder:MB/s"),
+          ("eliot-tree", f"eliot-tree:{p}:inorder:MB/s"), "ours/peer", "≥ 50× eliot-tree", at_least(50))
+    t.row(f"   100 MB in order, peak RSS (vs eliot-tree at {p} MB)", ("ours", "tree:100:inorder:rss"),
+          ("eliot-tree", f"eliot-tree:{p}:inorder:rss"), "peer/ours", "less memory", less_memory)
+
+    t.heading(f"9. `summary` of generated logs (eliot-tree and cat on the same {p} MB files; cat on every file)")
+    for order in ["inorder", "interleaved"]:
+        name = "in order" if order == "inorder" else "interleaved"
+        t.row(f"   {p} MB {name}, MB/s", ("ours", f"summary:{p}:{order}:MB/s"),
+              ("eliot-tree", f"eliot-tree:{p}:{order}:MB/s"), "ours/peer", "≥ 200× eliot-tree", at_least(200))
+        t.row(f"   {p} MB {name}, peak RSS", ("ours", f"summary:{p}:{order}:rss"),
+              ("eliot-tree", f"eliot-tree:{p}:{order}:rss"), "peer/ours", "—", None)
+        t.row(f"   {p} MB {name}, vs cat floor", ("ours", f"summary:{p}:{order}:MB/s"),
+              ("cat", f"cat:{p}:{order}:MB/s"), "ours/peer", "—", None, peer_name="cat")
+    for size_mb, size_name in [(100, "100 MB"), (1024, "1 GB")]:
+        for order in ["inorder", "interleaved"]:
+            name = "in order" if order == "inorder" else "interleaved"
+            skipped = size_mb not in large_sizes and not cli_missing
+            note = "skipped (disk space)" if skipped else None
+            t.row(f"   {size_name} {name}, MB/s (vs eliot-tree at {p} MB)", ("ours", f"summary:{size_mb}:{order}:MB/s"),
+                  ("eliot-tree", f"eliot-tree:{p}:{order}:MB/s"), "ours/peer", "≥ 200× eliot-tree", at_least(200),
+                  note=note)
+            rss_target = "< 300 MB" if (size_mb, order) == (1024, "interleaved") else "—"
+            t.row(f"   {size_name} {name}, peak RSS", ("ours", f"summary:{size_mb}:{order}:rss"), None, None,
+                  rss_target, (lambda o, pv, r: o < 300) if rss_target != "—" else None, note=note)
+            t.row(f"   {size_name} {name}, vs cat floor", ("ours", f"summary:{size_mb}:{order}:MB/s"),
+                  ("cat", f"cat:{size_mb}:{order}:MB/s"), "ours/peer", "—", None, peer_name="cat", note=note)
+
+    t.heading(f"10. `render` overview of a 100 MB log (vs eliot-tree's time on 100 MB, from its {p} MB MB/s)")
+    eliot_rate = samples.median("eliot-tree", f"eliot-tree:{p}:inorder:MB/s")
+    if eliot_rate:
+        # eliot-tree's time on the same 100 MB file, from its measured rate (it streams in-order logs, so its
+        # time grows linearly; running it on 100 MB five times would take the whole budget).
+        samples.add("eliot-tree", "eliot-tree:100:inorder:s (from rate)", 100 / eliot_rate, "s")
+    for kind in ["png", "svg"]:
+        t.row(f"   {kind.upper()}, time", ("ours", f"render-{kind}:100:inorder:s"),
+              ("eliot-tree", "eliot-tree:100:inorder:s (from rate)"), "peer/ours", "≥ 20× eliot-tree", at_least(20))
+        t.row(f"   {kind.upper()}, peak RSS", ("ours", f"render-{kind}:100:inorder:rss"), None, None, "< 1 GB",
+              lambda o, pv, r: o < 1024)
+    return t
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per workload (default 5)")
+    parser.add_argument("--inner-rounds", type=int, default=3,
+                        help="timed rounds inside each Deferred/Monitor benchmark process (default 3)")
+    parser.add_argument("--peer-mb", type=int, default=10, help="size of the logs eliot-tree reads (default 10)")
+    parser.add_argument("--skip-build", action="store_true", help="use the products already built")
+    parser.add_argument("--keep-logs", action="store_true", help="keep the generated logs")
+    parser.add_argument("--cli", help="a reactortrack binary to use instead of .build/release/reactortrack")
+    parser.add_argument("--results", default=os.path.join(ROOT, "bench", "results.json"))
+    parser.add_argument("--only", help="comma-separated groups: deferred,monitor,writers,files")
+    parser.add_argument("--budget", type=float, default=840,
+                        help="seconds for the whole run (default 840): the ours-alone 100 MB / 1 GB runs get fewer "
+                             "rounds (at least 1, said in a note) when more would not fit; 0 = no limit")
+    args = parser.parse_args()
+    args.deadline = time.monotonic() + args.budget if args.budget else None
+    groups = set(args.only.split(",")) if args.only else {"deferred", "monitor", "writers", "files"}
+
+    started = time.monotonic()
+    date = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    ensure_venv()
+    generator, cli, cli_missing = build(args)
+    info = machine()
+    log(f"bench: {info.get('cpu')}, {info['cpus']} cpus, load {info['loadavg_at_start'][0]:.2f}; "
+        f"{args.rounds} rounds, alternating")
+    measuring = time.monotonic()
+
+    samples = Samples()
+    notes = []
+    if cli_missing:
+        notes.append(f"reactortrack CLI not built ({cli_missing}): tree/summary/render rows are n/a")
+    if "deferred" in groups:
+        deferred_workloads(samples, args)
+    if "monitor" in groups:
+        monitor_workloads(samples, args)
+    if "writers" in groups:
+        writer_workloads(samples, args)
+    file_sizes = {}
+    if "files" in groups:
+        file_sizes = file_workloads(samples, args, generator, cli, notes)
+    large = {int(k.split("MB")[0]) for k in file_sizes if int(k.split("MB")[0]) != args.peer_mb}
+
+    table = build_table(samples, cli_missing, args.peer_mb, large)
+    elapsed = time.monotonic() - started
+    info["loadavg_at_end"] = os.getloadavg()
+    title = (f"reactortrack benchmarks, {date}, {info.get('cpu')} ({info['cpus']} cpus), "
+             f"medians of {args.rounds} alternating rounds")
+    print(title)
+    print(table.render())
+    for note in notes:
+        print("note: " + note)
+    print(f"total: {elapsed:.0f} s ({measuring - started:.0f} s setup and builds); "
+          f"load average {info['loadavg_at_start'][0]:.2f} at start, {info['loadavg_at_end'][0]:.2f} at end")
+
+    result = {
+        "date": date, "machine": info, "rounds": args.rounds, "inner_rounds": args.inner_rounds,
+        "peer_mb": args.peer_mb, "cli": cli, "cli_missing": cli_missing, "notes": notes,
+        "files": file_sizes, "seconds": round(elapsed, 1),
+        "table": [r for r in table.rows], "samples": samples.to_json(),
+        "children_rusage_maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    }
+    with open(args.results, "w", encoding="utf-8") as handle:
+        json.dump(result, handle, indent=1, ensure_ascii=False)
+        handle.write("\n")
+    print(f"wrote {os.path.relpath(args.results, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
