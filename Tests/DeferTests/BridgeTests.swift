@@ -91,15 +91,26 @@ struct BridgeTests {
         let otherGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let other = otherGroup.next()
         let seen = NIOLockedValueBox<(Int?, Bool?, String?)>((nil, nil, nil))
+        // The two conversions complete in either order; stop once both have.
+        let arrivals = NIOLockedValueBox(0)
+        @Sendable func arrived() {
+            if arrivals.withLockedValue({ count -> Int in
+                count += 1
+                return count
+            }) == 2 {
+                reactor.callFromThread { reactor.stop() }
+            }
+        }
         let promise = other.makePromise(of: Int.self)
         reactor.callLater(0) {
             Deferred(promise.futureResult, reactor: reactor).addCallback { value in
                 seen.withLockedValue { $0.0 = value; $0.1 = reactor.isOnReactorThread }
+                arrived()
             }
             let d = Deferred<String>()
             d.eventLoopFuture(on: other).whenSuccess { text in
                 seen.withLockedValue { $0.2 = text }
-                reactor.callFromThread { reactor.stop() }
+                arrived()
             }
             reactor.callLater(0.01) { try? d.callback("from deferred") }
         }

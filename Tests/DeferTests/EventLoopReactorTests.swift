@@ -65,7 +65,18 @@ struct EventLoopReactorTests {
     @Test("deferToThread runs work off the reactor thread and fires on it")
     func deferToThread() async {
         let reactor = EventLoopReactor()
-        let seen = NIOLockedValueBox<(value: Int?, workOnReactor: Bool?, firedOnReactor: Bool?, error: Bool)>((nil, nil, nil, false))
+        let seen = NIOLockedValueBox<(value: Int?, workOnReactor: Bool?, firedOnReactor: Bool?, error: Bool)>(
+            (nil, nil, nil, false))
+        // Both outcomes arrive in either order; stop once both have.
+        let arrivals = NIOLockedValueBox(0)
+        @Sendable func arrived() {
+            if arrivals.withLockedValue({ count -> Int in
+                count += 1
+                return count
+            }) == 2 {
+                reactor.stop()
+            }
+        }
         let d = reactor.deferToThread { () -> Int in
             seen.withLockedValue { $0.workOnReactor = reactor.isOnReactorThread }
             return 6 * 7
@@ -75,11 +86,12 @@ struct EventLoopReactorTests {
                 $0.value = value
                 $0.firedOnReactor = reactor.isOnReactorThread
             }
+            arrived()
         }
         reactor.deferToThread { () throws -> Int in throw Oops() }
             .addErrback { failure -> Int in
                 seen.withLockedValue { $0.error = failure.error is Oops }
-                reactor.stop()
+                arrived()
                 return 0
             }
         await runReactor(reactor)
