@@ -23,15 +23,8 @@ struct BridgeTests {
     @Test("fromAsync delivers an async function's result on the reactor thread")
     func fromAsync() async {
         let reactor = EventLoopReactor()
-        let seen = NIOLockedValueBox<(value: Int?, onReactor: Bool?, failed: Bool, arrivals: Int)>((nil, nil, false, 0))
-        @Sendable func arrived() {
-            if seen.withLockedValue({ state -> Int in
-                state.arrivals += 1
-                return state.arrivals
-            }) == 2 {
-                reactor.stop()
-            }
-        }
+        let seen = NIOLockedValueBox<(value: Int?, onReactor: Bool?, failed: Bool)>((nil, nil, false))
+        let deliveries = StopAfterDeliveries(2, of: reactor)
         reactor.callLater(0) {
             Deferred.fromAsync(on: reactor) { () async throws -> Int in
                 try await Task.sleep(for: .milliseconds(5))
@@ -41,12 +34,12 @@ struct BridgeTests {
                     $0.value = value
                     $0.onReactor = reactor.isOnReactorThread
                 }
-                arrived()
+                deliveries.arrived()
             }
             ensureDeferred(on: reactor) { () async throws -> Int in throw Oops() }
                 .addErrback { failure -> Int in
                     seen.withLockedValue { $0.failed = failure.error is Oops }
-                    arrived()
+                    deliveries.arrived()
                     return 0
                 }
         }
@@ -92,25 +85,17 @@ struct BridgeTests {
         let other = otherGroup.next()
         let seen = NIOLockedValueBox<(Int?, Bool?, String?)>((nil, nil, nil))
         // The two conversions complete in either order; stop once both have.
-        let arrivals = NIOLockedValueBox(0)
-        @Sendable func arrived() {
-            if arrivals.withLockedValue({ count -> Int in
-                count += 1
-                return count
-            }) == 2 {
-                reactor.callFromThread { reactor.stop() }
-            }
-        }
+        let deliveries = StopAfterDeliveries(2, of: reactor)
         let promise = other.makePromise(of: Int.self)
         reactor.callLater(0) {
             Deferred(promise.futureResult, reactor: reactor).addCallback { value in
                 seen.withLockedValue { $0.0 = value; $0.1 = reactor.isOnReactorThread }
-                arrived()
+                deliveries.arrived()
             }
             let d = Deferred<String>()
             d.eventLoopFuture(on: other).whenSuccess { text in
                 seen.withLockedValue { $0.2 = text }
-                arrived()
+                deliveries.arrived()
             }
             reactor.callLater(0.01) { try? d.callback("from deferred") }
         }

@@ -68,15 +68,7 @@ struct EventLoopReactorTests {
         let seen = NIOLockedValueBox<(value: Int?, workOnReactor: Bool?, firedOnReactor: Bool?, error: Bool)>(
             (nil, nil, nil, false))
         // Both outcomes arrive in either order; stop once both have.
-        let arrivals = NIOLockedValueBox(0)
-        @Sendable func arrived() {
-            if arrivals.withLockedValue({ count -> Int in
-                count += 1
-                return count
-            }) == 2 {
-                reactor.stop()
-            }
-        }
+        let deliveries = StopAfterDeliveries(2, of: reactor)
         let d = reactor.deferToThread { () -> Int in
             seen.withLockedValue { $0.workOnReactor = reactor.isOnReactorThread }
             return 6 * 7
@@ -86,12 +78,12 @@ struct EventLoopReactorTests {
                 $0.value = value
                 $0.firedOnReactor = reactor.isOnReactorThread
             }
-            arrived()
+            deliveries.arrived()
         }
         reactor.deferToThread { () throws -> Int in throw Oops() }
             .addErrback { failure -> Int in
                 seen.withLockedValue { $0.error = failure.error is Oops }
-                arrived()
+                deliveries.arrived()
                 return 0
             }
         await runReactor(reactor)
