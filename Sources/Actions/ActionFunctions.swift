@@ -9,15 +9,7 @@ public import EventLog
 public func withAction<R>(
     _ actionType: String, fields: [String: JSONValue] = [:], _ body: (Action) throws -> R
 ) rethrows -> R {
-    let action = Action.start(actionType, fields: fields)
-    do {
-        let result = try action.run { try body(action) }
-        action.finish()
-        return result
-    } catch {
-        action.finish(error: error)
-        throw error
-    }
+    try Action.start(actionType, fields: fields).runFinishing(body)
 }
 
 /// Runs async `body` inside a new action, child of the current one; `async let`, task groups and `Task {}`
@@ -63,13 +55,20 @@ public func logMessage(_ messageType: String, fields: [String: JSONValue] = [:])
 public func withContinuedTask<R>(
     _ taskID: String, destinations: LogDestinations = .current, _ body: (Action) throws -> R
 ) throws -> R {
-    let action = try Action.continueTask(taskID, destinations: destinations)
-    do {
-        let result = try action.run { try body(action) }
-        action.finish()
-        return result
-    } catch {
-        action.finish(error: error)
-        throw error
+    try Action.continueTask(taskID, destinations: destinations).runFinishing(body)
+}
+
+extension Action {
+    /// Runs `body` with this action current, then finishes it: `succeeded`, or `failed` with the error, which is
+    /// rethrown.
+    func runFinishing<R>(_ body: (Action) throws -> R) rethrows -> R {
+        do {
+            let result = try run { try body(self) }
+            finish()
+            return result
+        } catch {
+            finish(error: error)
+            throw error
+        }
     }
 }
