@@ -34,7 +34,7 @@ func measure(rounds: Int = innerRounds, chains: Int, monitor makeMonitor: () -> 
     var samples: [Double] = []
     var events = 0
     var seconds = 0.0
-    for _ in 0..<rounds {
+    for round in 0..<rounds {
         let monitor = makeMonitor()
         let start = nanoseconds()
         for i in 0..<chains {
@@ -47,7 +47,7 @@ func measure(rounds: Int = innerRounds, chains: Int, monitor makeMonitor: () -> 
         monitor?.stop()
         let elapsed = nanoseconds() - start
         samples.append(Double(elapsed) / Double(chains * 10))
-        if let monitor {
+        if let monitor, round == rounds - 1 {
             events = monitor.messages.count
             seconds = Double(elapsed) / 1e9
         }

@@ -242,7 +242,7 @@ public final class AnyDeferred {
                     }
                     let index = current.cursorBase + current.cursor - 1
                     current.runningCallbacks = true
-                    observer?.deferred(current, didRecord: .willRun(index: index, onErrorPath: onErrorPath, input: input))
+                    observer?.deferred(current, didRecord: .willRun(index: index, onErrorPath: onErrorPath))
                     let output = step(input) ?? CallbackResult(input)
                     current.runningCallbacks = false
                     observer?.deferred(current, didRecord: .didRun(index: index, output: output))

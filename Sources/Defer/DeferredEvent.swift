@@ -7,8 +7,9 @@ public enum DeferredEvent {
     case added(index: Int, callback: CallbackName, errback: CallbackName, kind: StaticString, file: String, line: UInt)
     /// The deferred fired with a value or a failure.
     case fired(Result<Any, Failure>)
-    /// The pair at `index` is about to run its callback (`onErrorPath == false`) or errback, with `input`.
-    case willRun(index: Int, onErrorPath: Bool, input: Result<Any, Failure>)
+    /// The pair at `index` is about to run its callback (`onErrorPath == false`) or errback; its input is the
+    /// deferred's `state` at this moment (not copied into the event, so observing a run costs no value copy).
+    case willRun(index: Int, onErrorPath: Bool)
     /// The pair at `index` has a pass-through for the current track: nothing ran.
     case skipped(index: Int)
     /// The pair at `index` returned; `output` is the new current result (or the deferred it returned).

@@ -37,7 +37,7 @@ public final class JSONMonitor: DeferredObserver {
     struct State {
         /// Chain `id` is at index `id - 1`.
         var chains: [ChainRecord] = []
-        var events: [MonitorEvent] = []
+        var events = EventBuffer()
         var dropped = 0
         var stopped = false
     }
@@ -63,12 +63,21 @@ public final class JSONMonitor: DeferredObserver {
     public init(streamingTo path: String, followChained: Bool = false) throws(ActionError) {
         self.followChained = followChained
         self.bufferLimit = 0
+        let state = NIOLockedValueBox(State())
+        self.state = state
+        // The writer thread takes the recorded events in batches, under the same lock the tracked path records
+        // with: one lock per event, whether buffered or streaming.
         self.writer = try StreamingWriter(
             path: path,
             header: EventLogFormat.header(
                 taskUUID: UUID().uuidString.lowercased(), timestamp: Self.now(),
-                fields: ["producer": "reactortrack JSONMonitor"]))
-        self.state = NIOLockedValueBox(State())
+                fields: ["producer": "reactortrack JSONMonitor"]),
+            drain: {
+                state.withLockedValue { state in
+                    defer { state.events = EventBuffer() }
+                    return state.events
+                }
+            })
     }
 
     /// Starts recording `deferred`: its task begins now, and every later event is written into it.
@@ -88,9 +97,10 @@ public final class JSONMonitor: DeferredObserver {
     /// The messages recorded so far (buffered mode), as they will be written (without header and the end
     /// messages that `dump(to:)` adds for idle chains).
     public var messages: [EventMessage] {
+        guard writer == nil else { return [] }
         let events = state.withLockedValue { $0.events }
         var encoder = MonitorEncoder()
-        return events.compactMap { encoder.encode($0) }
+        return events.all.compactMap { encoder.encode($0, in: events) }
     }
 
     /// How many events the bounded buffer had to drop.
@@ -116,8 +126,8 @@ public final class JSONMonitor: DeferredObserver {
                     messageType: "reactortrack:dropped", fields: ["count": .int(dropped)]))
         }
         all.reserveCapacity(events.count + all.count)
-        for event in events {
-            if let message = encoder.encode(event) { all.append(message) }
+        for event in events.all {
+            if let message = encoder.encode(event, in: events) { all.append(message) }
         }
         let failures = destination.write(batch: all)
         destination.synchronize()
@@ -140,13 +150,13 @@ public final class JSONMonitor: DeferredObserver {
         let time = Self.now()
         let outcome: MonitorEvent.Outcome? =
             switch deferred.state {
-            case .success(let value): .success(ValueDescription.describe(value))
+            case .success(let value): MonitorEvent.Outcome(value: value)
             case .failure(let failure): MonitorEvent.Outcome(failure)
             case .pending, .waiting: nil
             }
         let queued = deferred.queuedPairCount
         let isCalled = deferred.isCalled
-        let id = state.withLockedValue { state -> Int? in
+        let started = state.withLockedValue { state -> (Int, Bool)? in
             guard !state.stopped else { return nil }
             let id = state.chains.count + 1
             var chain = ChainRecord(id: id, time: time)
@@ -155,13 +165,15 @@ public final class JSONMonitor: DeferredObserver {
             chain.pairsAdded = queued
             if let outcome { chain.lastOutcome = outcome }
             state.chains.append(chain)
-            record(
+            let wake = record(in: &state) { buffer in
                 .chainStarted(
-                    chain: id, time: time, label: label ?? "Deferred #\(id)", createdAt: createdAt,
-                    trackedBy: trackedBy), in: &state)
-            return id
+                    chain: id, time: time, label: buffer.text(label ?? "Deferred #\(id)"),
+                    createdAt: createdAt.map { buffer.text($0) }, trackedBy: buffer.text(trackedBy))
+            }
+            return (id, wake)
         }
-        guard let id else { return }
+        guard let (id, wake) = started else { return }
+        if wake { writer?.wake() }
         deferred.observer = self
         deferred.observerSlot = id
         guard followChained else { return }
@@ -183,81 +195,106 @@ public final class JSONMonitor: DeferredObserver {
         deferred.observer === self && deferred.observerSlot != 0 ? deferred.observerSlot : nil
     }
 
-    private func record(_ event: MonitorEvent, in state: inout State) {
-        if let writer {
-            writer.enqueue(event)
-            return
-        }
-        if state.events.count < bufferLimit {
+    /// Records the event `make` builds (it stores the event's texts in the buffer it is given). Over the buffer
+    /// limit the event is still built, so the chain's record stays right, but it is counted and let go.
+    ///
+    /// - Returns: Whether the streaming writer must be woken (its queue was empty); wake it after the lock.
+    @discardableResult
+    private func record(in state: inout State, _ make: (inout EventBuffer) -> MonitorEvent?) -> Bool {
+        if writer != nil || state.events.count < bufferLimit {
+            guard let event = make(&state.events) else { return false }
             state.events.append(event)
-        } else {
-            state.dropped += 1
+            return writer != nil && state.events.count == 1
         }
+        var discarded = EventBuffer()
+        if make(&discarded) != nil { state.dropped += 1 }
+        return false
+    }
+
+    /// `record(in:_:)` for an event of chain `index`, whose record `make` updates.
+    @discardableResult
+    private func record(
+        in state: inout State, chain index: Int, _ make: (inout ChainRecord, inout EventBuffer) -> MonitorEvent?
+    ) -> Bool {
+        if writer != nil || state.events.count < bufferLimit {
+            guard let event = make(&state.chains[index], &state.events) else { return false }
+            state.events.append(event)
+            return writer != nil && state.events.count == 1
+        }
+        var discarded = EventBuffer()
+        if make(&state.chains[index], &discarded) != nil { state.dropped += 1 }
+        return false
     }
 
     /// Records one event of a tracked deferred (the `DeferredObserver` hook).
     public func deferred(_ deferred: AnyDeferred, didRecord event: DeferredEvent) {
         let chain = deferred.observerSlot
         guard chain != 0 else { return }
-        // Deferreds this event links to are tracked first, so their ids exist when the link is written.
+        // One pass over the event before the lock: deferreds it links to are tracked first (so their ids exist
+        // when the link is written), and values are described here, on the deferred's own thread.
         var linked: Int?
+        var outcome: MonitorEvent.Outcome?
         switch event {
+        case .added, .willRun, .skipped, .pauseChanged, .cancelled: break
+        case .didRun(_, .value(let value)): outcome = MonitorEvent.Outcome(value: value)
+        case .didRun(_, .failure(let failure)): outcome = MonitorEvent.Outcome(failure)
+        case .didRun(_, .deferred(let returned)):
+            follow(returned, from: deferred)
+            linked = id(of: returned)
+        case .fired(let result): outcome = MonitorEvent.Outcome(result)
         case .waiting(let inner):
             follow(inner, from: deferred)
             linked = id(of: inner)
         case .chained(let target):
             follow(target, from: deferred)
             linked = id(of: target)
-        case .didRun(_, .deferred(let returned)):
-            follow(returned, from: deferred)
-            linked = id(of: returned)
         case .resumed(let from):
             linked = id(of: from)
-        default: break
-        }
-        // Values are described here, on the deferred's own thread, before the lock.
-        let time = Self.now()
-        var outcome: MonitorEvent.Outcome?
-        switch event {
-        case .fired(let result): outcome = MonitorEvent.Outcome(result)
-        case .didRun(_, .value(let value)): outcome = .success(ValueDescription.describe(value))
-        case .didRun(_, .failure(let failure)): outcome = MonitorEvent.Outcome(failure)
-        case .resumed:
             switch deferred.state {
-            case .success(let value): outcome = .success(ValueDescription.describe(value))
+            case .success(let value): outcome = MonitorEvent.Outcome(value: value)
             case .failure(let failure): outcome = MonitorEvent.Outcome(failure)
             case .pending, .waiting: outcome = nil
             }
-        default: break
         }
-        state.withLockedValue { state in
+        let time = Self.now()
+        let wake = state.withLockedValue { state -> Bool in
             let index = chain - 1
-            guard !state.stopped, state.chains.indices.contains(index), !state.chains[index].ended else { return }
-            let event = Self.event(
-                for: event, chain: chain, record: &state.chains[index], linked: linked, outcome: outcome, time: time)
-            if let event {
-                state.chains[index].lastActivity = time
-                record(event, in: &state)
+            guard !state.stopped, state.chains.indices.contains(index), !state.chains[index].ended else { return false }
+            return record(in: &state, chain: index) { record, buffer in
+                let recorded = Self.event(
+                    for: event, chain: chain, record: &record, buffer: &buffer, linked: linked, outcome: outcome,
+                    time: time)
+                if recorded != nil { record.lastActivity = time }
+                return recorded
             }
         }
+        if wake { writer?.wake() }
     }
 
     /// Updates a chain's record for one deferred event and returns what to record.
     private static func event(
-        for event: DeferredEvent, chain: Int, record: inout ChainRecord, linked: Int?, outcome: MonitorEvent.Outcome?,
-        time: Double
+        for event: DeferredEvent, chain: Int, record: inout ChainRecord, buffer: inout EventBuffer, linked: Int?,
+        outcome: MonitorEvent.Outcome?, time: Double
     ) -> MonitorEvent? {
+        func name(_ half: CallbackName) -> MonitorEvent.Name {
+            switch half {
+            case .passThrough: .passThrough
+            case .unnamed: .unnamed
+            case .named(let text): .named(buffer.text(text))
+            }
+        }
         switch event {
         case .added(let index, let callback, let errback, let kind, let file, let line):
             record.pairsAdded += 1
             return .added(
-                chain: chain, slot: record.takeSlot(), time: time, index: index, callback: callback, errback: errback,
-                kind: kind.description, file: file, line: line)
+                chain: chain, slot: record.takeSlot(), time: time, index: index, callback: name(callback),
+                errback: name(errback), kind: kind, file: buffer.text(file), line: line)
         case .fired:
             record.fired = true
             if let outcome { record.lastOutcome = outcome }
-            return .fired(chain: chain, slot: record.takeSlot(), time: time, outcome: outcome ?? .success("None"))
-        case .willRun(let index, let onErrorPath, _):
+            return .fired(
+                chain: chain, slot: record.takeSlot(), time: time, outcome: buffer.value(outcome ?? .success("None")))
+        case .willRun(let index, let onErrorPath):
             record.pairsConsumed += 1
             record.runs += 1
             let slot = record.takeSlot()
@@ -269,7 +306,7 @@ public final class JSONMonitor: DeferredObserver {
             if case .deferred = output { return .runEnded(chain: chain, slot: slot, time: time, output: .deferred(linked)) }
             guard let outcome else { return nil }
             record.lastOutcome = outcome
-            return .runEnded(chain: chain, slot: slot, time: time, output: .value(outcome))
+            return .runEnded(chain: chain, slot: slot, time: time, output: .value(buffer.value(outcome)))
         case .skipped:
             record.pairsConsumed += 1
             return nil
@@ -282,7 +319,9 @@ public final class JSONMonitor: DeferredObserver {
             record.waitingOn = nil
             record.waitingSince = nil
             if let outcome { record.lastOutcome = outcome }
-            return .resumed(chain: chain, slot: record.takeSlot(), time: time, from: linked, waited: waited, outcome: outcome)
+            return .resumed(
+                chain: chain, slot: record.takeSlot(), time: time, from: linked, waited: waited,
+                outcome: outcome.map { buffer.value($0) })
         case .chained:
             return .chained(chain: chain, slot: record.takeSlot(), time: time, to: linked)
         case .pauseChanged(let count):
@@ -297,15 +336,22 @@ public final class JSONMonitor: DeferredObserver {
         guard chain != 0 else { return }
         let time = Self.now()
         let failure = unhandled.map(MonitorEvent.Outcome.init)
-        state.withLockedValue { state in
+        let wake = state.withLockedValue { state -> Bool in
             let index = chain - 1
-            guard !state.stopped, state.chains.indices.contains(index), !state.chains[index].ended else { return }
+            guard !state.stopped, state.chains.indices.contains(index), !state.chains[index].ended else { return false }
+            var wake = false
             if let failure {
                 state.chains[index].lastActivity = time
-                record(.unhandled(chain: chain, slot: state.chains[index].takeSlot(), time: time, failure: failure), in: &state)
+                wake = record(in: &state, chain: index) { record, buffer in
+                    .unhandled(chain: chain, slot: record.takeSlot(), time: time, failure: buffer.value(failure))
+                }
             }
-            record(Self.end(&state.chains[index], time: time, endedBy: "released"), in: &state)
+            let ended = record(in: &state, chain: index) { record, buffer in
+                Self.end(&record, buffer: &buffer, time: time, endedBy: "released")
+            }
+            return ended || wake
         }
+        if wake { writer?.wake() }
     }
 
     private func endIdleChains() {
@@ -313,16 +359,20 @@ public final class JSONMonitor: DeferredObserver {
         state.withLockedValue { state in
             guard !state.stopped else { return }
             for index in state.chains.indices where state.chains[index].isIdle && !state.chains[index].ended {
-                record(Self.end(&state.chains[index], time: time, endedBy: "monitor_stopped"), in: &state)
+                record(in: &state, chain: index) { record, buffer in
+                    Self.end(&record, buffer: &buffer, time: time, endedBy: "monitor_stopped")
+                }
             }
         }
     }
 
-    private static func end(_ record: inout ChainRecord, time: Double, endedBy: String) -> MonitorEvent {
+    private static func end(
+        _ record: inout ChainRecord, buffer: inout EventBuffer, time: Double, endedBy: String
+    ) -> MonitorEvent {
         record.ended = true
         return .chainEnded(
-            chain: record.id, slot: record.takeSlot(), time: record.lastActivity, closedAt: time, endedBy: endedBy,
-            runs: record.runs, outcome: record.lastOutcome)
+            chain: record.id, slot: record.takeSlot(), time: record.lastActivity, closedAt: time,
+            endedBy: buffer.text(endedBy), runs: record.runs, outcome: buffer.value(record.lastOutcome))
     }
 
     /// Unix seconds, from the real-time clock.

@@ -2,7 +2,7 @@ import Defer
 import EventLog
 import Foundation
 
-/// Turns recorded `MonitorEvent`s into Eliot messages (the vocabulary in `docs/monitor-format.md`).
+/// Turns recorded `MonitorEvent`s (with the texts of the buffer they were recorded in) into Eliot messages (the vocabulary in `docs/monitor-format.md`).
 ///
 /// It replays the events in order, keeping per chain its task id, the names of its pairs and its current value,
 /// so a run's input is the chain's result at that point (Twisted hands each callback the previous result).
@@ -15,7 +15,7 @@ struct MonitorEncoder: Sendable {
 
     private var chains: [Int: ChainState] = [:]
 
-    mutating func encode(_ event: MonitorEvent) -> EventMessage? {
+    mutating func encode(_ event: MonitorEvent, in buffer: EventBuffer) -> EventMessage? {
         switch event {
         case .chainStarted(let chain, let time, let label, let createdAt, let trackedBy):
             let uuid = UUID().uuidString.lowercased()
@@ -24,16 +24,17 @@ struct MonitorEncoder: Sendable {
                 taskUUID: uuid, taskLevel: [1], timestamp: time, actionType: "reactortrack:deferred",
                 actionStatus: .started,
                 fields: [
-                    "deferred_id": .int(chain), "label": .string(label),
-                    "created_at": createdAt.map { .string($0) } ?? .null, "tracked_by": .string(trackedBy),
+                    "deferred_id": .int(chain), "label": .string(buffer[label]),
+                    "created_at": createdAt.map { .string(buffer[$0]) } ?? .null,
+                    "tracked_by": .string(buffer[trackedBy]),
                 ])
         case .added(let chain, let slot, let time, let index, let callback, let errback, let kind, let file, let line):
-            let site = "\(file):\(line)"
-            func name(_ half: CallbackName) -> String? {
+            let site = "\(buffer[file]):\(line)"
+            func name(_ half: MonitorEvent.Name) -> String? {
                 switch half {
                 case .passThrough: nil
                 case .unnamed: "\(kind)@\(site)"
-                case .named(let text): text
+                case .named(let text): buffer[text]
                 }
             }
             let names = (name(callback), name(errback))
@@ -44,7 +45,8 @@ struct MonitorEncoder: Sendable {
                     "index": .int(index), "callback": names.0.map { .string($0) } ?? .null,
                     "errback": names.1.map { .string($0) } ?? .null, "site": .string(site),
                 ])
-        case .fired(let chain, let slot, let time, let outcome):
+        case .fired(let chain, let slot, let time, let value):
+            let outcome = buffer.outcome(value)
             chains[chain]?.current = outcome
             return message(chain, slot, time, "reactortrack:fired", Self.fields(outcome))
         case .runStarted(let chain, let slot, let time, let index, let onErrorPath):
@@ -64,16 +66,18 @@ struct MonitorEncoder: Sendable {
                 taskUUID: state.taskUUID, taskLevel: [slot, 2], timestamp: time, actionType: "reactortrack:run",
                 actionStatus: .succeeded, fields: [:])
             switch output {
-            case .value(.success(let text)):
-                end.fields["output"] = .string(text)
-                end.fields["output_path"] = "success"
-                chains[chain]?.current = .success(text)
-            case .value(.failure(let type, let reason)):
+            case .value(.failure(let typeRef, let reasonRef)):
+                let (type, reason) = (buffer[typeRef], buffer[reasonRef])
                 end.actionStatus = .failed
                 end.exception = type
                 end.reason = reason
                 end.fields["output_path"] = "error"
                 chains[chain]?.current = .failure(type: type, reason: reason)
+            case .value(let value):
+                let text = buffer.outcome(value).text
+                end.fields["output"] = .string(text)
+                end.fields["output_path"] = "success"
+                chains[chain]?.current = .success(text)
             case .deferred(let id):
                 end.fields["output"] = .string(id.map { "Deferred #\($0)" } ?? "Deferred")
                 end.fields["output_path"] = "deferred"
@@ -82,9 +86,10 @@ struct MonitorEncoder: Sendable {
             return end
         case .waiting(let chain, let slot, let time, let on):
             return message(chain, slot, time, "reactortrack:waiting", ["on": on.map { .int($0) } ?? .null])
-        case .resumed(let chain, let slot, let time, let from, let waited, let outcome):
+        case .resumed(let chain, let slot, let time, let from, let waited, let value):
             var fields: [String: JSONValue] = ["from": from.map { .int($0) } ?? .null, "waited": .double(waited)]
-            if let outcome {
+            if let value {
+                let outcome = buffer.outcome(value)
                 chains[chain]?.current = outcome
                 fields.merge(Self.fields(outcome)) { $1 }
             }
@@ -96,17 +101,18 @@ struct MonitorEncoder: Sendable {
         case .cancelled(let chain, let slot, let time):
             return message(chain, slot, time, "reactortrack:cancelled", [:])
         case .unhandled(let chain, let slot, let time, let failure):
-            var fields = Self.fields(failure)
+            var fields = Self.fields(buffer.outcome(failure))
             fields["path"] = nil
             return message(chain, slot, time, "reactortrack:unhandled_error", fields)
-        case .chainEnded(let chain, let slot, let time, let closedAt, let endedBy, let runs, let outcome):
+        case .chainEnded(let chain, let slot, let time, let closedAt, let endedBy, let runs, let value):
             guard let state = chains[chain] else { return nil }
+            let outcome = buffer.outcome(value)
             var end = EventMessage(
                 taskUUID: state.taskUUID, taskLevel: [slot], timestamp: time, actionType: "reactortrack:deferred",
                 actionStatus: .succeeded,
-                fields: ["ended_by": .string(endedBy), "runs": .int(runs), "closed_at": .double(closedAt)])
+                fields: ["ended_by": .string(buffer[endedBy]), "runs": .int(runs), "closed_at": .double(closedAt)])
             switch outcome {
-            case .success(let text): end.fields["result"] = .string(text)
+            case .success, .integer: end.fields["result"] = .string(outcome.text)
             case .failure(let type, let reason):
                 end.actionStatus = .failed
                 end.exception = type
@@ -125,7 +131,7 @@ struct MonitorEncoder: Sendable {
 
     private static func fields(_ outcome: MonitorEvent.Outcome) -> [String: JSONValue] {
         switch outcome {
-        case .success(let text): ["path": "success", "value": .string(text)]
+        case .success, .integer: ["path": "success", "value": .string(outcome.text)]
         case .failure(let type, let reason): ["path": "error", "exception": .string(type), "reason": .string(reason)]
         }
     }

@@ -4,64 +4,56 @@ import EventLog
 import Foundation
 import NIOConcurrencyHelpers
 
-/// The streaming monitor's writer thread: takes recorded events off a queue, encodes them as Eliot messages and
-/// writes them in batches, so the tracked path only appends to the queue.
+/// The streaming monitor's writer thread: takes the recorded events in batches (`drain`, which swaps the monitor's
+/// buffer for an empty one under the monitor's lock), encodes them as Eliot messages and writes them, so the
+/// tracked path only appends to the buffer.
 ///
 /// A process that exits without `stop()` loses only what was still queued; it does not hang (the thread is not
 /// joined at exit).
 final class StreamingWriter: Sendable {
-    private struct Queue {
-        var events: [MonitorEvent] = []
-        var stopping = false
-    }
-
-    private let queue = NIOLockedValueBox(Queue())
-    private let wake = DispatchSemaphore(value: 0)
+    private let stopping = NIOLockedValueBox(false)
+    private let wakeUp = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let destination: FileDestination
 
-    init(path: String, header: EventMessage) throws(ActionError) {
+    /// Opens `path`, writes `header` and starts the thread, which takes batches with `drain`.
+    init(path: String, header: EventMessage, drain: @escaping @Sendable () -> EventBuffer) throws(ActionError) {
         destination = try FileDestination(path: path, append: false)
         _ = destination.write(batch: [header])
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in run(drain) }
         thread.name = "reactortrack.monitor.writer"
         thread.start()
     }
 
-    /// Queues one event; wakes the writer when the queue was empty.
-    func enqueue(_ event: MonitorEvent) {
-        let wasEmpty = queue.withLockedValue { queue -> Bool in
-            queue.events.append(event)
-            return queue.events.count == 1
-        }
-        if wasEmpty { wake.signal() }
+    /// Tells the thread there is something to write (the monitor calls it when its buffer stops being empty).
+    func wake() {
+        wakeUp.signal()
     }
 
-    /// Writes everything queued so far and stops the thread; returns once it is on disk.
+    /// Writes everything recorded so far and stops the thread; returns once it is on disk.
     func stop() {
-        let first = queue.withLockedValue { queue -> Bool in
-            defer { queue.stopping = true }
-            return !queue.stopping
+        let first = stopping.withLockedValue { stopping -> Bool in
+            defer { stopping = true }
+            return !stopping
         }
         guard first else { return }
-        wake.signal()
+        wakeUp.signal()
         finished.wait()
         destination.synchronize()
     }
 
-    private func run() {
+    private func run(_ drain: @Sendable () -> EventBuffer) {
         var encoder = MonitorEncoder()
         while true {
-            wake.wait()
+            wakeUp.wait()
             while true {
-                let (batch, stopping) = queue.withLockedValue { queue -> ([MonitorEvent], Bool) in
-                    defer { queue.events.removeAll(keepingCapacity: true) }
-                    return (queue.events, queue.stopping)
-                }
+                // Read the flag before draining: everything recorded before `stop()` is then in this batch.
+                let stop = stopping.withLockedValue { $0 }
+                let batch = drain()
                 if !batch.isEmpty {
-                    _ = destination.write(batch: batch.compactMap { encoder.encode($0) })
+                    _ = destination.write(batch: batch.all.compactMap { encoder.encode($0, in: batch) })
                 }
-                if stopping {
+                if stop {
                     finished.signal()
                     return
                 }
