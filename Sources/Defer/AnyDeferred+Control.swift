@@ -61,7 +61,7 @@ extension AnyDeferred {
     /// `AlreadyCalledError` becomes a failure in this chain. Cancelling `target` does not cancel this one.
     @discardableResult
     public func chainDeferred(_ target: AnyDeferred, file: String = #fileID, line: UInt = #line) -> AnyDeferred {
-        target.waitingOn = self
+        target.extrasForWriting.chainedTo = self
         observer?.deferred(self, didRecord: .chained(to: target))
         return addCallbacks(
             { value in

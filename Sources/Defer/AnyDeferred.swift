@@ -30,9 +30,10 @@ public final class AnyDeferred {
     // properties across a call into user code (it copies the link out first), so the dynamic exclusivity
     // checks — about a tenth of a callback's cost in the profile — are switched off for the chain's hot state.
     @exclusivity(unchecked) var links: [Link] = []
-    @exclusivity(unchecked) var cursor = 0
-    /// The failure to report if this deferred is released before anyone handles it.
-    @exclusivity(unchecked) var pendingFailure: Failure?
+    /// Index of the next pair in `links` (32 bits, beside the pause counter: a pending deferred is a whole
+    /// allocation size class smaller; `links` is emptied whenever the cursor reaches its end).
+    @exclusivity(unchecked) var cursor: Int32 = 0
+    @exclusivity(unchecked) var pauseCountStorage: Int32 = 0
     /// Rarely used state, allocated on first use (see `DeferredExtras`).
     @exclusivity(unchecked) var extras: DeferredExtras?
 
@@ -56,10 +57,20 @@ public final class AnyDeferred {
     /// Whether the deferred has fired (Twisted's `called`).
     public var isCalled: Bool { isCalledStorage }
     /// Twisted's raw pause counter: explicit pauses plus one while waiting on another deferred.
-    @exclusivity(unchecked) public internal(set) var pauseCount = 0
+    public internal(set) var pauseCount: Int {
+        @inline(__always) get { Int(pauseCountStorage) }
+        @inline(__always) set { pauseCountStorage = Int32(newValue) }
+    }
     /// The deferred this one waits on (Twisted's `_chainedTo`), set by implicit chaining and on a
-    /// `chainDeferred` target.
-    @exclusivity(unchecked) public internal(set) var waitingOn: AnyDeferred?
+    /// `chainDeferred` target, until it runs callbacks again.
+    ///
+    /// Implicit chaining keeps it in `state` (`.waiting`); a `chainDeferred` target keeps it out of line. The
+    /// later of the two wins, as in Twisted (entering a wait clears the out-of-line one).
+    public var waitingOn: AnyDeferred? {
+        if let chained = extras?.chainedTo { return chained }
+        if case .waiting(let inner) = stateStorage { return inner }
+        return nil
+    }
     /// Receives this deferred's events (the monitor's hook); `nil` costs one branch per event.
     public var observer: (any DeferredObserver)? {
         @inline(__always) get { extras?.observer }
@@ -81,6 +92,12 @@ public final class AnyDeferred {
     }
 
     deinit {
+        let pendingFailure: Failure?
+        if failureUnhandled, case .failure(let failure) = stateStorage {
+            pendingFailure = failure
+        } else {
+            pendingFailure = nil
+        }
         if let extras, let observer = extras.observer {
             observer.deferredWasReleased(ObjectIdentifier(self), observerSlot: extras.observerSlot, unhandled: pendingFailure)
         }
@@ -166,7 +183,7 @@ public final class AnyDeferred {
             observer.deferred(
                 self,
                 didRecord: .added(
-                    index: cursorBase + links.count - cursor, callback: name(callback), errback: name(errback),
+                    index: cursorBase + links.count - Int(cursor), callback: name(callback), errback: name(errback),
                     kind: kind, file: file, line: line))
         }
         if links.capacity == 0 { links.reserveCapacity(4) }
@@ -199,13 +216,13 @@ public final class AnyDeferred {
         var stack: [AnyDeferred] = []
         var next: AnyDeferred? = self
         while let current = next {
-            if current.pauseCount != 0 { return }  // everything below keeps waiting
-            current.waitingOn = nil
+            if current.pauseCountStorage != 0 { return }  // everything below keeps waiting
+            if let extras = current.extras, extras.chainedTo != nil { extras.chainedTo = nil }
             var finished = true
-            pairs: while current.cursor < current.links.count {
-                let link = current.links[current.cursor]
+            pairs: while Int(current.cursor) < current.links.count {
+                let link = current.links[Int(current.cursor)]
                 current.cursor += 1
-                if current.cursor == current.links.count {
+                if Int(current.cursor) == current.links.count {
                     current.cursorBase += current.links.count
                     current.links.removeAll(keepingCapacity: true)
                     current.cursor = 0
@@ -224,8 +241,8 @@ public final class AnyDeferred {
                     case .failure(let failure): waiter.stateStorage = .failure(failure)
                     }
                     current.stateStorage = .success(())
-                    current.pendingFailure = nil
-                    waiter.pauseCount -= 1
+                    current.failureUnhandled = false
+                    waiter.pauseCountStorage -= 1
                     waiter.observer?.deferred(waiter, didRecord: .resumed(from: current))
                     stack.append(current)
                     next = waiter
@@ -237,10 +254,10 @@ public final class AnyDeferred {
                     let observer = current.observer
                     guard halves.contains(onErrorPath ? .errback : .callback) else {
                         // A pass-through half: the result goes on unchanged.
-                        observer?.deferred(current, didRecord: .skipped(index: current.cursorBase + current.cursor - 1))
+                        observer?.deferred(current, didRecord: .skipped(index: current.cursorBase + Int(current.cursor) - 1))
                         continue
                     }
-                    let index = current.cursorBase + current.cursor - 1
+                    let index = current.cursorBase + Int(current.cursor) - 1
                     current.runningCallbacks = true
                     observer?.deferred(current, didRecord: .willRun(index: index, onErrorPath: onErrorPath))
                     let output = step(input) ?? CallbackResult(input)
@@ -257,20 +274,20 @@ public final class AnyDeferred {
                             continue
                         }
                         switch inner.stateStorage {
-                        case .success(let value) where inner.pauseCount == 0:
+                        case .success(let value) where inner.pauseCountStorage == 0:
                             current.stateStorage = .success(value)
                             inner.stateStorage = .success(())
-                            inner.pendingFailure = nil
+                            inner.failureUnhandled = false
                             observer?.deferred(current, didRecord: .resumed(from: inner))
-                        case .failure(let failure) where inner.pauseCount == 0:
+                        case .failure(let failure) where inner.pauseCountStorage == 0:
                             current.stateStorage = .failure(failure)
                             inner.stateStorage = .success(())
-                            inner.pendingFailure = nil
+                            inner.failureUnhandled = false
                             observer?.deferred(current, didRecord: .resumed(from: inner))
                         default:
                             // Wait on `inner`: its run loop hands its result back through a resume link.
-                            current.pauseCount += 1
-                            current.waitingOn = inner
+                            current.pauseCountStorage += 1
+                            if let extras = current.extras, extras.chainedTo != nil { extras.chainedTo = nil }
                             current.stateStorage = .waiting(inner)
                             observer?.deferred(current, didRecord: .waiting(on: inner))
                             inner.links.append(.resume(current))
@@ -280,10 +297,10 @@ public final class AnyDeferred {
                 }
             }
             if finished {
-                if case .failure(let failure) = current.stateStorage {
-                    current.pendingFailure = failure
+                if case .failure = current.stateStorage {
+                    current.failureUnhandled = true
                 } else {
-                    current.pendingFailure = nil
+                    current.failureUnhandled = false
                 }
                 next = stack.popLast()
             }
@@ -292,7 +309,7 @@ public final class AnyDeferred {
 
     /// How many callback/errback pairs are queued and not run yet.
     public var queuedPairCount: Int {
-        links[cursor...].reduce(0) { count, link in
+        links[Int(cursor)...].reduce(0) { count, link in
             if case .step = link { return count + 1 }
             return count
         }
@@ -312,6 +329,9 @@ public final class AnyDeferred {
     @exclusivity(unchecked) var isCalledStorage = false
     @exclusivity(unchecked) var runningCallbacks = false
     @exclusivity(unchecked) var suppressAlreadyCalled = false
+    /// Whether the failure in `stateStorage` is one the chain ended on and nobody has handled yet: reported if the
+    /// deferred is released so (a flag rather than a second reference to the failure keeps the object small).
+    @exclusivity(unchecked) var failureUnhandled = false
 }
 
 extension CallbackResult {

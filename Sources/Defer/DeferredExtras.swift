@@ -6,4 +6,6 @@ final class DeferredExtras {
     var members: [AnyDeferred]?
     var observer: (any DeferredObserver)?
     var observerSlot = 0
+    /// Set on a `chainDeferred` target: the deferred whose outcome it waits for (see `AnyDeferred.waitingOn`).
+    var chainedTo: AnyDeferred?
 }
