@@ -111,7 +111,8 @@ public final class JSONMonitor: DeferredObserver {
     /// - Throws: `ActionError` if the file cannot be written.
     public func dump(to path: String) throws(ActionError) {
         endIdleChains()
-        let (events, dropped) = state.withLockedValue { ($0.events, $0.dropped) }
+        // A streaming monitor's buffer belongs to its writer thread: dump writes only the header there, as before.
+        let (events, dropped) = writer == nil ? state.withLockedValue { ($0.events, $0.dropped) } : (EventBuffer(), 0)
         let destination = try FileDestination(path: path, append: false)
         var encoder = MonitorEncoder()
         var all = [
