@@ -61,7 +61,7 @@ public final class Action: Sendable {
                 destinations: parent.destinations)
         } else {
             action = Action(
-                taskUUID: UUID().uuidString.lowercased(), taskLevel: [], actionType: actionType,
+                taskUUID: newTaskUUID(), taskLevel: [], actionType: actionType,
                 destinations: destinations)
         }
         action.writeStart(fields: fields)

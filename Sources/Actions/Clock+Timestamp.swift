@@ -4,4 +4,4 @@ import Foundation
 func currentTimestamp() -> Double { Date().timeIntervalSince1970 }
 
 /// A new lowercase UUID string, as Eliot writes `task_uuid`.
-func newTaskUUID() -> String { UUID().uuidString.lowercased() }
+func newTaskUUID() -> String { TaskUUIDPool.shared.next() }
