@@ -86,27 +86,35 @@ final class TaskUUIDPool: Sendable {
         }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Formats 128 bits, `high` then `low`, most significant nibble first, as 8-4-4-4-12 lowercase hex.
     static func format(high: UInt64, low: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 36) { out in
-            hexDigits.withUnsafeBufferPointer { digits in
-                var position = 0
-                func put(_ word: UInt64, nibbles: Range<Int>) {
-                    for nibble in nibbles {
-                        if position == 8 || position == 13 || position == 18 || position == 23 {
-                            out[position] = UInt8(ascii: "-")
-                            position += 1
-                        }
-                        out[position] = digits[Int(truncatingIfNeeded: (word >> UInt64(60 - 4 * nibble)) & 0xF)]
-                        position += 1
-                    }
+        let words = (
+            hexDigits(UInt32(truncatingIfNeeded: high &>> 32)), hexDigits(UInt32(truncatingIfNeeded: high)),
+            hexDigits(UInt32(truncatingIfNeeded: low &>> 32)), hexDigits(UInt32(truncatingIfNeeded: low))
+        )
+        return String(unsafeUninitializedCapacity: 36) { out in
+            // 8 digits, dash, 4, dash, 4, dash, 4, dash, 12: copied as 4- and 8-byte groups.
+            let out = UnsafeMutableRawBufferPointer(out)
+            withUnsafeBytes(of: words) { digits in
+                for (from, to, count) in [(0, 0, 8), (8, 9, 4), (12, 14, 4), (16, 19, 4), (20, 24, 12)] {
+                    out.baseAddress!.advanced(by: to).copyMemory(from: digits.baseAddress! + from, byteCount: count)
                 }
-                put(high, nibbles: 0..<16)
-                put(low, nibbles: 0..<16)
-                return position
             }
+            for dash in [8, 13, 18, 23] { out[dash] = UInt8(ascii: "-") }
+            return 36
         }
+    }
+
+    /// The 8 lowercase hex digits of `value` as ASCII bytes, laid out in memory most significant first.
+    private static func hexDigits(_ value: UInt32) -> UInt64 {
+        // Spread the 8 nibbles into the low halves of 8 bytes, most significant nibble in the top byte.
+        var x = UInt64(value)
+        x = (x | x &<< 16) & 0x0000_FFFF_0000_FFFF
+        x = (x | x &<< 8) & 0x00FF_00FF_00FF_00FF
+        x = (x | x &<< 4) & 0x0F0F_0F0F_0F0F_0F0F
+        // Bytes 10...15 get an extra 39 to skip from after "9" to "a".
+        let letters = ((x &+ 0x0606_0606_0606_0606) &>> 4) & 0x0101_0101_0101_0101
+        let ascii = x &+ 0x3030_3030_3030_3030 &+ letters &* 39
+        return ascii.bigEndian
     }
 }
