@@ -61,7 +61,7 @@ public final class Action: Sendable {
                 destinations: parent.destinations)
         } else {
             action = Action(
-                taskUUID: UUID().uuidString.lowercased(), taskLevel: [], actionType: actionType,
+                taskUUID: newTaskUUID(), taskLevel: [], actionType: actionType,
                 destinations: destinations)
         }
         action.writeStart(fields: fields)
@@ -111,13 +111,22 @@ public final class Action: Sendable {
             state.lastChild += 1
             return state.lastChild
         }
-        return taskLevel + [slot]
+        return level(at: slot)
+    }
+
+    /// This action's level followed by `slot`, built in one allocation (`taskLevel + [slot]` makes two).
+    private func level(at slot: Int) -> [Int] {
+        var level: [Int] = []
+        level.reserveCapacity(taskLevel.count + 1)
+        level.append(contentsOf: taskLevel)
+        level.append(slot)
+        return level
     }
 
     private func writeStart(fields: [String: JSONValue]) {
         destinations.send(
             EventMessage(
-                taskUUID: taskUUID, taskLevel: nextLevel(), timestamp: Date().timeIntervalSince1970,
+                taskUUID: taskUUID, taskLevel: nextLevel(), timestamp: currentTimestamp(),
                 actionType: actionType, actionStatus: .started, fields: fields))
     }
 
@@ -125,7 +134,7 @@ public final class Action: Sendable {
     public func log(_ messageType: String, fields: [String: JSONValue] = [:]) {
         destinations.send(
             EventMessage(
-                taskUUID: taskUUID, taskLevel: nextLevel(), timestamp: Date().timeIntervalSince1970,
+                taskUUID: taskUUID, taskLevel: nextLevel(), timestamp: currentTimestamp(),
                 messageType: messageType, fields: fields))
     }
 
@@ -151,12 +160,12 @@ public final class Action: Sendable {
         let message: EventMessage
         if let error {
             message = EventMessage(
-                taskUUID: taskUUID, taskLevel: taskLevel + [slot], timestamp: Date().timeIntervalSince1970,
+                taskUUID: taskUUID, taskLevel: level(at: slot), timestamp: currentTimestamp(),
                 actionType: actionType, actionStatus: .failed, exception: String(reflecting: type(of: error)),
                 reason: String(describing: error))
         } else {
             message = EventMessage(
-                taskUUID: taskUUID, taskLevel: taskLevel + [slot], timestamp: Date().timeIntervalSince1970,
+                taskUUID: taskUUID, taskLevel: level(at: slot), timestamp: currentTimestamp(),
                 actionType: actionType, actionStatus: .succeeded, fields: successFields)
         }
         destinations.send(message)

@@ -14,7 +14,7 @@ public enum DestinationFailure {
     public static func message(for message: EventMessage, error: any Error) -> EventMessage {
         let line = EventLogEncoder().encode(message).dropLast()
         var failure = EventMessage(
-            taskUUID: UUID().uuidString.lowercased(), taskLevel: [1], timestamp: Date().timeIntervalSince1970,
+            taskUUID: newTaskUUID(), taskLevel: [1], timestamp: currentTimestamp(),
             messageType: messageType, fields: ["message": .string(String(decoding: line, as: UTF8.self))])
         failure.exception = String(reflecting: type(of: error))
         failure.reason = String(describing: error)
