@@ -9,6 +9,9 @@ struct LineDecoder {
     static let maxLevelDepth = 1000
 
     let file: String
+    /// When set, the only fields kept besides those ``EventMessage`` has properties for; the values of the
+    /// others are checked as strictly but not stored.
+    var keptFields: Set<String>? = nil
 
     func decode(_ raw: UnsafeBufferPointer<UInt8>, line: Int, atEndWithoutNewline: Bool = false) -> Outcome {
         var bytes = raw
@@ -37,7 +40,18 @@ struct LineDecoder {
         var fields: [String: JSONValue] = [:]
         do throws(JSONParseError) {
             try parser.parseObjectMembers { key, p throws(JSONParseError) in
-                let value = try p.parseValue()
+                let value: JSONValue
+                switch key {
+                case "task_uuid", "task_level", "timestamp", "message_type", "action_type", "action_status",
+                    "exception", "reason":
+                    value = try p.parseValue()
+                default:
+                    if let keptFields, !keptFields.contains(key) {
+                        try p.skipValue()
+                        return
+                    }
+                    value = try p.parseValue()
+                }
                 switch key {
                 case "task_uuid": taskUUID = value
                 case "task_level": taskLevel = value

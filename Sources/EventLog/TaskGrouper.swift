@@ -171,8 +171,18 @@ public struct TaskGrouper: Sendable {
             }
             return node
         }
-        // Sorted so that the "first" of two conflicting start or end messages is deterministic.
-        for (level, written) in messages.sorted(by: { Self.lineOrder($0.value, $1.value) }) {
+        // Sorted by line (then level) so that the "first" of two conflicting start or end messages is
+        // deterministic.
+        // (Indices are sorted by plain keys, not the messages: moving or copying those was a tenth of the time
+        // of `reactortrack summary`.)
+        let entries = Array(messages)
+        let lines = entries.map(\.value.line)
+        let levels = entries.map(\.key)
+        let sorted = entries.indices.sorted { a, b in
+            if let x = lines[a], let y = lines[b], x != y { return x < y }
+            return levels[a].lexicographicallyPrecedes(levels[b])
+        }
+        for (level, written) in sorted.lazy.map({ entries[$0] }) {
             let owner = builder(at: level.dropLast())
             guard let status = written.message.actionStatus, written.message.isActionMessage else {
                 owner.messages[level.last!] = written
@@ -192,13 +202,6 @@ public struct TaskGrouper: Sendable {
         }
         let action = assemble(root, uuid: uuid)
         return WrittenTask(taskUUID: uuid, root: .action(action), isComplete: action.isComplete)
-    }
-
-    private static func lineOrder(_ a: WrittenMessage, _ b: WrittenMessage) -> Bool {
-        switch (a.line, b.line) {
-        case (let x?, let y?) where x != y: return x < y
-        default: return a.taskLevel.lexicographicallyPrecedes(b.taskLevel)
-        }
     }
 
     private mutating func warn(_ code: EventLogError.Code, _ message: WrittenMessage, _ text: String) {

@@ -12,6 +12,10 @@ public struct LogLoader {
     public var progress: ((Int) -> Void)?
     /// Standard input's bytes, for tests; `nil` reads the real standard input.
     public var standardInput: [UInt8]?
+    /// When set, the only Eliot fields kept besides the standard ones (see ``EventLog/EventLogReader/keptFields``):
+    /// faster, for a caller that needs only some of what a ``Chain`` holds, such as
+    /// ``SummaryAccumulator/fieldsUsed``.
+    public var keptFields: Set<String>?
 
     /// Creates a loader.
     public init(progress: ((Int) -> Void)? = nil, standardInput: [UInt8]? = nil) {
@@ -100,6 +104,7 @@ public struct LogLoader {
                     throw VisualizeError(code: .unreadable, message: error.message, file: name)
                 }
             }
+            reader.keptFields = keptFields
             map.add(name: name, offset: offset)
             let locate = { (line: Int?) in map.locate(line) }
             var fileMessages = 0

@@ -61,6 +61,11 @@ public struct SummaryAccumulator: Sendable {
         var failures = 0
     }
 
+    /// The Eliot fields (besides the standard ones) that the figures of a summary depend on: read only these
+    /// (``LogLoader/keptFields``) and the summary comes out the same, sooner. The Deferred's id and label
+    /// (titles), pair indexes (which run is which), run names, and the waits (`on`, `from`, `waited`).
+    public static let fieldsUsed: Set<String> = ["deferred_id", "label", "index", "name", "on", "from", "waited"]
+
     /// Creates an empty accumulator.
     ///
     /// - Parameter top: How many of the slowest chains and callbacks to keep.

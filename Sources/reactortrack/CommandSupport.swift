@@ -29,16 +29,19 @@ enum CommandSupport {
     /// selected.
     ///
     /// - Precondition: The selection does not need the whole log (`--slowest`); use ``load(_:_:)`` then.
-    /// - Parameter progress: Whether "reading… N lines" may be shown on standard error (when it is a terminal).
+    /// - Parameters:
+    ///   - progress: Whether "reading… N lines" may be shown on standard error (when it is a terminal).
+    ///   - keptFields: The only non-standard fields to keep (see ``LogLoader/keptFields``); `nil` keeps all.
     static func stream(
-        _ input: InputOptions, _ selection: SelectionOptions, progress: Bool = true,
+        _ input: InputOptions, _ selection: SelectionOptions, progress: Bool = true, keptFields: Set<String>? = nil,
         _ handle: (Chain, Int) -> Void
     ) throws -> TrackedLog {
         let chosen = selection.selection
         precondition(!chosen.needsWholeLog)
         let stderr = FileStream.standardError
         let showProgress = progress && stderr.isTerminal
-        let loader = LogLoader(progress: showProgress ? { lines in stderr.write("\rreading… \(lines) lines") } : nil)
+        var loader = LogLoader(progress: showProgress ? { lines in stderr.write("\rreading… \(lines) lines") } : nil)
+        loader.keptFields = keptFields
         var selected = 0
         let log: TrackedLog
         do {

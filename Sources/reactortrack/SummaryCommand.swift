@@ -31,7 +31,10 @@ struct SummaryCommand: ParsableCommand {
         } else {
             // Each chain is folded in as soon as its task is complete, and forgotten.
             var accumulator = SummaryAccumulator(top: top)
-            let log = try CommandSupport.stream(input, selection) { accumulator.add($0, ordinal: $1) }
+            // --task, --failed, --since and --until look only at ids, outcomes and times: those fields suffice.
+            let log = try CommandSupport.stream(input, selection, keptFields: SummaryAccumulator.fieldsUsed) {
+                accumulator.add($0, ordinal: $1)
+            }
             summary = accumulator.summary(inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count)
         }
         FileStream.standardOutput.write(json ? SummaryFormatter.json(summary) : SummaryFormatter.text(summary))
