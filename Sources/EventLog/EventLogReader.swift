@@ -50,8 +50,8 @@ public final class EventLogReader: Sequence, IteratorProtocol {
     /// for are always read). The values of the others are checked just as strictly, so a damaged line is
     /// reported all the same, but are not stored: reading is faster when only a few fields matter.
     public var keptFields: Set<String>? {
-        get { decoder.keptFields }
-        set { decoder.keptFields = newValue.map { $0.union([EventLogFormat.versionField]) } }
+        get { decoder.keptFields?.names }
+        set { decoder.keptFields = newValue.map { KeptFields($0.union([EventLogFormat.versionField])) } }
     }
     private static let chunkSize = 1 << 20
 

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A strict, byte-level JSON parser (RFC 8259) over a buffer it does not own.
 ///
 /// It rejects everything JSON rejects: trailing commas, single quotes, unescaped control characters,
@@ -119,6 +127,29 @@ struct JSONParser: ~Copyable {
     mutating func parseObjectMembers(
         _ member: (String, inout JSONParser) throws(JSONParseError) -> Void
     ) throws(JSONParseError) {
+        try parseObjectKeys { key, parser throws(JSONParseError) in try member(key.string, &parser) }
+    }
+
+    /// An object's key: its bytes in the input when it is plain ASCII without escapes (the usual case, where
+    /// comparing bytes saves making a `String`), or else the decoded string.
+    struct Key {
+        let raw: UnsafeBufferPointer<UInt8>
+        let decoded: String?
+
+        var string: String { decoded ?? String(decoding: raw, as: UTF8.self) }
+
+        /// Whether the key is exactly `name` (pure ASCII bytes).
+        @inline(__always)
+        func `is`(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+            if let decoded { return decoded.utf8.elementsEqual(name) }
+            return raw.count == name.count && memcmp(raw.baseAddress!, name.baseAddress!, name.count) == 0
+        }
+    }
+
+    /// ``parseObjectMembers(_:)`` with each key as a ``Key``.
+    mutating func parseObjectKeys(
+        _ member: (Key, inout JSONParser) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
         try enter()
         defer { depth -= 1 }
         pos += 1  // {
@@ -132,7 +163,7 @@ struct JSONParser: ~Copyable {
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else {
                 throw error("expected a string key")
             }
-            let key = try parseString()
+            let key = try parseKey()
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':'") }
             pos += 1
@@ -147,6 +178,23 @@ struct JSONParser: ~Copyable {
             default: throw error("expected ',' or '}'")
             }
         }
+    }
+
+    /// A string as a ``Key``: its raw bytes if they are plain ASCII without escapes, else ``parseString()``'s.
+    mutating func parseKey() throws(JSONParseError) -> Key {
+        let start = pos + 1
+        var i = start
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                pos = i + 1
+                return Key(raw: UnsafeBufferPointer(rebasing: bytes[start..<i]), decoded: nil)
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
+            i += 1
+        }
+        let decoded = try parseString()
+        return Key(raw: UnsafeBufferPointer(start: nil, count: 0), decoded: decoded)
     }
 
     mutating func parseString() throws(JSONParseError) -> String {
