@@ -220,9 +220,9 @@ public struct TaskGrouper: Sendable {
             slots.append((slot, .action(action)))
         }
         slots.sort { $0.0 < $1.0 }
-        let here = Self.text(node.level)
         if node.start == nil {
             complete = false
+            let here = Self.text(node.level)
             warnings.append(
                 EventLogError(
                     code: .missingStart, file: file, line: nil,
@@ -244,8 +244,11 @@ public struct TaskGrouper: Sendable {
                         message: "task \(uuid): \(Self.text(child.taskLevel)) comes after its action's end"))
                 complete = false
             }
-            let present = Set(slots.map(\.0))
-            let missing = (2..<max(endSlot, 2)).filter { !present.contains($0) }
+            // Slots are sorted and distinct: none is missing when 2..<endSlot are exactly the first ones.
+            let inside = slots.prefix { $0.0 < endSlot }
+            let contiguous = inside.count == max(endSlot - 2, 0) && (inside.first.map { $0.0 == 2 } ?? true)
+            let present = contiguous ? [] : Set(slots.map(\.0))
+            let missing = contiguous ? [] : (2..<max(endSlot, 2)).filter { !present.contains($0) }
             if !missing.isEmpty {
                 complete = false
                 let where_ = missing.prefix(5).map { Self.text(node.level + [$0]) }.joined(separator: ", ")
