@@ -45,7 +45,14 @@ public final class EventLogReader: Sequence, IteratorProtocol {
     private var atEOF = false
     private var skippingLongLine = false
     private var pending: EventLogEntry?
-    private let decoder: LineDecoder
+    private var decoder: LineDecoder
+    /// When set, the only fields kept in ``EventMessage/fields`` (the fields ``EventMessage`` has properties
+    /// for are always read). The values of the others are checked just as strictly, so a damaged line is
+    /// reported all the same, but are not stored: reading is faster when only a few fields matter.
+    public var keptFields: Set<String>? {
+        get { decoder.keptFields?.names }
+        set { decoder.keptFields = newValue.map { KeptFields($0.union([EventLogFormat.versionField])) } }
+    }
     private static let chunkSize = 1 << 20
 
     /// Opens the file at `path`.

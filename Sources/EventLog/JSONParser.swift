@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A strict, byte-level JSON parser (RFC 8259) over a buffer it does not own.
 ///
 /// It rejects everything JSON rejects: trailing commas, single quotes, unescaped control characters,
@@ -119,6 +127,29 @@ struct JSONParser: ~Copyable {
     mutating func parseObjectMembers(
         _ member: (String, inout JSONParser) throws(JSONParseError) -> Void
     ) throws(JSONParseError) {
+        try parseObjectKeys { key, parser throws(JSONParseError) in try member(key.string, &parser) }
+    }
+
+    /// An object's key: its bytes in the input when it is plain ASCII without escapes (the usual case, where
+    /// comparing bytes saves making a `String`), or else the decoded string.
+    struct Key {
+        let raw: UnsafeBufferPointer<UInt8>
+        let decoded: String?
+
+        var string: String { decoded ?? String(decoding: raw, as: UTF8.self) }
+
+        /// Whether the key is exactly `name` (pure ASCII bytes).
+        @inline(__always)
+        func `is`(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+            if let decoded { return decoded.utf8.elementsEqual(name) }
+            return raw.count == name.count && memcmp(raw.baseAddress!, name.baseAddress!, name.count) == 0
+        }
+    }
+
+    /// ``parseObjectMembers(_:)`` with each key as a ``Key``.
+    mutating func parseObjectKeys(
+        _ member: (Key, inout JSONParser) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
         try enter()
         defer { depth -= 1 }
         pos += 1  // {
@@ -132,7 +163,7 @@ struct JSONParser: ~Copyable {
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else {
                 throw error("expected a string key")
             }
-            let key = try parseString()
+            let key = try parseKey()
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':'") }
             pos += 1
@@ -147,6 +178,23 @@ struct JSONParser: ~Copyable {
             default: throw error("expected ',' or '}'")
             }
         }
+    }
+
+    /// A string as a ``Key``: its raw bytes if they are plain ASCII without escapes, else ``parseString()``'s.
+    mutating func parseKey() throws(JSONParseError) -> Key {
+        let start = pos + 1
+        var i = start
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                pos = i + 1
+                return Key(raw: UnsafeBufferPointer(rebasing: bytes[start..<i]), decoded: nil)
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
+            i += 1
+        }
+        let decoded = try parseString()
+        return Key(raw: UnsafeBufferPointer(start: nil, count: 0), decoded: decoded)
     }
 
     mutating func parseString() throws(JSONParseError) -> String {
@@ -230,6 +278,90 @@ struct JSONParser: ~Copyable {
             }
         }
         throw error("unterminated string")
+    }
+
+    /// Checks one value as strictly as ``parseValue()`` does, without building it: for fields nobody reads.
+    mutating func skipValue() throws(JSONParseError) {
+        skipWhitespace()
+        guard pos < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[pos] {
+        case UInt8(ascii: "{"):
+            try parseObjectMembers { _, p throws(JSONParseError) in try p.skipValue() }
+        case UInt8(ascii: "["):
+            try enter()
+            defer { depth -= 1 }
+            pos += 1  // [
+            skipWhitespace()
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") {
+                pos += 1
+                return
+            }
+            while true {
+                try skipValue()
+                skipWhitespace()
+                guard pos < bytes.count else { throw error("unexpected end of input in an array") }
+                switch bytes[pos] {
+                case UInt8(ascii: ","): pos += 1
+                case UInt8(ascii: "]"):
+                    pos += 1
+                    return
+                default: throw error("expected ',' or ']'")
+                }
+            }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        default: throw error("unexpected character")
+        }
+    }
+
+    /// Checks a string as ``parseString()`` does (escapes, control characters, UTF-8) without making it.
+    mutating func skipString() throws(JSONParseError) {
+        pos += 1  // opening quote
+        let start = pos
+        var high: UInt8 = 0
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == UInt8(ascii: "\"") {
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<pos])
+                pos += 1
+                // Escapes decode to whole UTF-8 sequences, so the raw bytes are valid exactly when the
+                // decoded ones are.
+                if high >= 0x80, !Self.isValidUTF8(raw) {
+                    throw JSONParseError(offset: start, message: "invalid UTF-8 in a string")
+                }
+                return
+            }
+            if b < 0x20 { throw error("unescaped control character in a string") }
+            high |= b
+            pos += 1
+            guard b == UInt8(ascii: "\\") else { continue }
+            guard pos < bytes.count else { throw error("unterminated escape") }
+            let e = bytes[pos]
+            pos += 1
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                break
+            case UInt8(ascii: "u"): _ = try parseHex4()
+            default: throw error("invalid escape")
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
     }
 
     mutating func parseHex4() throws(JSONParseError) -> UInt16 {

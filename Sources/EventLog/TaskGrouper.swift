@@ -8,19 +8,53 @@
 /// is kept and warned about instead of rejecting the task. Unfinished actions are marked open
 /// (``WrittenAction/isOpen``) and incomplete trees ``WrittenTask/isComplete`` `false`.
 ///
-/// Grouping keeps every message in memory until ``finish()``; the reader itself streams.
+/// By default grouping keeps every message in memory until ``finish()``. A grouper created with
+/// `handsOutCompletedTasks` instead returns each task from ``add(_:line:)`` as soon as it is complete (its root
+/// action ended with no slot missing, or it is a lone message at `/1`) and forgets it, as eliot.parse does, so
+/// memory holds only the tasks still open. The one difference that makes: a message arriving for a task that
+/// was already handed out starts a new task (with a placeholder root, so a
+/// ``EventLogError/Code-swift.struct/missingStart`` warning) instead of joining the old one.
 public struct TaskGrouper: Sendable {
     /// The name used in warnings.
     public let file: String
-    /// Problems found so far: duplicates while adding, structural problems after ``finish()``.
+    /// Whether ``add(_:line:)`` hands out each task as soon as it is complete.
+    public let handsOutCompletedTasks: Bool
+    /// Problems found so far: duplicates while adding, structural problems as tasks are built (when handed out,
+    /// or in ``finish()``).
     public private(set) var warnings: [EventLogError] = []
 
-    private var order: [String] = []
-    private var tasks: [String: [[Int]: WrittenMessage]] = [:]
+    // One open task: its messages by level, its place in first-message order, and the counts that tell
+    // cheaply whether it may be complete.
+    private struct OpenTask {
+        var ordinal: Int
+        var messages: [[Int]: WrittenMessage] = [:]
+        /// End messages seen, and the sum of their last slots.
+        var ends = 0
+        var endSlots = 0
+        var rootEnded = false
+
+        init(ordinal: Int) { self.ordinal = ordinal }
+
+        // A complete tree has one end message per action, and every action with its end at slot e holds
+        // e slots, each a message except the slots taken by child actions; so it holds exactly
+        // Σe − (actions − 1) messages. A necessary condition only: the build decides.
+        var mayBeComplete: Bool {
+            if messages.count == 1, let only = messages[[1]], !only.message.isActionMessage { return true }
+            return rootEnded && messages.count == endSlots - (ends - 1)
+        }
+    }
+
+    private var tasks: [String: OpenTask] = [:]
+    private var nextOrdinal = 0
 
     /// Creates an empty grouper.
-    public init(file: String = "mon.out") {
+    ///
+    /// - Parameters:
+    ///   - file: The name used in warnings.
+    ///   - handsOutCompletedTasks: Whether ``add(_:line:)`` returns (and forgets) each task once complete.
+    public init(file: String = "mon.out", handsOutCompletedTasks: Bool = false) {
         self.file = file
+        self.handsOutCompletedTasks = handsOutCompletedTasks
     }
 
     /// Groups a whole stream at once: every message of `reader` into trees, with the reader's warnings
@@ -45,30 +79,64 @@ public struct TaskGrouper: Sendable {
         return grouper.finish()
     }
 
+    /// The number of tasks not yet handed out.
+    public var openTaskCount: Int { tasks.count }
+
     /// Adds one message.
-    public mutating func add(_ message: EventMessage, line: Int? = nil) {
+    ///
+    /// - Returns: With `handsOutCompletedTasks`, the task this message completed, with its ordinal (its place
+    ///   among all tasks in order of first message, from 0); otherwise `nil`.
+    @discardableResult
+    public mutating func add(_ message: EventMessage, line: Int? = nil) -> (ordinal: Int, task: WrittenTask)? {
         let uuid = message.taskUUID
-        if tasks[uuid] == nil {
-            order.append(uuid)
-            tasks[uuid] = [:]
+        let level = message.taskLevel
+        var index = tasks.index(forKey: uuid)
+        if index == nil {
+            tasks[uuid] = OpenTask(ordinal: nextOrdinal)
+            nextOrdinal += 1
+            index = tasks.index(forKey: uuid)
         }
-        if let existing = tasks[uuid]![message.taskLevel] {
+        if let existing = tasks.values[index!].messages[level] {
             let first = existing.line.map { " (first at line \($0))" } ?? ""
             warnings.append(
                 EventLogError(
                     code: .duplicateLevel, file: file, line: line,
-                    message: "task \(uuid) already has a message at \(Self.text(message.taskLevel))\(first)"))
-            return
+                    message: "task \(uuid) already has a message at \(Self.text(level))\(first)"))
+            return nil
         }
-        tasks[uuid]![message.taskLevel] = WrittenMessage(message: message, line: line)
+        tasks.values[index!].messages[level] = WrittenMessage(message: message, line: line)
+        if message.isActionMessage, let status = message.actionStatus, status != .started, let slot = level.last {
+            tasks.values[index!].ends += 1
+            tasks.values[index!].endSlots += slot
+            if level.count == 1 { tasks.values[index!].rootEnded = true }
+        }
+        guard handsOutCompletedTasks, tasks.values[index!].mayBeComplete else { return nil }
+        let open = tasks.values[index!]
+        let warningCount = warnings.count
+        let task = build(uuid: uuid, messages: open.messages)
+        guard task.isComplete else {
+            // Not complete after all (a damaged tree): its warnings come when it is, or in finish().
+            warnings.removeSubrange(warningCount...)
+            return nil
+        }
+        tasks.remove(at: index!)
+        return (open.ordinal, task)
     }
 
-    /// Builds the trees, in order of each task's first message, and appends structural warnings.
+    /// Builds the trees of every task not handed out yet, in order of each task's first message, appends
+    /// their structural warnings, and empties the grouper.
     public mutating func finish() -> [WrittenTask] {
-        var result: [WrittenTask] = []
-        result.reserveCapacity(order.count)
-        for uuid in order {
-            result.append(build(uuid: uuid, messages: tasks[uuid]!))
+        finishNumbered().map(\.task)
+    }
+
+    /// ``finish()``, with each task's ordinal (its place among all tasks in order of first message).
+    public mutating func finishNumbered() -> [(ordinal: Int, task: WrittenTask)] {
+        let open = tasks.sorted { $0.value.ordinal < $1.value.ordinal }
+        tasks = [:]
+        var result: [(ordinal: Int, task: WrittenTask)] = []
+        result.reserveCapacity(open.count)
+        for (uuid, task) in open {
+            result.append((task.ordinal, build(uuid: uuid, messages: task.messages)))
         }
         return result
     }
@@ -103,8 +171,18 @@ public struct TaskGrouper: Sendable {
             }
             return node
         }
-        // Sorted so that the "first" of two conflicting start or end messages is deterministic.
-        for (level, written) in messages.sorted(by: { Self.lineOrder($0.value, $1.value) }) {
+        // Sorted by line (then level) so that the "first" of two conflicting start or end messages is
+        // deterministic.
+        // (Indices are sorted by plain keys, not the messages: moving or copying those was a tenth of the time
+        // of `reactortrack summary`.)
+        let entries = Array(messages)
+        let lines = entries.map(\.value.line)
+        let levels = entries.map(\.key)
+        let sorted = entries.indices.sorted { a, b in
+            if let x = lines[a], let y = lines[b], x != y { return x < y }
+            return levels[a].lexicographicallyPrecedes(levels[b])
+        }
+        for (level, written) in sorted.lazy.map({ entries[$0] }) {
             let owner = builder(at: level.dropLast())
             guard let status = written.message.actionStatus, written.message.isActionMessage else {
                 owner.messages[level.last!] = written
@@ -126,13 +204,6 @@ public struct TaskGrouper: Sendable {
         return WrittenTask(taskUUID: uuid, root: .action(action), isComplete: action.isComplete)
     }
 
-    private static func lineOrder(_ a: WrittenMessage, _ b: WrittenMessage) -> Bool {
-        switch (a.line, b.line) {
-        case (let x?, let y?) where x != y: return x < y
-        default: return a.taskLevel.lexicographicallyPrecedes(b.taskLevel)
-        }
-    }
-
     private mutating func warn(_ code: EventLogError.Code, _ message: WrittenMessage, _ text: String) {
         warnings.append(
             EventLogError(
@@ -149,9 +220,9 @@ public struct TaskGrouper: Sendable {
             slots.append((slot, .action(action)))
         }
         slots.sort { $0.0 < $1.0 }
-        let here = Self.text(node.level)
         if node.start == nil {
             complete = false
+            let here = Self.text(node.level)
             warnings.append(
                 EventLogError(
                     code: .missingStart, file: file, line: nil,
@@ -173,8 +244,11 @@ public struct TaskGrouper: Sendable {
                         message: "task \(uuid): \(Self.text(child.taskLevel)) comes after its action's end"))
                 complete = false
             }
-            let present = Set(slots.map(\.0))
-            let missing = (2..<max(endSlot, 2)).filter { !present.contains($0) }
+            // Slots are sorted and distinct: none is missing when 2..<endSlot are exactly the first ones.
+            let inside = slots.prefix { $0.0 < endSlot }
+            let contiguous = inside.count == max(endSlot - 2, 0) && (inside.first.map { $0.0 == 2 } ?? true)
+            let present = contiguous ? [] : Set(slots.map(\.0))
+            let missing = contiguous ? [] : (2..<max(endSlot, 2)).filter { !present.contains($0) }
             if !missing.isEmpty {
                 complete = false
                 let where_ = missing.prefix(5).map { Self.text(node.level + [$0]) }.joined(separator: ", ")

@@ -18,13 +18,15 @@ public struct ChainFamily: Sendable, Hashable {
     /// The root chain.
     public var root: Chain { members[0].chain }
 
+    /// Where a Deferred's chain is found: deferred ids are unique within one monitor's log, so links are
+    /// resolved within the same file.
+    struct Key: Hashable {
+        var file: String
+        var id: Int
+    }
+
     /// Groups chains into families: a chain linked from another joins that one's family.
     public static func group(_ chains: [Chain]) -> [ChainFamily] {
-        // Deferred ids are unique within one monitor's log, so links are resolved within the same file.
-        struct Key: Hashable {
-            var file: String
-            var id: Int
-        }
         var byID: [Key: Int] = [:]
         for (i, chain) in chains.enumerated() {
             if let id = chain.deferredID, byID[Key(file: chain.file, id: id)] == nil { byID[Key(file: chain.file, id: id)] = i }
@@ -35,25 +37,37 @@ public struct ChainFamily: Sendable, Hashable {
         }
         var visited = Set<Int>()
         var families: [ChainFamily] = []
-        func collect(_ index: Int, depth: Int, link: ChainLink?, parent: String?, into members: inout [Member]) {
-            guard visited.insert(index).inserted else { return }
-            let chain = chains[index]
-            members.append(Member(chain: chain, depth: depth, link: link, parentTitle: parent))
-            var seen = Set<Int>()
-            for link in chain.links where seen.insert(link.target).inserted {
-                if let target = byID[Key(file: chain.file, id: link.target)] {
-                    collect(target, depth: depth + 1, link: link, parent: chain.title, into: &members)
-                }
-            }
-        }
         for pass in 0..<2 {
             for (i, chain) in chains.enumerated() where !visited.contains(i) {
                 if pass == 0, let id = chain.deferredID, targeted.contains(Key(file: chain.file, id: id)) { continue }
-                var members: [Member] = []
-                collect(i, depth: 0, link: nil, parent: nil, into: &members)
-                families.append(ChainFamily(members: members))
+                families.append(collect(i, chain: { chains[$0] }, target: { byID[$0] }, visited: &visited))
             }
         }
         return families
+    }
+
+    /// The family of the chain `root`: it, then depth first in link order each chain linked from a member that
+    /// is not yet in `visited`.
+    ///
+    /// - Parameters:
+    ///   - chain: The chain of a number.
+    ///   - target: The number of the chain of a Deferred, if there is one.
+    static func collect(
+        _ root: Int, chain: (Int) -> Chain, target: (Key) -> Int?, visited: inout Set<Int>
+    ) -> ChainFamily {
+        var members: [Member] = []
+        func visit(_ index: Int, depth: Int, link: ChainLink?, parent: String?) {
+            guard visited.insert(index).inserted else { return }
+            let chain = chain(index)
+            members.append(Member(chain: chain, depth: depth, link: link, parentTitle: parent))
+            var seen = Set<Int>()
+            for link in chain.links where seen.insert(link.target).inserted {
+                if let next = target(Key(file: chain.file, id: link.target)) {
+                    visit(next, depth: depth + 1, link: link, parent: chain.title)
+                }
+            }
+        }
+        visit(root, depth: 0, link: nil, parent: nil)
+        return ChainFamily(members: members)
     }
 }

@@ -23,15 +23,22 @@ public struct ChainSelection: Sendable, Hashable {
     /// Whether the selection keeps everything.
     public var isEverything: Bool { tasks.isEmpty && !failedOnly && slowest == nil && since == nil && until == nil }
 
+    /// Whether the selection can only be made with every chain at hand (`slowest` compares them all); if not,
+    /// ``admits(_:)`` decides for each chain alone.
+    public var needsWholeLog: Bool { slowest != nil }
+
+    /// Whether `chain` passes every test that looks at one chain alone (all but `slowest`).
+    public func admits(_ chain: Chain) -> Bool {
+        if !tasks.isEmpty && !tasks.contains(where: { matches(chain, $0) }) { return false }
+        if failedOnly && !chain.outcome.isFailure { return false }
+        if let since, (chain.end ?? chain.start ?? .infinity) < since { return false }
+        if let until, (chain.start ?? -.infinity) > until { return false }
+        return true
+    }
+
     /// The chains kept, in log order (slowest first with `slowest`).
     public func apply(to chains: [Chain]) -> [Chain] {
-        var kept = chains.filter { chain in
-            if !tasks.isEmpty && !tasks.contains(where: { matches(chain, $0) }) { return false }
-            if failedOnly && !chain.outcome.isFailure { return false }
-            if let since, (chain.end ?? chain.start ?? .infinity) < since { return false }
-            if let until, (chain.start ?? -.infinity) > until { return false }
-            return true
-        }
+        var kept = chains.filter(admits)
         if let slowest {
             kept = Array(kept.sorted { $0.duration > $1.duration }.prefix(max(0, slowest)))
         }

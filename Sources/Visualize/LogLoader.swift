@@ -12,6 +12,10 @@ public struct LogLoader {
     public var progress: ((Int) -> Void)?
     /// Standard input's bytes, for tests; `nil` reads the real standard input.
     public var standardInput: [UInt8]?
+    /// When set, the only Eliot fields kept besides the standard ones (see ``EventLog/EventLogReader/keptFields``):
+    /// faster, for a caller that needs only some of what a ``Chain`` holds, such as
+    /// ``SummaryAccumulator/fieldsUsed``.
+    public var keptFields: Set<String>?
 
     /// Creates a loader.
     public init(progress: ((Int) -> Void)? = nil, standardInput: [UInt8]? = nil) {
@@ -26,7 +30,38 @@ public struct LogLoader {
     ///
     /// - Throws: ``VisualizeError`` with code `unreadable`, `emptyLog` or `unknownFormat`.
     public func load(_ paths: [String]) throws(VisualizeError) -> TrackedLog {
-        var grouper = TaskGrouper(file: paths.first.map(Self.displayName) ?? "<input>")
+        var chains: [Chain] = []
+        var log = try read(paths, streaming: false) { chain, _ in chains.append(chain) }
+        log.chains = chains
+        return log
+    }
+
+    /// Reads every input, handing each chain to `handle` as soon as its task is complete, then forgetting it.
+    ///
+    /// Memory holds only the tasks still open, so a log of any size can be read. Tasks are complete as
+    /// eliot.parse and eliot-tree decide: the root action ended with no message missing, or a lone message. So a
+    /// message arriving for a task already handed out starts a new task (with a warning that its start is
+    /// missing) instead of joining it, as in `load`. Chains whose tasks are still open at the end, and chains
+    /// of the original Reactor Track format, come last, in order of their first message, after the same
+    /// adjustment as in ``load(_:)``.
+    ///
+    /// - Parameter handle: Called with each chain and its ordinal: its place in order of first message, which
+    ///   is the order ``load(_:)`` returns (ordinals may skip numbers, never repeat).
+    /// - Returns: The log without its chains: warnings (all of them, once every input is read), inputs,
+    ///   formats and counts.
+    /// - Throws: ``VisualizeError`` with code `unreadable`, `emptyLog` or `unknownFormat`; inputs that cannot
+    ///   be opened are found before any chain is handed out.
+    public func stream(_ paths: [String], _ handle: (_ chain: Chain, _ ordinal: Int) -> Void) throws(VisualizeError)
+        -> TrackedLog
+    {
+        try read(paths, streaming: true, handle)
+    }
+
+    private func read(_ paths: [String], streaming: Bool, _ handle: (Chain, Int) -> Void) throws(VisualizeError)
+        -> TrackedLog
+    {
+        var grouper = TaskGrouper(
+            file: paths.first.map(Self.displayName) ?? "<input>", handsOutCompletedTasks: streaming)
         var map = LineMap()
         var offset = 0
         var warnings: [EventLogError] = []
@@ -35,9 +70,20 @@ public struct LogLoader {
         var messages = 0
         var bytes = 0
         var linesSoFar = 0
+        var ordinals = 0
+        // The latest end of any chain, per file: chains still open at the end are drawn up to it.
+        var fileEnd: [String: Double] = [:]
+        func noteEnd(_ chain: Chain) {
+            if let end = chain.end { fileEnd[chain.file] = max(fileEnd[chain.file] ?? end, end) }
+        }
+        // Every input is opened first, so that one that cannot be read fails before any chain is handed out.
+        var inputs: [(path: String, name: String, head: [UInt8], size: Int, whole: [UInt8]?)] = []
         for path in paths {
             let name = Self.displayName(path)
             let (head, size, wholeInput) = try open(path, name: name)
+            inputs.append((path, name, head, size, wholeInput))
+        }
+        for (path, name, head, size, wholeInput) in inputs {
             bytes += size
             let format = InputFormat.detect(head) ?? .eliot
             formats.append(format)
@@ -58,13 +104,21 @@ public struct LogLoader {
                     throw VisualizeError(code: .unreadable, message: error.message, file: name)
                 }
             }
+            reader.keptFields = keptFields
             map.add(name: name, offset: offset)
+            let locate = { (line: Int?) in map.locate(line) }
             var fileMessages = 0
             var fileWarnings: [EventLogError] = []
             for entry in reader {
                 switch entry {
                 case .message(let message, let line):
-                    grouper.add(message, line: offset + line)
+                    if let (ordinal, task) = grouper.add(message, line: offset + line) {
+                        ordinals = max(ordinals, ordinal + 1)
+                        if let chain = ChainBuilder.chain(from: task, locate: locate) {
+                            noteEnd(chain)
+                            handle(chain, ordinal)
+                        }
+                    }
                     fileMessages += 1
                     if fileMessages % 50_000 == 0 { progress?(linesSoFar + line) }
                 case .warning(let warning):
@@ -82,18 +136,23 @@ public struct LogLoader {
             offset += reader.lineNumber
             linesSoFar += reader.lineNumber
         }
-        let tasks = grouper.finish()
+        let rest = grouper.finishNumbered()
         let locate = { (line: Int?) in map.locate(line) }
-        let taskWarnings = TaskWarnings.locate(grouper.warnings, tasks: tasks, map: map)
-        var chains = ChainBuilder.chains(from: tasks, locate: locate) + legacyChains
-        // A chain still open when its file ends is drawn up to that file's last event: it was pending that long.
-        var fileEnd: [String: Double] = [:]
-        for chain in chains { if let end = chain.end { fileEnd[chain.file] = max(fileEnd[chain.file] ?? end, end) } }
-        for i in chains.indices where chains[i].outcome.isOpen {
-            if let end = fileEnd[chains[i].file] { chains[i].end = max(chains[i].end ?? end, end) }
+        let taskWarnings = TaskWarnings.locate(grouper.warnings, tasks: rest.map(\.task), map: map)
+        var chains: [(chain: Chain, ordinal: Int)] = []
+        for (ordinal, task) in rest {
+            ordinals = max(ordinals, ordinal + 1)
+            if let chain = ChainBuilder.chain(from: task, locate: locate) { chains.append((chain, ordinal)) }
         }
+        for (i, chain) in legacyChains.enumerated() { chains.append((chain, ordinals + i)) }
+        for (chain, _) in chains { noteEnd(chain) }
+        // A chain still open when its file ends is drawn up to that file's last event: it was pending that long.
+        for i in chains.indices where chains[i].chain.outcome.isOpen {
+            if let end = fileEnd[chains[i].chain.file] { chains[i].chain.end = max(chains[i].chain.end ?? end, end) }
+        }
+        for (chain, ordinal) in chains { handle(chain, ordinal) }
         return TrackedLog(
-            chains: chains, warnings: warnings + taskWarnings, inputs: paths.map(Self.displayName), formats: formats,
+            chains: [], warnings: warnings + taskWarnings, inputs: paths.map(Self.displayName), formats: formats,
             messageCount: messages + legacyChains.count, byteCount: bytes)
     }
 

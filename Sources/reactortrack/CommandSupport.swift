@@ -18,19 +18,61 @@ enum CommandSupport {
             throw fail(error)
         }
         if showProgress { stderr.write("\r\u{1B}[K") }
-        for warning in log.warnings { stderr.write("\(warning)\n") }
+        try report(log, input)
+        let chains = selection.selection.apply(to: log.chains)
+        if chains.isEmpty { throw nothingSelected(selection.selection) }
+        return (log, chains)
+    }
+
+    /// Streams the inputs (see ``LogLoader/stream(_:_:)``): hands each selected chain to `handle` as soon as
+    /// its task is complete, then prints the warnings and applies `--strict` and the check that something was
+    /// selected.
+    ///
+    /// - Precondition: The selection does not need the whole log (`--slowest`); use ``load(_:_:)`` then.
+    /// - Parameters:
+    ///   - progress: Whether "reading… N lines" may be shown on standard error (when it is a terminal).
+    ///   - keptFields: The only non-standard fields to keep (see ``LogLoader/keptFields``); `nil` keeps all.
+    static func stream(
+        _ input: InputOptions, _ selection: SelectionOptions, progress: Bool = true, keptFields: Set<String>? = nil,
+        _ handle: (Chain, Int) -> Void
+    ) throws -> TrackedLog {
+        let chosen = selection.selection
+        precondition(!chosen.needsWholeLog)
+        let stderr = FileStream.standardError
+        let showProgress = progress && stderr.isTerminal
+        var loader = LogLoader(progress: showProgress ? { lines in stderr.write("\rreading… \(lines) lines") } : nil)
+        loader.keptFields = keptFields
+        var selected = 0
+        let log: TrackedLog
+        do {
+            log = try loader.stream(input.files) { chain, ordinal in
+                guard chosen.admits(chain) else { return }
+                selected += 1
+                handle(chain, ordinal)
+            }
+        } catch {
+            if showProgress { stderr.write("\r\u{1B}[K") }
+            throw fail(error)
+        }
+        if showProgress { stderr.write("\r\u{1B}[K") }
+        try report(log, input)
+        if selected == 0 { throw nothingSelected(chosen) }
+        return log
+    }
+
+    private static func report(_ log: TrackedLog, _ input: InputOptions) throws {
+        for warning in log.warnings { FileStream.standardError.write("\(warning)\n") }
         if input.strict && !log.warnings.isEmpty {
             throw fail(
                 VisualizeError(
                     code: .strictWarnings,
                     message: "\(log.warnings.count) warning\(log.warnings.count == 1 ? "" : "s") (see above)"))
         }
-        let chains = selection.selection.apply(to: log.chains)
-        if chains.isEmpty {
-            let what = selection.selection.isEverything ? "the input holds no chain" : "no chain matches the selection"
-            throw fail(VisualizeError(code: .nothingSelected, message: what))
-        }
-        return (log, chains)
+    }
+
+    private static func nothingSelected(_ selection: ChainSelection) -> ExitCode {
+        let what = selection.isEverything ? "the input holds no chain" : "no chain matches the selection"
+        return fail(VisualizeError(code: .nothingSelected, message: what))
     }
 
     /// Prints the error on one line and returns the exit status for bad input.

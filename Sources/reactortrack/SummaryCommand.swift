@@ -24,8 +24,19 @@ struct SummaryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (log, chains) = try CommandSupport.load(input, selection)
-        let summary = LogSummary(log, chains: chains, top: top)
+        let summary: LogSummary
+        if selection.selection.needsWholeLog {
+            let (log, chains) = try CommandSupport.load(input, selection)
+            summary = LogSummary(log, chains: chains, top: top)
+        } else {
+            // Each chain is folded in as soon as its task is complete, and forgotten.
+            var accumulator = SummaryAccumulator(top: top)
+            // --task, --failed, --since and --until look only at ids, outcomes and times: those fields suffice.
+            let log = try CommandSupport.stream(input, selection, keptFields: SummaryAccumulator.fieldsUsed) {
+                accumulator.add($0, ordinal: $1)
+            }
+            summary = accumulator.summary(inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count)
+        }
         FileStream.standardOutput.write(json ? SummaryFormatter.json(summary) : SummaryFormatter.text(summary))
     }
 }

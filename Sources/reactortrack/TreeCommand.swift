@@ -30,13 +30,36 @@ struct TreeCommand: ParsableCommand {
     var color: ColorChoice = .auto
 
     func run() throws {
-        let (_, chains) = try CommandSupport.load(input, selection)
         let useColor: Bool
         switch color {
         case .always: useColor = true
         case .never: useColor = false
         case .auto: useColor = FileStream.standardOutput.isTerminal && getenv("NO_COLOR") == nil
         }
-        FileStream.standardOutput.write(TreeFormatter(color: useColor).format(chains))
+        let formatter = TreeFormatter(color: useColor)
+        // --strict must fail before printing anything, and --slowest compares every chain: both read it all.
+        if input.strict || selection.selection.needsWholeLog {
+            let (_, chains) = try CommandSupport.load(input, selection)
+            FileStream.standardOutput.write(formatter.format(chains))
+            return
+        }
+        // Otherwise each family is printed as soon as it is complete, and forgotten (as eliot-tree does).
+        var output = BufferedOutput(.standardOutput)
+        var families = ChainFamilyStream()
+        var first = true
+        func print(_ family: ChainFamily) {
+            output.write((first ? "" : "\n") + formatter.format(family))
+            first = false
+        }
+        do {
+            _ = try CommandSupport.stream(input, selection, progress: !FileStream.standardOutput.isTerminal) {
+                for family in families.add($0, ordinal: $1) { print(family) }
+            }
+        } catch {
+            output.flush()
+            throw error
+        }
+        for family in families.finish() { print(family) }
+        output.flush()
     }
 }

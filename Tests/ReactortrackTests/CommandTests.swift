@@ -96,6 +96,20 @@ struct CommandTests {
         #expect(!(try CommandRunner.run(["tree", "--color", "never", CommandRunner.input("twisted-eliot.log")]).stdout.contains("\u{1B}[")))
     }
 
+    @Test("tree streams families as they complete: the same families as reading the whole log (--strict)")
+    func treeStreams() throws {
+        let inputs = ["mon.out", "waiting.out", "twisted-eliot.log"].map(CommandRunner.input)
+        let streamed = try CommandRunner.run(["tree"] + inputs)
+        let whole = try CommandRunner.run(["tree", "--strict"] + inputs)
+        #expect(streamed.status == 0 && whole.status == 0, "\(streamed.stderr)\(whole.stderr)")
+        func families(_ text: String) -> [String] {
+            text.trimmingCharacters(in: .newlines).components(separatedBy: "\n\n").sorted()
+        }
+        #expect(families(streamed.stdout) == families(whole.stdout))
+        #expect(families(streamed.stdout).count > 10)
+        #expect(streamed.stdout.contains("↳ d2 #2"))
+    }
+
     @Test("several files merge and - reads standard input")
     func mergeAndStdin() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: CommandRunner.input("waiting.out")))

@@ -1,0 +1,138 @@
+/// Folds chains into the figures of a ``LogSummary`` one at a time, keeping only what those need, so that a
+/// summary can be made while a log streams past (see ``LogLoader/stream(_:_:)``) without holding its chains.
+///
+/// What it keeps per chain is a few numbers (its duration, running and waiting time, each run's duration),
+/// plus the `top` slowest chains. Chains may come in any order: each carries its ordinal (its place in
+/// first-message order), and every figure is computed as if the chains had come in that order, so sums
+/// round exactly as ``LogSummary/init(_:chains:top:)`` rounds them and ties among the slowest chains go to
+/// the earlier one.
+public struct SummaryAccumulator: Sendable {
+    /// How many of the slowest chains and callbacks the summary lists.
+    public let top: Int
+    /// The number of chains added.
+    public private(set) var chainCount = 0
+
+    private var outcomes: [String: Int] = [:]
+    private var durations: [Double] = []
+    private var running = OrderedValues()
+    private var waiting = OrderedValues()
+    /// The slowest chains so far, slowest first (ties: lower ordinal first), at most `top`.
+    private var slowest: [Slow] = []
+    private var callbacks: [String: Callback] = [:]
+
+    /// Values tagged with where they would come in first-message order, to be summed in that order.
+    private struct OrderedValues: Sendable {
+        // (ordinal, arrival, value): arrival keeps the values of one chain in the order they were added.
+        var values: [(Int, Int, Double)] = []
+        var inOrder = true
+
+        mutating func append(_ value: Double, ordinal: Int) {
+            if let last = values.last, last.0 > ordinal { inOrder = false }
+            values.append((ordinal, values.count, value))
+        }
+
+        /// The values in first-message order.
+        func ordered() -> [Double] {
+            if inOrder { return values.map(\.2) }
+            return values.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map(\.2)
+        }
+    }
+
+    private struct Slow: Sendable {
+        var duration: Double
+        var ordinal: Int
+        var entry: LogSummary.ChainEntry
+
+        init(_ duration: Double, _ ordinal: Int, _ entry: LogSummary.ChainEntry) {
+            self.duration = duration
+            self.ordinal = ordinal
+            self.entry = entry
+        }
+
+        /// Whether a chain of this duration and ordinal comes before `other` in the list: slower, or as slow
+        /// and earlier.
+        static func precedes(_ duration: Double, _ ordinal: Int, _ other: Slow) -> Bool {
+            duration != other.duration ? duration > other.duration : ordinal < other.ordinal
+        }
+    }
+
+    private struct Callback: Sendable {
+        var durations = OrderedValues()
+        var failures = 0
+    }
+
+    /// The Eliot fields (besides the standard ones) that the figures of a summary depend on: read only these
+    /// (``LogLoader/keptFields``) and the summary comes out the same, sooner. The Deferred's id and label
+    /// (titles), pair indexes (which run is which), run names, and the waits (`on`, `from`, `waited`).
+    public static let fieldsUsed: Set<String> = ["deferred_id", "label", "index", "name", "on", "from", "waited"]
+
+    /// Creates an empty accumulator.
+    ///
+    /// - Parameter top: How many of the slowest chains and callbacks to keep.
+    public init(top: Int = 10) {
+        self.top = max(0, top)
+    }
+
+    /// Adds one chain.
+    ///
+    /// - Parameters:
+    ///   - chain: The chain.
+    ///   - ordinal: Its place among the log's chains in order of first message (ordinals must be distinct).
+    public mutating func add(_ chain: Chain, ordinal: Int) {
+        chainCount += 1
+        outcomes[chain.outcome.name, default: 0] += 1
+        let duration = chain.duration
+        durations.append(duration)
+        if chain.isDeferred { running.append(chain.runningTime, ordinal: ordinal) }
+        waiting.append(chain.waitingTime, ordinal: ordinal)
+        noteSlowest(chain, duration: duration, ordinal: ordinal)
+        if chain.isDeferred {
+            for run in chain.pairs.compactMap(\.run) + chain.extraRuns {
+                callbacks[run.name, default: Callback()].durations.append(run.duration ?? 0, ordinal: ordinal)
+                if run.failed { callbacks[run.name, default: Callback()].failures += 1 }
+            }
+        } else {
+            for span in chain.spans where span.kind == .action && span.depth > 0 {
+                callbacks[span.name, default: Callback()].durations.append(span.duration ?? 0, ordinal: ordinal)
+                if span.status == "failed" { callbacks[span.name, default: Callback()].failures += 1 }
+            }
+        }
+    }
+
+    private mutating func noteSlowest(_ chain: Chain, duration: Double, ordinal: Int) {
+        guard top > 0 else { return }
+        if slowest.count == top, let last = slowest.last, !Slow.precedes(duration, ordinal, last) { return }
+        let entry = LogSummary.ChainEntry(
+            task: chain.id, title: chain.title, outcome: chain.outcome.name, duration: duration,
+            location: "\(chain.file):\(chain.line.map(String.init) ?? "?")")
+        let at = slowest.firstIndex { !Slow.precedes($0.duration, $0.ordinal, Slow(duration, ordinal, entry)) }
+        slowest.insert(Slow(duration, ordinal, entry), at: at ?? slowest.count)
+        if slowest.count > top { slowest.removeLast() }
+    }
+
+    /// The summary of the chains added so far.
+    ///
+    /// - Parameters:
+    ///   - inputs: The input names.
+    ///   - messages: The number of messages read.
+    ///   - warnings: The number of warnings found.
+    public func summary(inputs: [String], messages: Int, warnings: Int) -> LogSummary {
+        var callbackRows: [CallbackStats] = []
+        for (name, callback) in callbacks {
+            let values: [Double] = callback.durations.ordered()
+            let total: Double = values.reduce(0, +)
+            callbackRows.append(
+                CallbackStats(
+                    name: name, calls: values.count, total: total, percentiles: Percentiles(values),
+                    failures: callback.failures))
+        }
+        callbackRows.sort { $0.total != $1.total ? $0.total > $1.total : $0.name < $1.name }
+        let runningTotal: Double = running.ordered().reduce(0, +)
+        let waitingTotal: Double = waiting.ordered().reduce(0, +)
+        return LogSummary(
+            inputs: inputs, messages: messages, warnings: warnings, chains: chainCount, outcomes: outcomes,
+            durations: Percentiles(durations), running: runningTotal,
+            waiting: waitingTotal, slowestChains: slowest.map(\.entry),
+            slowestCallbacks: Array(callbackRows.prefix(top)))
+    }
+}
