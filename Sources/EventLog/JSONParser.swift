@@ -92,24 +92,32 @@ struct JSONParser: ~Copyable {
     }
 
     mutating func parseArray() throws(JSONParseError) -> [JSONValue] {
+        var result: [JSONValue] = []
+        try parseArrayElements { parser throws(JSONParseError) in result.append(try parser.parseValue()) }
+        return result
+    }
+
+    /// Parses an array, calling `element` at each element, which must consume it.
+    mutating func parseArrayElements(_ element: (inout JSONParser) throws(JSONParseError) -> Void)
+        throws(JSONParseError)
+    {
         try enter()
         defer { depth -= 1 }
         pos += 1  // [
-        var result: [JSONValue] = []
         skipWhitespace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") {
             pos += 1
-            return result
+            return
         }
         while true {
-            result.append(try parseValue())
+            try element(&self)
             skipWhitespace()
             guard pos < bytes.count else { throw error("unexpected end of input in an array") }
             switch bytes[pos] {
             case UInt8(ascii: ","): pos += 1
             case UInt8(ascii: "]"):
                 pos += 1
-                return result
+                return
             default: throw error("expected ',' or ']'")
             }
         }
@@ -288,26 +296,7 @@ struct JSONParser: ~Copyable {
         case UInt8(ascii: "{"):
             try parseObjectMembers { _, p throws(JSONParseError) in try p.skipValue() }
         case UInt8(ascii: "["):
-            try enter()
-            defer { depth -= 1 }
-            pos += 1  // [
-            skipWhitespace()
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") {
-                pos += 1
-                return
-            }
-            while true {
-                try skipValue()
-                skipWhitespace()
-                guard pos < bytes.count else { throw error("unexpected end of input in an array") }
-                switch bytes[pos] {
-                case UInt8(ascii: ","): pos += 1
-                case UInt8(ascii: "]"):
-                    pos += 1
-                    return
-                default: throw error("expected ',' or ']'")
-                }
-            }
+            try parseArrayElements { parser throws(JSONParseError) in try parser.skipValue() }
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"): try expectLiteral("true")
         case UInt8(ascii: "f"): try expectLiteral("false")
