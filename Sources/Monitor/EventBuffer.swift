@@ -15,29 +15,24 @@ struct EventBuffer: Sendable {
     var isEmpty: Bool { count == 0 }
 
     mutating func append(_ event: MonitorEvent) {
-        if chunks.isEmpty || chunks[chunks.count - 1].count == chunks[chunks.count - 1].capacity {
-            var chunk: [MonitorEvent] = []
-            chunk.reserveCapacity(Self.nextChunkSize(after: chunks.last?.capacity))
-            chunks.append(chunk)
-        }
-        chunks[chunks.count - 1].append(event)
+        Self.append(event, to: &chunks)
         count += 1
     }
 
     /// Stores a text for an event to point at.
     mutating func text(_ text: String) -> MonitorEvent.TextRef {
-        if textChunks.isEmpty || textChunks[textChunks.count - 1].count == textChunks[textChunks.count - 1].capacity {
-            var chunk: [String] = []
-            chunk.reserveCapacity(Self.nextChunkSize(after: textChunks.last?.capacity))
-            textChunks.append(chunk)
-        }
-        textChunks[textChunks.count - 1].append(text)
+        Self.append(text, to: &textChunks)
         return MonitorEvent.TextRef(chunk: textChunks.count - 1, offset: textChunks[textChunks.count - 1].count - 1)
     }
 
-    private static func nextChunkSize(after previous: Int?) -> Int {
-        guard let previous else { return firstChunkSize }
-        return min(chunkSize, previous * 2)
+    /// Appends to the last chunk, starting a new one (twice the last one's size, up to `chunkSize`) when it is full.
+    private static func append<Element>(_ element: Element, to chunks: inout [[Element]]) {
+        if chunks.isEmpty || chunks[chunks.count - 1].count == chunks[chunks.count - 1].capacity {
+            var chunk: [Element] = []
+            chunk.reserveCapacity(chunks.last.map { min(chunkSize, $0.capacity * 2) } ?? firstChunkSize)
+            chunks.append(chunk)
+        }
+        chunks[chunks.count - 1].append(element)
     }
 
     /// Stores an outcome's texts.

@@ -166,7 +166,7 @@ public final class JSONMonitor: DeferredObserver {
             chain.pairsAdded = queued
             if let outcome { chain.lastOutcome = outcome }
             state.chains.append(chain)
-            let wake = record(in: &state) { buffer in
+            let wake = record(in: &state, chain: id - 1) { _, buffer in
                 .chainStarted(
                     chain: id, time: time, label: buffer.text(label ?? "Deferred #\(id)"),
                     createdAt: createdAt.map { buffer.text($0) }, trackedBy: buffer.text(trackedBy))
@@ -196,23 +196,11 @@ public final class JSONMonitor: DeferredObserver {
         deferred.observer === self && deferred.observerSlot != 0 ? deferred.observerSlot : nil
     }
 
-    /// Records the event `make` builds (it stores the event's texts in the buffer it is given). Over the buffer
-    /// limit the event is still built, so the chain's record stays right, but it is counted and let go.
+    /// Records the event `make` builds for chain `index` (it updates the chain's record and stores the event's
+    /// texts in the buffer it is given). Over the buffer limit the event is still built, so the chain's record
+    /// stays right, but it is counted and let go.
     ///
     /// - Returns: Whether the streaming writer must be woken (its queue was empty); wake it after the lock.
-    @discardableResult
-    private func record(in state: inout State, _ make: (inout EventBuffer) -> MonitorEvent?) -> Bool {
-        if writer != nil || state.events.count < bufferLimit {
-            guard let event = make(&state.events) else { return false }
-            state.events.append(event)
-            return writer != nil && state.events.count == 1
-        }
-        var discarded = EventBuffer()
-        if make(&discarded) != nil { state.dropped += 1 }
-        return false
-    }
-
-    /// `record(in:_:)` for an event of chain `index`, whose record `make` updates.
     @discardableResult
     private func record(
         in state: inout State, chain index: Int, _ make: (inout ChainRecord, inout EventBuffer) -> MonitorEvent?
