@@ -217,7 +217,7 @@ public final class AnyDeferred {
         var next: AnyDeferred? = self
         while let current = next {
             if current.pauseCountStorage != 0 { return }  // everything below keeps waiting
-            if let extras = current.extras, extras.chainedTo != nil { extras.chainedTo = nil }
+            current.clearChainedTo()
             var finished = true
             pairs: while Int(current.cursor) < current.links.count {
                 let link = current.links[Int(current.cursor)]
@@ -227,21 +227,10 @@ public final class AnyDeferred {
                     current.links.removeAll(keepingCapacity: true)
                     current.cursor = 0
                 }
-                let input: Result<Any, Failure>
-                switch current.stateStorage {
-                case .success(let value): input = .success(value)
-                case .failure(let failure): input = .failure(failure)
-                case .pending, .waiting: preconditionFailure("a deferred ran callbacks without a result")
-                }
                 switch link {
                 case .resume(let waiter):
                     // Hand our result to the deferred waiting on us; we keep `None`.
-                    switch input {
-                    case .success(let value): waiter.stateStorage = .success(value)
-                    case .failure(let failure): waiter.stateStorage = .failure(failure)
-                    }
-                    current.stateStorage = .success(())
-                    current.failureUnhandled = false
+                    waiter.stateStorage = current.takeResult()
                     waiter.pauseCountStorage -= 1
                     waiter.observer?.deferred(waiter, didRecord: .resumed(from: current))
                     stack.append(current)
@@ -249,50 +238,51 @@ public final class AnyDeferred {
                     finished = false
                     break pairs
                 case .step(let step, let halves):
-                    let onErrorPath: Bool
-                    if case .failure = input { onErrorPath = true } else { onErrorPath = false }
                     let observer = current.observer
-                    guard halves.contains(onErrorPath ? .errback : .callback) else {
-                        // A pass-through half: the result goes on unchanged.
-                        observer?.deferred(current, didRecord: .skipped(index: current.cursorBase + Int(current.cursor) - 1))
-                        continue
-                    }
                     let index = current.cursorBase + Int(current.cursor) - 1
-                    current.runningCallbacks = true
-                    observer?.deferred(current, didRecord: .willRun(index: index, onErrorPath: onErrorPath))
-                    let output = step(input) ?? CallbackResult(input)
-                    current.runningCallbacks = false
-                    observer?.deferred(current, didRecord: .didRun(index: index, output: output))
-                    switch output {
-                    case .value(let value):
-                        // Steps turn a returned Failure into `.failure` themselves (where the type is known).
-                        current.stateStorage = .success(value)
-                    case .failure(let failure): current.stateStorage = .failure(failure)
-                    case .deferred(let inner):
-                        if inner === current {
-                            current.stateStorage = .failure(Failure(error: SelfChainingError(), origin: nil, site: nil))
+                    if let observer {
+                        // Only an observer needs the track before the step runs (the step itself checks it).
+                        let onErrorPath = current.isOnErrorPath
+                        guard halves.contains(onErrorPath ? .errback : .callback) else {
+                            // A pass-through half: the result goes on unchanged.
+                            observer.deferred(current, didRecord: .skipped(index: index))
                             continue
                         }
-                        switch inner.stateStorage {
-                        case .success(let value) where inner.pauseCountStorage == 0:
-                            current.stateStorage = .success(value)
-                            inner.stateStorage = .success(())
-                            inner.failureUnhandled = false
-                            observer?.deferred(current, didRecord: .resumed(from: inner))
-                        case .failure(let failure) where inner.pauseCountStorage == 0:
-                            current.stateStorage = .failure(failure)
-                            inner.stateStorage = .success(())
-                            inner.failureUnhandled = false
-                            observer?.deferred(current, didRecord: .resumed(from: inner))
-                        default:
-                            // Wait on `inner`: its run loop hands its result back through a resume link.
-                            current.pauseCountStorage += 1
-                            if let extras = current.extras, extras.chainedTo != nil { extras.chainedTo = nil }
-                            current.stateStorage = .waiting(inner)
-                            observer?.deferred(current, didRecord: .waiting(on: inner))
-                            inner.links.append(.resume(current))
-                            break pairs
-                        }
+                        observer.deferred(current, didRecord: .willRun(index: index, onErrorPath: onErrorPath))
+                    }
+                    current.runningCallbacks = true
+                    let outcome = step(current)
+                    current.runningCallbacks = false
+                    let inner: AnyDeferred
+                    switch outcome {
+                    case .passedThrough: continue  // a pass-through half (an observer was told before the step)
+                    case .stored:
+                        observer?.deferred(current, didRecord: .didRun(index: index, output: current.currentOutput))
+                        continue
+                    case .returned(let returned): inner = returned
+                    }
+                    observer?.deferred(current, didRecord: .didRun(index: index, output: .deferred(inner)))
+                    if inner === current {
+                        current.stateStorage = .failure(Failure(error: SelfChainingError(), origin: nil, site: nil))
+                        continue
+                    }
+                    let innerHasResult: Bool
+                    switch inner.stateStorage {
+                    case .success, .failure: innerHasResult = inner.pauseCountStorage == 0
+                    case .pending, .waiting: innerHasResult = false
+                    }
+                    if innerHasResult {
+                        // Already fired and not paused: take its result at once.
+                        current.stateStorage = inner.takeResult()
+                        observer?.deferred(current, didRecord: .resumed(from: inner))
+                    } else {
+                        // Wait on `inner`: its run loop hands its result back through a resume link.
+                        current.pauseCountStorage += 1
+                        current.clearChainedTo()
+                        current.stateStorage = .waiting(inner)
+                        observer?.deferred(current, didRecord: .waiting(on: inner))
+                        inner.links.append(.resume(current))
+                        break pairs
                     }
                 }
             }
@@ -304,6 +294,37 @@ public final class AnyDeferred {
                 }
                 next = stack.popLast()
             }
+        }
+    }
+
+    /// Moves the current result out, leaving `()` (Twisted's `None`) and nothing unhandled: used when a waiting
+    /// deferred takes this one's result.
+    @inline(__always)
+    func takeResult() -> DeferredState {
+        var taken = DeferredState.success(())
+        swap(&taken, &stateStorage)
+        failureUnhandled = false
+        return taken
+    }
+
+    /// Forgets a `chainDeferred` source: this deferred runs its own callbacks again (or waits on another).
+    @inline(__always)
+    func clearChainedTo() {
+        if let extras, extras.chainedTo != nil { extras.chainedTo = nil }
+    }
+
+    /// Whether the current result is a failure (the errback track).
+    var isOnErrorPath: Bool {
+        if case .failure = stateStorage { return true }
+        return false
+    }
+
+    /// The current result as a callback's output, for observers.
+    var currentOutput: CallbackResult {
+        switch stateStorage {
+        case .success(let value): .value(value)
+        case .failure(let failure): .failure(failure)
+        case .pending, .waiting: preconditionFailure("a deferred ran callbacks without a result")
         }
     }
 
@@ -323,7 +344,7 @@ public final class AnyDeferred {
 
     /// Index of `links[0]` among all pairs ever added (pairs are dropped once run).
     @exclusivity(unchecked) var cursorBase = 0
-    @exclusivity(unchecked) var stateStorage: DeferredState = .pending
+    @usableFromInline @exclusivity(unchecked) var stateStorage: DeferredState = .pending
     // The flags come last so they share the final word with the result's enum tag (stored properties are laid
     // out in declaration order): that keeps a deferred in a smaller allocation size class.
     @exclusivity(unchecked) var isCalledStorage = false
