@@ -55,10 +55,18 @@ extension AnyDeferred {
     @inlinable
     func storeOutput<U>(_ output: U) {
         if let failure = output as? Failure {
-            stateStorage = .failure(failure)
+            replaceState(with: .failure(failure))
         } else {
-            stateStorage = .success(output)
+            replaceState(with: .success(output))
         }
+    }
+
+    /// Moves `new` into `stateStorage` and destroys the old result. A plain assignment of this address-only enum
+    /// compiles to an outlined assign-with-copy plus a destroy of the temporary; swapping moves it instead.
+    @inlinable @inline(__always)
+    func replaceState(with new: consuming DeferredState) {
+        var old = new
+        swap(&stateStorage, &old)
     }
 
     /// Stores a thrown error as the current failure.
