@@ -27,13 +27,15 @@ func typeMismatch(_ value: Any, expected: Any.Type) -> Failure {
     return Failure(error: mismatch, origin: nil, site: nil)
 }
 
-/// The chain's current value as the type a typed callback expects, or `nil`.
+/// `value as? V`, fast when `value` holds exactly a `V`: what typed callbacks use to read the chain's value
+/// (observers that look at values may use it too).
 ///
 /// The common case is a value of exactly that type. Opening the existential and comparing type metadata costs a
 /// few dozen instructions, against a couple of hundred for the runtime's general `as?`, which is still the
-/// fallback for everything else (class upcasts, protocol existentials, `Any`, optionals).
+/// fallback for everything else (class upcasts, protocol existentials, `Any`, optionals), so the result is always
+/// the same as `as?`'s.
 @inlinable
-func exactCast<V>(_ value: Any, to _: V.Type) -> V? {
+public func exactCast<V>(_ value: Any, to _: V.Type) -> V? {
     func opened<T>(_ payload: T) -> V? {
         guard T.self == V.self else { return nil }
         return unsafeBitCast(payload, to: V.self)  // T is V: a no-op reinterpretation

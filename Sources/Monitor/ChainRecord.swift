@@ -4,9 +4,9 @@ struct ChainRecord: Sendable {
     /// The monitor's id for this deferred (1, 2, 3… within a log).
     let id: Int
     /// The next free slot at the root of the task (the root action's start took `[1]`).
-    var nextSlot = 2
+    var nextSlot: Int32 = 2
     /// The slot of the run in progress.
-    var runningSlot: Int?
+    var runningSlot: Int32?
     var fired = false
     var waitingOn: Int?
     var waitingSince: Double?
@@ -27,8 +27,10 @@ struct ChainRecord: Sendable {
     /// Fired, not waiting on another deferred, and nothing queued: the chain has done all it can.
     var isIdle: Bool { fired && waitingOn == nil && pairsConsumed >= pairsAdded && runningSlot == nil }
 
-    mutating func takeSlot() -> Int {
-        defer { nextSlot += 1 }
+    /// The next slot at the task's root (clamped at 2^31 - 1: a chain with more events than that in one log
+    /// would repeat its last level).
+    mutating func takeSlot() -> Int32 {
+        defer { if nextSlot < .max { nextSlot += 1 } }
         return nextSlot
     }
 }

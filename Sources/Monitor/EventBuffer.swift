@@ -1,38 +1,72 @@
-/// Recorded events and the texts they point at, in fixed-size chunks: appending never moves what is already
-/// recorded (one growing array was copied on every doubling, and that copy showed in the tracked path's
-/// profile).
+import Defer
+
+/// Recorded events and the texts, call sites and details they point at, in fixed-size chunks: appending never
+/// moves what is already recorded (one growing array was copied on every doubling, and that copy showed in the
+/// tracked path's profile).
 struct EventBuffer: Sendable {
-    /// Events (and texts) per full chunk. The first chunks are smaller (64, 128, …), so a streaming batch or a
-    /// short log does not reserve a large block it never fills.
-    static let chunkSize = 8_192
-    static let firstChunkSize = 64
+    private var events = ChunkedTable<MonitorEvent>()
+    private var texts = ChunkedTable<String>()
+    private var sites = ChunkedTable<MonitorEvent.Site>()
+    private var details = ChunkedTable<MonitorEvent.Detail>()
+    /// Recently stored call sites, by line: a pair added where an earlier one was reuses its site.
+    private var siteCache: [SiteKey?] = []
 
-    private var chunks: [[MonitorEvent]] = []
-    private var textChunks: [[String]] = []
+    /// A call site as the deferred reported it, and where it is stored.
+    private struct SiteKey: Sendable {
+        let callback: CallbackName
+        let errback: CallbackName
+        let kind: StaticString
+        let file: String
+        let line: UInt
+        let ref: MonitorEvent.Ref
+
+        func matches(_ callback: CallbackName, _ errback: CallbackName, _ kind: StaticString, _ file: String, _ line: UInt)
+            -> Bool
+        {
+            // Cheapest first; literal strings compare by identity before their contents.
+            line == self.line && kind.utf8Start == self.kind.utf8Start && file == self.file
+                && callback == self.callback && errback == self.errback
+        }
+    }
+
+    private static let siteCacheSize = 64
+
     /// How many events it holds.
-    private(set) var count = 0
-
-    var isEmpty: Bool { count == 0 }
+    var count: Int { events.count }
+    var isEmpty: Bool { events.count == 0 }
 
     mutating func append(_ event: MonitorEvent) {
-        Self.append(event, to: &chunks)
-        count += 1
+        _ = events.append(event)
     }
 
     /// Stores a text for an event to point at.
-    mutating func text(_ text: String) -> MonitorEvent.TextRef {
-        Self.append(text, to: &textChunks)
-        return MonitorEvent.TextRef(chunk: textChunks.count - 1, offset: textChunks[textChunks.count - 1].count - 1)
+    mutating func text(_ text: String) -> MonitorEvent.Ref {
+        texts.append(text)
     }
 
-    /// Appends to the last chunk, starting a new one (twice the last one's size, up to `chunkSize`) when it is full.
-    private static func append<Element>(_ element: Element, to chunks: inout [[Element]]) {
-        if chunks.isEmpty || chunks[chunks.count - 1].count == chunks[chunks.count - 1].capacity {
-            var chunk: [Element] = []
-            chunk.reserveCapacity(chunks.last.map { min(chunkSize, $0.capacity * 2) } ?? firstChunkSize)
-            chunks.append(chunk)
+    /// Stores a large event's fields.
+    mutating func detail(_ detail: MonitorEvent.Detail) -> MonitorEvent.Ref {
+        details.append(detail)
+    }
+
+    /// The stored call site for a pair added at `file`:`line` with these names and kind, storing it if new.
+    mutating func site(
+        callback: CallbackName, errback: CallbackName, kind: StaticString, file: String, line: UInt
+    ) -> MonitorEvent.Ref {
+        if siteCache.isEmpty { siteCache = Array(repeating: nil, count: Self.siteCacheSize) }
+        let slot = Int(line % UInt(Self.siteCacheSize))
+        if let cached = siteCache[slot], cached.matches(callback, errback, kind, file, line) { return cached.ref }
+        func name(_ half: CallbackName) -> MonitorEvent.Name {
+            switch half {
+            case .passThrough: .passThrough
+            case .unnamed: .unnamed
+            case .named(let label): .named(text(label))
+            }
         }
-        chunks[chunks.count - 1].append(element)
+        let ref = sites.append(
+            MonitorEvent.Site(callback: name(callback), errback: name(errback), kind: kind, file: text(file), line: line))
+        siteCache[slot] = SiteKey(callback: callback, errback: errback, kind: kind, file: file, line: line, ref: ref)
+        return ref
     }
 
     /// Stores an outcome's texts.
@@ -40,24 +74,60 @@ struct EventBuffer: Sendable {
         switch outcome {
         case .success(let text): .success(self.text(text))
         case .integer(let int): .integer(int)
-        case .failure(let type, let reason): .failure(type: text(type), reason: text(reason))
+        case .failure(let type, let reason): .failure(detail(.failure(type: text(type), reason: text(reason))))
         }
     }
 
     /// The text `ref` points at.
-    subscript(ref: MonitorEvent.TextRef) -> String {
-        textChunks[Int(ref.chunk)][Int(ref.offset)]
-    }
+    subscript(text ref: MonitorEvent.Ref) -> String { texts[ref] }
+
+    /// The call site `ref` points at.
+    subscript(site ref: MonitorEvent.Ref) -> MonitorEvent.Site { sites[ref] }
+
+    /// The details `ref` points at.
+    subscript(detail ref: MonitorEvent.Ref) -> MonitorEvent.Detail { details[ref] }
 
     /// The outcome a recorded value stands for.
     func outcome(_ value: MonitorEvent.Value) -> MonitorEvent.Outcome {
         switch value {
-        case .success(let ref): .success(self[ref])
+        case .success(let ref): .success(self[text: ref])
         case .integer(let int): .integer(int)
-        case .failure(let type, let reason): .failure(type: self[type], reason: self[reason])
+        case .failure(let ref):
+            if case .failure(let type, let reason) = self[detail: ref] {
+                .failure(type: self[text: type], reason: self[text: reason])
+            } else {
+                preconditionFailure("a failure value points at another kind of detail")
+            }
         }
     }
 
     /// Every event, in the order recorded.
-    var all: FlattenSequence<[[MonitorEvent]]> { chunks.joined() }
+    var all: FlattenSequence<[[MonitorEvent]]> { events.all }
+}
+
+/// An append-only table in chunks that never move: the first chunks are small (64, 128, …) so a streaming batch
+/// or a short log does not reserve a large block it never fills; the rest hold `chunkSize` elements.
+struct ChunkedTable<Element: Sendable>: Sendable {
+    static var chunkSize: Int { 8_192 }
+    static var firstChunkSize: Int { 64 }
+
+    private var chunks: [[Element]] = []
+    private(set) var count = 0
+
+    /// Appends `element` and returns where it is.
+    mutating func append(_ element: Element) -> MonitorEvent.Ref {
+        if chunks.isEmpty || chunks[chunks.count - 1].count == chunks[chunks.count - 1].capacity {
+            var chunk: [Element] = []
+            chunk.reserveCapacity(chunks.last.map { min(Self.chunkSize, $0.capacity * 2) } ?? Self.firstChunkSize)
+            chunks.append(chunk)
+        }
+        let last = chunks.count - 1
+        chunks[last].append(element)
+        count += 1
+        return MonitorEvent.Ref(chunk: last, offset: chunks[last].count - 1)
+    }
+
+    subscript(ref: MonitorEvent.Ref) -> Element { chunks[Int(ref.chunk)][Int(ref.offset)] }
+
+    var all: FlattenSequence<[[Element]]> { chunks.joined() }
 }

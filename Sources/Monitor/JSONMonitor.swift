@@ -168,8 +168,11 @@ public final class JSONMonitor: DeferredObserver {
             state.chains.append(chain)
             let wake = record(in: &state, chain: id - 1) { _, buffer in
                 .chainStarted(
-                    chain: id, time: time, label: buffer.text(label ?? "Deferred #\(id)"),
-                    createdAt: createdAt.map { buffer.text($0) }, trackedBy: buffer.text(trackedBy))
+                    chain: Int32(recording: id), time: time,
+                    detail: buffer.detail(
+                        .started(
+                            label: buffer.text(label ?? "Deferred #\(id)"), createdAt: createdAt.map { buffer.text($0) },
+                            trackedBy: buffer.text(trackedBy))))
             }
             return (id, wake)
         }
@@ -192,8 +195,8 @@ public final class JSONMonitor: DeferredObserver {
     }
 
     /// The monitor's id for a deferred it tracks.
-    private func id(of deferred: AnyDeferred) -> Int? {
-        deferred.observer === self && deferred.observerSlot != 0 ? deferred.observerSlot : nil
+    private func id(of deferred: AnyDeferred) -> Int32? {
+        deferred.observer === self && deferred.observerSlot != 0 ? Int32(recording: deferred.observerSlot) : nil
     }
 
     /// Records the event `make` builds for chain `index` (it updates the chain's record and stores the event's
@@ -221,7 +224,7 @@ public final class JSONMonitor: DeferredObserver {
         guard chain != 0 else { return }
         // One pass over the event before the lock: deferreds it links to are tracked first (so their ids exist
         // when the link is written), and values are described here, on the deferred's own thread.
-        var linked: Int?
+        var linked: Int32?
         var outcome: MonitorEvent.Outcome?
         switch event {
         case .added, .willRun, .skipped, .pauseChanged, .cancelled: break
@@ -262,22 +265,16 @@ public final class JSONMonitor: DeferredObserver {
 
     /// Updates a chain's record for one deferred event and returns what to record.
     private static func event(
-        for event: DeferredEvent, chain: Int, record: inout ChainRecord, buffer: inout EventBuffer, linked: Int?,
-        outcome: MonitorEvent.Outcome?, time: Double
+        for event: DeferredEvent, chain chainID: Int, record: inout ChainRecord, buffer: inout EventBuffer,
+        linked: Int32?, outcome: MonitorEvent.Outcome?, time: Double
     ) -> MonitorEvent? {
-        func name(_ half: CallbackName) -> MonitorEvent.Name {
-            switch half {
-            case .passThrough: .passThrough
-            case .unnamed: .unnamed
-            case .named(let text): .named(buffer.text(text))
-            }
-        }
+        let chain = Int32(recording: chainID)
         switch event {
         case .added(let index, let callback, let errback, let kind, let file, let line):
             record.pairsAdded += 1
             return .added(
-                chain: chain, slot: record.takeSlot(), time: time, index: index, callback: name(callback),
-                errback: name(errback), kind: kind, file: buffer.text(file), line: line)
+                chain: chain, slot: record.takeSlot(), time: time, index: Int32(recording: index),
+                site: buffer.site(callback: callback, errback: errback, kind: kind, file: file, line: line))
         case .fired:
             record.fired = true
             if let outcome { record.lastOutcome = outcome }
@@ -288,7 +285,8 @@ public final class JSONMonitor: DeferredObserver {
             record.runs += 1
             let slot = record.takeSlot()
             record.runningSlot = slot
-            return .runStarted(chain: chain, slot: slot, time: time, index: index, onErrorPath: onErrorPath)
+            return .runStarted(
+                chain: chain, slot: slot, time: time, index: Int32(recording: index), onErrorPath: onErrorPath)
         case .didRun(_, let output):
             guard let slot = record.runningSlot else { return nil }
             record.runningSlot = nil
@@ -300,7 +298,7 @@ public final class JSONMonitor: DeferredObserver {
             record.pairsConsumed += 1
             return nil
         case .waiting:
-            record.waitingOn = linked ?? 0
+            record.waitingOn = linked.map(Int.init) ?? 0
             record.waitingSince = time
             return .waiting(chain: chain, slot: record.takeSlot(), time: time, on: linked)
         case .resumed:
@@ -309,12 +307,12 @@ public final class JSONMonitor: DeferredObserver {
             record.waitingSince = nil
             if let outcome { record.lastOutcome = outcome }
             return .resumed(
-                chain: chain, slot: record.takeSlot(), time: time, from: linked, waited: waited,
-                outcome: outcome.map { buffer.value($0) })
+                chain: chain, slot: record.takeSlot(), time: time,
+                detail: buffer.detail(.resumed(from: linked, waited: waited, outcome: outcome.map { buffer.value($0) })))
         case .chained:
             return .chained(chain: chain, slot: record.takeSlot(), time: time, to: linked)
         case .pauseChanged(let count):
-            return .pause(chain: chain, slot: record.takeSlot(), time: time, count: count)
+            return .pause(chain: chain, slot: record.takeSlot(), time: time, count: Int32(recording: count))
         case .cancelled:
             return .cancelled(chain: chain, slot: record.takeSlot(), time: time)
         }
@@ -332,7 +330,9 @@ public final class JSONMonitor: DeferredObserver {
             if let failure {
                 state.chains[index].lastActivity = time
                 wake = record(in: &state, chain: index) { record, buffer in
-                    .unhandled(chain: chain, slot: record.takeSlot(), time: time, failure: buffer.value(failure))
+                    .unhandled(
+                        chain: Int32(recording: chain), slot: record.takeSlot(), time: time,
+                        failure: buffer.value(failure))
                 }
             }
             let ended = record(in: &state, chain: index) { record, buffer in
@@ -359,9 +359,11 @@ public final class JSONMonitor: DeferredObserver {
         _ record: inout ChainRecord, buffer: inout EventBuffer, time: Double, endedBy: String
     ) -> MonitorEvent {
         record.ended = true
+        let detail = MonitorEvent.Detail.ended(
+            closedAt: time, endedBy: buffer.text(endedBy), runs: record.runs, outcome: buffer.value(record.lastOutcome))
         return .chainEnded(
-            chain: record.id, slot: record.takeSlot(), time: record.lastActivity, closedAt: time,
-            endedBy: buffer.text(endedBy), runs: record.runs, outcome: buffer.value(record.lastOutcome))
+            chain: Int32(recording: record.id), slot: record.takeSlot(), time: record.lastActivity,
+            detail: buffer.detail(detail))
     }
 
     /// Unix seconds, from the real-time clock.

@@ -17,100 +17,105 @@ struct MonitorEncoder: Sendable {
 
     mutating func encode(_ event: MonitorEvent, in buffer: EventBuffer) -> EventMessage? {
         switch event {
-        case .chainStarted(let chain, let time, let label, let createdAt, let trackedBy):
+        case .chainStarted(let chain, let time, let detail):
+            guard case .started(let label, let createdAt, let trackedBy) = buffer[detail: detail] else { return nil }
             let uuid = UUID().uuidString.lowercased()
-            chains[chain] = ChainState(taskUUID: uuid)
+            chains[Int(chain)] = ChainState(taskUUID: uuid)
             return EventMessage(
                 taskUUID: uuid, taskLevel: [1], timestamp: time, actionType: "reactortrack:deferred",
                 actionStatus: .started,
                 fields: [
-                    "deferred_id": .int(chain), "label": .string(buffer[label]),
-                    "created_at": createdAt.map { .string(buffer[$0]) } ?? .null,
-                    "tracked_by": .string(buffer[trackedBy]),
+                    "deferred_id": .int(Int(chain)), "label": .string(buffer[text: label]),
+                    "created_at": createdAt.map { .string(buffer[text: $0]) } ?? .null,
+                    "tracked_by": .string(buffer[text: trackedBy]),
                 ])
-        case .added(let chain, let slot, let time, let index, let callback, let errback, let kind, let file, let line):
-            let site = "\(buffer[file]):\(line)"
+        case .added(let chain, let slot, let time, let index, let siteRef):
+            let added = buffer[site: siteRef]
+            let site = "\(buffer[text: added.file]):\(added.line)"
             func name(_ half: MonitorEvent.Name) -> String? {
                 switch half {
                 case .passThrough: nil
-                case .unnamed: "\(kind)@\(site)"
-                case .named(let text): buffer[text]
+                case .unnamed: "\(added.kind)@\(site)"
+                case .named(let text): buffer[text: text]
                 }
             }
-            let names = (name(callback), name(errback))
-            chains[chain]?.names[index] = names
+            let names = (name(added.callback), name(added.errback))
+            chains[Int(chain)]?.names[Int(index)] = names
             return message(
                 chain, slot, time, "reactortrack:added",
                 [
-                    "index": .int(index), "callback": names.0.map { .string($0) } ?? .null,
+                    "index": .int(Int(index)), "callback": names.0.map { .string($0) } ?? .null,
                     "errback": names.1.map { .string($0) } ?? .null, "site": .string(site),
                 ])
         case .fired(let chain, let slot, let time, let value):
             let outcome = buffer.outcome(value)
-            chains[chain]?.current = outcome
+            chains[Int(chain)]?.current = outcome
             return message(chain, slot, time, "reactortrack:fired", Self.fields(outcome))
         case .runStarted(let chain, let slot, let time, let index, let onErrorPath):
-            guard let state = chains[chain] else { return nil }
-            let names = state.names[index]
+            guard let state = chains[Int(chain)] else { return nil }
+            let names = state.names[Int(index)]
             let name = (onErrorPath ? names?.errback : names?.callback) ?? "pair \(index)"
             return EventMessage(
-                taskUUID: state.taskUUID, taskLevel: [slot, 1], timestamp: time, actionType: "reactortrack:run",
+                taskUUID: state.taskUUID, taskLevel: [Int(slot), 1], timestamp: time, actionType: "reactortrack:run",
                 actionStatus: .started,
                 fields: [
-                    "index": .int(index), "name": .string(name), "path": .string(onErrorPath ? "error" : "success"),
+                    "index": .int(Int(index)), "name": .string(name), "path": .string(onErrorPath ? "error" : "success"),
                     "input": .string(state.current.text),
                 ])
         case .runEnded(let chain, let slot, let time, let output):
-            guard let state = chains[chain] else { return nil }
+            guard let state = chains[Int(chain)] else { return nil }
             var end = EventMessage(
-                taskUUID: state.taskUUID, taskLevel: [slot, 2], timestamp: time, actionType: "reactortrack:run",
+                taskUUID: state.taskUUID, taskLevel: [Int(slot), 2], timestamp: time, actionType: "reactortrack:run",
                 actionStatus: .succeeded, fields: [:])
             switch output {
-            case .value(.failure(let typeRef, let reasonRef)):
-                let (type, reason) = (buffer[typeRef], buffer[reasonRef])
+            case .value(.failure(let ref)):
+                guard case .failure(let type, let reason) = buffer.outcome(.failure(ref)) else { return nil }
                 end.actionStatus = .failed
                 end.exception = type
                 end.reason = reason
                 end.fields["output_path"] = "error"
-                chains[chain]?.current = .failure(type: type, reason: reason)
+                chains[Int(chain)]?.current = .failure(type: type, reason: reason)
             case .value(let value):
                 let text = buffer.outcome(value).text
                 end.fields["output"] = .string(text)
                 end.fields["output_path"] = "success"
-                chains[chain]?.current = .success(text)
+                chains[Int(chain)]?.current = .success(text)
             case .deferred(let id):
                 end.fields["output"] = .string(id.map { "Deferred #\($0)" } ?? "Deferred")
                 end.fields["output_path"] = "deferred"
-                end.fields["returned_deferred"] = id.map { .int($0) } ?? .null
+                end.fields["returned_deferred"] = id.map { .int(Int($0)) } ?? .null
             }
             return end
         case .waiting(let chain, let slot, let time, let on):
-            return message(chain, slot, time, "reactortrack:waiting", ["on": on.map { .int($0) } ?? .null])
-        case .resumed(let chain, let slot, let time, let from, let waited, let value):
-            var fields: [String: JSONValue] = ["from": from.map { .int($0) } ?? .null, "waited": .double(waited)]
+            return message(chain, slot, time, "reactortrack:waiting", ["on": on.map { .int(Int($0)) } ?? .null])
+        case .resumed(let chain, let slot, let time, let detail):
+            guard case .resumed(let from, let waited, let value) = buffer[detail: detail] else { return nil }
+            var fields: [String: JSONValue] = ["from": from.map { .int(Int($0)) } ?? .null, "waited": .double(waited)]
             if let value {
                 let outcome = buffer.outcome(value)
-                chains[chain]?.current = outcome
+                chains[Int(chain)]?.current = outcome
                 fields.merge(Self.fields(outcome)) { $1 }
             }
             return message(chain, slot, time, "reactortrack:resumed", fields)
         case .chained(let chain, let slot, let time, let to):
-            return message(chain, slot, time, "reactortrack:chained", ["to": to.map { .int($0) } ?? .null])
+            return message(chain, slot, time, "reactortrack:chained", ["to": to.map { .int(Int($0)) } ?? .null])
         case .pause(let chain, let slot, let time, let count):
-            return message(chain, slot, time, "reactortrack:pause", ["count": .int(count)])
+            return message(chain, slot, time, "reactortrack:pause", ["count": .int(Int(count))])
         case .cancelled(let chain, let slot, let time):
             return message(chain, slot, time, "reactortrack:cancelled", [:])
         case .unhandled(let chain, let slot, let time, let failure):
             var fields = Self.fields(buffer.outcome(failure))
             fields["path"] = nil
             return message(chain, slot, time, "reactortrack:unhandled_error", fields)
-        case .chainEnded(let chain, let slot, let time, let closedAt, let endedBy, let runs, let value):
-            guard let state = chains[chain] else { return nil }
+        case .chainEnded(let chain, let slot, let time, let detail):
+            guard let state = chains[Int(chain)],
+                case .ended(let closedAt, let endedBy, let runs, let value) = buffer[detail: detail]
+            else { return nil }
             let outcome = buffer.outcome(value)
             var end = EventMessage(
-                taskUUID: state.taskUUID, taskLevel: [slot], timestamp: time, actionType: "reactortrack:deferred",
+                taskUUID: state.taskUUID, taskLevel: [Int(slot)], timestamp: time, actionType: "reactortrack:deferred",
                 actionStatus: .succeeded,
-                fields: ["ended_by": .string(buffer[endedBy]), "runs": .int(runs), "closed_at": .double(closedAt)])
+                fields: ["ended_by": .string(buffer[text: endedBy]), "runs": .int(runs), "closed_at": .double(closedAt)])
             switch outcome {
             case .success, .integer: end.fields["result"] = .string(outcome.text)
             case .failure(let type, let reason):
@@ -122,11 +127,11 @@ struct MonitorEncoder: Sendable {
         }
     }
 
-    private func message(_ chain: Int, _ slot: Int, _ time: Double, _ type: String, _ fields: [String: JSONValue])
+    private func message(_ chain: Int32, _ slot: Int32, _ time: Double, _ type: String, _ fields: [String: JSONValue])
         -> EventMessage?
     {
-        guard let state = chains[chain] else { return nil }
-        return EventMessage(taskUUID: state.taskUUID, taskLevel: [slot], timestamp: time, messageType: type, fields: fields)
+        guard let state = chains[Int(chain)] else { return nil }
+        return EventMessage(taskUUID: state.taskUUID, taskLevel: [Int(slot)], timestamp: time, messageType: type, fields: fields)
     }
 
     private static func fields(_ outcome: MonitorEvent.Outcome) -> [String: JSONValue] {

@@ -3,34 +3,32 @@ import Defer
 /// One thing the monitor saw, recorded compactly at event time and turned into Eliot messages later
 /// (`MonitorEncoder`), so the tracked path does no dictionary building and no formatting beyond describing values.
 ///
-/// Events are plain values without references: texts (labels, files, value descriptions) live in the
-/// `EventBuffer`'s text table and events point at them with a `TextRef`. Recording an event is then a copy of a
-/// few words, with no reference counting, and the buffer never moves strings around as it grows.
+/// Events are plain 32-byte values without references. Texts (labels, value descriptions) live in the
+/// `EventBuffer`'s text table; the call site of an added pair (names, kind, file, line) is stored once per buffer
+/// and shared by every pair added there; the few large, rare events (a chain's start and end, a resume) keep
+/// their fields in the buffer's detail table. Recording an event is then a copy of four words, with no reference
+/// counting, and a buffered million events take 32 MB.
 enum MonitorEvent: Sendable {
-    case chainStarted(chain: Int, time: Double, label: TextRef, createdAt: TextRef?, trackedBy: TextRef)
-    case added(
-        chain: Int, slot: Int, time: Double, index: Int, callback: Name, errback: Name, kind: StaticString,
-        file: TextRef, line: UInt)
-    case fired(chain: Int, slot: Int, time: Double, outcome: Value)
-    case runStarted(chain: Int, slot: Int, time: Double, index: Int, onErrorPath: Bool)
-    case runEnded(chain: Int, slot: Int, time: Double, output: RunOutput)
-    case waiting(chain: Int, slot: Int, time: Double, on: Int?)
-    case resumed(chain: Int, slot: Int, time: Double, from: Int?, waited: Double, outcome: Value?)
-    case chained(chain: Int, slot: Int, time: Double, to: Int?)
-    case pause(chain: Int, slot: Int, time: Double, count: Int)
-    case cancelled(chain: Int, slot: Int, time: Double)
-    case unhandled(chain: Int, slot: Int, time: Double, failure: Value)
-    /// `time` is the chain's last activity; `closedAt` when the monitor closed it (release, dump or stop).
-    case chainEnded(
-        chain: Int, slot: Int, time: Double, closedAt: Double, endedBy: TextRef, runs: Int, outcome: Value)
+    case chainStarted(chain: Int32, time: Double, detail: Ref)
+    case added(chain: Int32, slot: Int32, time: Double, index: Int32, site: Ref)
+    case fired(chain: Int32, slot: Int32, time: Double, outcome: Value)
+    case runStarted(chain: Int32, slot: Int32, time: Double, index: Int32, onErrorPath: Bool)
+    case runEnded(chain: Int32, slot: Int32, time: Double, output: RunOutput)
+    case waiting(chain: Int32, slot: Int32, time: Double, on: Int32?)
+    case resumed(chain: Int32, slot: Int32, time: Double, detail: Ref)
+    case chained(chain: Int32, slot: Int32, time: Double, to: Int32?)
+    case pause(chain: Int32, slot: Int32, time: Double, count: Int32)
+    case cancelled(chain: Int32, slot: Int32, time: Double)
+    case unhandled(chain: Int32, slot: Int32, time: Double, failure: Value)
+    case chainEnded(chain: Int32, slot: Int32, time: Double, detail: Ref)
 
-    /// A text in the buffer's text table.
-    struct TextRef: Sendable {
+    /// Where an element sits in one of the buffer's chunked tables (texts, sites, details).
+    struct Ref: Sendable, Equatable {
         let chunk: Int32
         let offset: Int32
 
         init(chunk: Int, offset: Int) {
-            // Chunks hold at most `EventBuffer.chunkSize` texts, and 2^31 chunks would be 2^44 texts.
+            // Chunks hold at most `EventBuffer.chunkSize` elements, and 2^31 chunks would be 2^44 of them.
             self.chunk = Int32(chunk)
             self.offset = Int32(offset)
         }
@@ -40,22 +38,39 @@ enum MonitorEvent: Sendable {
     enum Name: Sendable {
         case passThrough
         case unnamed
-        case named(TextRef)
+        case named(Ref)
     }
 
-    /// A recorded outcome (`Outcome`, with its texts in the table).
-    enum Value: Sendable {
-        case success(TextRef)
-        case integer(Int)
-        case failure(type: TextRef, reason: TextRef)
+    /// Where a pair was added, and what its halves are called: stored once per buffer for each distinct site.
+    struct Site: Sendable {
+        let callback: Name
+        let errback: Name
+        let kind: StaticString
+        let file: Ref
+        let line: UInt
+    }
 
+    /// The fields of the large, rare events, and a failure's two texts.
+    enum Detail: Sendable {
+        case started(label: Ref, createdAt: Ref?, trackedBy: Ref)
+        case resumed(from: Int32?, waited: Double, outcome: Value?)
+        case ended(closedAt: Double, endedBy: Ref, runs: Int, outcome: Value)
+        case failure(type: Ref, reason: Ref)
+    }
+
+    /// A recorded outcome (`Outcome`, with its texts in the tables).
+    enum Value: Sendable {
+        case success(Ref)
+        case integer(Int)
+        /// Points at a `Detail.failure`.
+        case failure(Ref)
     }
 
     /// What a run returned.
     enum RunOutput: Sendable {
         case value(Value)
         /// It returned a deferred (the monitor's id for it, if tracked).
-        case deferred(Int?)
+        case deferred(Int32?)
     }
 
     /// A chain's current result, described: what the monitor keeps per chain while recording.
@@ -75,7 +90,7 @@ enum MonitorEvent: Sendable {
 
         /// A success value, described (see `ValueDescription`).
         init(value: Any) {
-            if let int = value as? Int {
+            if let int = exactCast(value, to: Int.self) {
                 self = .integer(int)
             } else {
                 self = .success(ValueDescription.describe(value))
@@ -95,4 +110,9 @@ enum MonitorEvent: Sendable {
             }
         }
     }
+}
+
+extension Int32 {
+    /// A count or index as recorded in an event; larger ones (beyond 2^31 in one chain) are clamped.
+    init(recording value: Int) { self.init(clamping: value) }
 }
