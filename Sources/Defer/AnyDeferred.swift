@@ -159,7 +159,7 @@ public final class AnyDeferred {
         case .success(let value): stateStorage = .success(value)
         case .failure(let failure): stateStorage = .failure(failure)
         }
-        observer?.deferred(self, didRecord: .fired(result))
+        observer?.deferred(self, didRecord: .fired)
         runCallbacks()
     }
 
@@ -257,11 +257,11 @@ public final class AnyDeferred {
                     switch outcome {
                     case .passedThrough: continue  // a pass-through half (an observer was told before the step)
                     case .stored:
-                        observer?.deferred(current, didRecord: .didRun(index: index, output: current.currentOutput))
+                        observer?.deferred(current, didRecord: .didRun(index: index, returned: nil))
                         continue
                     case .returned(let returned): inner = returned
                     }
-                    observer?.deferred(current, didRecord: .didRun(index: index, output: .deferred(inner)))
+                    observer?.deferred(current, didRecord: .didRun(index: index, returned: inner))
                     if inner === current {
                         current.stateStorage = .failure(Failure(error: SelfChainingError(), origin: nil, site: nil))
                         continue
@@ -317,15 +317,6 @@ public final class AnyDeferred {
     var isOnErrorPath: Bool {
         if case .failure = stateStorage { return true }
         return false
-    }
-
-    /// The current result as a callback's output, for observers.
-    var currentOutput: CallbackResult {
-        switch stateStorage {
-        case .success(let value): .value(value)
-        case .failure(let failure): .failure(failure)
-        case .pending, .waiting: preconditionFailure("a deferred ran callbacks without a result")
-        }
     }
 
     /// How many callback/errback pairs are queued and not run yet.

@@ -111,23 +111,27 @@ struct ChunkedTable<Element: Sendable>: Sendable {
     static var chunkSize: Int { 8_192 }
     static var firstChunkSize: Int { 64 }
 
-    private var chunks: [[Element]] = []
+    /// The full chunks, then the one being filled (kept apart so an append touches one array).
+    private var full: [[Element]] = []
+    private var current: [Element] = []
     private(set) var count = 0
 
     /// Appends `element` and returns where it is.
     mutating func append(_ element: Element) -> MonitorEvent.Ref {
-        if chunks.isEmpty || chunks[chunks.count - 1].count == chunks[chunks.count - 1].capacity {
-            var chunk: [Element] = []
-            chunk.reserveCapacity(chunks.last.map { min(Self.chunkSize, $0.capacity * 2) } ?? Self.firstChunkSize)
-            chunks.append(chunk)
+        if current.count == current.capacity {
+            let size = current.capacity == 0 ? Self.firstChunkSize : min(Self.chunkSize, current.capacity * 2)
+            if !current.isEmpty { full.append(current) }
+            current = []
+            current.reserveCapacity(size)
         }
-        let last = chunks.count - 1
-        chunks[last].append(element)
+        current.append(element)
         count += 1
-        return MonitorEvent.Ref(chunk: last, offset: chunks[last].count - 1)
+        return MonitorEvent.Ref(chunk: full.count, offset: current.count - 1)
     }
 
-    subscript(ref: MonitorEvent.Ref) -> Element { chunks[Int(ref.chunk)][Int(ref.offset)] }
+    subscript(ref: MonitorEvent.Ref) -> Element {
+        Int(ref.chunk) == full.count ? current[Int(ref.offset)] : full[Int(ref.chunk)][Int(ref.offset)]
+    }
 
-    var all: FlattenSequence<[[Element]]> { chunks.joined() }
+    var all: FlattenSequence<[[Element]]> { (full + [current]).joined() }
 }

@@ -149,12 +149,7 @@ public final class JSONMonitor: DeferredObserver {
     func track(_ deferred: AnyDeferred, label: String?, createdAt: String?, trackedBy: String) {
         if deferred.observer === self, deferred.observerSlot != 0 { return }
         let time = Self.now()
-        let outcome: MonitorEvent.Outcome? =
-            switch deferred.state {
-            case .success(let value): MonitorEvent.Outcome(value: value)
-            case .failure(let failure): MonitorEvent.Outcome(failure)
-            case .pending, .waiting: nil
-            }
+        let outcome = Self.outcome(of: deferred)
         let queued = deferred.queuedPairCount
         let isCalled = deferred.isCalled
         let started = state.withLockedValue { state -> (Int, Bool)? in
@@ -218,22 +213,67 @@ public final class JSONMonitor: DeferredObserver {
         return false
     }
 
+    /// Records one event of a chain on the hot path: `make` updates the chain's record and returns the event,
+    /// which needs no texts (so over the buffer limit it is simply counted).
+    @inline(__always)
+    private func recordPlain(chain: Int, _ make: (inout ChainRecord, Double) -> MonitorEvent?) {
+        let time = Self.now()
+        let streaming = writer != nil
+        let limit = bufferLimit
+        let wake = state.withLockedValue { state -> Bool in
+            let index = chain - 1
+            guard !state.stopped, index < state.chains.count, !state.chains[index].ended,
+                let event = make(&state.chains[index], time)
+            else { return false }
+            state.chains[index].lastActivity = time
+            guard streaming || state.events.count < limit else {
+                state.dropped += 1
+                return false
+            }
+            state.events.append(event)
+            return streaming && state.events.count == 1
+        }
+        if wake { writer?.wake() }
+    }
+
     /// Records one event of a tracked deferred (the `DeferredObserver` hook).
     public func deferred(_ deferred: AnyDeferred, didRecord event: DeferredEvent) {
         let chain = deferred.observerSlot
         guard chain != 0 else { return }
+        // The events of every callback run take a short path: no texts, no linked deferreds.
+        switch event {
+        case .willRun(let index, let onErrorPath):
+            recordPlain(chain: chain) { record, time in
+                record.pairsConsumed += 1
+                record.runs += 1
+                let slot = record.takeSlot()
+                record.runningSlot = slot
+                return .runStarted(
+                    chain: Int32(recording: chain), slot: slot, time: time, index: Int32(recording: index),
+                    onErrorPath: onErrorPath)
+            }
+            return
+        case .didRun(_, nil):
+            guard case .success(let value) = deferred.state, let int = exactCast(value, to: Int.self) else { break }
+            recordPlain(chain: chain) { record, time in
+                guard let slot = record.runningSlot else { return nil }
+                record.runningSlot = nil
+                record.lastOutcome = .integer(int)
+                return .runEnded(chain: Int32(recording: chain), slot: slot, time: time, output: .value(.integer(int)))
+            }
+            return
+        default: break
+        }
         // One pass over the event before the lock: deferreds it links to are tracked first (so their ids exist
         // when the link is written), and values are described here, on the deferred's own thread.
         var linked: Int32?
         var outcome: MonitorEvent.Outcome?
         switch event {
         case .added, .willRun, .skipped, .pauseChanged, .cancelled: break
-        case .didRun(_, .value(let value)): outcome = MonitorEvent.Outcome(value: value)
-        case .didRun(_, .failure(let failure)): outcome = MonitorEvent.Outcome(failure)
-        case .didRun(_, .deferred(let returned)):
+        case .didRun(_, nil), .fired: outcome = Self.outcome(of: deferred)
+        case .didRun(_, let returned?):
             follow(returned, from: deferred)
             linked = id(of: returned)
-        case .fired(let result): outcome = MonitorEvent.Outcome(result)
         case .waiting(let inner):
             follow(inner, from: deferred)
             linked = id(of: inner)
@@ -242,11 +282,7 @@ public final class JSONMonitor: DeferredObserver {
             linked = id(of: target)
         case .resumed(let from):
             linked = id(of: from)
-            switch deferred.state {
-            case .success(let value): outcome = MonitorEvent.Outcome(value: value)
-            case .failure(let failure): outcome = MonitorEvent.Outcome(failure)
-            case .pending, .waiting: outcome = nil
-            }
+            outcome = Self.outcome(of: deferred)
         }
         let time = Self.now()
         let wake = state.withLockedValue { state -> Bool in
@@ -287,10 +323,10 @@ public final class JSONMonitor: DeferredObserver {
             record.runningSlot = slot
             return .runStarted(
                 chain: chain, slot: slot, time: time, index: Int32(recording: index), onErrorPath: onErrorPath)
-        case .didRun(_, let output):
+        case .didRun(_, let returned):
             guard let slot = record.runningSlot else { return nil }
             record.runningSlot = nil
-            if case .deferred = output { return .runEnded(chain: chain, slot: slot, time: time, output: .deferred(linked)) }
+            if returned != nil { return .runEnded(chain: chain, slot: slot, time: time, output: .deferred(linked)) }
             guard let outcome else { return nil }
             record.lastOutcome = outcome
             return .runEnded(chain: chain, slot: slot, time: time, output: .value(buffer.value(outcome)))
@@ -315,6 +351,15 @@ public final class JSONMonitor: DeferredObserver {
             return .pause(chain: chain, slot: record.takeSlot(), time: time, count: Int32(recording: count))
         case .cancelled:
             return .cancelled(chain: chain, slot: record.takeSlot(), time: time)
+        }
+    }
+
+    /// A deferred's current result, described (nil while it has none).
+    private static func outcome(of deferred: AnyDeferred) -> MonitorEvent.Outcome? {
+        switch deferred.state {
+        case .success(let value): MonitorEvent.Outcome(value: value)
+        case .failure(let failure): MonitorEvent.Outcome(failure)
+        case .pending, .waiting: nil
         }
     }
 

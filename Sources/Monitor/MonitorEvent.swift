@@ -81,13 +81,6 @@ enum MonitorEvent: Sendable {
         case integer(Int)
         case failure(type: String, reason: String)
 
-        init(_ result: Result<Any, Failure>) {
-            switch result {
-            case .success(let value): self = .init(value: value)
-            case .failure(let failure): self = .init(failure)
-            }
-        }
-
         /// A success value, described (see `ValueDescription`).
         init(value: Any) {
             if let int = exactCast(value, to: Int.self) {
