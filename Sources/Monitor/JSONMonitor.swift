@@ -213,25 +213,29 @@ public final class JSONMonitor: DeferredObserver {
         return false
     }
 
-    /// Records one event of a chain on the hot path: `make` updates the chain's record and returns the event,
-    /// which needs no texts (so over the buffer limit it is simply counted).
+    /// Records one event of a live chain: `make` updates the chain's record and returns the event (storing its
+    /// texts in the buffer it is given). Over the buffer limit the event is still made, so the record stays
+    /// right, but it is counted and let go.
     @inline(__always)
-    private func recordPlain(chain: Int, _ make: (inout ChainRecord, Double) -> MonitorEvent?) {
+    private func recordEvent(chain: Int, _ make: (inout ChainRecord, inout EventBuffer, Double) -> MonitorEvent?) {
         let time = Self.now()
         let streaming = writer != nil
         let limit = bufferLimit
         let wake = state.withLockedValue { state -> Bool in
             let index = chain - 1
-            guard !state.stopped, index < state.chains.count, !state.chains[index].ended,
-                let event = make(&state.chains[index], time)
-            else { return false }
-            state.chains[index].lastActivity = time
-            guard streaming || state.events.count < limit else {
-                state.dropped += 1
-                return false
+            guard !state.stopped, index < state.chains.count, !state.chains[index].ended else { return false }
+            if streaming || state.events.count < limit {
+                guard let event = make(&state.chains[index], &state.events, time) else { return false }
+                state.chains[index].lastActivity = time
+                state.events.append(event)
+                return streaming && state.events.count == 1
             }
-            state.events.append(event)
-            return streaming && state.events.count == 1
+            var discarded = EventBuffer()
+            if make(&state.chains[index], &discarded, time) != nil {
+                state.chains[index].lastActivity = time
+                state.dropped += 1
+            }
+            return false
         }
         if wake { writer?.wake() }
     }
@@ -240,10 +244,10 @@ public final class JSONMonitor: DeferredObserver {
     public func deferred(_ deferred: AnyDeferred, didRecord event: DeferredEvent) {
         let chain = deferred.observerSlot
         guard chain != 0 else { return }
-        // The events of every callback run take a short path: no texts, no linked deferreds.
+        // The two events of every callback run take a short path when the result is an Int (no texts to store).
         switch event {
         case .willRun(let index, let onErrorPath):
-            recordPlain(chain: chain) { record, time in
+            recordEvent(chain: chain) { record, _, time in
                 record.pairsConsumed += 1
                 record.runs += 1
                 let slot = record.takeSlot()
@@ -255,7 +259,7 @@ public final class JSONMonitor: DeferredObserver {
             return
         case .didRun(_, nil):
             guard case .success(let value) = deferred.state, let int = exactCast(value, to: Int.self) else { break }
-            recordPlain(chain: chain) { record, time in
+            recordEvent(chain: chain) { record, _, time in
                 guard let slot = record.runningSlot else { return nil }
                 record.runningSlot = nil
                 record.lastOutcome = .integer(int)
@@ -284,19 +288,10 @@ public final class JSONMonitor: DeferredObserver {
             linked = id(of: from)
             outcome = Self.outcome(of: deferred)
         }
-        let time = Self.now()
-        let wake = state.withLockedValue { state -> Bool in
-            let index = chain - 1
-            guard !state.stopped, state.chains.indices.contains(index), !state.chains[index].ended else { return false }
-            return record(in: &state, chain: index) { record, buffer in
-                let recorded = Self.event(
-                    for: event, chain: chain, record: &record, buffer: &buffer, linked: linked, outcome: outcome,
-                    time: time)
-                if recorded != nil { record.lastActivity = time }
-                return recorded
-            }
+        recordEvent(chain: chain) { record, buffer, time in
+            Self.event(
+                for: event, chain: chain, record: &record, buffer: &buffer, linked: linked, outcome: outcome, time: time)
         }
-        if wake { writer?.wake() }
     }
 
     /// Updates a chain's record for one deferred event and returns what to record.
