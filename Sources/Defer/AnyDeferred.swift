@@ -213,7 +213,7 @@ public final class AnyDeferred {
     func runCallbacks() {
         if runningCallbacks { return }
         // `stack` holds the deferreds below `current` whose chains resume after it (Twisted's `chain`).
-        var stack: [AnyDeferred] = []
+        var stack = ResumeStack()
         var next: AnyDeferred? = self
         while let current = next {
             if current.pauseCountStorage != 0 { return }  // everything below keeps waiting
@@ -233,7 +233,7 @@ public final class AnyDeferred {
                     waiter.stateStorage = current.takeResult()
                     waiter.pauseCountStorage -= 1
                     waiter.observer?.deferred(waiter, didRecord: .resumed(from: current))
-                    stack.append(current)
+                    stack.push(current)
                     next = waiter
                     finished = false
                     break pairs
@@ -292,7 +292,7 @@ public final class AnyDeferred {
                 } else {
                     current.failureUnhandled = false
                 }
-                next = stack.popLast()
+                next = stack.pop()
             }
         }
     }
@@ -344,6 +344,24 @@ public final class AnyDeferred {
     /// Whether the failure in `stateStorage` is one the chain ended on and nobody has handled yet: reported if the
     /// deferred is released so (a flag rather than a second reference to the failure keeps the object small).
     @exclusivity(unchecked) var failureUnhandled = false
+}
+
+/// The run loop's stack of deferreds whose chains resume after the one running. It is almost always one deep
+/// (a callback returned a deferred that fired later), so the top is kept apart and the array, allocated only
+/// when the stack grows deeper, stays empty.
+struct ResumeStack {
+    private var top: AnyDeferred?
+    private var below: [AnyDeferred] = []
+
+    mutating func push(_ deferred: AnyDeferred) {
+        if let top { below.append(top) }
+        top = deferred
+    }
+
+    mutating func pop() -> AnyDeferred? {
+        defer { top = below.popLast() }
+        return top
+    }
 }
 
 extension CallbackResult {
