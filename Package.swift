@@ -48,15 +48,19 @@ let package = Package(
             name: "echo-service-example", dependencies: ["Defer", "Monitor", nioCore, nioPosix],
             path: "examples/echo-service"),
 
+        .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
         .executableTarget(
-            name: "DeferBenchmarks", dependencies: ["Defer", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")],
+            name: "DeferBenchmarks",
+            dependencies: ["Defer", "BenchmarkSupport", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")],
             path: "Benchmarks/DeferBenchmarks"),
         .executableTarget(
-            name: "MonitorBenchmarks", dependencies: ["Defer", "Monitor"], path: "Benchmarks/MonitorBenchmarks"),
+            name: "MonitorBenchmarks", dependencies: ["Defer", "Monitor", "BenchmarkSupport"],
+            path: "Benchmarks/MonitorBenchmarks"),
         .executableTarget(name: "RenderBenchmarks", path: "Benchmarks/RenderBenchmarks"),
         .executableTarget(name: "LogGenerator", path: "Benchmarks/LogGenerator"),
         .executableTarget(
-            name: "EventLogBenchmarks", dependencies: ["EventLog", "Actions"], path: "Benchmarks/EventLogBenchmarks"),
+            name: "EventLogBenchmarks", dependencies: ["EventLog", "Actions", "BenchmarkSupport"],
+            path: "Benchmarks/EventLogBenchmarks"),
 
         .testTarget(
             name: "DeferTests", dependencies: ["Defer", "EventLog", "Monitor", nioCore, nioPosix, nioLocks],

@@ -6,6 +6,7 @@
 //     DeferBenchmarks --json [--only a,b]     one JSON object per workload: {"workload": ..., "value": ..., "unit": ...}
 //     DeferBenchmarks --rounds N              timed rounds per workload (default 7; memory: 3, 1,000,000-deep: 1)
 //     DeferBenchmarks --list                  the workload names
+import BenchmarkSupport
 import Defer
 import Foundation
 import NIOCore
@@ -24,16 +25,9 @@ func blackHole<T>(_ value: T) {
     withExtendedLifetime(value) {}
 }
 
-func nanoseconds() -> UInt64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-}
-
+let arguments = BenchmarkArguments()
 /// Timed rounds per workload (`--rounds N`, default 7), after one warm-up round.
-let innerRounds: Int = CommandLine.arguments.firstIndex(of: "--rounds").flatMap { flag in
-    flag + 1 < CommandLine.arguments.count ? Int(CommandLine.arguments[flag + 1]).flatMap { $0 > 0 ? $0 : nil } : nil
-} ?? 7
+let innerRounds = arguments.rounds(default: 7)
 
 /// Runs `body` (which does `operations` units of work) for `rounds` rounds and returns the median ns per unit.
 func measure(rounds: Int = innerRounds, operations: Int, _ body: () -> Void) -> Double {
@@ -44,8 +38,7 @@ func measure(rounds: Int = innerRounds, operations: Int, _ body: () -> Void) -> 
         body()
         samples.append(Double(nanoseconds() - start) / Double(operations))
     }
-    samples.sort()
-    return samples[samples.count / 2]
+    return median(samples)
 }
 
 /// Bytes of heap in use right now, as glibc's allocator counts them: the "in use bytes" of `malloc_stats()`'s
@@ -102,8 +95,7 @@ func bytesPerObject<T>(
         release(&holder)
         blackHole(holder)
     }
-    samples.sort()
-    return samples[samples.count / 2]
+    return median(samples)
 }
 
 let iterations = 100_000
@@ -255,37 +247,24 @@ func deepChain(depth: Int, rounds: Int) -> Double {
 
 // MARK: - Command line
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-let json = arguments.contains("--json")
-let only: Set<String>? = arguments.firstIndex(of: "--only").flatMap { flag in
-    flag + 1 < arguments.count ? Set(arguments[flag + 1].split(separator: ",").map(String.init)) : nil
-}
-if arguments.contains("--list") {
+if arguments.values.contains("--list") {
     for workload in workloads { print(workload.name) }
     exit(0)
 }
-if let only, let unknown = only.first(where: { name in !workloads.contains { $0.name == name } }) {
-    FileHandle.standardError.write(Data("DeferBenchmarks: unknown workload \(unknown) (see --list)\n".utf8))
-    exit(2)
-}
-
-func jsonLine(_ name: String, _ value: Double?, _ unit: String) -> String {
-    let text = value.map { $0.isFinite ? String(format: "%.3f", $0) : "null" } ?? "null"
-    return "{\"workload\": \"\(name)\", \"value\": \(text), \"unit\": \"\(unit)\"}"
-}
+arguments.checkOnly(known: workloads.map(\.name), program: "DeferBenchmarks", hint: " (see --list)")
 
 var results: [String: Double] = [:]
-for workload in workloads where only?.contains(workload.name) ?? true {
+for workload in workloads where arguments.selects(workload.name) {
     let value = workload.run()
     if let value { results[workload.name] = value }
-    if json {
+    if arguments.json {
         print(jsonLine(workload.name, value, workload.unit))
         fflush(nil)
     }
 }
 try? loop.syncShutdownGracefully()
 
-if !json {
+if !arguments.json {
     func row(_ name: String, _ oursKey: String, _ peerKey: String?, _ peerName: String) -> String {
         let label = name.padding(toLength: 58, withPad: " ", startingAt: 0)
         guard let ours = results[oursKey] else { return label + "       -" }

@@ -8,6 +8,7 @@
 // the median of 3 rounds; the threaded-writer ones time logging plus `stop()`, which returns once everything
 // is in the file), reader, reader_grouper (one round on a generated file; human mode and `--only` only).
 import Actions
+import BenchmarkSupport
 import EventLog
 import Foundation
 
@@ -17,19 +18,15 @@ import Glibc
 import Darwin
 #endif
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-let json = arguments.contains("--json")
-let only: Set<String>? = arguments.firstIndex(of: "--only").flatMap { flag in
-    flag + 1 < arguments.count ? Set(arguments[flag + 1].split(separator: ",").map(String.init)) : nil
-}
-let knownWorkloads: Set<String> = [
-    "messages_memory", "actions_memory", "messages_threaded_file", "actions_threaded_file", "reader",
-    "reader_grouper",
-]
-if let only, let unknown = only.subtracting(knownWorkloads).first {
-    FileHandle.standardError.write(Data("EventLogBenchmarks: unknown workload \(unknown)\n".utf8))
-    exit(2)
-}
+let options = BenchmarkArguments()
+let arguments = options.values
+let json = options.json
+let only = options.only
+options.checkOnly(
+    known: [
+        "messages_memory", "actions_memory", "messages_threaded_file", "actions_threaded_file", "reader",
+        "reader_grouper",
+    ], program: "EventLogBenchmarks")
 /// Whether to run `workload`: the ones named by `--only`, or all of them (the reader only outside `--json`).
 func selected(_ workload: String) -> Bool {
     if let only { return only.contains(workload) }
@@ -44,7 +41,7 @@ func seconds(_ duration: Duration) -> Double {
 func report(_ workload: String, _ label: String, count: Int, unit: String, seconds: Double) {
     let rate = Double(count) / seconds
     if json {
-        print("{\"workload\": \"\(workload)\", \"value\": \(String(format: "%.1f", rate)), \"unit\": \"\(unit)/s\"}")
+        print(jsonLine(workload, rate, "\(unit)/s", decimals: 1))
         fflush(nil)
     } else {
         print(
@@ -66,8 +63,7 @@ func measure<Prepared>(
         let elapsed = clock.measure { body(prepared) }
         if round > 0 { samples.append(seconds(elapsed)) }
     }
-    samples.sort()
-    report(workload, label, count: count, unit: unit, seconds: samples[samples.count / 2])
+    report(workload, label, count: count, unit: unit, seconds: median(samples))
 }
 
 let messages = 200_000

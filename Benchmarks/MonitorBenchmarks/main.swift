@@ -7,6 +7,7 @@
 //
 // Workloads: untracked_callback, tracked_callback_buffered, tracked_callback_streaming, streaming_events (the
 // last two come from the same measurement).
+import BenchmarkSupport
 import Defer
 import Foundation
 import Monitor
@@ -17,17 +18,9 @@ import Glibc
 import Darwin
 #endif
 
-func nanoseconds() -> UInt64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-}
-
-let arguments = Array(CommandLine.arguments.dropFirst())
+let arguments = BenchmarkArguments()
 /// Timed rounds per measurement (`--rounds N`, default 5).
-let innerRounds: Int = arguments.firstIndex(of: "--rounds").flatMap { flag in
-    flag + 1 < arguments.count ? Int(arguments[flag + 1]).flatMap { $0 > 0 ? $0 : nil } : nil
-} ?? 5
+let innerRounds = arguments.rounds(default: 5)
 
 /// Median ns per callback over `rounds` rounds of `chains` chains of 10 callbacks.
 func measure(rounds: Int = innerRounds, chains: Int, monitor makeMonitor: () -> JSONMonitor?) -> (perCallback: Double, events: Int, seconds: Double) {
@@ -52,20 +45,13 @@ func measure(rounds: Int = innerRounds, chains: Int, monitor makeMonitor: () -> 
             seconds = Double(elapsed) / 1e9
         }
     }
-    samples.sort()
-    return (samples[samples.count / 2], events, seconds)
+    return (median(samples), events, seconds)
 }
 
-let only: Set<String>? = arguments.firstIndex(of: "--only").flatMap { flag in
-    flag + 1 < arguments.count ? Set(arguments[flag + 1].split(separator: ",").map(String.init)) : nil
-}
-let knownWorkloads: Set<String> = [
-    "untracked_callback", "tracked_callback_buffered", "tracked_callback_streaming", "streaming_events",
-]
-if let only, let unknown = only.subtracting(knownWorkloads).first {
-    FileHandle.standardError.write(Data("MonitorBenchmarks: unknown workload \(unknown)\n".utf8))
-    exit(2)
-}
+let only = arguments.only
+arguments.checkOnly(
+    known: ["untracked_callback", "tracked_callback_buffered", "tracked_callback_streaming", "streaming_events"],
+    program: "MonitorBenchmarks")
 let runStreaming = only.map { !$0.isDisjoint(with: ["tracked_callback_streaming", "streaming_events"]) } ?? true
 let noFigure = (perCallback: Double.nan, events: 0, seconds: 0.0)
 
@@ -85,18 +71,14 @@ if runStreaming, let text = try? String(contentsOfFile: path, encoding: .utf8) {
 }
 try? FileManager.default.removeItem(atPath: path)
 
-if CommandLine.arguments.contains("--json") {
-    func line(_ name: String, _ value: Double, _ unit: String) -> String {
-        let text = value.isFinite ? String(format: "%.3f", value) : "null"
-        return "{\"workload\": \"\(name)\", \"value\": \(text), \"unit\": \"\(unit)\"}"
-    }
+if arguments.json {
     let figures: [(String, Double, String)] = [
         ("untracked_callback", untracked.perCallback, "ns/callback"),
         ("tracked_callback_buffered", buffered.perCallback, "ns/callback"),
         ("tracked_callback_streaming", streaming.perCallback, "ns/callback"),
         ("streaming_events", Double(streamedEvents) / max(streaming.seconds, 1e-9), "events/s"),
     ]
-    for (name, value, unit) in figures where only?.contains(name) ?? true { print(line(name, value, unit)) }
+    for (name, value, unit) in figures where arguments.selects(name) { print(jsonLine(name, value, unit)) }
     exit(0)
 }
 
