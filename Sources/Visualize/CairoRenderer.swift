@@ -1,5 +1,12 @@
 import CCairo
-import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Draws layout pages with Cairo: PNG (one page) and PDF (every page, with a bookmark each).
 public enum CairoRenderer {
