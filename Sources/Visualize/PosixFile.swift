@@ -66,7 +66,8 @@ enum PosixFile {
         var fd: Int32
         repeat { fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666) } while fd < 0 && errno == EINTR
         guard fd >= 0 else { throw Failure(reason(errno)) }
-        let failure = bytes.withContiguousStorageIfAvailable { buffer in write(buffer, to: fd) }
+        let failure =
+            bytes.withContiguousStorageIfAvailable { buffer in write(buffer, to: fd) }
             ?? Array(bytes).withUnsafeBufferPointer { buffer in write(buffer, to: fd) }
         if close(fd) != 0, failure == 0 { throw Failure(reason(errno)) }
         if failure != 0 { throw Failure(reason(failure)) }
