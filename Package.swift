@@ -31,10 +31,9 @@ let package = Package(
         .target(name: "Actions", dependencies: ["EventLog", logging, nioLocks]),
         // JSONMonitor (tracks deferreds through Defer's observer hook), DeferredContext, writeFailure.
         .target(name: "Monitor", dependencies: ["Defer", "EventLog", "Actions", nioLocks]),
-        // Cairo, as a system library (apt: libcairo2-dev).
-        .systemLibrary(
-            name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
-            providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
+        // Cairo's headers (apt: libcairo2-dev) and a loader: libcairo is opened with dlopen when something is
+        // drawn, not linked, so `tree` and `summary` never map it and the dozen libraries it needs.
+        .target(name: "CCairo", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // mon.out (or any Eliot log) -> chain model -> layout values -> SVG, PNG, PDF, terminal tree, summary.
         // Reads only EventLog: it never depends on the Deferred runtime.
         .target(name: "Visualize", dependencies: ["EventLog", "CCairo"]),

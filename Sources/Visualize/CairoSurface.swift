@@ -5,26 +5,39 @@ import CCairo
 /// Every Cairo handle is an `OpaquePointer`; wrapping each kind in its own class keeps them apart.
 final class CairoSurface {
     let handle: OpaquePointer
+    /// Cairo's functions, loaded by ``CairoLibrary``.
+    let cairo: ccairo_functions
 
-    /// Wraps a surface, checking that Cairo did not hand back an error surface.
-    init(_ handle: OpaquePointer?, what: String) throws(VisualizeError) {
-        guard let handle else { throw VisualizeError(code: .cairo, message: "\(what): no surface") }
+    /// Creates a surface with `create`, checking that Cairo did not hand back an error surface.
+    ///
+    /// - Throws: ``VisualizeError`` if Cairo cannot be loaded or the surface is in an error state.
+    init(what: String, _ create: (ccairo_functions) -> OpaquePointer?) throws(VisualizeError) {
+        let cairo = try CairoLibrary.functions()
+        guard let handle = create(cairo) else { throw VisualizeError(code: .cairo, message: "\(what): no surface") }
         self.handle = handle
-        let status = cairo_surface_status(handle)
+        self.cairo = cairo
+        let status = cairo.surface_status(handle)
         if status != CAIRO_STATUS_SUCCESS {
-            let message = String(cString: cairo_status_to_string(status))
-            cairo_surface_destroy(handle)
+            let message = cairo.text(status)
+            cairo.surface_destroy(handle)
             throw VisualizeError(code: .cairo, message: "\(what): \(message)")
         }
     }
 
     /// Throws if the surface went into an error state.
     func check(_ what: String) throws(VisualizeError) {
-        let status = cairo_surface_status(handle)
+        let status = cairo.surface_status(handle)
         if status != CAIRO_STATUS_SUCCESS {
-            throw VisualizeError(code: .cairo, message: "\(what): \(String(cString: cairo_status_to_string(status)))")
+            throw VisualizeError(code: .cairo, message: "\(what): \(cairo.text(status))")
         }
     }
 
-    deinit { cairo_surface_destroy(handle) }
+    deinit { cairo.surface_destroy(handle) }
+}
+
+extension ccairo_functions {
+    /// Cairo's text for a status.
+    func text(_ status: cairo_status_t) -> String {
+        status_to_string(status).map { String(cString: $0) } ?? "cairo status \(status.rawValue)"
+    }
 }

@@ -16,9 +16,9 @@ public final class CairoTextMeasurer: TextMeasuring {
 
     /// Creates a measurer.
     ///
-    /// - Throws: ``VisualizeError`` if Cairo cannot create a surface.
+    /// - Throws: ``VisualizeError`` if Cairo is not installed or cannot create a surface.
     public init() throws(VisualizeError) {
-        let surface = try CairoSurface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1), what: "measuring surface")
+        let surface = try CairoSurface(what: "measuring surface") { $0.image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1) }
         context = try CairoContext(surface)
     }
 

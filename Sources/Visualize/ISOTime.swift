@@ -1,20 +1,19 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
-/// ISO 8601 times in UTC, read and written for `--since`/`--until` and the terminal view.
+/// ISO 8601 times in UTC, read for `--since`/`--until`.
 enum ISOTime {
+    /// Reads `2026-11-23T10:54:34Z`, with a fraction of a second (kept to the microsecond) and any UTC offset.
     static func parse(_ text: String) -> Double? {
-        let full = ISO8601DateFormatter()
-        full.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = full.date(from: text) { return date.timeIntervalSince1970 }
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return date.timeIntervalSince1970 }
+        // ISO8601FormatStyle lives in FoundationEssentials; ISO8601DateFormatter would load all of Foundation
+        // and ICU (about 6 MB of resident memory) into every command.
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) {
+            return date.timeIntervalSince1970
+        }
+        if let date = try? Date.ISO8601FormatStyle().parse(text) { return date.timeIntervalSince1970 }
         return nil
-    }
-
-    static func format(_ seconds: Double) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: Date(timeIntervalSince1970: seconds))
     }
 }

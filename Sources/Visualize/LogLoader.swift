@@ -1,5 +1,4 @@
 import EventLog
-import Foundation
 
 /// Reads one or more inputs (files, or `-` for standard input) into a ``TrackedLog``.
 ///
@@ -158,32 +157,23 @@ public struct LogLoader {
 
     /// Opens an input: its first 64 KiB, its size, and (for standard input) all of it.
     private func open(_ path: String, name: String) throws(VisualizeError) -> ([UInt8], Int, [UInt8]?) {
-        if path == "-" {
-            let all = standardInput ?? [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-            return (Array(all.prefix(1 << 16)), all.count, all)
+        do throws(PosixFile.Failure) {
+            if path == "-" {
+                let all: [UInt8]
+                if let standardInput { all = standardInput } else { all = try PosixFile.read(0, limit: .max) }
+                return (Array(all.prefix(1 << 16)), all.count, all)
+            }
+            let (head, size) = try PosixFile.head(of: path, limit: 1 << 16)
+            return (head, size, nil)
+        } catch {
+            throw VisualizeError(code: .unreadable, message: error.message, file: name)
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw VisualizeError(code: .unreadable, message: "no such file", file: name)
-        }
-        if isDirectory.boolValue { throw VisualizeError(code: .unreadable, message: "is a directory", file: name) }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw VisualizeError(code: .unreadable, message: "permission denied", file: name)
-        }
-        defer { try? handle.close() }
-        let head: [UInt8]
-        do { head = [UInt8](try handle.read(upToCount: 1 << 16) ?? Data()) } catch {
-            throw VisualizeError(code: .unreadable, message: "\(error.localizedDescription)", file: name)
-        }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? head.count
-        return (head, size, nil)
     }
 
     private func readAll(_ path: String, name: String) throws(VisualizeError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        do throws(PosixFile.Failure) { return try PosixFile.contents(of: path) } catch {
             throw VisualizeError(code: .unreadable, message: "cannot read", file: name)
         }
-        return [UInt8](data)
     }
 
     /// The error for an input without a single usable message: empty, or of an unknown format.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Renders chains to a file: lays them out once (Cairo measuring the text) and writes SVG, PNG or PDF.
 public enum Renderer {
@@ -25,9 +29,8 @@ public enum Renderer {
         let document = DiagramLayout.layout(log, chains: chains, options: options, measurer: measurer)
         switch format {
         case .svg:
-            let data = Data(SVGWriter.svg(document.pages[0]).utf8)
-            do { try data.write(to: URL(fileURLWithPath: output)) } catch {
-                throw VisualizeError(code: .writeFailed, message: error.localizedDescription, file: output)
+            do throws(PosixFile.Failure) { try PosixFile.write(SVGWriter.svg(document.pages[0]).utf8, to: output) } catch {
+                throw VisualizeError(code: .writeFailed, message: error.message, file: output)
             }
         case .png:
             try CairoRenderer.writePNG(document.pages[0], to: output, scale: scale)
@@ -40,19 +43,12 @@ public enum Renderer {
     /// Throws if `output` names the same file as one of `inputs` (through symlinks and `..` too).
     public static func refuseOverwriting(inputs: [String], output: String) throws(VisualizeError) {
         let out = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path
-        let outID = fileID(output)
+        let outID = PosixFile.identity(of: output)
         for input in inputs where input != "<stdin>" && input != "-" {
             let path = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
-            if path == out || (outID != nil && fileID(input) == outID) {
+            if path == out || (outID != nil && PosixFile.identity(of: input) == outID) {
                 throw VisualizeError(code: .wouldOverwriteInput, message: "the output is the input \(input)", file: output)
             }
         }
-    }
-
-    private static func fileID(_ path: String) -> [Int]? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let inode = attributes[.systemFileNumber] as? Int, let device = attributes[.systemNumber] as? Int
-        else { return nil }
-        return [device, inode]
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `reactortrack summary`: a ``LogSummary`` as text or JSON.
 public enum SummaryFormatter {

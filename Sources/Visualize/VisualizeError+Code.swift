@@ -20,6 +20,8 @@ extension VisualizeError {
         public static let unknownOutputFormat = Code("unknown output format")
         /// Cairo failed to create, draw or write a surface.
         public static let cairo = Code("cairo")
+        /// The Cairo library (which measures text and draws PNG and PDF) is not installed, or lacks a function.
+        public static let cairoUnavailable = Code("cairo unavailable")
         /// Writing the output failed.
         public static let writeFailed = Code("cannot write")
         /// `--strict` was given and the input had warnings.

@@ -36,6 +36,30 @@ struct CommandTests {
         #expect(result.stdout.isEmpty)
     }
 
+    #if os(Linux)
+    @Test("only render loads Cairo, and no command loads Foundation or ICU (peak memory, issue #6)")
+    func librariesLoaded() throws {
+        // glibc's loader names every library it maps, linked or dlopen'ed, on standard error under LD_DEBUG.
+        let trace = ["LD_DEBUG": "files"]
+        let foundation = ["libFoundation.so", "libFoundationInternationalization", "lib_FoundationICU"]
+        let output = CommandRunner.temporaryPath("chain.svg")
+        let render = try CommandRunner.run(
+            ["render", CommandRunner.input("mon.out"), "-o", output], environment: trace)
+        #expect(render.status == 0)
+        #expect(render.stderr.contains("libcairo"))
+        for name in foundation { #expect(!render.stderr.contains(name), "render loaded \(name)") }
+        let input = CommandRunner.input("mon.out")
+        for arguments in [["tree", input], ["summary", input], ["--help"]] {
+            let result = try CommandRunner.run(arguments, environment: trace)
+            #expect(result.status == 0)
+            #expect(result.stderr.contains("file=libc.so"))
+            for name in foundation + ["libcairo"] {
+                #expect(!result.stderr.contains(name), "\(arguments[0]) loaded \(name)")
+            }
+        }
+    }
+    #endif
+
     @Test("bad input exits 1 with one line on standard error")
     func badInput() throws {
         for name in ["empty.log", "not-a-log.txt", "no-such-file"] {

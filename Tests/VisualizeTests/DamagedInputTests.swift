@@ -92,6 +92,15 @@ struct DamagedInputTests {
         } catch {
             #expect(error.code == .wouldOverwriteInput)
         }
+        // A hard link: no path spelling matches, only the file's device and inode do.
+        let link = TestInputs.temporaryFile("link.svg")
+        try FileManager.default.linkItem(atPath: copy, toPath: link)
+        do {
+            try Renderer.render(copied, chains: copied.chains, to: link)
+            Issue.record("overwrote its input through a hard link")
+        } catch {
+            #expect(error.code == .wouldOverwriteInput)
+        }
         #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == before)
         #expect(log.chains.count == 2)
     }

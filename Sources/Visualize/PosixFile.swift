@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads inputs and writes outputs with POSIX calls.
+///
+/// Foundation's `FileHandle` is not in FoundationEssentials: using it would load all of Foundation and ICU
+/// (about 6 MB of resident memory) into every command just to open a file.
+enum PosixFile {
+    /// The start of the file at `path` (at most `limit` bytes) and its size.
+    ///
+    /// - Throws: The reason: `no such file`, `is a directory`, `permission denied`, or the system's text for
+    ///   another failure to open or read.
+    static func head(of path: String, limit: Int) throws(Failure) -> (head: [UInt8], size: Int) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw Failure(errno == EACCES ? "permission denied" : "no such file")
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw Failure("is a directory") }
+        let fd = openForReading(path)
+        guard fd >= 0 else { throw Failure(errno == EACCES ? "permission denied" : reason(errno)) }
+        defer { close(fd) }
+        let head = try read(fd, limit: limit)
+        return (head, Int(info.st_size))
+    }
+
+    /// The device and inode of the file at `path` (following symlinks), or `nil` if there is none: two paths
+    /// with the same identity name the same file.
+    static func identity(of path: String) -> [UInt64]? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return [UInt64(info.st_dev), UInt64(info.st_ino)]
+    }
+
+    /// All of the file at `path`.
+    static func contents(of path: String) throws(Failure) -> [UInt8] {
+        let fd = openForReading(path)
+        guard fd >= 0 else { throw Failure(reason(errno)) }
+        defer { close(fd) }
+        return try read(fd, limit: .max)
+    }
+
+    /// Reads `descriptor` until end of file or `limit` bytes, retrying interrupted reads.
+    static func read(_ descriptor: Int32, limit: Int) throws(Failure) -> [UInt8] {
+        var bytes: [UInt8] = []
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
+        defer { chunk.deallocate() }
+        while bytes.count < limit {
+            let n = systemRead(descriptor, chunk.baseAddress!, min(chunk.count, limit - bytes.count))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(reason(errno))
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[..<n])
+        }
+        return bytes
+    }
+
+    /// Creates or truncates the file at `path` and writes `bytes` to it.
+    static func write(_ bytes: some Collection<UInt8>, to path: String) throws(Failure) {
+        var fd: Int32
+        repeat { fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666) } while fd < 0 && errno == EINTR
+        guard fd >= 0 else { throw Failure(reason(errno)) }
+        let failure =
+            bytes.withContiguousStorageIfAvailable { buffer in write(buffer, to: fd) }
+            ?? Array(bytes).withUnsafeBufferPointer { buffer in write(buffer, to: fd) }
+        if close(fd) != 0, failure == 0 { throw Failure(reason(errno)) }
+        if failure != 0 { throw Failure(reason(failure)) }
+    }
+
+    /// Writes all of `buffer`, retrying interrupted and short writes; returns 0, or the `errno` of the failure.
+    private static func write(_ buffer: UnsafeBufferPointer<UInt8>, to fd: Int32) -> Int32 {
+        var offset = 0
+        while offset < buffer.count {
+            let n = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += n
+        }
+        return 0
+    }
+
+    /// Why reading or writing failed.
+    struct Failure: Error {
+        let message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    private static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+    private static func openForReading(_ path: String) -> Int32 {
+        var fd: Int32
+        repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
+        return fd
+    }
+}
+
+#if canImport(Glibc)
+private let systemRead = Glibc.read
+private let systemWrite = Glibc.write
+#elseif canImport(Musl)
+private let systemRead = Musl.read
+private let systemWrite = Musl.write
+#elseif canImport(Darwin)
+private let systemRead = Darwin.read
+private let systemWrite = Darwin.write
+#endif
