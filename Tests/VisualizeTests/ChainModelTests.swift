@@ -96,3 +96,25 @@ struct ChainModelTests {
         #expect(ChainSelection.parseTime("2026-11-23T10:54:34Z") == 1_795_431_274)
     }
 }
+
+@Suite("Reading --since/--until times")
+struct TimeArgumentTests {
+    @Test("ISO 8601 times in UTC or with an offset, with or without a fraction, and Unix seconds")
+    func validTimes() {
+        #expect(ChainSelection.parseTime("2026-11-23T10:54:34Z") == 1_795_431_274)
+        #expect(ChainSelection.parseTime("2026-11-23T11:54:34+01:00") == 1_795_431_274)
+        let fraction = ChainSelection.parseTime("2026-11-23T10:54:34.250Z")
+        #expect(fraction.map { abs($0 - 1_795_431_274.25) < 1e-6 } == true)
+        #expect(ChainSelection.parseTime("2024-02-29T00:00:00Z") != nil)
+        #expect(ChainSelection.parseTime("1795431274.5") == 1_795_431_274.5)
+    }
+
+    @Test("out-of-range fields are refused, not rolled over", arguments: [
+        "2026-13-01T00:00:00Z", "2026-04-31T00:00:00Z", "2025-02-29T00:00:00Z", "2026-11-23T24:00:00Z",
+        "2026-11-23T25:00:00Z", "2026-11-23T10:60:00Z", "2026-11-23T10:54:60Z", "2026-00-10T00:00:00Z",
+        " 2026-11-23T10:54:34Z", "2026-11-23", "yesterday",
+    ])
+    func invalidTimes(text: String) {
+        #expect(ChainSelection.parseTime(text) == nil)
+    }
+}
