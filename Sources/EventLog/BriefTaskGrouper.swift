@@ -286,10 +286,13 @@ public struct BriefTaskGrouper {
 
     /// The message of a line as the short way reads it, or `nil` when the line needs the full decoder: not an
     /// object, damaged, a required field missing or of the wrong type, or anything unusual.
+    ///
+    /// The object is walked here as ``JSONParser/parseObjectKeys(_:)`` walks it (the same checks, in the same
+    /// order), without a closure, so that nothing of the grouper is copied or captured per line.
     private mutating func digest(_ bytes: UnsafeBufferPointer<UInt8>, into message: inout BriefMessage) -> Digest? {
-        var parser = JSONParser(bytes)
-        parser.skipWhitespace()
-        guard parser.pos < bytes.count, bytes[parser.pos] == UInt8(ascii: "{") else { return nil }
+        var p = JSONParser(bytes)
+        p.skipWhitespace()
+        guard p.pos < bytes.count, bytes[p.pos] == UInt8(ascii: "{") else { return nil }
         var key: ByteKey?
         var uuid: String?
         var uuidBytes: UnsafeBufferPointer<UInt8>?
@@ -303,70 +306,116 @@ public struct BriefTaskGrouper {
         levelScratch.removeAll(keepingCapacity: true)
         for i in valueScratch.indices { valueScratch[i] = .absent }
         do throws(JSONParseError) {
-            try parser.parseObjectKeys { name, p throws(JSONParseError) in
-                switch Self.standardKey(name) {
-                case 0:
+            try p.enter()
+            p.pos += 1  // {
+            p.skipWhitespace()
+            if p.pos < bytes.count, bytes[p.pos] == UInt8(ascii: "}") {
+                p.pos += 1
+            } else {
+                members: while true {
                     p.skipWhitespace()
-                    guard p.pos < p.bytes.count, p.bytes[p.pos] == UInt8(ascii: "\"") else {
-                        usual = false
-                        try p.skipValue()
-                        return
+                    guard p.pos < bytes.count, bytes[p.pos] == UInt8(ascii: "\"") else {
+                        throw p.error("expected a string key")
                     }
-                    if let plain = try p.parsePlainString() {
-                        key = ByteKey(ascii: plain)
-                        uuid = nil
-                        uuidBytes = plain
-                        if plain.isEmpty { usual = false }
-                    } else {
-                        let text = try p.parseString()
-                        key = ByteKey(text)
-                        uuid = text
-                        uuidBytes = nil
-                        if text.isEmpty { usual = false }
-                    }
-                case 1:
-                    levelScratch.removeAll(keepingCapacity: true)
-                    hasLevel = true
+                    let name = try p.parseKey()
                     p.skipWhitespace()
-                    guard p.pos < p.bytes.count, p.bytes[p.pos] == UInt8(ascii: "[") else {
-                        usual = false
-                        try p.skipValue()
-                        return
-                    }
-                    try p.parseArrayElements { q throws(JSONParseError) in
-                        q.skipWhitespace()
-                        guard q.pos < q.bytes.count, q.bytes[q.pos] == UInt8(ascii: "-") || Self.isDigit(q.bytes[q.pos])
-                        else {
+                    guard p.pos < bytes.count, bytes[p.pos] == UInt8(ascii: ":") else { throw p.error("expected ':'") }
+                    p.pos += 1
+                    p.skipWhitespace()
+                    guard p.pos < bytes.count else { throw p.error("unexpected end of input") }
+                    let first = bytes[p.pos]
+                    switch Self.standardKey(name) {
+                    case 0:
+                        guard first == UInt8(ascii: "\"") else {
                             usual = false
-                            try q.skipValue()
-                            return
+                            try p.skipValue()
+                            break
                         }
-                        if let n = try q.parseNumber().intValue, n >= 1 { levelScratch.append(n) } else { usual = false }
+                        if let plain = try p.parsePlainString() {
+                            key = ByteKey(ascii: plain)
+                            uuid = nil
+                            uuidBytes = plain
+                            if plain.isEmpty { usual = false }
+                        } else {
+                            let text = try p.parseString()
+                            key = ByteKey(text)
+                            uuid = text
+                            uuidBytes = nil
+                            if text.isEmpty { usual = false }
+                        }
+                    case 1:
+                        levelScratch.removeAll(keepingCapacity: true)
+                        hasLevel = true
+                        guard first == UInt8(ascii: "[") else {
+                            usual = false
+                            try p.skipValue()
+                            break
+                        }
+                        // As parseArrayElements with parseValue for each element.
+                        try p.enter()
+                        p.pos += 1  // [
+                        p.skipWhitespace()
+                        if p.pos < bytes.count, bytes[p.pos] == UInt8(ascii: "]") {
+                            p.pos += 1
+                        } else {
+                            elements: while true {
+                                p.skipWhitespace()
+                                if p.pos < bytes.count, bytes[p.pos] == UInt8(ascii: "-") || Self.isDigit(bytes[p.pos]) {
+                                    if let n = try p.parseNumber().intValue, n >= 1 {
+                                        levelScratch.append(n)
+                                    } else {
+                                        usual = false
+                                    }
+                                } else {
+                                    usual = false
+                                    try p.skipValue()
+                                }
+                                p.skipWhitespace()
+                                guard p.pos < bytes.count else { throw p.error("unexpected end of input in an array") }
+                                switch bytes[p.pos] {
+                                case UInt8(ascii: ","): p.pos += 1
+                                case UInt8(ascii: "]"):
+                                    p.pos += 1
+                                    break elements
+                                default: throw p.error("expected ',' or ']'")
+                                }
+                            }
+                        }
+                        p.depth -= 1
+                    case 2:
+                        if first == UInt8(ascii: "-") || Self.isDigit(first) {
+                            timestamp = try p.parseNumber().doubleValue
+                        } else {
+                            timestamp = nil
+                            try p.skipValue()
+                        }
+                    case 3: messageType = try stringValue(&p, usual: &usual)
+                    case 4: actionType = try stringValue(&p, usual: &usual)
+                    case 5:
+                        let text = try stringValue(&p, usual: &usual, optional: true)
+                        status = text.flatMap(ActionStatus.init(rawValue:))
+                        statusValid = status != nil
+                    case 6, 7: try p.skipValue()
+                    default:
+                        if let field = field(name) {
+                            valueScratch[field] = try value(&p)
+                        } else {
+                            try p.skipValue()
+                        }
                     }
-                case 2:
                     p.skipWhitespace()
-                    if p.pos < p.bytes.count, p.bytes[p.pos] == UInt8(ascii: "-") || Self.isDigit(p.bytes[p.pos]) {
-                        timestamp = try p.parseNumber().doubleValue
-                    } else {
-                        timestamp = nil
-                        try p.skipValue()
-                    }
-                case 3: messageType = try stringValue(&p, usual: &usual)
-                case 4: actionType = try stringValue(&p, usual: &usual)
-                case 5:
-                    let text = try stringValue(&p, usual: &usual, optional: true)
-                    status = text.flatMap(ActionStatus.init(rawValue:))
-                    statusValid = status != nil
-                case 6, 7: try p.skipValue()
-                default:
-                    if let field = field(name) {
-                        valueScratch[field] = try value(&p)
-                    } else {
-                        try p.skipValue()
+                    guard p.pos < bytes.count else { throw p.error("unexpected end of input in an object") }
+                    switch bytes[p.pos] {
+                    case UInt8(ascii: ","): p.pos += 1
+                    case UInt8(ascii: "}"):
+                        p.pos += 1
+                        break members
+                    default: throw p.error("expected ',' or '}'")
                     }
                 }
             }
-            try parser.expectEnd()
+            p.depth -= 1
+            try p.expectEnd()
         } catch {
             return nil
         }
@@ -459,8 +508,10 @@ public struct BriefTaskGrouper {
 
     private func field(_ key: JSONParser.Key) -> Int? {
         if let decoded = key.decoded { return fields.firstIndex(of: decoded) }
-        for (i, name) in fieldBytes.enumerated() where name.count == key.raw.count {
-            if name.withUnsafeBufferPointer({ key.is($0) }) { return i }
+        let count = key.raw.count
+        for i in fieldBytes.indices where fieldBytes[i].count == count {
+            let same = fieldBytes[i].withUnsafeBufferPointer { memcmp($0.baseAddress!, key.raw.baseAddress!, count) == 0 }
+            if same { return i }
         }
         return nil
     }
