@@ -8,6 +8,7 @@ public struct BriefMessage: Sendable {
     public var type: String?
     /// `action_status`, for an action's start or end message.
     public var status: ActionStatus?
-    /// Where its kept values start in ``BriefTask``'s values.
-    var valuesStart: Int
+    /// Where its kept values are in ``BriefTask``'s values.
+    var valuesStart = 0
+    var valuesCount = 0
 }

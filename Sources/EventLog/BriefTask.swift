@@ -23,10 +23,14 @@ public struct BriefTask: Sendable {
     public var rootEnd: BriefMessage?
     /// The root action's children, in order.
     public var children: [Child]
-    let values: [BriefValue]
+    /// The kept fields each message has (field number and value), `valuesCount` from each `valuesStart`.
+    let values: [(field: Int, value: BriefValue)]
 
     /// The value of the grouper's `fields[field]` in `message`.
     public func value(_ field: Int, of message: BriefMessage) -> BriefValue {
-        values[message.valuesStart + field]
+        for i in message.valuesStart..<message.valuesStart + message.valuesCount where values[i].field == field {
+            return values[i].value
+        }
+        return .absent
     }
 }

@@ -40,11 +40,19 @@ public struct BriefTaskGrouper {
     private var builder: TaskGrouper
     private var decoder: LineDecoder
     private let fieldBytes: [[UInt8]]
-    private var tasks: [ByteKey: OpenTask] = [:]
+    /// Open tasks by id: their slot in `slots`.
+    private var tasks: [ByteKey: Int] = [:]
+    /// Open tasks, and freed slots whose storage the next new task reuses.
+    private var slots: [OpenTask] = []
+    private var freeSlots: [Int] = []
     private var nextOrdinal = 0
     private var strings: [ByteKey: String] = [:]
+    /// The strings interned lately, by a hash of their bytes: most lines repeat a few types and names.
+    private var recentBytes: [[UInt8]] = Array(repeating: [], count: 256)
+    private var recentStrings: [String] = Array(repeating: "", count: 256)
     private var levelScratch: [Int] = []
-    private var valueScratch: [BriefValue]
+    /// The kept fields of the line being read: field number and value, each field once (the last one read).
+    private var valueScratch: [(field: Int, value: BriefValue)] = []
 
     // One message as kept: where its level, line and values are in its task's storage.
     private struct Entry {
@@ -57,13 +65,13 @@ public struct BriefTaskGrouper {
         var isAction: Bool
     }
 
-    private final class OpenTask {
-        let uuid: String
-        let ordinal: Int
+    private struct OpenTask {
+        var uuid: String
+        var ordinal: Int
         var entries: [Entry] = []
         var levels: [Int] = []
         var raw: [UInt8] = []
-        var values: [BriefValue] = []
+        var values: [(field: Int, value: BriefValue)] = []
         /// End messages seen, the sum of their last slots, and whether the root's is one (see TaskGrouper).
         var ends = 0
         var endSlots = 0
@@ -76,6 +84,21 @@ public struct BriefTaskGrouper {
         init(uuid: String, ordinal: Int) {
             self.uuid = uuid
             self.ordinal = ordinal
+        }
+
+        /// Empties the task for another, keeping its storage.
+        mutating func reuse(uuid: String, ordinal: Int) {
+            self.uuid = uuid
+            self.ordinal = ordinal
+            entries.removeAll(keepingCapacity: true)
+            levels.removeAll(keepingCapacity: true)
+            raw.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
+            ends = 0
+            endSlots = 0
+            rootEnded = false
+            slow = false
+            sorted = true
         }
 
         func level(_ entry: Entry) -> ArraySlice<Int> { levels[entry.levelStart..<entry.levelStart + entry.levelCount] }
@@ -95,7 +118,6 @@ public struct BriefTaskGrouper {
         self.fields = fields
         self.rootType = rootType
         fieldBytes = fields.map { Array($0.utf8) }
-        valueScratch = Array(repeating: .absent, count: fields.count)
     }
 
     /// Decodes one line and adds its message.
@@ -140,64 +162,82 @@ public struct BriefTaskGrouper {
                 slow = true
             }
         }
-        let task: OpenTask
+        let t: Int
         if let open = tasks[key] {
-            task = open
+            t = open
         } else {
-            task = OpenTask(uuid: uuid ?? String(decoding: uuidBytes!, as: UTF8.self), ordinal: nextOrdinal)
+            let id = uuid ?? String(decoding: uuidBytes!, as: UTF8.self)
+            if let free = freeSlots.popLast() {
+                t = free
+                slots[t].reuse(uuid: id, ordinal: nextOrdinal)
+            } else {
+                t = slots.count
+                slots.append(OpenTask(uuid: id, ordinal: nextOrdinal))
+            }
             nextOrdinal += 1
-            tasks[key] = task
+            tasks[key] = t
         }
-        if let first = duplicate(in: task) {
+        if let first = duplicate(in: slots[t]) {
             builder.warnings.append(
                 EventLogError(
                     code: .duplicateLevel, file: builder.file, line: line,
-                    message: "task \(task.uuid) already has a message at \(TaskGrouper.text(levelScratch))"
+                    message: "task \(slots[t].uuid) already has a message at \(TaskGrouper.text(levelScratch))"
                         + " (first at line \(first))"))
             return (true, nil)
         }
-        if let last = task.entries.last, task.sorted,
-            !task.level(last).lexicographicallyPrecedes(levelScratch)
+        if let last = slots[t].entries.last, slots[t].sorted,
+            !slots[t].level(last).lexicographicallyPrecedes(levelScratch)
         {
-            task.sorted = false
+            slots[t].sorted = false
         }
-        if slow { task.slow = true }
-        message.valuesStart = task.values.count
-        task.values.append(contentsOf: valueScratch)
-        task.entries.append(
+        if slow { slots[t].slow = true }
+        message.valuesStart = slots[t].values.count
+        message.valuesCount = valueScratch.count
+        slots[t].values.append(contentsOf: valueScratch)
+        slots[t].entries.append(
             Entry(
-                line: line, levelStart: task.levels.count, levelCount: levelScratch.count, rawStart: task.raw.count,
-                rawCount: raw.count, message: message, isAction: isAction))
-        task.levels.append(contentsOf: levelScratch)
-        task.raw.append(contentsOf: raw)
+                line: line, levelStart: slots[t].levels.count, levelCount: levelScratch.count,
+                rawStart: slots[t].raw.count, rawCount: raw.count, message: message, isAction: isAction))
+        slots[t].levels.append(contentsOf: levelScratch)
+        slots[t].raw.append(contentsOf: raw)
         if isAction, let status = message.status, status != .started {
-            task.ends += 1
-            task.endSlots += levelScratch.last!
-            if levelScratch.count == 1 { task.rootEnded = true }
+            slots[t].ends += 1
+            slots[t].endSlots += levelScratch.last!
+            if levelScratch.count == 1 { slots[t].rootEnded = true }
         }
-        let lone = task.entries.count == 1 && !isAction && levelScratch == [1]
-        guard lone || (task.rootEnded && task.entries.count == task.endSlots - (task.ends - 1)) else {
+        let count = slots[t].entries.count
+        let lone = count == 1 && !isAction && levelScratch.count == 1 && levelScratch[0] == 1
+        guard lone || (slots[t].rootEnded && count == slots[t].endSlots - (slots[t].ends - 1)) else {
             return (true, nil)
         }
-        if !task.slow, let brief = brief(task, lone: lone) {
-            tasks.removeValue(forKey: key)
+        if !slots[t].slow, let brief = brief(slots[t], lone: lone) {
+            close(t, key: key)
             return (true, .brief(brief))
         }
         let warningCount = builder.warnings.count
-        let built = build(task)
+        let built = build(slots[t])
         guard built.isComplete else {
             builder.warnings.removeSubrange(warningCount...)
             return (true, nil)
         }
+        let ordinal = slots[t].ordinal
+        close(t, key: key)
+        return (true, .built(ordinal: ordinal, task: built))
+    }
+
+    /// Forgets a task handed out; its slot's storage is kept for the next new task.
+    private mutating func close(_ t: Int, key: ByteKey) {
         tasks.removeValue(forKey: key)
-        return (true, .built(ordinal: task.ordinal, task: built))
+        freeSlots.append(t)
     }
 
     /// Builds the trees of every task not handed out yet, in order of first message, adding their structural
     /// warnings, as ``TaskGrouper/finishNumbered()``; the grouper is empty afterwards.
     public mutating func finishNumbered() -> [(ordinal: Int, task: WrittenTask)] {
-        let open = tasks.values.sorted { $0.ordinal < $1.ordinal }
+        let open = tasks.values.map { slots[$0] }.sorted { $0.ordinal < $1.ordinal }
         tasks = [:]
+        slots = []
+        freeSlots = []
         return open.map { ($0.ordinal, build($0)) }
     }
 
@@ -304,7 +344,7 @@ public struct BriefTaskGrouper {
         var statusValid = false
         var usual = true
         levelScratch.removeAll(keepingCapacity: true)
-        for i in valueScratch.indices { valueScratch[i] = .absent }
+        valueScratch.removeAll(keepingCapacity: true)
         do throws(JSONParseError) {
             try p.enter()
             p.pos += 1  // {
@@ -398,7 +438,12 @@ public struct BriefTaskGrouper {
                     case 6, 7: try p.skipValue()
                     default:
                         if let field = field(name) {
-                            valueScratch[field] = try value(&p)
+                            let value = try value(&p)
+                            if let i = valueScratch.firstIndex(where: { $0.field == field }) {
+                                valueScratch[i].value = value
+                            } else {
+                                valueScratch.append((field, value))
+                            }
                         } else {
                             try p.skipValue()
                         }
@@ -444,9 +489,23 @@ public struct BriefTaskGrouper {
             try p.skipValue()
             return nil
         }
-        if let plain = try p.parsePlainString() { return string(for: ByteKey(ascii: plain), bytes: plain) }
+        if let plain = try p.parsePlainString() { return intern(plain) }
         let text = try p.parseString()
         return string(for: ByteKey(text), text: text)
+    }
+
+    /// The one `String` of plain ASCII bytes: from the recent ones when it is there, else from the table.
+    private mutating func intern(_ plain: UnsafeBufferPointer<UInt8>) -> String {
+        let count = plain.count
+        let h = count == 0 ? 0 : (count &* 31 &+ Int(plain[count - 1]) &* 7 &+ Int(plain[count / 2])) & 255
+        let hit = recentBytes[h].withUnsafeBufferPointer { recent in
+            recent.count == count && (count == 0 || memcmp(recent.baseAddress!, plain.baseAddress!, count) == 0)
+        }
+        if hit { return recentStrings[h] }
+        let made = string(for: ByteKey(ascii: plain), bytes: plain)
+        recentBytes[h] = Array(plain)
+        recentStrings[h] = made
+        return made
     }
 
     private mutating func value(_ p: inout JSONParser) throws(JSONParseError) -> BriefValue {
@@ -454,7 +513,7 @@ public struct BriefTaskGrouper {
         guard p.pos < p.bytes.count else { throw p.error("unexpected end of input") }
         let b = p.bytes[p.pos]
         if b == UInt8(ascii: "\"") {
-            if let plain = try p.parsePlainString() { return .string(string(for: ByteKey(ascii: plain), bytes: plain)) }
+            if let plain = try p.parsePlainString() { return .string(intern(plain)) }
             let text = try p.parseString()
             return .string(string(for: ByteKey(text), text: text))
         }

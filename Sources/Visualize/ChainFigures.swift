@@ -80,7 +80,15 @@ struct ChainFigures {
         end = rootEnd.timestamp
         isDeferred = true
         // As ChainBuilder.deferredChain: pairs by index (an `added` replaces the pair, run and all), waits.
-        var pairs: [Int: (name: String, duration: Double, failed: Bool)?] = [:]
+        // (A few pairs, so a list searched in full rather than a dictionary.)
+        var pairs: [(index: Int, run: (name: String, duration: Double, failed: Bool)?)] = []
+        func set(_ index: Int, _ run: (name: String, duration: Double, failed: Bool)?) {
+            if let i = pairs.firstIndex(where: { $0.index == index }) {
+                pairs[i].run = run
+            } else {
+                pairs.append((index, run))
+            }
+        }
         var extraRuns: [(name: String, duration: Double, failed: Bool)] = []
         var waits: [(on: Int?, start: Double, end: Double?)] = []
         var unhandled = false
@@ -89,8 +97,8 @@ struct ChainFigures {
             case .message(let m):
                 switch m.type {
                 case "reactortrack:added":
-                    let index = value(2, m).intValue ?? (pairs.keys.max().map { $0 + 1 } ?? 0)
-                    pairs[index] = .some(nil)
+                    let index = value(2, m).intValue ?? (pairs.lazy.map(\.index).max().map { $0 + 1 } ?? 0)
+                    set(index, nil)
                 case "reactortrack:waiting":
                     waits.append((value(4, m).intValue, m.timestamp, nil))
                 case "reactortrack:resumed":
@@ -109,10 +117,11 @@ struct ChainFigures {
                     name: value(3, s).stringValue ?? "<callback>", duration: max(0, e.timestamp - s.timestamp),
                     failed: e.status == .failed
                 )
-                if let index = value(2, s).intValue { pairs[index] = .some(run) } else { extraRuns.append(run) }
+                if let index = value(2, s).intValue { set(index, run) } else { extraRuns.append(run) }
             }
         }
-        callbacks = pairs.sorted { $0.key < $1.key }.compactMap(\.value) + extraRuns
+        pairs.sort { $0.index < $1.index }
+        callbacks = pairs.compactMap(\.run) + extraRuns
         runningTime = callbacks.reduce(0) { $0 + $1.duration }
         let chainEnd = rootEnd.timestamp
         waitingTime = waits.reduce(0) { total, wait in total + max(0, (wait.end ?? chainEnd) - wait.start) }
