@@ -86,14 +86,15 @@ public struct BriefTaskGrouper {
             self.ordinal = ordinal
         }
 
-        /// Empties the task for another, keeping its storage.
+        /// Empties the task for another, keeping its storage unless an unusually long task grew it.
         mutating func reuse(uuid: String, ordinal: Int) {
             self.uuid = uuid
             self.ordinal = ordinal
-            entries.removeAll(keepingCapacity: true)
-            levels.removeAll(keepingCapacity: true)
-            raw.removeAll(keepingCapacity: true)
-            values.removeAll(keepingCapacity: true)
+            let keep = raw.capacity <= 1 << 16
+            entries.removeAll(keepingCapacity: keep)
+            levels.removeAll(keepingCapacity: keep)
+            raw.removeAll(keepingCapacity: keep)
+            values.removeAll(keepingCapacity: keep)
             ends = 0
             endSlots = 0
             rootEnded = false

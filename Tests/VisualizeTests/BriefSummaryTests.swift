@@ -28,7 +28,7 @@ struct BriefSummaryTests {
     }
 
     static let selections: [ChainSelection] = [
-        ChainSelection(), ChainSelection(failedOnly: true), ChainSelection(tasks: ["#1", "#3"]),
+        ChainSelection(), ChainSelection(failedOnly: true), ChainSelection(tasks: ["#1", "#3"]), ChainSelection(tasks: ["a100", "t7"]),
         ChainSelection(since: 1_795_431_274.5), ChainSelection(until: 1_795_431_274.5),
     ]
 
