@@ -45,7 +45,7 @@ public final class EventLogReader: Sequence, IteratorProtocol {
     private var atEOF = false
     private var skippingLongLine = false
     private var pending: EventLogEntry?
-    private var decoder: LineDecoder
+    var decoder: LineDecoder
     /// When set, the only fields kept in ``EventMessage/fields`` (the fields ``EventMessage`` has properties
     /// for are always read). The values of the others are checked just as strictly, so a damaged line is
     /// reported all the same, but are not stored: reading is faster when only a few fields matter.
@@ -130,6 +130,25 @@ public final class EventLogReader: Sequence, IteratorProtocol {
             pending = nil
             return entry
         }
+        switch nextLine() {
+        case .line(let range, let atEndWithoutNewline)?: return decode(range, atEndWithoutNewline: atEndWithoutNewline)
+        case .warning(let problem)?: return .warning(problem)
+        case nil: return nil
+        }
+    }
+
+    /// One undecoded line of the buffer (without its `\n`), or a warning about the input itself.
+    public enum RawLine {
+        /// A line's place in the buffer (see ``bytes(_:)``), and whether the input ended without a newline.
+        case line(Range<Int>, atEndWithoutNewline: Bool)
+        /// A line too long to read, or a read error (which ends the input).
+        case warning(EventLogError)
+    }
+
+    /// The next line's place in the buffer (valid until the next call), a too-long line's or a read error's
+    /// warning, or `nil` at the end of the input, for a caller that decodes lines itself (such as
+    /// ``BriefTaskGrouper``). ``lineNumber`` is the line's number.
+    public func nextLine() -> RawLine? {
         while true {
             let available = end - start
             if available > 0, let found = memchr(buffer.baseAddress! + start, 0x0A, available) {
@@ -139,16 +158,16 @@ public final class EventLogReader: Sequence, IteratorProtocol {
                 lineNumber += 1
                 if skippingLongLine {
                     skippingLongLine = false
-                    return tooLong()
+                    return .warning(tooLong())
                 }
-                return decode(lineStart..<newline, atEndWithoutNewline: false)
+                return .line(lineStart..<newline, atEndWithoutNewline: false)
             }
             if atEOF {
                 guard start < end else {
                     if skippingLongLine {
                         skippingLongLine = false
                         lineNumber += 1
-                        return tooLong()
+                        return .warning(tooLong())
                     }
                     return nil
                 }
@@ -157,25 +176,27 @@ public final class EventLogReader: Sequence, IteratorProtocol {
                 lineNumber += 1
                 if skippingLongLine {
                     skippingLongLine = false
-                    return tooLong()
+                    return .warning(tooLong())
                 }
-                return decode(range, atEndWithoutNewline: true)
+                return .line(range, atEndWithoutNewline: true)
             }
             if let problem = fill() { return .warning(problem) }
         }
     }
 
-    private func tooLong() -> EventLogEntry {
-        .warning(
-            EventLogError(
-                code: .lineTooLong, file: name, line: lineNumber,
-                message: "longer than \(maxLineLength) bytes; skipped"))
+    /// The bytes of a range of the buffer, as returned by ``nextLine()``.
+    public func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(
+            start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + range.lowerBound, count: range.count)
+    }
+
+    private func tooLong() -> EventLogError {
+        EventLogError(
+            code: .lineTooLong, file: name, line: lineNumber, message: "longer than \(maxLineLength) bytes; skipped")
     }
 
     private func decode(_ range: Range<Int>, atEndWithoutNewline: Bool) -> EventLogEntry {
-        let bytes = UnsafeBufferPointer(
-            start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + range.lowerBound, count: range.count)
-        switch decoder.decode(bytes, line: lineNumber, atEndWithoutNewline: atEndWithoutNewline) {
+        switch decoder.decode(bytes(range), line: lineNumber, atEndWithoutNewline: atEndWithoutNewline) {
         case .failure(let problem):
             return .warning(problem)
         case .message(let message, let warning):

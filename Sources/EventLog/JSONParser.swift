@@ -371,6 +371,13 @@ struct JSONParser: ~Copyable {
         return value
     }
 
+    /// 10^0 ... 10^22, every one an exact double.
+    static let powersOfTen: [Double] = (0...22).map { (e: Int) -> Double in
+        var value = 1.0
+        for _ in 0..<e { value *= 10 }
+        return value
+    }
+
     @inline(__always)
     func isDigit(_ i: Int) -> Bool {
         i < bytes.count && bytes[i] >= UInt8(ascii: "0") && bytes[i] <= UInt8(ascii: "9")
@@ -397,14 +404,23 @@ struct JSONParser: ~Copyable {
                 pos += 1
             }
         }
+        var fractionDigits = 0
         if pos < bytes.count, bytes[pos] == UInt8(ascii: ".") {
             integer = false
             pos += 1
             guard isDigit(pos) else { throw error("expected a digit after '.'") }
-            while isDigit(pos) { pos += 1 }
+            while isDigit(pos) {
+                if digits + fractionDigits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(bytes[pos] - UInt8(ascii: "0"))
+                }
+                fractionDigits += 1
+                pos += 1
+            }
         }
+        var exponent = false
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E") {
             integer = false
+            exponent = true
             pos += 1
             if pos < bytes.count, bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-") { pos += 1 }
             guard isDigit(pos) else { throw error("expected a digit in the exponent") }
@@ -413,6 +429,12 @@ struct JSONParser: ~Copyable {
         if integer && digits <= 18 {
             let magnitude = Int(mantissa)
             return .int(negative ? -magnitude : magnitude)
+        }
+        // Clinger's fast path: a significand below 2^53 and a power of ten up to 10^22 are both exact doubles,
+        // so one correctly rounded division gives exactly what parsing the text gives (timestamps take it).
+        if !exponent && digits + fractionDigits <= 19 && mantissa <= 1 << 53 && fractionDigits <= 22 {
+            let magnitude = Double(mantissa) / Self.powersOfTen[fractionDigits]
+            return .double(negative ? -magnitude : magnitude)
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
         if integer, let exact = Int(text) { return .int(exact) }

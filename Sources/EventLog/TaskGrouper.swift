@@ -21,7 +21,7 @@ public struct TaskGrouper: Sendable {
     public let handsOutCompletedTasks: Bool
     /// Problems found so far: duplicates while adding, structural problems as tasks are built (when handed out,
     /// or in ``finish()``).
-    public private(set) var warnings: [EventLogError] = []
+    public internal(set) var warnings: [EventLogError] = []
 
     // One open task: its messages by level, its place in first-message order, and the counts that tell
     // cheaply whether it may be complete.
@@ -153,7 +153,7 @@ public struct TaskGrouper: Sendable {
 
     static func text(_ level: [Int]) -> String { "/" + level.map(String.init).joined(separator: "/") }
 
-    private mutating func build(uuid: String, messages: [[Int]: WrittenMessage]) -> WrittenTask {
+    mutating func build(uuid: String, messages: [[Int]: WrittenMessage]) -> WrittenTask {
         if messages.count == 1, let only = messages[[1]], !only.message.isActionMessage {
             return WrittenTask(taskUUID: uuid, root: .message(only), isComplete: true)
         }

@@ -29,10 +29,21 @@ public struct ChainSelection: Sendable, Hashable {
 
     /// Whether `chain` passes every test that looks at one chain alone (all but `slowest`).
     public func admits(_ chain: Chain) -> Bool {
-        if !tasks.isEmpty && !tasks.contains(where: { matches(chain, $0) }) { return false }
-        if failedOnly && !chain.outcome.isFailure { return false }
-        if let since, (chain.end ?? chain.start ?? .infinity) < since { return false }
-        if let until, (chain.start ?? -.infinity) > until { return false }
+        admits(
+            id: chain.id, deferredID: chain.deferredID, isFailure: chain.outcome.isFailure, start: chain.start,
+            end: chain.end)
+    }
+
+    /// ``admits(_:)`` for a chain's figures.
+    func admits(_ chain: ChainFigures) -> Bool {
+        admits(id: chain.id, deferredID: chain.deferredID, isFailure: chain.isFailure, start: chain.start, end: chain.end)
+    }
+
+    private func admits(id: String, deferredID: Int?, isFailure: Bool, start: Double?, end: Double?) -> Bool {
+        if !tasks.isEmpty && !tasks.contains(where: { matches(id, deferredID, $0) }) { return false }
+        if failedOnly && !isFailure { return false }
+        if let since, (end ?? start ?? .infinity) < since { return false }
+        if let until, (start ?? -.infinity) > until { return false }
         return true
     }
 
@@ -45,9 +56,9 @@ public struct ChainSelection: Sendable, Hashable {
         return kept
     }
 
-    private func matches(_ chain: Chain, _ query: String) -> Bool {
-        if query.hasPrefix("#"), let id = Int(query.dropFirst()) { return chain.deferredID == id }
-        return chain.id == query || (query.count >= 4 && chain.id.hasPrefix(query))
+    private func matches(_ id: String, _ deferredID: Int?, _ query: String) -> Bool {
+        if query.hasPrefix("#"), let number = Int(query.dropFirst()) { return deferredID == number }
+        return id == query || (query.count >= 4 && id.hasPrefix(query))
     }
 
     /// Reads a time: Unix seconds (`1795431274.5`) or ISO 8601 (`2026-11-23T10:54:34Z`, fractions allowed).

@@ -56,11 +56,44 @@ public struct LogLoader {
         try read(paths, streaming: true, handle)
     }
 
-    private func read(_ paths: [String], streaming: Bool, _ handle: (Chain, Int) -> Void) throws(VisualizeError)
-        -> TrackedLog
+    /// Reads every input as ``stream(_:_:)`` does and adds the chains that `selection` admits to a summary of
+    /// `top` slowest, without building the chains of most tasks: the summary and the log are exactly those of
+    /// ``stream(_:_:)`` with ``SummaryAccumulator/fieldsUsed`` kept and each admitted chain added.
+    ///
+    /// - Precondition: The selection does not need the whole log (`--slowest`).
+    /// - Returns: The log without its chains, and the summary's accumulator (its ``SummaryAccumulator/chainCount``
+    ///   is the number of chains selected).
+    /// - Throws: As ``stream(_:_:)``.
+    public func summarize(_ paths: [String], selection: ChainSelection, top: Int) throws(VisualizeError)
+        -> (log: TrackedLog, accumulator: SummaryAccumulator)
     {
-        var grouper = TaskGrouper(
-            file: paths.first.map(Self.displayName) ?? "<input>", handsOutCompletedTasks: streaming)
+        precondition(!selection.needsWholeLog)
+        var accumulator = SummaryAccumulator(top: top)
+        var loader = self
+        loader.keptFields = SummaryAccumulator.fieldsUsed
+        let log = try loader.read(
+            paths, streaming: true,
+            { chain, ordinal in
+                if selection.admits(chain) { accumulator.add(chain, ordinal: ordinal) }
+            },
+            brief: { figures, ordinal in
+                if selection.admits(figures) { accumulator.add(figures, ordinal: ordinal) }
+            })
+        return (log, accumulator)
+    }
+
+    private func read(
+        _ paths: [String], streaming: Bool, _ handle: (Chain, Int) -> Void,
+        brief handleBrief: ((ChainFigures, Int) -> Void)? = nil
+    ) throws(VisualizeError) -> TrackedLog {
+        let firstName = paths.first.map(Self.displayName) ?? "<input>"
+        var grouper = TaskGrouper(file: firstName, handsOutCompletedTasks: streaming)
+        // Summaries take the short way: most tasks are folded in without building their tree or chain.
+        var briefGrouper = handleBrief.map { _ in
+            BriefTaskGrouper(
+                file: firstName, fields: ChainFigures.briefFields, keptFields: keptFields,
+                rootType: ChainBuilder.deferredActionType)
+        }
         var map = LineMap()
         var offset = 0
         var warnings: [EventLogError] = []
@@ -108,23 +141,60 @@ public struct LogLoader {
             let locate = { (line: Int?) in map.locate(line) }
             var fileMessages = 0
             var fileWarnings: [EventLogError] = []
-            for entry in reader {
-                switch entry {
-                case .message(let message, let line):
-                    if let (ordinal, task) = grouper.add(message, line: offset + line) {
-                        ordinals = max(ordinals, ordinal + 1)
-                        if let chain = ChainBuilder.chain(from: task, locate: locate) {
-                            noteEnd(chain)
-                            handle(chain, ordinal)
+            if briefGrouper != nil, let handleBrief {
+                while let raw = reader.nextLine() {
+                    switch raw {
+                    case .warning(let warning):
+                        if warning.code == .ioError {
+                            throw VisualizeError(code: .unreadable, message: warning.message, file: name)
+                        }
+                        fileWarnings.append(warning)
+                    case .line(let range, let atEndWithoutNewline):
+                        let line = reader.lineNumber
+                        let (isMessage, handout) = briefGrouper!.add(
+                            reader.bytes(range), line: offset + line, localLine: line,
+                            atEndWithoutNewline: atEndWithoutNewline, decoder: reader, readerWarnings: &fileWarnings)
+                        switch handout {
+                        case .brief(let task)?:
+                            ordinals = max(ordinals, task.ordinal + 1)
+                            if let figures = ChainFigures(brief: task, locate: locate) {
+                                if let end = figures.end { fileEnd[figures.file] = max(fileEnd[figures.file] ?? end, end) }
+                                handleBrief(figures, task.ordinal)
+                            }
+                        case .built(let ordinal, let task)?:
+                            ordinals = max(ordinals, ordinal + 1)
+                            if let chain = ChainBuilder.chain(from: task, locate: locate) {
+                                noteEnd(chain)
+                                handle(chain, ordinal)
+                            }
+                        case nil:
+                            break
+                        }
+                        if isMessage {
+                            fileMessages += 1
+                            if fileMessages % 50_000 == 0 { progress?(linesSoFar + line) }
                         }
                     }
-                    fileMessages += 1
-                    if fileMessages % 50_000 == 0 { progress?(linesSoFar + line) }
-                case .warning(let warning):
-                    if warning.code == .ioError {
-                        throw VisualizeError(code: .unreadable, message: warning.message, file: name)
+                }
+            } else {
+                for entry in reader {
+                    switch entry {
+                    case .message(let message, let line):
+                        if let (ordinal, task) = grouper.add(message, line: offset + line) {
+                            ordinals = max(ordinals, ordinal + 1)
+                            if let chain = ChainBuilder.chain(from: task, locate: locate) {
+                                noteEnd(chain)
+                                handle(chain, ordinal)
+                            }
+                        }
+                        fileMessages += 1
+                        if fileMessages % 50_000 == 0 { progress?(linesSoFar + line) }
+                    case .warning(let warning):
+                        if warning.code == .ioError {
+                            throw VisualizeError(code: .unreadable, message: warning.message, file: name)
+                        }
+                        fileWarnings.append(warning)
                     }
-                    fileWarnings.append(warning)
                 }
             }
             if fileMessages == 0 {
@@ -135,9 +205,10 @@ public struct LogLoader {
             offset += reader.lineNumber
             linesSoFar += reader.lineNumber
         }
-        let rest = grouper.finishNumbered()
+        let rest = briefGrouper != nil ? briefGrouper!.finishNumbered() : grouper.finishNumbered()
         let locate = { (line: Int?) in map.locate(line) }
-        let taskWarnings = TaskWarnings.locate(grouper.warnings, tasks: rest.map(\.task), map: map)
+        let taskWarnings = TaskWarnings.locate(
+            briefGrouper?.warnings ?? grouper.warnings, tasks: rest.map(\.task), map: map)
         var chains: [(chain: Chain, ordinal: Int)] = []
         for (ordinal, task) in rest {
             ordinals = max(ordinals, ordinal + 1)

@@ -79,31 +79,28 @@ public struct SummaryAccumulator: Sendable {
     ///   - chain: The chain.
     ///   - ordinal: Its place among the log's chains in order of first message (ordinals must be distinct).
     public mutating func add(_ chain: Chain, ordinal: Int) {
+        add(ChainFigures(chain), ordinal: ordinal)
+    }
+
+    mutating func add(_ chain: ChainFigures, ordinal: Int) {
         chainCount += 1
-        outcomes[chain.outcome.name, default: 0] += 1
+        outcomes[chain.outcome, default: 0] += 1
         let duration = chain.duration
         durations.append(duration)
         if chain.isDeferred { running.append(chain.runningTime, ordinal: ordinal) }
         waiting.append(chain.waitingTime, ordinal: ordinal)
         noteSlowest(chain, duration: duration, ordinal: ordinal)
-        if chain.isDeferred {
-            for run in chain.pairs.compactMap(\.run) + chain.extraRuns {
-                callbacks[run.name, default: Callback()].durations.append(run.duration ?? 0, ordinal: ordinal)
-                if run.failed { callbacks[run.name, default: Callback()].failures += 1 }
-            }
-        } else {
-            for span in chain.spans where span.kind == .action && span.depth > 0 {
-                callbacks[span.name, default: Callback()].durations.append(span.duration ?? 0, ordinal: ordinal)
-                if span.status == "failed" { callbacks[span.name, default: Callback()].failures += 1 }
-            }
+        for run in chain.callbacks {
+            callbacks[run.name, default: Callback()].durations.append(run.duration, ordinal: ordinal)
+            if run.failed { callbacks[run.name, default: Callback()].failures += 1 }
         }
     }
 
-    private mutating func noteSlowest(_ chain: Chain, duration: Double, ordinal: Int) {
+    private mutating func noteSlowest(_ chain: ChainFigures, duration: Double, ordinal: Int) {
         guard top > 0 else { return }
         if slowest.count == top, let last = slowest.last, !Slow.precedes(duration, ordinal, last) { return }
         let entry = LogSummary.ChainEntry(
-            task: chain.id, title: chain.title, outcome: chain.outcome.name, duration: duration,
+            task: chain.id, title: chain.title, outcome: chain.outcome, duration: duration,
             location: "\(chain.file):\(chain.line.map(String.init) ?? "?")")
         let at = slowest.firstIndex { !Slow.precedes($0.duration, $0.ordinal, Slow(duration, ordinal, entry)) }
         slowest.insert(Slow(duration, ordinal, entry), at: at ?? slowest.count)

@@ -60,6 +60,29 @@ enum CommandSupport {
         return log
     }
 
+    /// The summary of the selected chains, streamed (see ``LogLoader/summarize(_:selection:top:)``); prints the
+    /// warnings and applies `--strict` and the check that something was selected, as ``stream(_:_:progress:keptFields:_:)``.
+    ///
+    /// - Precondition: The selection does not need the whole log (`--slowest`); use ``load(_:_:)`` then.
+    static func summarize(_ input: InputOptions, _ selection: SelectionOptions, top: Int) throws -> LogSummary {
+        let chosen = selection.selection
+        let stderr = FileStream.standardError
+        let showProgress = stderr.isTerminal
+        let loader = LogLoader(progress: showProgress ? { lines in stderr.write("\rreading… \(lines) lines") } : nil)
+        let log: TrackedLog
+        let accumulator: SummaryAccumulator
+        do {
+            (log, accumulator) = try loader.summarize(input.files, selection: chosen, top: top)
+        } catch {
+            if showProgress { stderr.write("\r\u{1B}[K") }
+            throw fail(error)
+        }
+        if showProgress { stderr.write("\r\u{1B}[K") }
+        try report(log, input)
+        if accumulator.chainCount == 0 { throw nothingSelected(chosen) }
+        return accumulator.summary(inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count)
+    }
+
     private static func report(_ log: TrackedLog, _ input: InputOptions) throws {
         for warning in log.warnings { FileStream.standardError.write("\(warning)\n") }
         if input.strict && !log.warnings.isEmpty {

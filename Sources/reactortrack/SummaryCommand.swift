@@ -29,13 +29,8 @@ struct SummaryCommand: ParsableCommand {
             let (log, chains) = try CommandSupport.load(input, selection)
             summary = LogSummary(log, chains: chains, top: top)
         } else {
-            // Each chain is folded in as soon as its task is complete, and forgotten.
-            var accumulator = SummaryAccumulator(top: top)
-            // --task, --failed, --since and --until look only at ids, outcomes and times: those fields suffice.
-            let log = try CommandSupport.stream(input, selection, keptFields: SummaryAccumulator.fieldsUsed) {
-                accumulator.add($0, ordinal: $1)
-            }
-            summary = accumulator.summary(inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count)
+            // Each chain is folded in as soon as its task is complete, and forgotten; most without being built.
+            summary = try CommandSupport.summarize(input, selection, top: top)
         }
         FileStream.standardOutput.write(json ? SummaryFormatter.json(summary) : SummaryFormatter.text(summary))
     }

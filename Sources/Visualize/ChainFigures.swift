@@ -1,0 +1,139 @@
+import EventLog
+
+/// What a summary and a selection (all but `--slowest`) look at in one chain, made from a ``Chain`` or, without
+/// building one, from a ``EventLog/BriefTask`` (with the same numbers, added up in the same order).
+struct ChainFigures {
+    var id: String
+    var label: String
+    var deferredID: Int?
+    var outcome: String
+    var isFailure: Bool
+    var start: Double?
+    var end: Double?
+    var isDeferred: Bool
+    /// The sum of run durations (deferred chains only).
+    var runningTime: Double
+    var waitingTime: Double
+    /// The runs of a deferred chain, or the actions below the root of an action tree, in the order summed.
+    var callbacks: [(name: String, duration: Double, failed: Bool)]
+    var file: String
+    var line: Int?
+
+    /// As ``Chain/title``.
+    var title: String { deferredID.map { "\(label) #\($0)" } ?? label }
+
+    /// As ``Chain/duration``.
+    var duration: Double {
+        guard let start, let end else { return 0 }
+        return max(0, end - start)
+    }
+
+    init(_ chain: Chain) {
+        id = chain.id
+        label = chain.label
+        deferredID = chain.deferredID
+        outcome = chain.outcome.name
+        isFailure = chain.outcome.isFailure
+        start = chain.start
+        end = chain.end
+        isDeferred = chain.isDeferred
+        runningTime = chain.isDeferred ? chain.runningTime : 0
+        waitingTime = chain.waitingTime
+        if chain.isDeferred {
+            callbacks = (chain.pairs.compactMap(\.run) + chain.extraRuns).map { ($0.name, $0.duration ?? 0, $0.failed) }
+        } else {
+            callbacks = chain.spans.lazy.filter { $0.kind == .action && $0.depth > 0 }.map {
+                ($0.name, $0.duration ?? 0, $0.status == "failed")
+            }
+        }
+        file = chain.file
+        line = chain.line
+    }
+
+    /// The fields of a ``EventLog/BriefTaskGrouper`` that ``init(brief:locate:)`` reads, in this order.
+    static let briefFields = ["deferred_id", "label", "index", "name", "on", "from"]
+
+    /// The figures of the chain ``ChainBuilder`` makes of the task (a `reactortrack:deferred` root, or a lone
+    /// message); `nil` for a format header, which makes no chain.
+    init?(brief task: BriefTask, locate: (Int?) -> (file: String, line: Int?)) {
+        let first = task.first
+        let place = locate(first.line)
+        id = task.taskUUID
+        file = place.file
+        line = place.line
+        start = first.timestamp
+        guard let rootEnd = task.rootEnd else {
+            if first.type == EventLogFormat.headerMessageType { return nil }
+            label = first.type ?? "<message>"
+            outcome = label == "eliot:traceback" ? "failed" : "succeeded"
+            isFailure = label == "eliot:traceback"
+            end = first.timestamp
+            isDeferred = false
+            runningTime = 0
+            waitingTime = 0
+            callbacks = []
+            return
+        }
+        func value(_ field: Int, _ message: BriefMessage) -> BriefValue { task.value(field, of: message) }
+        deferredID = value(0, first).intValue
+        label = value(1, first).stringValue ?? deferredID.map { "Deferred #\($0)" } ?? "Deferred"
+        end = rootEnd.timestamp
+        isDeferred = true
+        // As ChainBuilder.deferredChain: pairs by index (an `added` replaces the pair, run and all), waits.
+        // (A few pairs, so a list searched in full rather than a dictionary.)
+        var pairs: [(index: Int, run: (name: String, duration: Double, failed: Bool)?)] = []
+        func set(_ index: Int, _ run: (name: String, duration: Double, failed: Bool)?) {
+            if let i = pairs.firstIndex(where: { $0.index == index }) {
+                pairs[i].run = run
+            } else {
+                pairs.append((index, run))
+            }
+        }
+        var extraRuns: [(name: String, duration: Double, failed: Bool)] = []
+        var waits: [(on: Int?, start: Double, end: Double?)] = []
+        var unhandled = false
+        for child in task.children {
+            switch child {
+            case .message(let m):
+                switch m.type {
+                case "reactortrack:added":
+                    let index = value(2, m).intValue ?? (pairs.lazy.map(\.index).max().map { $0 + 1 } ?? 0)
+                    set(index, nil)
+                case "reactortrack:waiting":
+                    waits.append((value(4, m).intValue, m.timestamp, nil))
+                case "reactortrack:resumed":
+                    let from = value(5, m).intValue
+                    if let i = waits.lastIndex(where: { $0.end == nil && ($0.on == from || from == nil) }) {
+                        waits[i].end = m.timestamp
+                    }
+                case "reactortrack:unhandled_error":
+                    unhandled = true
+                default:
+                    break
+                }
+            case .action(let s, let e):
+                guard s.type == ChainBuilder.runActionType else { continue }
+                let run = (
+                    name: value(3, s).stringValue ?? "<callback>", duration: max(0, e.timestamp - s.timestamp),
+                    failed: e.status == .failed
+                )
+                if let index = value(2, s).intValue { set(index, run) } else { extraRuns.append(run) }
+            }
+        }
+        pairs.sort { $0.index < $1.index }
+        callbacks = pairs.compactMap(\.run) + extraRuns
+        runningTime = callbacks.reduce(0) { $0 + $1.duration }
+        let chainEnd = rootEnd.timestamp
+        waitingTime = waits.reduce(0) { total, wait in total + max(0, (wait.end ?? chainEnd) - wait.start) }
+        if unhandled {
+            outcome = "unhandled"
+            isFailure = true
+        } else if rootEnd.status == .failed {
+            outcome = "failed"
+            isFailure = true
+        } else {
+            outcome = "succeeded"
+            isFailure = false
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import EventLog
+import Foundation
+import Testing
+import Visualize
+
+@Suite("Summary the short way: LogLoader.summarize")
+struct BriefSummaryTests {
+    /// The summary and warnings of the general streaming path: every chain built, then selected and added.
+    func general(_ paths: [String], _ selection: ChainSelection, top: Int, loader: LogLoader = LogLoader()) throws
+        -> (LogSummary, [String])
+    {
+        var loader = loader
+        loader.keptFields = SummaryAccumulator.fieldsUsed
+        var accumulator = SummaryAccumulator(top: top)
+        let log = try loader.stream(paths) { chain, ordinal in
+            if selection.admits(chain) { accumulator.add(chain, ordinal: ordinal) }
+        }
+        let summary = accumulator.summary(inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count)
+        return (summary, log.warnings.map(\.description))
+    }
+
+    func short(_ paths: [String], _ selection: ChainSelection, top: Int, loader: LogLoader = LogLoader()) throws
+        -> (LogSummary, [String])
+    {
+        let (log, accumulator) = try loader.summarize(paths, selection: selection, top: top)
+        let summary = accumulator.summary(inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count)
+        return (summary, log.warnings.map(\.description))
+    }
+
+    static let selections: [ChainSelection] = [
+        ChainSelection(), ChainSelection(failedOnly: true), ChainSelection(tasks: ["#1", "#3"]), ChainSelection(tasks: ["a100", "t7"]),
+        ChainSelection(since: 1_795_431_274.5), ChainSelection(until: 1_795_431_274.5),
+    ]
+
+    @Test(
+        "the same summary and warnings (in order) as building every chain",
+        arguments: StreamingTests.inputs + [["broken/late-message-after-end.log"]])
+    func sameAsStreaming(_ names: [String]) throws {
+        let paths = names.map(TestInputs.path)
+        for selection in Self.selections {
+            for top in [0, 2, 10] {
+                let (summary, warnings) = try short(paths, selection, top: top)
+                let (expected, expectedWarnings) = try general(paths, selection, top: top)
+                #expect(summary == expected)
+                #expect(warnings == expectedWarnings)
+            }
+        }
+    }
+
+    /// A generated monitor log: plain tasks of every kind of child, some interleaved, some lines damaged.
+    static func log(seed: UInt64, damaged: Bool) -> [UInt8] {
+        var lines: [String] = [
+            #"{"task_uuid":"h","task_level":[1],"timestamp":1795431274,"message_type":"reactortrack:format","format_version":1}"#,
+            #"{"task_uuid":"lone","task_level":[1],"timestamp":1795431274.25,"message_type":"eliot:traceback","exception":"E"}"#,
+            #"{"task_uuid":"a","task_level":[1],"timestamp":1795431274.5,"action_type":"app:thing","action_status":"started"}"#,
+            #"{"task_uuid":"a","task_level":[2,1],"timestamp":1795431274.6,"action_type":"app:step","action_status":"started"}"#,
+            #"{"task_uuid":"a","task_level":[2,2],"timestamp":1795431274.7,"action_type":"app:step","action_status":"failed"}"#,
+            #"{"task_uuid":"a","task_level":[3],"timestamp":1795431274.8,"action_type":"app:thing","action_status":"succeeded"}"#,
+        ]
+        var state = seed
+        func random(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var time = 1_795_431_274.0
+        var queues: [[String]] = []
+        for n in 1...120 {
+            var task: [String] = []
+            var slot = 1
+            func add(_ level: String, _ rest: String) {
+                time += Double(random(5000)) / 1_000_000
+                task.append(#"{"task_uuid":"t\#(n)","task_level":[\#(level)],"timestamp":\#(time),\#(rest)}"#)
+            }
+            add("1", #""action_type":"reactortrack:deferred","action_status":"started","deferred_id":\#(n),"label":"\#(["fetch", "store", "caf\u{e9}"][random(3)])","tracked_by":"user""#)
+            for _ in 0..<random(8) {
+                slot += 1
+                let index = random(4)
+                switch random(7) {
+                case 0, 1: add("\(slot)", #""message_type":"reactortrack:added","callback":"cb","errback":null,"index":\#(index)"#)
+                case 2, 3:
+                    add("\(slot),1", #""action_type":"reactortrack:run","action_status":"started","index":\#(random(2) == 0 ? "\(index)" : "null"),"name":"run\#(random(4))","path":"success""#)
+                    add("\(slot),2", #""action_type":"reactortrack:run","action_status":"\#(random(4) == 0 ? "failed" : "succeeded")","exception":"E","reason":"r""#)
+                case 4: add("\(slot)", #""message_type":"reactortrack:waiting","on":\#(random(3))"#)
+                case 5: add("\(slot)", #""message_type":"reactortrack:resumed","from":\#(random(2) == 0 ? "\(random(3))" : "null"),"waited":0.25"#)
+                default: add("\(slot)", #""message_type":"reactortrack:\#(["unhandled_error", "cancelled", "fired"][random(3)])""#)
+                }
+            }
+            slot += 1
+            if random(20) != 0 {
+                add("\(slot)", #""action_type":"reactortrack:deferred","action_status":"\#(random(5) == 0 ? "failed" : "succeeded")","exception":"E","reason":"r""#)
+            }
+            queues.append(task)
+        }
+        while !queues.isEmpty {
+            let q = random(min(queues.count, 5))
+            lines.append(queues[q].removeFirst())
+            if queues[q].isEmpty { queues.remove(at: q) }
+        }
+        if damaged {
+            for _ in 0..<(lines.count / 10) {
+                let i = 6 + random(lines.count - 6)
+                switch random(6) {
+                case 0: lines.remove(at: i)
+                case 1: lines.insert(lines[i], at: i)
+                case 2: lines.swapAt(i, 6 + random(lines.count - 6))
+                case 3: lines[i] = String(lines[i].dropLast(random(20) + 1))
+                case 4: lines[i] = lines[i].replacingOccurrences(of: "\"timestamp\":", with: "\"timestamp\":\"x\",\"t\":")
+                default: lines[i] = lines[i].replacingOccurrences(of: "[2", with: "[2,1,1")
+                }
+            }
+        }
+        return Array(lines.joined(separator: "\n").utf8)
+    }
+
+    @Test("generated logs, plain and damaged: the same summary and warnings", arguments: 0..<6)
+    func generated(_ seed: Int) throws {
+        for damaged in [false, true] {
+            let bytes = Self.log(seed: UInt64(seed), damaged: damaged)
+            let loader = LogLoader(standardInput: bytes)
+            for selection in Self.selections {
+                let (summary, warnings) = try short(["-"], selection, top: 5, loader: loader)
+                let (expected, expectedWarnings) = try general(["-"], selection, top: 5, loader: loader)
+                #expect(summary == expected)
+                #expect(warnings == expectedWarnings)
+                if !damaged { #expect(warnings.isEmpty, "an unfinished deferred root is no warning") }
+            }
+            if damaged { #expect(try short(["-"], ChainSelection(), top: 5, loader: loader).1.count > 10) }
+        }
+    }
+}
