@@ -14,6 +14,8 @@ public final class AnyDeferred {
         /// A pair; `halves` says which halves run (`Halves`), the other passes the result through.
         case step(ChainStep, halves: Halves)
         case resume(AnyDeferred)
+        /// A link the run loop has taken out to run (the slots before `cursor`).
+        case taken
     }
 
     /// Which halves of a pair are real functions (the others are pass-throughs).
@@ -29,13 +31,13 @@ public final class AnyDeferred {
     // Exclusivity: a deferred is confined to one thread, and the run loop never holds an access to these
     // properties across a call into user code (it copies the link out first), so the dynamic exclusivity
     // checks — about a tenth of a callback's cost in the profile — are switched off for the chain's hot state.
-    @exclusivity(unchecked) var links: [Link] = []
+    @usableFromInline @exclusivity(unchecked) var links: [Link] = []
     /// Index of the next pair in `links` (32 bits, beside the pause counter: a pending deferred is a whole
     /// allocation size class smaller; `links` is emptied whenever the cursor reaches its end).
     @exclusivity(unchecked) var cursor: Int32 = 0
     @exclusivity(unchecked) var pauseCountStorage: Int32 = 0
     /// Rarely used state, allocated on first use (see `DeferredExtras`).
-    @exclusivity(unchecked) var extras: DeferredExtras?
+    @usableFromInline @exclusivity(unchecked) var extras: DeferredExtras?
 
     @inline(__always) var extrasForWriting: DeferredExtras {
         if let extras { return extras }
@@ -167,28 +169,35 @@ public final class AnyDeferred {
 
     /// Appends a pair. Labels are only turned into text when an observer wants them: `nil` for a pass-through
     /// half, `.some(nil)` for an unnamed function (described by its kind and call site).
-    @usableFromInline
+    ///
+    /// Inlined into the typed API, so an unobserved append is a few stores with the labels folded away.
+    @inlinable
     func append(
-        _ step: @escaping ChainStep, callback: String??, errback: String??, kind: StaticString, file: String, line: UInt
+        _ step: consuming @escaping ChainStep, callback: String??, errback: String??, kind: StaticString, file: String, line: UInt
     ) {
         let halves: Halves = callback == nil ? .errback : (errback == nil ? .callback : .both)
-        if let observer {
-            func name(_ label: String??) -> CallbackName {
-                switch label {
-                case .none: .passThrough
-                case .some(.none): .unnamed
-                case .some(.some(let text)): .named(text)
-                }
-            }
-            observer.deferred(
-                self,
-                didRecord: .added(
-                    index: cursorBase + links.count - Int(cursor), callback: name(callback), errback: name(errback),
-                    kind: kind, file: file, line: line))
-        }
+        if extras != nil { reportAdded(callback: callback, errback: errback, kind: kind, file: file, line: line) }
         if links.capacity == 0 { links.reserveCapacity(4) }
         links.append(.step(step, halves: halves))
-        if isCalled { runCallbacks() }
+        if isCalledStorage { runCallbacks() }
+    }
+
+    /// Tells the observer, if any, about the pair about to be appended.
+    @usableFromInline
+    func reportAdded(callback: String??, errback: String??, kind: StaticString, file: String, line: UInt) {
+        guard let observer else { return }
+        func name(_ label: String??) -> CallbackName {
+            switch label {
+            case .none: .passThrough
+            case .some(.none): .unnamed
+            case .some(.some(let text)): .named(text)
+            }
+        }
+        observer.deferred(
+            self,
+            didRecord: .added(
+                index: cursorBase + links.count - Int(cursor), callback: name(callback), errback: name(errback),
+                kind: kind, file: file, line: line))
     }
 
     /// Adds one callback/errback pair; a `nil` half passes the current result through unchanged.
@@ -210,6 +219,7 @@ public final class AnyDeferred {
     // MARK: The run loop
 
     /// Twisted's `_runCallbacks`: runs every pair it can, resuming waiting deferreds bottom-up, in one loop.
+    @usableFromInline
     func runCallbacks() {
         if runningCallbacks { return }
         // `stack` holds the deferreds below `current` whose chains resume after it (Twisted's `chain`).
@@ -220,14 +230,16 @@ public final class AnyDeferred {
             current.clearChainedTo()
             var finished = true
             pairs: while Int(current.cursor) < current.links.count {
-                let link = current.links[Int(current.cursor)]
+                // Move the link out rather than copy it: no retain now and no release when the array is emptied.
+                let link = current.takeLink(at: Int(current.cursor))
                 current.cursor += 1
                 if Int(current.cursor) == current.links.count {
                     current.cursorBase += current.links.count
                     current.links.removeAll(keepingCapacity: true)
                     current.cursor = 0
                 }
-                switch link {
+                switch consume link {
+                case .taken: preconditionFailure("a chain link ran twice")
                 case .resume(let waiter):
                     // Hand our result to the deferred waiting on us; we keep `None`.
                     waiter.stateStorage = current.takeResult()
@@ -297,6 +309,14 @@ public final class AnyDeferred {
         }
     }
 
+    /// Moves the link at `index` out of `links`, leaving `.taken`.
+    @inline(__always)
+    func takeLink(at index: Int) -> Link {
+        var taken = Link.taken
+        swap(&taken, &links[index])
+        return taken
+    }
+
     /// Moves the current result out, leaving `()` (Twisted's `None`) and nothing unhandled: used when a waiting
     /// deferred takes this one's result.
     @inline(__always)
@@ -338,7 +358,7 @@ public final class AnyDeferred {
     @usableFromInline @exclusivity(unchecked) var stateStorage: DeferredState = .pending
     // The flags come last so they share the final word with the result's enum tag (stored properties are laid
     // out in declaration order): that keeps a deferred in a smaller allocation size class.
-    @exclusivity(unchecked) var isCalledStorage = false
+    @usableFromInline @exclusivity(unchecked) var isCalledStorage = false
     @exclusivity(unchecked) var runningCallbacks = false
     @exclusivity(unchecked) var suppressAlreadyCalled = false
     /// Whether the failure in `stateStorage` is one the chain ended on and nobody has handled yet: reported if the
