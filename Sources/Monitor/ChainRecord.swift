@@ -27,6 +27,12 @@ struct ChainRecord: Sendable {
     /// Fired, not waiting on another deferred, and nothing queued: the chain has done all it can.
     var isIdle: Bool { fired && waitingOn == nil && pairsConsumed >= pairsAdded && runningSlot == nil }
 
+    /// Ends the run in progress and returns its slot (`nil` if none was running).
+    mutating func endRun() -> Int32? {
+        defer { runningSlot = nil }
+        return runningSlot
+    }
+
     /// The next slot at the task's root (clamped at 2^31 - 1: a chain with more events than that in one log
     /// would repeat its last level).
     mutating func takeSlot() -> Int32 {

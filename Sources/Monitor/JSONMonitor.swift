@@ -213,29 +213,19 @@ public final class JSONMonitor: DeferredObserver {
         return false
     }
 
-    /// Records one event of a live chain: `make` updates the chain's record and returns the event (storing its
-    /// texts in the buffer it is given). Over the buffer limit the event is still made, so the record stays
-    /// right, but it is counted and let go.
+    /// Records one event of a live chain (not ended, monitor not stopped), stamped now: `make` updates the chain's
+    /// record and returns the event, as for ``record(in:chain:_:)``.
     @inline(__always)
     private func recordEvent(chain: Int, _ make: (inout ChainRecord, inout EventBuffer, Double) -> MonitorEvent?) {
         let time = Self.now()
-        let streaming = writer != nil
-        let limit = bufferLimit
         let wake = state.withLockedValue { state -> Bool in
             let index = chain - 1
             guard !state.stopped, index < state.chains.count, !state.chains[index].ended else { return false }
-            if streaming || state.events.count < limit {
-                guard let event = make(&state.chains[index], &state.events, time) else { return false }
-                state.chains[index].lastActivity = time
-                state.events.append(event)
-                return streaming && state.events.count == 1
+            return record(in: &state, chain: index) { record, buffer in
+                let event = make(&record, &buffer, time)
+                if event != nil { record.lastActivity = time }
+                return event
             }
-            var discarded = EventBuffer()
-            if make(&state.chains[index], &discarded, time) != nil {
-                state.chains[index].lastActivity = time
-                state.dropped += 1
-            }
-            return false
         }
         if wake { writer?.wake() }
     }
@@ -244,24 +234,18 @@ public final class JSONMonitor: DeferredObserver {
     public func deferred(_ deferred: AnyDeferred, didRecord event: DeferredEvent) {
         let chain = deferred.observerSlot
         guard chain != 0 else { return }
-        // The two events of every callback run take a short path when the result is an Int (no texts to store).
+        // The two events of every callback run take a short path when the result is an Int (the common counter
+        // or id): nothing linked, no outcome to describe or store in the text table.
         switch event {
         case .willRun(let index, let onErrorPath):
             recordEvent(chain: chain) { record, _, time in
-                record.pairsConsumed += 1
-                record.runs += 1
-                let slot = record.takeSlot()
-                record.runningSlot = slot
-                return .runStarted(
-                    chain: Int32(recording: chain), slot: slot, time: time, index: Int32(recording: index),
-                    onErrorPath: onErrorPath)
+                Self.runStarted(&record, chain: chain, index: index, onErrorPath: onErrorPath, time: time)
             }
             return
         case .didRun(_, nil):
             guard case .success(let value) = deferred.state, let int = exactCast(value, to: Int.self) else { break }
             recordEvent(chain: chain) { record, _, time in
-                guard let slot = record.runningSlot else { return nil }
-                record.runningSlot = nil
+                guard let slot = record.endRun() else { return nil }
                 record.lastOutcome = .integer(int)
                 return .runEnded(chain: Int32(recording: chain), slot: slot, time: time, output: .value(.integer(int)))
             }
@@ -312,15 +296,9 @@ public final class JSONMonitor: DeferredObserver {
             return .fired(
                 chain: chain, slot: record.takeSlot(), time: time, outcome: buffer.value(outcome ?? .success("None")))
         case .willRun(let index, let onErrorPath):
-            record.pairsConsumed += 1
-            record.runs += 1
-            let slot = record.takeSlot()
-            record.runningSlot = slot
-            return .runStarted(
-                chain: chain, slot: slot, time: time, index: Int32(recording: index), onErrorPath: onErrorPath)
+            return runStarted(&record, chain: chainID, index: index, onErrorPath: onErrorPath, time: time)
         case .didRun(_, let returned):
-            guard let slot = record.runningSlot else { return nil }
-            record.runningSlot = nil
+            guard let slot = record.endRun() else { return nil }
             if returned != nil { return .runEnded(chain: chain, slot: slot, time: time, output: .deferred(linked)) }
             guard let outcome else { return nil }
             record.lastOutcome = outcome
@@ -347,6 +325,20 @@ public final class JSONMonitor: DeferredObserver {
         case .cancelled:
             return .cancelled(chain: chain, slot: record.takeSlot(), time: time)
         }
+    }
+
+    /// Starts a run in a chain's record.
+    @inline(__always)
+    private static func runStarted(
+        _ record: inout ChainRecord, chain: Int, index: Int, onErrorPath: Bool, time: Double
+    ) -> MonitorEvent {
+        record.pairsConsumed += 1
+        record.runs += 1
+        let slot = record.takeSlot()
+        record.runningSlot = slot
+        return .runStarted(
+            chain: Int32(recording: chain), slot: slot, time: time, index: Int32(recording: index),
+            onErrorPath: onErrorPath)
     }
 
     /// A deferred's current result, described (nil while it has none).
