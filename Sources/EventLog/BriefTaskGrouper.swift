@@ -372,7 +372,7 @@ public struct BriefTaskGrouper {
                             try p.skipValue()
                             break
                         }
-                        if let plain = try p.parsePlainString() {
+                        if let plain = p.parsePlainString() {
                             key = ByteKey(ascii: plain)
                             uuid = nil
                             uuidBytes = plain
@@ -411,15 +411,7 @@ public struct BriefTaskGrouper {
                                     usual = false
                                     try p.skipValue()
                                 }
-                                p.skipWhitespace()
-                                guard p.pos < bytes.count else { throw p.error("unexpected end of input in an array") }
-                                switch bytes[p.pos] {
-                                case UInt8(ascii: ","): p.pos += 1
-                                case UInt8(ascii: "]"):
-                                    p.pos += 1
-                                    break elements
-                                default: throw p.error("expected ',' or ']'")
-                                }
+                                if try p.endOfItem(closer: UInt8(ascii: "]")) { break elements }
                             }
                         }
                         p.depth -= 1
@@ -449,15 +441,7 @@ public struct BriefTaskGrouper {
                             try p.skipValue()
                         }
                     }
-                    p.skipWhitespace()
-                    guard p.pos < bytes.count else { throw p.error("unexpected end of input in an object") }
-                    switch bytes[p.pos] {
-                    case UInt8(ascii: ","): p.pos += 1
-                    case UInt8(ascii: "}"):
-                        p.pos += 1
-                        break members
-                    default: throw p.error("expected ',' or '}'")
-                    }
+                    if try p.endOfItem(closer: UInt8(ascii: "}")) { break members }
                 }
             }
             p.depth -= 1
@@ -490,7 +474,7 @@ public struct BriefTaskGrouper {
             try p.skipValue()
             return nil
         }
-        if let plain = try p.parsePlainString() { return intern(plain) }
+        if let plain = p.parsePlainString() { return intern(plain) }
         let text = try p.parseString()
         return string(for: ByteKey(text), text: text)
     }
@@ -514,7 +498,7 @@ public struct BriefTaskGrouper {
         guard p.pos < p.bytes.count else { throw p.error("unexpected end of input") }
         let b = p.bytes[p.pos]
         if b == UInt8(ascii: "\"") {
-            if let plain = try p.parsePlainString() { return .string(intern(plain)) }
+            if let plain = p.parsePlainString() { return .string(intern(plain)) }
             let text = try p.parseString()
             return .string(string(for: ByteKey(text), text: text))
         }
@@ -579,22 +563,3 @@ public struct BriefTaskGrouper {
 
 @available(*, unavailable)
 extension BriefTaskGrouper: Sendable {}  // holds open tasks as references; use from one thread
-
-extension JSONParser {
-    /// At a string: its bytes when they are plain ASCII without escapes (and then consumes it); else `nil`,
-    /// leaving the string to ``parseString()``.
-    mutating func parsePlainString() throws(JSONParseError) -> UnsafeBufferPointer<UInt8>? {
-        let start = pos + 1
-        var i = start
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: "\"") {
-                pos = i + 1
-                return UnsafeBufferPointer(rebasing: bytes[start..<i])
-            }
-            if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { return nil }
-            i += 1
-        }
-        return nil
-    }
-}

@@ -111,15 +111,7 @@ struct JSONParser: ~Copyable {
         }
         while true {
             try element(&self)
-            skipWhitespace()
-            guard pos < bytes.count else { throw error("unexpected end of input in an array") }
-            switch bytes[pos] {
-            case UInt8(ascii: ","): pos += 1
-            case UInt8(ascii: "]"):
-                pos += 1
-                return
-            default: throw error("expected ',' or ']'")
-            }
+            if try endOfItem(closer: UInt8(ascii: "]")) { return }
         }
     }
 
@@ -176,33 +168,53 @@ struct JSONParser: ~Copyable {
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("expected ':'") }
             pos += 1
             try member(key, &self)
-            skipWhitespace()
-            guard pos < bytes.count else { throw error("unexpected end of input in an object") }
-            switch bytes[pos] {
-            case UInt8(ascii: ","): pos += 1
-            case UInt8(ascii: "}"):
-                pos += 1
-                return
-            default: throw error("expected ',' or '}'")
-            }
+            if try endOfItem(closer: UInt8(ascii: "}")) { return }
         }
     }
 
     /// A string as a ``Key``: its raw bytes if they are plain ASCII without escapes, else ``parseString()``'s.
     mutating func parseKey() throws(JSONParseError) -> Key {
+        if let raw = parsePlainString() { return Key(raw: raw, decoded: nil) }
+        let decoded = try parseString()
+        return Key(raw: UnsafeBufferPointer(start: nil, count: 0), decoded: decoded)
+    }
+
+    /// At a string: its bytes when they are plain ASCII without escapes (and then consumes it); else `nil`,
+    /// leaving the string to ``parseString()``.
+    @inline(__always)
+    mutating func parsePlainString() -> UnsafeBufferPointer<UInt8>? {
         let start = pos + 1
         var i = start
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
                 pos = i + 1
-                return Key(raw: UnsafeBufferPointer(rebasing: bytes[start..<i]), decoded: nil)
+                return UnsafeBufferPointer(rebasing: bytes[start..<i])
             }
-            if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
+            if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { return nil }
             i += 1
         }
-        let decoded = try parseString()
-        return Key(raw: UnsafeBufferPointer(start: nil, count: 0), decoded: decoded)
+        return nil
+    }
+
+    /// After an array element (`closer` `]`) or an object member (`}`): consumes the `,` before the next one
+    /// and returns `false`, or consumes the closer and returns `true`.
+    @inline(__always)
+    mutating func endOfItem(closer: UInt8) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        let inArray = closer == UInt8(ascii: "]")
+        guard pos < bytes.count else {
+            throw error(inArray ? "unexpected end of input in an array" : "unexpected end of input in an object")
+        }
+        switch bytes[pos] {
+        case UInt8(ascii: ","):
+            pos += 1
+            return false
+        case closer:
+            pos += 1
+            return true
+        default: throw error(inArray ? "expected ',' or ']'" : "expected ',' or '}'")
+        }
     }
 
     mutating func parseString() throws(JSONParseError) -> String {
