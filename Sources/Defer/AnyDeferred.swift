@@ -119,6 +119,14 @@ public final class AnyDeferred {
     /// The current result (Twisted's `result`): pending, a value, a failure, or the deferred it waits on.
     public var state: DeferredState { stateStorage }
 
+    /// The current success value as a `V`, as `as?` would give it (`nil` also for a failure or no result yet).
+    /// Fast when the value is exactly a `V` (see `exactCast`): how observers pick out common value types.
+    @inlinable
+    public func currentValue<V>(as _: V.Type) -> V? {
+        guard case .success(let value) = stateStorage else { return nil }
+        return exactCast(value, to: V.self)
+    }
+
     // MARK: Firing
 
     /// Starts the chain with a success value.
@@ -194,10 +202,8 @@ public final class AnyDeferred {
             }
         }
         observer.deferred(
-            self,
-            didRecord: .added(
-                index: cursorBase + links.count - Int(cursor), callback: name(callback), errback: name(errback),
-                kind: kind, file: file, line: line))
+            self, didAddPairAt: cursorBase + links.count - Int(cursor), callback: name(callback),
+            errback: name(errback), kind: kind, file: file, line: line)
     }
 
     /// Adds one callback/errback pair; a `nil` half passes the current result through unchanged.

@@ -109,4 +109,28 @@ struct TypedInputTests {
         }
         #expect(after as? Int == 40)
     }
+
+    @Test("currentValue(as:) reads the current value as as? would, and nothing for a failure or no result")
+    func currentValueAs() throws {
+        let d = Deferred<Int>()
+        #expect(d.base.currentValue(as: Int.self) == nil)  // not fired
+        try d.callback(7)
+        #expect(d.base.currentValue(as: Int.self) == 7)
+        #expect(d.base.currentValue(as: String.self) == nil)
+        #expect(d.base.currentValue(as: Int?.self) == .some(.some(7)))
+        #expect(d.base.currentValue(as: Any.self) as? Int == 7)
+        d.addCallback { _ -> Int in throw DeferredTypeError(expected: "x", actual: "y") }
+        #expect(d.base.currentValue(as: Int.self) == nil)  // a failure
+        let pet = Deferred<Animal>()
+        try pet.callback(Dog())
+        #expect(pet.base.currentValue(as: Dog.self)?.name == "dog")
+        #expect(pet.base.currentValue(as: Animal.self)?.name == "dog")
+        let counted = Deferred<Counted>()
+        try counted.callback(Counted(3))
+        #expect(Counted.live == 1)
+        #expect(counted.base.currentValue(as: Counted.self)?.tag == 3)
+        #expect(Counted.live == 1)
+        counted.addCallback { _ in 0 }
+        #expect(Counted.live == 0)
+    }
 }
