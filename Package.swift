@@ -30,7 +30,9 @@ let package = Package(
         // Eliot-style actions, messages and destinations, written through EventLog.
         .target(name: "Actions", dependencies: ["EventLog", logging, nioLocks]),
         // JSONMonitor (tracks deferreds through Defer's observer hook), DeferredContext, writeFailure.
-        .target(name: "Monitor", dependencies: ["Defer", "EventLog", "Actions", nioLocks]),
+        .target(name: "Monitor", dependencies: ["Defer", "EventLog", "Actions", "CCycleCounter", nioLocks]),
+        // The CPU's cycle counter as an inline C function: the monitor's event clock.
+        .target(name: "CCycleCounter"),
         // Cairo's headers (apt: libcairo2-dev) and a loader: libcairo is opened with dlopen when something is
         // drawn, not linked, so `tree` and `summary` never map it and the dozen libraries it needs.
         .target(name: "CCairo", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),

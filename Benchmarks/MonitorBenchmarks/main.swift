@@ -23,9 +23,8 @@ let arguments = BenchmarkArguments()
 let innerRounds = arguments.rounds(default: 5)
 
 /// Median ns per callback over `rounds` rounds of `chains` chains of 10 callbacks.
-func measure(rounds: Int = innerRounds, chains: Int, monitor makeMonitor: () -> JSONMonitor?) -> (perCallback: Double, events: Int, seconds: Double) {
+func measure(rounds: Int = innerRounds, chains: Int, monitor makeMonitor: () -> JSONMonitor?) -> (perCallback: Double, seconds: Double) {
     var samples: [Double] = []
-    var events = 0
     var seconds = 0.0
     for round in 0..<rounds {
         let monitor = makeMonitor()
@@ -40,12 +39,9 @@ func measure(rounds: Int = innerRounds, chains: Int, monitor makeMonitor: () -> 
         monitor?.stop()
         let elapsed = nanoseconds() - start
         samples.append(Double(elapsed) / Double(chains * 10))
-        if let monitor, round == rounds - 1 {
-            events = monitor.messages.count
-            seconds = Double(elapsed) / 1e9
-        }
+        if round == rounds - 1 { seconds = Double(elapsed) / 1e9 }
     }
-    return (median(samples), events, seconds)
+    return (median(samples), seconds)
 }
 
 let only = arguments.only
@@ -53,7 +49,7 @@ arguments.checkOnly(
     known: ["untracked_callback", "tracked_callback_buffered", "tracked_callback_streaming", "streaming_events"],
     program: "MonitorBenchmarks")
 let runStreaming = only.map { !$0.isDisjoint(with: ["tracked_callback_streaming", "streaming_events"]) } ?? true
-let noFigure = (perCallback: Double.nan, events: 0, seconds: 0.0)
+let noFigure = (perCallback: Double.nan, seconds: 0.0)
 
 let chains = 20_000
 let untracked = measure(chains: chains) { nil }

@@ -9,17 +9,17 @@ struct ChainRecord: Sendable {
     var runningSlot: Int32?
     var fired = false
     var waitingOn: Int?
-    var waitingSince: Double?
+    var waitingSince: UInt64?
     var pairsAdded = 0
     var pairsConsumed = 0
     var runs = 0
     /// The chain's current result, as written at its end.
     var lastOutcome: MonitorEvent.Outcome = .success("None")
     var ended = false
-    /// When the chain last did anything (an event was recorded for it): its end time in the log.
-    var lastActivity: Double
+    /// When the chain last did anything (an event was recorded for it): its end time in the log, in ticks.
+    var lastActivity: UInt64
 
-    init(id: Int, time: Double) {
+    init(id: Int, time: UInt64) {
         self.id = id
         self.lastActivity = time
     }

@@ -1,10 +1,10 @@
 import Defer
 
-/// Recorded events and the texts, call sites and details they point at, in fixed-size chunks: appending never
-/// moves what is already recorded (one growing array was copied on every doubling, and that copy showed in the
-/// tracked path's profile).
+/// Recorded events (`EventTable`) and the texts, call sites and details they point at, in fixed-size chunks:
+/// appending never moves what is already recorded (one growing array was copied on every doubling, and that copy
+/// showed in the tracked path's profile).
 struct EventBuffer: Sendable {
-    private var events = ChunkedTable<MonitorEvent>()
+    private var events = EventTable()
     private var texts = ChunkedTable<String>()
     private var sites = ChunkedTable<MonitorEvent.Site>()
     private var details = ChunkedTable<MonitorEvent.Detail>()
@@ -35,8 +35,9 @@ struct EventBuffer: Sendable {
     var count: Int { events.count }
     var isEmpty: Bool { events.count == 0 }
 
+    @inline(__always)
     mutating func append(_ event: MonitorEvent) {
-        _ = events.append(event)
+        events.append(event)
     }
 
     /// Stores a text for an event to point at.
@@ -102,7 +103,7 @@ struct EventBuffer: Sendable {
     }
 
     /// Every event, in the order recorded.
-    var all: FlattenSequence<[[MonitorEvent]]> { events.all }
+    var all: EventTable.Events { events.all }
 }
 
 /// An append-only table in chunks that never move: the first chunks are small (64, 128, …) so a streaming batch

@@ -2,11 +2,6 @@ public import Actions
 public import Defer
 public import EventLog
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOConcurrencyHelpers
 
 /// Records what happens to chosen deferreds — every callback and errback added and run, with timings, results,
@@ -31,8 +26,11 @@ public final class JSONMonitor: DeferredObserver {
     /// The most events kept in memory (buffered mode).
     public let bufferLimit: Int
 
-    private let state: NIOLockedValueBox<State>
+    private let state: LockedState<State>
     private let writer: StreamingWriter?
+    /// Stamps events in ticks; `origin` anchors them to the system clock when they are encoded.
+    private let clock: MonitorClock
+    private let origin: MonitorClock.Anchor
 
     struct State {
         /// Chain `id` is at index `id - 1`.
@@ -51,7 +49,9 @@ public final class JSONMonitor: DeferredObserver {
         self.followChained = followChained
         self.bufferLimit = bufferLimit
         self.writer = nil
-        self.state = NIOLockedValueBox(State())
+        self.state = LockedState(State())
+        self.clock = MonitorClock()
+        self.origin = clock.anchor()
     }
 
     /// A monitor that streams events to `path` through a writer thread: tracking only queues events; the thread
@@ -63,15 +63,20 @@ public final class JSONMonitor: DeferredObserver {
     public init(streamingTo path: String, followChained: Bool = false) throws(ActionError) {
         self.followChained = followChained
         self.bufferLimit = 0
-        let state = NIOLockedValueBox(State())
+        let state = LockedState(State())
         self.state = state
+        let clock = MonitorClock()
+        let origin = clock.anchor()
+        self.clock = clock
+        self.origin = origin
         // The writer thread takes the recorded events in batches, under the same lock the tracked path records
         // with: one lock per event, whether buffered or streaming.
         self.writer = try StreamingWriter(
             path: path,
             header: EventLogFormat.header(
-                taskUUID: UUID().uuidString.lowercased(), timestamp: Self.now(),
+                taskUUID: UUID().uuidString.lowercased(), timestamp: MonitorClock.realtime(),
                 fields: ["producer": "reactortrack JSONMonitor"]),
+            scale: { clock.scale(since: origin) },
             drain: {
                 state.withLockedValue { state in
                     defer { state.events = EventBuffer() }
@@ -91,7 +96,7 @@ public final class JSONMonitor: DeferredObserver {
 
     /// Starts recording an untyped deferred; see `track(_:label:)`.
     public func track(_ deferred: AnyDeferred, label: String? = nil, file: String = #fileID, line: UInt = #line) {
-        track(deferred, label: label, createdAt: "\(file):\(line)", trackedBy: "user")
+        track(deferred, label: label, createdAt: (file, line), trackedBy: "user")
     }
 
     /// The messages recorded so far (buffered mode), as they will be written (without header and the end
@@ -99,7 +104,7 @@ public final class JSONMonitor: DeferredObserver {
     public var messages: [EventMessage] {
         guard writer == nil else { return [] }
         let events = state.withLockedValue { $0.events }
-        var encoder = MonitorEncoder()
+        var encoder = MonitorEncoder(scale: clock.scale(since: origin))
         return events.all.compactMap { encoder.encode($0, in: events) }
     }
 
@@ -114,16 +119,16 @@ public final class JSONMonitor: DeferredObserver {
         // A streaming monitor's buffer belongs to its writer thread: dump writes only the header there, as before.
         let (events, dropped) = writer == nil ? state.withLockedValue { ($0.events, $0.dropped) } : (EventBuffer(), 0)
         let destination = try FileDestination(path: path, append: false)
-        var encoder = MonitorEncoder()
+        var encoder = MonitorEncoder(scale: clock.scale(since: origin))
         var all = [
             EventLogFormat.header(
-                taskUUID: UUID().uuidString.lowercased(), timestamp: Self.now(),
+                taskUUID: UUID().uuidString.lowercased(), timestamp: MonitorClock.realtime(),
                 fields: ["producer": "reactortrack JSONMonitor"])
         ]
         if dropped > 0 {
             all.append(
                 EventMessage(
-                    taskUUID: UUID().uuidString.lowercased(), taskLevel: [1], timestamp: Self.now(),
+                    taskUUID: UUID().uuidString.lowercased(), taskLevel: [1], timestamp: MonitorClock.realtime(),
                     messageType: "reactortrack:dropped", fields: ["count": .int(dropped)]))
         }
         all.reserveCapacity(events.count + all.count)
@@ -146,9 +151,9 @@ public final class JSONMonitor: DeferredObserver {
 
     // MARK: Recording
 
-    func track(_ deferred: AnyDeferred, label: String?, createdAt: String?, trackedBy: String) {
+    func track(_ deferred: AnyDeferred, label: String?, createdAt: (file: String, line: UInt)?, trackedBy: String) {
         if deferred.observer === self, deferred.observerSlot != 0 { return }
-        let time = Self.now()
+        let time = clock.now()
         let outcome = Self.outcome(of: deferred)
         let queued = deferred.queuedPairCount
         let isCalled = deferred.isCalled
@@ -166,7 +171,7 @@ public final class JSONMonitor: DeferredObserver {
                     chain: Int32(recording: id), time: time,
                     detail: buffer.detail(
                         .started(
-                            label: buffer.text(label ?? "Deferred #\(id)"), createdAt: createdAt.map { buffer.text($0) },
+                            label: buffer.text(label ?? "Deferred #\(id)"), createdAt: createdAt.map { (buffer.text($0.file), $0.line) },
                             trackedBy: buffer.text(trackedBy))))
             }
             return (id, wake)
@@ -216,8 +221,8 @@ public final class JSONMonitor: DeferredObserver {
     /// Records one event of a live chain (not ended, monitor not stopped), stamped now: `make` updates the chain's
     /// record and returns the event, as for ``record(in:chain:_:)``.
     @inline(__always)
-    private func recordEvent(chain: Int, _ make: (inout ChainRecord, inout EventBuffer, Double) -> MonitorEvent?) {
-        let time = Self.now()
+    private func recordEvent(chain: Int, _ make: (inout ChainRecord, inout EventBuffer, UInt64) -> MonitorEvent?) {
+        let time = clock.now()
         let wake = state.withLockedValue { state -> Bool in
             let index = chain - 1
             guard !state.stopped, index < state.chains.count, !state.chains[index].ended else { return false }
@@ -235,23 +240,46 @@ public final class JSONMonitor: DeferredObserver {
         let chain = deferred.observerSlot
         guard chain != 0 else { return }
         // The two events of every callback run take a short path when the result is an Int (the common counter
-        // or id): nothing linked, no outcome to describe or store in the text table.
+        // or id): nothing linked, no outcome to describe or store in the text table. Everything else goes through
+        // `recordGeneral`, kept out of line so this hot function stays small.
         switch event {
         case .willRun(let index, let onErrorPath):
             recordEvent(chain: chain) { record, _, time in
                 Self.runStarted(&record, chain: chain, index: index, onErrorPath: onErrorPath, time: time)
             }
-            return
         case .didRun(_, nil):
-            guard case .success(let value) = deferred.state, let int = exactCast(value, to: Int.self) else { break }
+            guard let int = deferred.currentValue(as: Int.self) else {
+                return recordGeneral(event, of: deferred, chain: chain)
+            }
             recordEvent(chain: chain) { record, _, time in
                 guard let slot = record.endRun() else { return nil }
                 record.lastOutcome = .integer(int)
                 return .runEnded(chain: Int32(recording: chain), slot: slot, time: time, output: .value(.integer(int)))
             }
-            return
-        default: break
+        default:
+            recordGeneral(event, of: deferred, chain: chain)
         }
+    }
+
+    /// Records an added pair (the `DeferredObserver` hook for `.added`): its names and call site are stored once
+    /// per distinct site.
+    public func deferred(
+        _ deferred: AnyDeferred, didAddPairAt index: Int, callback: CallbackName, errback: CallbackName,
+        kind: StaticString, file: String, line: UInt
+    ) {
+        let chain = deferred.observerSlot
+        guard chain != 0 else { return }
+        recordEvent(chain: chain) { record, buffer, time in
+            record.pairsAdded += 1
+            return .added(
+                chain: Int32(recording: chain), slot: record.takeSlot(), time: time, index: Int32(recording: index),
+                site: buffer.site(callback: callback, errback: errback, kind: kind, file: file, line: line))
+        }
+    }
+
+    /// Records any other event.
+    @inline(never)
+    private func recordGeneral(_ event: DeferredEvent, of deferred: AnyDeferred, chain: Int) {
         // One pass over the event before the lock: deferreds it links to are tracked first (so their ids exist
         // when the link is written), and values are described here, on the deferred's own thread.
         var linked: Int32?
@@ -281,11 +309,12 @@ public final class JSONMonitor: DeferredObserver {
     /// Updates a chain's record for one deferred event and returns what to record.
     private static func event(
         for event: DeferredEvent, chain chainID: Int, record: inout ChainRecord, buffer: inout EventBuffer,
-        linked: Int32?, outcome: MonitorEvent.Outcome?, time: Double
+        linked: Int32?, outcome: MonitorEvent.Outcome?, time: UInt64
     ) -> MonitorEvent? {
         let chain = Int32(recording: chainID)
         switch event {
         case .added(let index, let callback, let errback, let kind, let file, let line):
+            // Only observers that forward `didAddPairAt` here; the monitor records pairs in its own hook.
             record.pairsAdded += 1
             return .added(
                 chain: chain, slot: record.takeSlot(), time: time, index: Int32(recording: index),
@@ -311,7 +340,7 @@ public final class JSONMonitor: DeferredObserver {
             record.waitingSince = time
             return .waiting(chain: chain, slot: record.takeSlot(), time: time, on: linked)
         case .resumed:
-            let waited = record.waitingSince.map { max(0, time - $0) } ?? 0
+            let waited = record.waitingSince.map { time > $0 ? time - $0 : 0 } ?? 0
             record.waitingOn = nil
             record.waitingSince = nil
             if let outcome { record.lastOutcome = outcome }
@@ -330,7 +359,7 @@ public final class JSONMonitor: DeferredObserver {
     /// Starts a run in a chain's record.
     @inline(__always)
     private static func runStarted(
-        _ record: inout ChainRecord, chain: Int, index: Int, onErrorPath: Bool, time: Double
+        _ record: inout ChainRecord, chain: Int, index: Int, onErrorPath: Bool, time: UInt64
     ) -> MonitorEvent {
         record.pairsConsumed += 1
         record.runs += 1
@@ -353,7 +382,7 @@ public final class JSONMonitor: DeferredObserver {
     /// Ends the chain of a released deferred, reporting an unhandled failure first.
     public func deferredWasReleased(_ id: ObjectIdentifier, observerSlot chain: Int, unhandled: Failure?) {
         guard chain != 0 else { return }
-        let time = Self.now()
+        let time = clock.now()
         let failure = unhandled.map(MonitorEvent.Outcome.init)
         let wake = state.withLockedValue { state -> Bool in
             let index = chain - 1
@@ -376,7 +405,7 @@ public final class JSONMonitor: DeferredObserver {
     }
 
     private func endIdleChains() {
-        let time = Self.now()
+        let time = clock.now()
         state.withLockedValue { state in
             guard !state.stopped else { return }
             for index in state.chains.indices where state.chains[index].isIdle && !state.chains[index].ended {
@@ -388,7 +417,7 @@ public final class JSONMonitor: DeferredObserver {
     }
 
     private static func end(
-        _ record: inout ChainRecord, buffer: inout EventBuffer, time: Double, endedBy: String
+        _ record: inout ChainRecord, buffer: inout EventBuffer, time: UInt64, endedBy: String
     ) -> MonitorEvent {
         record.ended = true
         let detail = MonitorEvent.Detail.ended(
@@ -396,12 +425,5 @@ public final class JSONMonitor: DeferredObserver {
         return .chainEnded(
             chain: Int32(recording: record.id), slot: record.takeSlot(), time: record.lastActivity,
             detail: buffer.detail(detail))
-    }
-
-    /// Unix seconds, from the real-time clock.
-    static func now() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 }

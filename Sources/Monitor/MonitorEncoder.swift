@@ -14,6 +14,12 @@ struct MonitorEncoder: Sendable {
     }
 
     private var chains: [Int: ChainState] = [:]
+    /// Turns the events' ticks into Unix seconds; the streaming writer renews it for every batch.
+    var scale: TickScale
+
+    init(scale: TickScale) {
+        self.scale = scale
+    }
 
     mutating func encode(_ event: MonitorEvent, in buffer: EventBuffer) -> EventMessage? {
         switch event {
@@ -22,11 +28,11 @@ struct MonitorEncoder: Sendable {
             let uuid = UUID().uuidString.lowercased()
             chains[Int(chain)] = ChainState(taskUUID: uuid)
             return EventMessage(
-                taskUUID: uuid, taskLevel: [1], timestamp: time, actionType: "reactortrack:deferred",
+                taskUUID: uuid, taskLevel: [1], timestamp: scale.seconds(time), actionType: "reactortrack:deferred",
                 actionStatus: .started,
                 fields: [
                     "deferred_id": .int(Int(chain)), "label": .string(buffer[text: label]),
-                    "created_at": createdAt.map { .string(buffer[text: $0]) } ?? .null,
+                    "created_at": createdAt.map { .string("\(buffer[text: $0.file]):\($0.line)") } ?? .null,
                     "tracked_by": .string(buffer[text: trackedBy]),
                 ])
         case .added(let chain, let slot, let time, let index, let siteRef):
@@ -56,7 +62,7 @@ struct MonitorEncoder: Sendable {
             let names = state.names[Int(index)]
             let name = (onErrorPath ? names?.errback : names?.callback) ?? "pair \(index)"
             return EventMessage(
-                taskUUID: state.taskUUID, taskLevel: [Int(slot), 1], timestamp: time, actionType: "reactortrack:run",
+                taskUUID: state.taskUUID, taskLevel: [Int(slot), 1], timestamp: scale.seconds(time), actionType: "reactortrack:run",
                 actionStatus: .started,
                 fields: [
                     "index": .int(Int(index)), "name": .string(name), "path": .string(onErrorPath ? "error" : "success"),
@@ -65,7 +71,7 @@ struct MonitorEncoder: Sendable {
         case .runEnded(let chain, let slot, let time, let output):
             guard let state = chains[Int(chain)] else { return nil }
             var end = EventMessage(
-                taskUUID: state.taskUUID, taskLevel: [Int(slot), 2], timestamp: time, actionType: "reactortrack:run",
+                taskUUID: state.taskUUID, taskLevel: [Int(slot), 2], timestamp: scale.seconds(time), actionType: "reactortrack:run",
                 actionStatus: .succeeded, fields: [:])
             switch output {
             case .value(.failure(let ref)):
@@ -90,7 +96,7 @@ struct MonitorEncoder: Sendable {
             return message(chain, slot, time, "reactortrack:waiting", ["on": on.map { .int(Int($0)) } ?? .null])
         case .resumed(let chain, let slot, let time, let detail):
             guard case .resumed(let from, let waited, let value) = buffer[detail: detail] else { return nil }
-            var fields: [String: JSONValue] = ["from": from.map { .int(Int($0)) } ?? .null, "waited": .double(waited)]
+            var fields: [String: JSONValue] = ["from": from.map { .int(Int($0)) } ?? .null, "waited": .double(scale.duration(from: 0, to: waited))]
             if let value {
                 let outcome = buffer.outcome(value)
                 chains[Int(chain)]?.current = outcome
@@ -113,9 +119,9 @@ struct MonitorEncoder: Sendable {
             else { return nil }
             let outcome = buffer.outcome(value)
             var end = EventMessage(
-                taskUUID: state.taskUUID, taskLevel: [Int(slot)], timestamp: time, actionType: "reactortrack:deferred",
+                taskUUID: state.taskUUID, taskLevel: [Int(slot)], timestamp: scale.seconds(time), actionType: "reactortrack:deferred",
                 actionStatus: .succeeded,
-                fields: ["ended_by": .string(buffer[text: endedBy]), "runs": .int(runs), "closed_at": .double(closedAt)])
+                fields: ["ended_by": .string(buffer[text: endedBy]), "runs": .int(runs), "closed_at": .double(scale.seconds(closedAt))])
             switch outcome {
             case .success, .integer: end.fields["result"] = .string(outcome.text)
             case .failure(let type, let reason):
@@ -127,11 +133,11 @@ struct MonitorEncoder: Sendable {
         }
     }
 
-    private func message(_ chain: Int32, _ slot: Int32, _ time: Double, _ type: String, _ fields: [String: JSONValue])
+    private func message(_ chain: Int32, _ slot: Int32, _ time: UInt64, _ type: String, _ fields: [String: JSONValue])
         -> EventMessage?
     {
         guard let state = chains[Int(chain)] else { return nil }
-        return EventMessage(taskUUID: state.taskUUID, taskLevel: [Int(slot)], timestamp: time, messageType: type, fields: fields)
+        return EventMessage(taskUUID: state.taskUUID, taskLevel: [Int(slot)], timestamp: scale.seconds(time), messageType: type, fields: fields)
     }
 
     private static func fields(_ outcome: MonitorEvent.Outcome) -> [String: JSONValue] {

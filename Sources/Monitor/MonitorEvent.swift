@@ -3,24 +3,26 @@ import Defer
 /// One thing the monitor saw, recorded compactly at event time and turned into Eliot messages later
 /// (`MonitorEncoder`), so the tracked path does no dictionary building and no formatting beyond describing values.
 ///
+/// Times are ticks of the monitor's `MonitorClock`, made Unix seconds when encoded.
+///
 /// Events are plain 32-byte values without references. Texts (labels, value descriptions) live in the
 /// `EventBuffer`'s text table; the call site of an added pair (names, kind, file, line) is stored once per buffer
 /// and shared by every pair added there; the few large, rare events (a chain's start and end, a resume) keep
 /// their fields in the buffer's detail table. Recording an event is then a copy of four words, with no reference
 /// counting, and a buffered million events take 32 MB.
 enum MonitorEvent: Sendable {
-    case chainStarted(chain: Int32, time: Double, detail: Ref)
-    case added(chain: Int32, slot: Int32, time: Double, index: Int32, site: Ref)
-    case fired(chain: Int32, slot: Int32, time: Double, outcome: Value)
-    case runStarted(chain: Int32, slot: Int32, time: Double, index: Int32, onErrorPath: Bool)
-    case runEnded(chain: Int32, slot: Int32, time: Double, output: RunOutput)
-    case waiting(chain: Int32, slot: Int32, time: Double, on: Int32?)
-    case resumed(chain: Int32, slot: Int32, time: Double, detail: Ref)
-    case chained(chain: Int32, slot: Int32, time: Double, to: Int32?)
-    case pause(chain: Int32, slot: Int32, time: Double, count: Int32)
-    case cancelled(chain: Int32, slot: Int32, time: Double)
-    case unhandled(chain: Int32, slot: Int32, time: Double, failure: Value)
-    case chainEnded(chain: Int32, slot: Int32, time: Double, detail: Ref)
+    case chainStarted(chain: Int32, time: UInt64, detail: Ref)
+    case added(chain: Int32, slot: Int32, time: UInt64, index: Int32, site: Ref)
+    case fired(chain: Int32, slot: Int32, time: UInt64, outcome: Value)
+    case runStarted(chain: Int32, slot: Int32, time: UInt64, index: Int32, onErrorPath: Bool)
+    case runEnded(chain: Int32, slot: Int32, time: UInt64, output: RunOutput)
+    case waiting(chain: Int32, slot: Int32, time: UInt64, on: Int32?)
+    case resumed(chain: Int32, slot: Int32, time: UInt64, detail: Ref)
+    case chained(chain: Int32, slot: Int32, time: UInt64, to: Int32?)
+    case pause(chain: Int32, slot: Int32, time: UInt64, count: Int32)
+    case cancelled(chain: Int32, slot: Int32, time: UInt64)
+    case unhandled(chain: Int32, slot: Int32, time: UInt64, failure: Value)
+    case chainEnded(chain: Int32, slot: Int32, time: UInt64, detail: Ref)
 
     /// Where an element sits in one of the buffer's chunked tables (texts, sites, details).
     struct Ref: Sendable, Equatable {
@@ -52,9 +54,11 @@ enum MonitorEvent: Sendable {
 
     /// The fields of the large, rare events, and a failure's two texts.
     enum Detail: Sendable {
-        case started(label: Ref, createdAt: Ref?, trackedBy: Ref)
-        case resumed(from: Int32?, waited: Double, outcome: Value?)
-        case ended(closedAt: Double, endedBy: Ref, runs: Int, outcome: Value)
+        /// `createdAt` is where `track` was called (the file's text and the line), joined when encoded.
+        case started(label: Ref, createdAt: (file: Ref, line: UInt)?, trackedBy: Ref)
+        /// `waited` is in ticks.
+        case resumed(from: Int32?, waited: UInt64, outcome: Value?)
+        case ended(closedAt: UInt64, endedBy: Ref, runs: Int, outcome: Value)
         case failure(type: Ref, reason: Ref)
     }
 

@@ -16,11 +16,15 @@ final class StreamingWriter: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let destination: FileDestination
 
-    /// Opens `path`, writes `header` and starts the thread, which takes batches with `drain`.
-    init(path: String, header: EventMessage, drain: @escaping @Sendable () -> EventBuffer) throws(ActionError) {
+    /// Opens `path`, writes `header` and starts the thread, which takes batches with `drain` and converts their
+    /// times with the scale `scale` gives after each drain.
+    init(
+        path: String, header: EventMessage, scale: @escaping @Sendable () -> TickScale,
+        drain: @escaping @Sendable () -> EventBuffer
+    ) throws(ActionError) {
         destination = try FileDestination(path: path, append: false)
         _ = destination.write(batch: [header])
-        let thread = Thread { [self] in run(drain) }
+        let thread = Thread { [self] in run(drain, scale) }
         thread.name = "reactortrack.monitor.writer"
         thread.start()
     }
@@ -42,8 +46,8 @@ final class StreamingWriter: Sendable {
         destination.synchronize()
     }
 
-    private func run(_ drain: @Sendable () -> EventBuffer) {
-        var encoder = MonitorEncoder()
+    private func run(_ drain: @Sendable () -> EventBuffer, _ scale: @Sendable () -> TickScale) {
+        var encoder = MonitorEncoder(scale: scale())
         while true {
             wakeUp.wait()
             while true {
@@ -51,6 +55,8 @@ final class StreamingWriter: Sendable {
                 let stop = stopping.withLockedValue { $0 }
                 let batch = drain()
                 if !batch.isEmpty {
+                    // Anchored after the drain: every event of the batch lies between the monitor's start and now.
+                    encoder.scale = scale()
                     _ = destination.write(batch: batch.all.compactMap { encoder.encode($0, in: batch) })
                 }
                 if stop {
