@@ -78,6 +78,10 @@ public final class AnyDeferred {
         @inline(__always) get { extras?.observer }
         set { if newValue != nil || extras != nil { extrasForWriting.observer = newValue } }
     }
+    /// The pair running now, as announced to the observer (`nil` when none is running or nothing observes this
+    /// deferred): an observer that records runs when they end can see that one is under way.
+    public var runInProgress: RunInProgress? { extras?.runInProgress }
+
     /// Storage for the observer's own bookkeeping about this deferred (the monitor keeps its chain index here).
     public var observerSlot: Int {
         get { extras?.observerSlot ?? 0 }
@@ -190,6 +194,16 @@ public final class AnyDeferred {
         if isCalledStorage { runCallbacks() }
     }
 
+    /// Tells `observer` that the pair announced by `willRunPairAt` has run, handing back its token; returns what
+    /// the observer returned (for the next `willRunPairAt`).
+    @inline(never)
+    func reportRunEnded(to observer: any DeferredObserver, index: Int, returned: AnyDeferred?) -> UInt64? {
+        guard let run = extras?.runInProgress else { return nil }
+        extras?.runInProgress = nil
+        return observer.deferred(
+            self, didRunPairAt: index, onErrorPath: run.onErrorPath, returned: returned, token: run.token)
+    }
+
     /// Tells the observer, if any, about the pair about to be appended.
     @usableFromInline
     func reportAdded(callback: String??, errback: String??, kind: StaticString, file: String, line: UInt) {
@@ -235,6 +249,8 @@ public final class AnyDeferred {
             if current.pauseCountStorage != 0 { return }  // everything below keeps waiting
             current.clearChainedTo()
             var finished = true
+            // What the observer returned for the run just before, while the pass goes straight from run to run.
+            var previousRunEnd: UInt64?
             pairs: while Int(current.cursor) < current.links.count {
                 // Move the link out rather than copy it: no retain now and no release when the array is emptied.
                 let link = current.takeLink(at: Int(current.cursor))
@@ -257,6 +273,8 @@ public final class AnyDeferred {
                     break pairs
                 case .step(let step, let halves):
                     let observer = current.observer
+                    let afterRun = previousRunEnd
+                    previousRunEnd = nil
                     let index = current.cursorBase + Int(current.cursor) - 1
                     if let observer {
                         // Only an observer needs the track before the step runs (the step itself checks it).
@@ -266,7 +284,9 @@ public final class AnyDeferred {
                             observer.deferred(current, didRecord: .skipped(index: index))
                             continue
                         }
-                        observer.deferred(current, didRecord: .willRun(index: index, onErrorPath: onErrorPath))
+                        let token = observer.deferred(
+                            current, willRunPairAt: index, onErrorPath: onErrorPath, after: afterRun)
+                        current.extras?.runInProgress = RunInProgress(index: index, onErrorPath: onErrorPath, token: token)
                     }
                     current.runningCallbacks = true
                     let outcome = step(current)
@@ -275,11 +295,13 @@ public final class AnyDeferred {
                     switch outcome {
                     case .passedThrough: continue  // a pass-through half (an observer was told before the step)
                     case .stored:
-                        observer?.deferred(current, didRecord: .didRun(index: index, returned: nil))
+                        if let observer {
+                            previousRunEnd = current.reportRunEnded(to: observer, index: index, returned: nil)
+                        }
                         continue
                     case .returned(let returned): inner = returned
                     }
-                    observer?.deferred(current, didRecord: .didRun(index: index, returned: inner))
+                    if let observer { _ = current.reportRunEnded(to: observer, index: index, returned: inner) }
                     if inner === current {
                         current.stateStorage = .failure(Failure(error: SelfChainingError(), origin: nil, site: nil))
                         continue

@@ -7,6 +7,22 @@ final class DeferredExtras {
     var members: [AnyDeferred]?
     var observer: (any DeferredObserver)?
     var observerSlot = 0
+    /// The observed pair running now (see `AnyDeferred.runInProgress`).
+    var runInProgress: RunInProgress?
     /// Set on a `chainDeferred` target: the deferred whose outcome it waits for (see `AnyDeferred.waitingOn`).
     var chainedTo: AnyDeferred?
+}
+
+/// A pair that is running on an observed deferred: where it is, which half runs, and the token its observer
+/// returned when told it would run.
+public struct RunInProgress: Sendable, Equatable {
+    public let index: Int
+    public let onErrorPath: Bool
+    public let token: UInt64
+
+    public init(index: Int, onErrorPath: Bool, token: UInt64) {
+        self.index = index
+        self.onErrorPath = onErrorPath
+        self.token = token
+    }
 }

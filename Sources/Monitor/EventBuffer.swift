@@ -9,24 +9,16 @@ struct EventBuffer: Sendable {
     private var sites = ChunkedTable<MonitorEvent.Site>()
     private var details = ChunkedTable<MonitorEvent.Detail>()
     /// Recently stored call sites, by line: a pair added where an earlier one was reuses its site.
-    private var siteCache: [SiteKey?] = []
+    private var siteCache: [SiteKey] = []
 
-    /// A call site as the deferred reported it, and where it is stored.
+    /// A call site as the deferred reported it, and where it is stored (`line == 0`: an empty cache slot).
     private struct SiteKey: Sendable {
-        let callback: CallbackName
-        let errback: CallbackName
-        let kind: StaticString
-        let file: String
-        let line: UInt
-        let ref: MonitorEvent.Ref
-
-        func matches(_ callback: CallbackName, _ errback: CallbackName, _ kind: StaticString, _ file: String, _ line: UInt)
-            -> Bool
-        {
-            // Cheapest first; literal strings compare by identity before their contents.
-            line == self.line && kind.utf8Start == self.kind.utf8Start && file == self.file
-                && callback == self.callback && errback == self.errback
-        }
+        var callback: CallbackName = .passThrough
+        var errback: CallbackName = .passThrough
+        var kind: StaticString = ""
+        var file = ""
+        var line: UInt = 0
+        var ref = MonitorEvent.Ref(chunk: 0, offset: 0)
     }
 
     private static let siteCacheSize = 64
@@ -54,9 +46,18 @@ struct EventBuffer: Sendable {
     mutating func site(
         callback: CallbackName, errback: CallbackName, kind: StaticString, file: String, line: UInt
     ) -> MonitorEvent.Ref {
-        if siteCache.isEmpty { siteCache = Array(repeating: nil, count: Self.siteCacheSize) }
+        if siteCache.isEmpty { siteCache = Array(repeating: SiteKey(), count: Self.siteCacheSize) }
         let slot = Int(line % UInt(Self.siteCacheSize))
-        if let cached = siteCache[slot], cached.matches(callback, errback, kind, file, line) { return cached.ref }
+        // Compared where the key lies: reading the slot out would copy (retain and release) its three strings.
+        let cached = siteCache.withUnsafeBufferPointer { cache -> MonitorEvent.Ref? in
+            let key = cache.baseAddress! + slot
+            // Cheapest first; literal strings compare by identity before their contents.
+            guard key.pointee.line == line, key.pointee.kind.utf8Start == kind.utf8Start, key.pointee.file == file,
+                key.pointee.callback == callback, key.pointee.errback == errback
+            else { return nil }
+            return key.pointee.ref
+        }
+        if let cached { return cached }
         func name(_ half: CallbackName) -> MonitorEvent.Name {
             switch half {
             case .passThrough: .passThrough
@@ -104,6 +105,19 @@ struct EventBuffer: Sendable {
 
     /// Every event, in the order recorded.
     var all: EventTable.Events { events.all }
+
+    /// Every event in the order it happened: by time, then in the order recorded.
+    ///
+    /// The recorded order is nearly that already. A run is recorded when it ends, with its start stamped from
+    /// when it began, so the events of other chains that happened during the callback (a deferred it fired, say)
+    /// were recorded before that start. Each chain's own events are always in order.
+    func inTimeOrder() -> [MonitorEvent] {
+        let recorded = Array(events.all)
+        if zip(recorded, recorded.dropFirst()).allSatisfy({ $0.time <= $1.time }) { return recorded }
+        // Sorted by (time, position): stable by construction, whatever the sort.
+        let order = recorded.indices.sorted { (recorded[$0].time, $0) < (recorded[$1].time, $1) }
+        return order.map { recorded[$0] }
+    }
 }
 
 /// An append-only table in chunks that never move: the first chunks are small (64, 128, …) so a streaming batch

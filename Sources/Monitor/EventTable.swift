@@ -1,16 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The recorded events themselves: append-only, in chunks of raw memory that never move.
 ///
-/// This is the tracked path's store, written once per event, so it avoids what an array of chunks costs there:
-/// - an append is a bounds check and a 32-byte store (no uniqueness check, no reallocation);
-/// - once the table is large, chunks are 2 MiB, aligned and marked for transparent huge pages where the kernel
-///   offers them (Linux `madvise`): filling a million events then takes a dozen page faults instead of eight
-///   thousand. Profiles of the tracked path had page faults on fresh event memory at about a sixth of its time.
+/// This is the tracked path's store, written once per event, so an append is a bounds check and a 32-byte store:
+/// no uniqueness check and no reallocation, as an array of chunks had. Chunks double from 64 events to 8,192
+/// (256 KiB). Larger chunks, 2 MiB ones on transparent huge pages, were tried: they come straight from `mmap`, so
+/// every new monitor had to fault in and clear fresh memory, and the tracked bench spent more time, not less.
 ///
 /// A copy of the table is a snapshot: it shares the chunks and sees the events that were there when it was
 /// taken. Appends go past a snapshot's end, never over what it reads; a copy that appends itself starts a new
@@ -92,28 +85,19 @@ final class EventChunk: @unchecked Sendable {
     var filled = 0
     /// The memory is another chunk's (a prefix view), freed by that chunk.
     private let owner: EventChunk?
-    private let huge: Bool
 
-    /// Sizes: 64 events, doubling to `hugeCapacity` (2 MiB of events), then 2 MiB each.
     static let firstCapacity = 64
-    static let hugeBytes = 2 << 20
-    static var hugeCapacity: Int { hugeBytes / MemoryLayout<MonitorEvent>.stride }
+    static let largestCapacity = 8_192
 
+    /// Sizes: 64 events, doubling to 8,192, then 8,192 each.
     static func capacity(after previous: Int) -> Int {
-        previous == 0 ? firstCapacity : min(max(previous, firstCapacity), hugeCapacity)
+        previous == 0 ? firstCapacity : min(max(previous, firstCapacity), largestCapacity)
     }
 
     init(capacity: Int) {
         self.capacity = capacity
         owner = nil
-        let bytes = capacity * MemoryLayout<MonitorEvent>.stride
-        if capacity == Self.hugeCapacity, let memory = Self.allocateHuge(bytes) {
-            base = memory.bindMemory(to: MonitorEvent.self, capacity: capacity)
-            huge = true
-        } else {
-            base = .allocate(capacity: capacity)
-            huge = false
-        }
+        base = .allocate(capacity: capacity)
     }
 
     private init(prefixOf chunk: EventChunk, count: Int) {
@@ -121,24 +105,12 @@ final class EventChunk: @unchecked Sendable {
         capacity = count
         filled = count
         owner = chunk
-        huge = false
     }
 
     /// The first `count` events, as a chunk of their own (the memory stays the original's).
     func prefix(_ count: Int) -> EventChunk { EventChunk(prefixOf: self, count: count) }
 
     deinit {
-        guard owner == nil else { return }
-        if huge { free(base) } else { base.deallocate() }
-    }
-
-    /// 2 MiB aligned to 2 MiB, marked for a huge page (one fault fills it) where the kernel supports that.
-    private static func allocateHuge(_ bytes: Int) -> UnsafeMutableRawPointer? {
-        var memory: UnsafeMutableRawPointer?
-        guard posix_memalign(&memory, hugeBytes, bytes) == 0, let memory else { return nil }
-        #if os(Linux)
-        _ = madvise(memory, bytes, MADV_HUGEPAGE)
-        #endif
-        return memory
+        if owner == nil { base.deallocate() }
     }
 }

@@ -24,6 +24,17 @@ enum MonitorEvent: Sendable {
     case unhandled(chain: Int32, slot: Int32, time: UInt64, failure: Value)
     case chainEnded(chain: Int32, slot: Int32, time: UInt64, detail: Ref)
 
+    /// When it happened, in ticks.
+    var time: UInt64 {
+        switch self {
+        case .chainStarted(_, let time, _), .added(_, _, let time, _, _), .fired(_, _, let time, _),
+            .runStarted(_, _, let time, _, _), .runEnded(_, _, let time, _), .waiting(_, _, let time, _),
+            .resumed(_, _, let time, _), .chained(_, _, let time, _), .pause(_, _, let time, _),
+            .cancelled(_, _, let time), .unhandled(_, _, let time, _), .chainEnded(_, _, let time, _):
+            time
+        }
+    }
+
     /// Where an element sits in one of the buffer's chunked tables (texts, sites, details).
     struct Ref: Sendable, Equatable {
         let chunk: Int32

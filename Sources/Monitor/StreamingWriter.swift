@@ -57,7 +57,7 @@ final class StreamingWriter: Sendable {
                 if !batch.isEmpty {
                     // Anchored after the drain: every event of the batch lies between the monitor's start and now.
                     encoder.scale = scale()
-                    _ = destination.write(batch: batch.all.compactMap { encoder.encode($0, in: batch) })
+                    _ = destination.write(batch: batch.inTimeOrder().compactMap { encoder.encode($0, in: batch) })
                 }
                 if stop {
                     finished.signal()

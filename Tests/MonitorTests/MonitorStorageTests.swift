@@ -1,4 +1,5 @@
 import Defer
+import EventLog
 import Foundation
 @testable import Monitor
 import Testing
@@ -17,12 +18,12 @@ private func numbers(_ table: EventTable) -> [Int] {
 
 @Suite("The monitor's event storage and clock")
 struct MonitorStorageTests {
-    @Test("the event table keeps every event in order across small and 2 MiB chunks")
+    @Test("the event table keeps every event in order across growing and full-size chunks")
     func eventTableOrder() {
         var table = EventTable()
         #expect(Array(table.all).isEmpty)
-        // Past the doubling chunks (64 … 65,536 events) and into a second 2 MiB one.
-        let total = 2 * EventChunk.hugeCapacity + 1_000
+        // Past the doubling chunks (64 … 8,192 events) and into several full-size ones.
+        let total = 4 * EventChunk.largestCapacity + 1_000
         for number in 0..<total { table.append(event(number)) }
         #expect(table.count == total)
         #expect(numbers(table) == Array(0..<total))
@@ -106,5 +107,108 @@ struct MonitorStorageTests {
         d.base.observerSlot = 1
         d.addCallback(label: "one") { $0 + 1 }.addErrback { _ in 0 }
         #expect(recorder.added == ["0 named(\"one\") passThrough callback", "1 passThrough unnamed errback"])
+    }
+
+    @Test("an observer that implements only didRecord hears willRun and didRun around each run, in order")
+    func runsReachPlainObservers() throws {
+        final class Recorder: DeferredObserver, @unchecked Sendable {
+            var events: [String] = []
+            func deferred(_ deferred: AnyDeferred, didRecord event: DeferredEvent) {
+                switch event {
+                case .willRun(let index, let onErrorPath): events.append("will \(index) \(onErrorPath)")
+                case .didRun(let index, let returned): events.append("did \(index) \(returned == nil)")
+                case .skipped(let index): events.append("skip \(index)")
+                case .fired: events.append("fired")
+                default: break
+                }
+            }
+            func deferredWasReleased(_ id: ObjectIdentifier, observerSlot: Int, unhandled: Failure?) {}
+        }
+        let recorder = Recorder()
+        let d = Deferred<Int>()
+        d.base.observer = recorder
+        d.base.observerSlot = 1
+        d.addCallback { $0 + 1 }.addErrback { _ in 0 }.addCallback { _ -> Int in throw Boom() }.addErrback { _ in 5 }
+        try d.callback(1)
+        #expect(d.base.runInProgress == nil)
+        #expect(recorder.events == ["fired", "will 0 false", "did 0 true", "skip 1", "will 2 false", "did 2 true", "will 3 true", "did 3 true"])
+    }
+
+    @Test("while a pair runs, the deferred shows it in runInProgress with its observer's token")
+    func runInProgressDuringRun() throws {
+        let monitor = JSONMonitor()
+        let d = Deferred<Int>()
+        monitor.track(d, label: "d")
+        var seen: RunInProgress?
+        d.addCallback { value -> Int in
+            seen = d.base.runInProgress
+            return value
+        }
+        try d.callback(3)
+        let run = try #require(seen)
+        #expect(run.index == 0 && run.onErrorPath == false && run.token != 0)
+        #expect(d.base.runInProgress == nil)
+    }
+
+    @Test("a pair added by a chain's own callback is recorded after that run's start")
+    func addedDuringOwnRun() throws {
+        let monitor = JSONMonitor()
+        let d = Deferred<Int>()
+        monitor.track(d, label: "self-adding")
+        d.addCallback(label: "outer") { value -> Int in
+            d.addCallback(label: "inner") { $0 * 2 }
+            return value + 1
+        }
+        try d.callback(1)
+        #expect(
+            monitor.story(of: "self-adding") == [
+                "reactortrack:deferred started", "reactortrack:added", "reactortrack:fired",
+                "reactortrack:run outer started", "reactortrack:added", "reactortrack:run succeeded",
+                "reactortrack:run inner started", "reactortrack:run succeeded",
+            ])
+        // Task levels follow the same order: the added pair's level comes after the run's.
+        let task = try #require(monitor.messages.first { $0.fields["label"]?.stringValue == "self-adding" }?.taskUUID)
+        let levels = monitor.messages.filter { $0.taskUUID == task }.map { $0.taskLevel.first ?? 0 }
+        #expect(levels == levels.sorted(), "\(levels)")
+        let result = try #require(monitor.messages.last { $0.actionType == "reactortrack:run" })
+        #expect(result.fields["output"]?.stringValue == "4")
+    }
+
+    @Test("a deferred fired inside another's callback: the log is in the order things happened")
+    func nestedChainsInTimeOrder() throws {
+        let monitor = JSONMonitor()
+        let outer = Deferred<Int>()
+        let inner = Deferred<Int>()
+        monitor.track(outer, label: "outer")
+        monitor.track(inner, label: "inner")
+        inner.addCallback(label: "inner-step") { $0 + 1 }
+        outer.addCallback(label: "outer-step") { value -> Int in
+            try? inner.callback(value)
+            return value
+        }
+        try outer.callback(1)
+        let starts = monitor.messages.filter { $0.actionType == "reactortrack:run" && $0.actionStatus == .started }
+        #expect(starts.compactMap { $0.fields["name"]?.stringValue } == ["outer-step", "inner-step"])
+        let times = monitor.messages.compactMap(\.timestamp)
+        #expect(times == times.sorted())
+    }
+
+    @Test("consecutive runs: each starts no earlier than the previous one ended")
+    func consecutiveRunsAreOrdered() throws {
+        let monitor = JSONMonitor()
+        let d = Deferred<Int>()
+        monitor.track(d, label: "steps")
+        var chain = d.addCallback { $0 + 1 }
+        for _ in 0..<5 { chain = chain.addCallback { value in usleep(2_000); return value + 1 } }
+        try d.callback(0)
+        let runs = monitor.messages.filter { $0.actionType == "reactortrack:run" }
+        #expect(runs.count == 12)
+        let times = runs.compactMap(\.timestamp)
+        #expect(times == times.sorted())
+        // Each sleeping run lasted about 2 ms.
+        for pair in stride(from: 2, to: runs.count, by: 2) {
+            let duration = times[pair + 1] - times[pair]
+            #expect(duration >= 0.0015 && duration < 1, "run \(pair / 2): \(duration)")
+        }
     }
 }
