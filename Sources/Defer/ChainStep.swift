@@ -83,6 +83,25 @@ extension AnyDeferred {
         stateStorage = .failure(typeMismatch(value, expected: expected))
     }
 
+    /// The input of a typed callback: `.some(value)` for a success of type `V`, `.some(nil)` when the current
+    /// result is not a success (the callback half passes), and `nil` after storing the type-mismatch failure.
+    ///
+    /// A small plain value (an Int) is read where it lies (`StateLayout`); anything else is matched and cast.
+    @inlinable @inline(__always)
+    func callbackInput<V>(_: V.Type) -> V?? {
+        if let layout = StateLayout.current,
+            let found = withUnsafeMutablePointer(to: &stateStorage, { layout.successValue(in: $0, as: V.self) })
+        {
+            return .some(found)
+        }
+        guard case .success(let value) = stateStorage else { return .some(nil) }
+        guard let typed = exactCast(value, to: V.self) else {
+            storeMismatch(value, expected: V.self)
+            return nil
+        }
+        return .some(typed)
+    }
+
     /// The current result as a typed `addBoth` function receives it; `nil` after storing the type-mismatch failure.
     @inlinable
     func typedResult<V>(_: V.Type) -> Result<V, Failure>? {
@@ -106,11 +125,8 @@ enum Steps {
     @inlinable
     static func callback<V, U>(_ body: @escaping (V) throws -> U) -> ChainStep {
         { deferred in
-            guard case .success(let value) = deferred.stateStorage else { return .passedThrough }
-            guard let typed = exactCast(value, to: V.self) else {
-                deferred.storeMismatch(value, expected: V.self)
-                return .stored
-            }
+            guard let typed = deferred.callbackInput(V.self) else { return .stored }
+            guard let typed else { return .passedThrough }
             do { deferred.storeOutput(try body(typed)) } catch { deferred.storeError(error) }
             return .stored
         }
@@ -120,11 +136,8 @@ enum Steps {
     @inlinable
     static func chainingCallback<V, U>(_ body: @escaping (V) throws -> Deferred<U>) -> ChainStep {
         { deferred in
-            guard case .success(let value) = deferred.stateStorage else { return .passedThrough }
-            guard let typed = exactCast(value, to: V.self) else {
-                deferred.storeMismatch(value, expected: V.self)
-                return .stored
-            }
+            guard let typed = deferred.callbackInput(V.self) else { return .stored }
+            guard let typed else { return .passedThrough }
             do { return .returned(try body(typed).base) } catch { deferred.storeError(error) }
             return .stored
         }
