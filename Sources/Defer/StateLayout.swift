@@ -1,3 +1,9 @@
+public import Synchronization
+
+/// See `StateLayout.current`.
+@usableFromInline
+let stateLayoutProbe = Atomic<UInt8>(0)
+
 /// Where a `DeferredState` keeps its case and its success value, learned by probing sample values once: it lets
 /// a success value of a small plain type (an `Int`, a `Double`) be read where it lies.
 ///
@@ -11,19 +17,40 @@
 /// fails (another compiler, another platform), `current` is `nil` and every read takes the general path.
 @usableFromInline
 struct StateLayout: Sendable {
-    @usableFromInline let tagOffset: Int
     @usableFromInline let successTag: UInt8
-    @usableFromInline let metadataOffset: Int
+    /// The tag byte follows the `Any`.
+    @usableFromInline var tagOffset: Int { MemoryLayout<Any>.size }
+    /// An `Any` is three words of buffer, then its type's metadata.
+    @usableFromInline var metadataOffset: Int { 3 * MemoryLayout<UnsafeRawPointer>.size }
 
     @usableFromInline
-    static let current: StateLayout? = probe()
+    init(successTag: UInt8) {
+        self.successTag = successTag
+    }
+
+    /// The layout, probed on first use. Read on every typed callback, so it is kept in an atomic byte (a `static
+    /// let` would cost a `swift_once` call per read): 0 before the probe, 255 if it failed, else the success tag
+    /// plus one. Threads that race to probe store the same value.
+    @inlinable
+    static var current: StateLayout? {
+        let known = stateLayoutProbe.load(ordering: .relaxed)
+        if known == 0 { return probeAndRemember() }
+        return known == 255 ? nil : StateLayout(successTag: known &- 1)
+    }
+
+    @usableFromInline @inline(never)
+    static func probeAndRemember() -> StateLayout? {
+        let layout = probe()
+        stateLayoutProbe.store(layout.map { $0.successTag &+ 1 } ?? 255, ordering: .relaxed)
+        return layout
+    }
 
     private static func probe() -> StateLayout? {
         let payload = MemoryLayout<Any>.size
         guard MemoryLayout<DeferredState>.size == payload + 1, payload == 4 * MemoryLayout<UInt>.size else {
             return nil
         }
-        let metadataOffset = 3 * MemoryLayout<UInt>.size
+        let metadataOffset = 3 * MemoryLayout<UnsafeRawPointer>.size
         func tag(_ state: DeferredState) -> UInt8 {
             var state = state
             return withUnsafeBytes(of: &state) { $0[payload] }
@@ -32,7 +59,7 @@ struct StateLayout: Sendable {
         let others: [DeferredState] = [
             .pending, .failure(Failure(error: StateLayoutProbe(), origin: nil, site: nil)), .waiting(AnyDeferred()),
         ]
-        guard tag(.success("text")) == successTag, tag(.success(Probe())) == successTag,
+        guard successTag < 254, tag(.success("text")) == successTag, tag(.success(Probe())) == successTag,
             others.allSatisfy({ tag($0) != successTag })
         else { return nil }
         // A success's value and its type, where they are expected.
@@ -43,7 +70,7 @@ struct StateLayout: Sendable {
                 && raw.load(fromByteOffset: metadataOffset, as: UnsafeRawPointer.self) == metadata(of: Int.self)
         }
         guard found else { return nil }
-        return StateLayout(tagOffset: payload, successTag: successTag, metadataOffset: metadataOffset)
+        return StateLayout(successTag: successTag)
     }
 
     private final class Probe {}
