@@ -80,6 +80,12 @@ public struct BriefTaskGrouper {
         var slow = false
         /// Whether each message's level came after the previous one's.
         var sorted = true
+        /// The last message's level (its first `lastLevelCount` numbers, when at most four) and line, kept in the
+        /// task itself: the next message is compared with it without touching the task's storage, which in an
+        /// interleaved log is rarely still in the cache. `lastLevelCount` is 0 before the first message.
+        var lastLevel: (Int, Int, Int, Int) = (0, 0, 0, 0)
+        var lastLevelCount = 0
+        var lastLine = 0
 
         init(uuid: String, ordinal: Int) {
             self.uuid = uuid
@@ -106,6 +112,7 @@ public struct BriefTaskGrouper {
             rootEnded = false
             slow = false
             sorted = true
+            lastLevelCount = 0
         }
 
         func level(_ entry: Entry) -> ArraySlice<Int> { levels[entry.levelStart..<entry.levelStart + entry.levelCount] }
@@ -186,7 +193,7 @@ public struct BriefTaskGrouper {
         }
         // One comparison with the task's last level answers both questions in the common case: the new level
         // comes after it (no duplicate, still in order).
-        let afterLast = slots[t].entries.last.map { compareLevel(of: $0, inTask: t) }
+        let afterLast = compareWithLast(inTask: t)
         if let first = duplicate(inTask: t, comparedWithLast: afterLast) {
             builder.warnings.append(
                 EventLogError(
@@ -205,6 +212,15 @@ public struct BriefTaskGrouper {
                 line: line, levelStart: slots[t].levels.count, levelCount: levelScratch.count,
                 rawStart: slots[t].raw.count, rawCount: raw.count, message: message, isAction: isAction))
         slots[t].levels.append(contentsOf: levelScratch)
+        slots[t].lastLine = line
+        slots[t].lastLevelCount = levelScratch.count
+        levelScratch.withUnsafeBufferPointer { level in
+            if level.count <= 4 {
+                slots[t].lastLevel = (
+                    level[0], level.count > 1 ? level[1] : 0, level.count > 2 ? level[2] : 0, level.count > 3 ? level[3] : 0
+                )
+            }
+        }
         slots[t].raw.append(contentsOf: raw)
         if isAction, let status = message.status, status != .started {
             slots[t].ends += 1
@@ -265,14 +281,30 @@ public struct BriefTaskGrouper {
         }
     }
 
+    /// How task `t`'s last message's level compares with the new message's, as ``compareLevel(of:inTask:)``
+    /// (`nil` before its first message), from the copy kept in the task when it is at most four deep.
+    private func compareWithLast(inTask t: Int) -> Int? {
+        let count = slots[t].lastLevelCount
+        guard count > 0 else { return nil }
+        guard count <= 4 else { return compareLevel(of: slots[t].entries[slots[t].entries.count - 1], inTask: t) }
+        let last = slots[t].lastLevel
+        return levelScratch.withUnsafeBufferPointer { new -> Int in
+            for i in 0..<min(count, new.count) {
+                let old = i == 0 ? last.0 : i == 1 ? last.1 : i == 2 ? last.2 : last.3
+                if old != new[i] { return old < new[i] ? -1 : 1 }
+            }
+            return count == new.count ? 0 : (count < new.count ? -1 : 1)
+        }
+    }
+
     /// The line of the message already at the new message's level in task `t`, if there is one, knowing how the
-    /// last message's level compared (`compareLevel`).
+    /// last message's level compared (`compareWithLast`).
     private func duplicate(inTask t: Int, comparedWithLast last: Int?) -> Int? {
-        guard let last, let lastEntry = slots[t].entries.last else { return nil }
+        guard let last else { return nil }
         if slots[t].sorted {
             // In order so far: every earlier level comes before the last one.
             if last == -1 { return nil }
-            if last == 0 { return lastEntry.line }
+            if last == 0 { return slots[t].lastLine }
         }
         for entry in slots[t].entries where compareLevel(of: entry, inTask: t) == 0 { return entry.line }
         return nil
