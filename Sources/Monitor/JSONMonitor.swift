@@ -2,7 +2,6 @@ public import Actions
 public import Defer
 public import EventLog
 import Foundation
-import NIOConcurrencyHelpers
 
 /// Records what happens to chosen deferreds — every callback and errback added and run, with timings, results,
 /// failures, waits and chaining — as an Eliot log (`mon.out`).
