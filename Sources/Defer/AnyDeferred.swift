@@ -127,12 +127,7 @@ public final class AnyDeferred {
     /// Fast when the value is exactly a `V` (see `exactCast`): how observers pick out common value types.
     @inlinable
     public func currentValue<V>(as _: V.Type) -> V? {
-        // A small plain value (an Int) is read where it lies; see `StateLayout`.
-        if let layout = StateLayout.current,
-            let found = withUnsafeMutablePointer(to: &stateStorage, { layout.successValue(in: $0, as: V.self) })
-        {
-            return found
-        }
+        if let found = successValueInPlace(V.self) { return found }
         guard case .success(let value) = stateStorage else { return nil }
         return exactCast(value, to: V.self)
     }

@@ -89,11 +89,7 @@ extension AnyDeferred {
     /// A small plain value (an Int) is read where it lies (`StateLayout`); anything else is matched and cast.
     @inlinable @inline(__always)
     func callbackInput<V>(_: V.Type) -> V?? {
-        if let layout = StateLayout.current,
-            let found = withUnsafeMutablePointer(to: &stateStorage, { layout.successValue(in: $0, as: V.self) })
-        {
-            return .some(found)
-        }
+        if let found = successValueInPlace(V.self) { return .some(found) }
         guard case .success(let value) = stateStorage else { return .some(nil) }
         guard let typed = exactCast(value, to: V.self) else {
             storeMismatch(value, expected: V.self)

@@ -97,3 +97,14 @@ struct StateLayout: Sendable {
 func metadata<V>(of _: V.Type) -> UnsafeRawPointer {
     unsafeBitCast(V.self as Any.Type, to: UnsafeRawPointer.self)
 }
+
+extension AnyDeferred {
+    /// The current success value read in place when `V` is a small plain type, as
+    /// ``StateLayout/successValue(in:as:)`` gives it: `nil` when that cannot tell (or the layout is unknown), and
+    /// the caller asks the general way.
+    @inlinable @inline(__always)
+    func successValueInPlace<V>(_: V.Type) -> V?? {
+        guard let layout = StateLayout.current else { return nil }
+        return withUnsafeMutablePointer(to: &stateStorage) { layout.successValue(in: $0, as: V.self) }
+    }
+}

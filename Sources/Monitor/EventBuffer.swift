@@ -129,7 +129,6 @@ struct ChunkedTable<Element: Sendable>: Sendable {
     /// The full chunks, then the one being filled (kept apart so an append touches one array).
     private var full: [[Element]] = []
     private var current: [Element] = []
-    private(set) var count = 0
 
     /// Appends `element` and returns where it is.
     mutating func append(_ element: Element) -> MonitorEvent.Ref {
@@ -140,13 +139,10 @@ struct ChunkedTable<Element: Sendable>: Sendable {
             current.reserveCapacity(size)
         }
         current.append(element)
-        count += 1
         return MonitorEvent.Ref(chunk: full.count, offset: current.count - 1)
     }
 
     subscript(ref: MonitorEvent.Ref) -> Element {
         Int(ref.chunk) == full.count ? current[Int(ref.offset)] : full[Int(ref.chunk)][Int(ref.offset)]
     }
-
-    var all: FlattenSequence<[[Element]]> { (full + [current]).joined() }
 }
