@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Actions", targets: ["Actions"]),
         .library(name: "Monitor", targets: ["Monitor"]),
+        .library(name: "Chains", targets: ["Chains"]),
         .library(name: "Visualize", targets: ["Visualize"]),
         .executable(name: "reactortrack", targets: ["reactortrack"]),
     ],
@@ -36,13 +37,18 @@ let package = Package(
         // Cairo's headers (apt: libcairo2-dev) and a loader: libcairo is opened with dlopen when something is
         // drawn, not linked, so `tree` and `summary` never map it and the dozen libraries it needs.
         .target(name: "CCairo", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
-        // mon.out (or any Eliot log) -> chain model -> layout values -> SVG, PNG, PDF, terminal tree, summary.
-        // Reads only EventLog: it never depends on the Deferred runtime.
-        .target(name: "Visualize", dependencies: ["EventLog", "CCairo"]),
+        // Logs -> chains: the chain model, building chains from monitor tasks, plain Eliot action trees and the
+        // original Reactor Track format, selections and summary statistics. Knows nothing of drawing, and never
+        // depends on the Deferred runtime.
+        .target(name: "Chains", dependencies: ["EventLog"]),
+        // Chains -> layout values -> SVG, PNG, PDF, terminal tree and summary text.
+        .target(name: "Visualize", dependencies: ["Chains", "EventLog", "CCairo"]),
         // The command: render, tree, summary.
         .executableTarget(
             name: "reactortrack",
-            dependencies: ["Visualize", "EventLog", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "Visualize", "Chains", "EventLog", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         .executableTarget(name: "seed-example", dependencies: ["Defer", "Monitor"], path: "examples/seed"),
         .executableTarget(
@@ -70,7 +76,7 @@ let package = Package(
         .testTarget(name: "ActionsTests", dependencies: ["Actions", "EventLog", logging, nioLocks]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Defer", "EventLog", "Actions"]),
         .testTarget(
-            name: "VisualizeTests", dependencies: ["Visualize", "EventLog"], exclude: ["Inputs", "__Snapshots__"]),
+            name: "VisualizeTests", dependencies: ["Visualize", "Chains", "EventLog"], exclude: ["Inputs", "__Snapshots__"]),
         .testTarget(name: "ReactortrackTests", dependencies: ["reactortrack"]),
     ]
 )

@@ -21,7 +21,7 @@ public final class Action: Sendable {
     public let taskUUID: String
     /// This action's level: the prefix of its messages' levels (`[]` for a task's root action).
     public let taskLevel: [Int]
-    /// The `action_type`, colon-namespaced: `"reactortrack:render:layout"`.
+    /// The `action_type`, colon-namespaced: `"shop:checkout:charge"`.
     public let actionType: String
     /// Where this action's messages go.
     public let destinations: LogDestinations

@@ -217,9 +217,12 @@ public final class AnyDeferred {
             }
         }
         observer.deferred(
-            self, didAddPairAt: cursorBase + links.count - Int(cursor), callback: name(callback),
+            self, didAddPairAt: nextPairIndex, callback: name(callback),
             errback: name(errback), kind: kind, file: file, line: line)
     }
+
+    /// The index the next pair added to this chain gets: the number of pairs ever added.
+    public var nextPairIndex: Int { cursorBase + links.count - Int(cursor) }
 
     /// Adds one callback/errback pair; a `nil` half passes the current result through unchanged.
     ///

@@ -74,7 +74,7 @@ public final class JSONMonitor: DeferredObserver {
             path: path,
             header: EventLogFormat.header(
                 taskUUID: UUID().uuidString.lowercased(), timestamp: MonitorClock.realtime(),
-                fields: ["producer": "reactortrack JSONMonitor"]),
+                fields: [MonitorVocabulary.Field.producer: "reactortrack JSONMonitor"]),
             scale: { clock.scale(since: origin) },
             drain: {
                 state.withLockedValue { state in
@@ -122,13 +122,14 @@ public final class JSONMonitor: DeferredObserver {
         var all = [
             EventLogFormat.header(
                 taskUUID: UUID().uuidString.lowercased(), timestamp: MonitorClock.realtime(),
-                fields: ["producer": "reactortrack JSONMonitor"])
+                fields: [MonitorVocabulary.Field.producer: "reactortrack JSONMonitor"])
         ]
         if dropped > 0 {
             all.append(
                 EventMessage(
                     taskUUID: UUID().uuidString.lowercased(), taskLevel: [1], timestamp: MonitorClock.realtime(),
-                    messageType: "reactortrack:dropped", fields: ["count": .int(dropped)]))
+                    messageType: MonitorVocabulary.Message.dropped.rawValue,
+                    fields: [MonitorVocabulary.Field.count: .int(dropped)]))
         }
         all.reserveCapacity(events.count + all.count)
         for event in events.inTimeOrder() {
@@ -371,6 +372,7 @@ public final class JSONMonitor: DeferredObserver {
         // when the link is written), and values are described here, on the deferred's own thread.
         var linked: Int32?
         var outcome: MonitorEvent.Outcome?
+        var pairIndex = 0
         switch event {
         case .added, .willRun, .skipped, .pauseChanged, .cancelled: break
         case .didRun(_, nil), .fired: outcome = Self.outcome(of: deferred)
@@ -383,20 +385,23 @@ public final class JSONMonitor: DeferredObserver {
         case .chained(let target):
             follow(target, from: deferred)
             linked = id(of: target)
+            // The pair that passes the result on is added right after this event: it gets the next index.
+            pairIndex = deferred.nextPairIndex
         case .resumed(let from):
             linked = id(of: from)
             outcome = Self.outcome(of: deferred)
         }
         return recordEvent(chain: chain, startingRun: startingRun) { record, buffer, time in
             Self.event(
-                for: event, chain: chain, record: &record, buffer: &buffer, linked: linked, outcome: outcome, time: time)
+                for: event, chain: chain, record: &record, buffer: &buffer, linked: linked, pairIndex: pairIndex,
+                outcome: outcome, time: time)
         }
     }
 
     /// Updates a chain's record for one deferred event and returns what to record.
     private static func event(
         for event: DeferredEvent, chain chainID: Int, record: inout ChainRecord, buffer: inout EventBuffer,
-        linked: Int32?, outcome: MonitorEvent.Outcome?, time: UInt64
+        linked: Int32?, pairIndex: Int, outcome: MonitorEvent.Outcome?, time: UInt64
     ) -> MonitorEvent? {
         let chain = Int32(recording: chainID)
         switch event {
@@ -435,7 +440,8 @@ public final class JSONMonitor: DeferredObserver {
                 chain: chain, slot: record.takeSlot(), time: time,
                 detail: buffer.detail(.resumed(from: linked, waited: waited, outcome: outcome.map { buffer.value($0) })))
         case .chained:
-            return .chained(chain: chain, slot: record.takeSlot(), time: time, to: linked)
+            return .chained(
+                chain: chain, slot: record.takeSlot(), time: time, to: linked, index: Int32(recording: pairIndex))
         case .pauseChanged(let count):
             return .pause(chain: chain, slot: record.takeSlot(), time: time, count: Int32(recording: count))
         case .cancelled:

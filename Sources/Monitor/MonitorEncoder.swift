@@ -7,6 +7,9 @@ import Foundation
 /// It replays the events in order, keeping per chain its task id, the names of its pairs and its current value,
 /// so a run's input is the chain's result at that point (Twisted hands each callback the previous result).
 struct MonitorEncoder: Sendable {
+    private typealias V = MonitorVocabulary
+    private typealias F = MonitorVocabulary.Field
+
     private struct ChainState: Sendable {
         let taskUUID: String
         var current: MonitorEvent.Outcome = .success("None")
@@ -28,12 +31,12 @@ struct MonitorEncoder: Sendable {
             let uuid = UUID().uuidString.lowercased()
             chains[Int(chain)] = ChainState(taskUUID: uuid)
             return EventMessage(
-                taskUUID: uuid, taskLevel: [1], timestamp: scale.seconds(time), actionType: "reactortrack:deferred",
+                taskUUID: uuid, taskLevel: [1], timestamp: scale.seconds(time), actionType: V.deferredAction,
                 actionStatus: .started,
                 fields: [
-                    "deferred_id": .int(Int(chain)), "label": .string(buffer[text: label]),
-                    "created_at": createdAt.map { .string("\(buffer[text: $0.file]):\($0.line)") } ?? .null,
-                    "tracked_by": .string(buffer[text: trackedBy]),
+                    F.deferredID: .int(Int(chain)), F.label: .string(buffer[text: label]),
+                    F.createdAt: createdAt.map { .string("\(buffer[text: $0.file]):\($0.line)") } ?? .null,
+                    F.trackedBy: .string(buffer[text: trackedBy]),
                 ])
         case .added(let chain, let slot, let time, let index, let siteRef):
             let added = buffer[site: siteRef]
@@ -48,30 +51,30 @@ struct MonitorEncoder: Sendable {
             let names = (name(added.callback), name(added.errback))
             chains[Int(chain)]?.names[Int(index)] = names
             return message(
-                chain, slot, time, "reactortrack:added",
+                chain, slot, time, V.Message.added.rawValue,
                 [
-                    "index": .int(Int(index)), "callback": names.0.map { .string($0) } ?? .null,
-                    "errback": names.1.map { .string($0) } ?? .null, "site": .string(site),
+                    F.index: .int(Int(index)), F.callback: names.0.map { .string($0) } ?? .null,
+                    F.errback: names.1.map { .string($0) } ?? .null, F.site: .string(site),
                 ])
         case .fired(let chain, let slot, let time, let value):
             let outcome = buffer.outcome(value)
             chains[Int(chain)]?.current = outcome
-            return message(chain, slot, time, "reactortrack:fired", Self.fields(outcome))
+            return message(chain, slot, time, V.Message.fired.rawValue, Self.fields(outcome))
         case .runStarted(let chain, let slot, let time, let index, let onErrorPath):
             guard let state = chains[Int(chain)] else { return nil }
             let names = state.names[Int(index)]
             let name = (onErrorPath ? names?.errback : names?.callback) ?? "pair \(index)"
             return EventMessage(
-                taskUUID: state.taskUUID, taskLevel: [Int(slot), 1], timestamp: scale.seconds(time), actionType: "reactortrack:run",
+                taskUUID: state.taskUUID, taskLevel: [Int(slot), 1], timestamp: scale.seconds(time), actionType: V.runAction,
                 actionStatus: .started,
                 fields: [
-                    "index": .int(Int(index)), "name": .string(name), "path": .string(onErrorPath ? "error" : "success"),
-                    "input": .string(state.current.text),
+                    F.index: .int(Int(index)), F.name: .string(name), F.path: .string((onErrorPath ? V.Path.error : V.Path.success).rawValue),
+                    F.input: .string(state.current.text),
                 ])
         case .runEnded(let chain, let slot, let time, let output):
             guard let state = chains[Int(chain)] else { return nil }
             var end = EventMessage(
-                taskUUID: state.taskUUID, taskLevel: [Int(slot), 2], timestamp: scale.seconds(time), actionType: "reactortrack:run",
+                taskUUID: state.taskUUID, taskLevel: [Int(slot), 2], timestamp: scale.seconds(time), actionType: V.runAction,
                 actionStatus: .succeeded, fields: [:])
             switch output {
             case .value(.failure(let ref)):
@@ -79,51 +82,53 @@ struct MonitorEncoder: Sendable {
                 end.actionStatus = .failed
                 end.exception = type
                 end.reason = reason
-                end.fields["output_path"] = "error"
+                end.fields[F.outputPath] = .string(V.Path.error.rawValue)
                 chains[Int(chain)]?.current = .failure(type: type, reason: reason)
             case .value(let value):
                 let text = buffer.outcome(value).text
-                end.fields["output"] = .string(text)
-                end.fields["output_path"] = "success"
+                end.fields[F.output] = .string(text)
+                end.fields[F.outputPath] = .string(V.Path.success.rawValue)
                 chains[Int(chain)]?.current = .success(text)
             case .deferred(let id):
-                end.fields["output"] = .string(id.map { "Deferred #\($0)" } ?? "Deferred")
-                end.fields["output_path"] = "deferred"
-                end.fields["returned_deferred"] = id.map { .int(Int($0)) } ?? .null
+                end.fields[F.output] = .string(id.map { "Deferred #\($0)" } ?? "Deferred")
+                end.fields[F.outputPath] = .string(V.Path.deferred.rawValue)
+                end.fields[F.returnedDeferred] = id.map { .int(Int($0)) } ?? .null
             }
             return end
         case .waiting(let chain, let slot, let time, let on):
-            return message(chain, slot, time, "reactortrack:waiting", ["on": on.map { .int(Int($0)) } ?? .null])
+            return message(chain, slot, time, V.Message.waiting.rawValue, [F.on: on.map { .int(Int($0)) } ?? .null])
         case .resumed(let chain, let slot, let time, let detail):
             guard case .resumed(let from, let waited, let value) = buffer[detail: detail] else { return nil }
-            var fields: [String: JSONValue] = ["from": from.map { .int(Int($0)) } ?? .null, "waited": .double(scale.duration(from: 0, to: waited))]
+            var fields: [String: JSONValue] = [F.from: from.map { .int(Int($0)) } ?? .null, F.waited: .double(scale.duration(from: 0, to: waited))]
             if let value {
                 let outcome = buffer.outcome(value)
                 chains[Int(chain)]?.current = outcome
                 fields.merge(Self.fields(outcome)) { $1 }
             }
-            return message(chain, slot, time, "reactortrack:resumed", fields)
-        case .chained(let chain, let slot, let time, let to):
-            return message(chain, slot, time, "reactortrack:chained", ["to": to.map { .int(Int($0)) } ?? .null])
+            return message(chain, slot, time, V.Message.resumed.rawValue, fields)
+        case .chained(let chain, let slot, let time, let to, let index):
+            return message(
+                chain, slot, time, V.Message.chained.rawValue,
+                [F.to: to.map { .int(Int($0)) } ?? .null, F.index: .int(Int(index))])
         case .pause(let chain, let slot, let time, let count):
-            return message(chain, slot, time, "reactortrack:pause", ["count": .int(Int(count))])
+            return message(chain, slot, time, V.Message.pause.rawValue, [F.count: .int(Int(count))])
         case .cancelled(let chain, let slot, let time):
-            return message(chain, slot, time, "reactortrack:cancelled", [:])
+            return message(chain, slot, time, V.Message.cancelled.rawValue, [:])
         case .unhandled(let chain, let slot, let time, let failure):
             var fields = Self.fields(buffer.outcome(failure))
-            fields["path"] = nil
-            return message(chain, slot, time, "reactortrack:unhandled_error", fields)
+            fields[F.path] = nil
+            return message(chain, slot, time, V.Message.unhandledError.rawValue, fields)
         case .chainEnded(let chain, let slot, let time, let detail):
             guard let state = chains[Int(chain)],
                 case .ended(let closedAt, let endedBy, let runs, let value) = buffer[detail: detail]
             else { return nil }
             let outcome = buffer.outcome(value)
             var end = EventMessage(
-                taskUUID: state.taskUUID, taskLevel: [Int(slot)], timestamp: scale.seconds(time), actionType: "reactortrack:deferred",
+                taskUUID: state.taskUUID, taskLevel: [Int(slot)], timestamp: scale.seconds(time), actionType: V.deferredAction,
                 actionStatus: .succeeded,
-                fields: ["ended_by": .string(buffer[text: endedBy]), "runs": .int(runs), "closed_at": .double(scale.seconds(closedAt))])
+                fields: [F.endedBy: .string(buffer[text: endedBy]), F.runs: .int(runs), F.closedAt: .double(scale.seconds(closedAt))])
             switch outcome {
-            case .success, .integer: end.fields["result"] = .string(outcome.text)
+            case .success, .integer: end.fields[F.result] = .string(outcome.text)
             case .failure(let type, let reason):
                 end.actionStatus = .failed
                 end.exception = type
@@ -142,8 +147,12 @@ struct MonitorEncoder: Sendable {
 
     private static func fields(_ outcome: MonitorEvent.Outcome) -> [String: JSONValue] {
         switch outcome {
-        case .success, .integer: ["path": "success", "value": .string(outcome.text)]
-        case .failure(let type, let reason): ["path": "error", "exception": .string(type), "reason": .string(reason)]
+        case .success, .integer: [F.path: .string(V.Path.success.rawValue), F.value: .string(outcome.text)]
+        case .failure(let type, let reason):
+            [
+                F.path: .string(V.Path.error.rawValue), EventMessage.Key.exception: .string(type),
+                EventMessage.Key.reason: .string(reason),
+            ]
         }
     }
 }

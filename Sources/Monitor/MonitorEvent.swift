@@ -18,7 +18,7 @@ enum MonitorEvent: Sendable {
     case runEnded(chain: Int32, slot: Int32, time: UInt64, output: RunOutput)
     case waiting(chain: Int32, slot: Int32, time: UInt64, on: Int32?)
     case resumed(chain: Int32, slot: Int32, time: UInt64, detail: Ref)
-    case chained(chain: Int32, slot: Int32, time: UInt64, to: Int32?)
+    case chained(chain: Int32, slot: Int32, time: UInt64, to: Int32?, index: Int32)
     case pause(chain: Int32, slot: Int32, time: UInt64, count: Int32)
     case cancelled(chain: Int32, slot: Int32, time: UInt64)
     case unhandled(chain: Int32, slot: Int32, time: UInt64, failure: Value)
@@ -29,7 +29,7 @@ enum MonitorEvent: Sendable {
         switch self {
         case .chainStarted(_, let time, _), .added(_, _, let time, _, _), .fired(_, _, let time, _),
             .runStarted(_, _, let time, _, _), .runEnded(_, _, let time, _), .waiting(_, _, let time, _),
-            .resumed(_, _, let time, _), .chained(_, _, let time, _), .pause(_, _, let time, _),
+            .resumed(_, _, let time, _), .chained(_, _, let time, _, _), .pause(_, _, let time, _),
             .cancelled(_, _, let time), .unhandled(_, _, let time, _), .chainEnded(_, _, let time, _):
             time
         }

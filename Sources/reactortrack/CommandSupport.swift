@@ -1,9 +1,10 @@
 import ArgumentParser
 import EventLog
 import Visualize
+import Chains
 
 /// What the subcommands share: loading with warnings and progress on standard error, `--strict`, selection,
-/// and turning ``VisualizeError`` into a one-line message and exit status 1.
+/// and turning ``ReportError`` into a one-line message and exit status 1.
 enum CommandSupport {
     /// Loads the inputs, prints warnings, applies `--strict` and the selection.
     static func load(_ input: InputOptions, _ selection: SelectionOptions) throws -> (TrackedLog, [Chain]) {
@@ -87,7 +88,7 @@ enum CommandSupport {
         for warning in log.warnings { FileStream.standardError.write("\(warning)\n") }
         if input.strict && !log.warnings.isEmpty {
             throw fail(
-                VisualizeError(
+                ReportError(
                     code: .strictWarnings,
                     message: "\(log.warnings.count) warning\(log.warnings.count == 1 ? "" : "s") (see above)"))
         }
@@ -95,12 +96,12 @@ enum CommandSupport {
 
     private static func nothingSelected(_ selection: ChainSelection) -> ExitCode {
         let what = selection.isEverything ? "the input holds no chain" : "no chain matches the selection"
-        return fail(VisualizeError(code: .nothingSelected, message: what))
+        return fail(ReportError(code: .nothingSelected, message: what))
     }
 
     /// Prints the error on one line and returns the exit status for bad input.
-    static func fail(_ error: VisualizeError) -> ExitCode {
-        FileStream.standardError.write("reactortrack: error: \(error)\n")
+    static func fail(_ error: ReportError) -> ExitCode {
+        FileStream.standardError.write("\(ReactorTrack.configuration.commandName ?? "reactortrack"): error: \(error)\n")
         return ExitCode(ReactorTrack.inputFailure)
     }
 }

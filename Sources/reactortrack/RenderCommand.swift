@@ -1,4 +1,5 @@
 import ArgumentParser
+import Chains
 import Visualize
 
 /// `reactortrack render FILE... -o OUT`.

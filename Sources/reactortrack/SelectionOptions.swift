@@ -1,5 +1,6 @@
 import ArgumentParser
 import Visualize
+import Chains
 
 /// Which chains to show.
 struct SelectionOptions: ParsableArguments {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Visualize
+import Chains
 
 /// `reactortrack summary FILE... [--json]`.
 struct SummaryCommand: ParsableCommand {

@@ -8,6 +8,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Chains
 
 /// `reactortrack tree FILE...`.
 struct TreeCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Visualize
+import Chains
 
 @Suite("Backends")
 struct BackendTests {
@@ -88,7 +89,7 @@ struct BackendTests {
     func tooLarge() throws {
         let page = LayoutPage(title: "tall", width: 100, height: 40_000, items: [])
         let png = TestInputs.temporaryFile("tall.png")
-        #expect(throws: VisualizeError.self) { try CairoRenderer.writePNG(page, to: png) }
+        #expect(throws: ReportError.self) { try CairoRenderer.writePNG(page, to: png) }
         #expect(!FileManager.default.fileExists(atPath: png))
     }
 

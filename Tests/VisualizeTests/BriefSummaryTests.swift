@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Testing
 import Visualize
+import Chains
 
 @Suite("Summary the short way: LogLoader.summarize")
 struct BriefSummaryTests {

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Testing
 import Visualize
+import Chains
 
 @Suite("Damaged and unusable input")
 struct DamagedInputTests {
@@ -46,7 +47,7 @@ struct DamagedInputTests {
 
     @Test("empty, unknown, missing: one clear error each")
     func unusable() throws {
-        #expect(throws: VisualizeError.self) { try LogLoader().load([TestInputs.path("empty.log")]) }
+        #expect(throws: ReportError.self) { try LogLoader().load([TestInputs.path("empty.log")]) }
         do {
             _ = try LogLoader().load([TestInputs.path("empty.log")])
         } catch {
@@ -79,7 +80,7 @@ struct DamagedInputTests {
         let input = TestInputs.path("mon.out")
         let before = try Data(contentsOf: URL(fileURLWithPath: input))
         let log = try LogLoader().load([input])
-        #expect(throws: VisualizeError.self) { try Renderer.refuseOverwriting(inputs: [input], output: input) }
+        #expect(throws: ReportError.self) { try Renderer.refuseOverwriting(inputs: [input], output: input) }
         // An input that happens to be called .svg, reached through another spelling of its path.
         let copy = TestInputs.temporaryFile("log.svg")
         try before.write(to: URL(fileURLWithPath: copy))

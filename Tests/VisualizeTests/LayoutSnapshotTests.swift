@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Visualize
+import Chains
 
 /// The layout model, dumped as text with a font-independent measurer, against checked-in expectations.
 /// Set `REACTORTRACK_RECORD=1` to rewrite the expectations after an intended change.

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Testing
 import Visualize
+import Chains
 
 @Suite("Streaming: chains as their tasks complete")
 struct StreamingTests {
@@ -46,7 +47,7 @@ struct StreamingTests {
     @Test("an input that cannot be opened fails before any chain is handed out")
     func unreadableFirst() {
         var handed = 0
-        #expect(throws: VisualizeError.self) {
+        #expect(throws: ReportError.self) {
             try LogLoader().stream([TestInputs.path("mon.out"), TestInputs.path("no-such-file.out")]) { _, _ in handed += 1 }
         }
         #expect(handed == 0)

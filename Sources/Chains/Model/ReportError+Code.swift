@@ -1,7 +1,7 @@
-extension VisualizeError {
-    /// The kind of a ``VisualizeError``.
+extension ReportError {
+    /// The kind of a ``ReportError``.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        /// The code's text as it appears in ``VisualizeError/description``.
+        /// The code's text as it appears in ``ReportError/description``.
         public let description: String
 
         private init(_ description: String) { self.description = description }

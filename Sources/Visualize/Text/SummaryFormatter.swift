@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+public import Chains
 
 /// `reactortrack summary`: a ``LogSummary`` as text or JSON.
 public enum SummaryFormatter {

@@ -10,12 +10,12 @@ import Darwin
 ///
 /// Foundation's `FileHandle` is not in FoundationEssentials: using it would load all of Foundation and ICU
 /// (about 6 MB of resident memory) into every command just to open a file.
-enum PosixFile {
+package enum PosixFile {
     /// The start of the file at `path` (at most `limit` bytes) and its size.
     ///
     /// - Throws: The reason: `no such file`, `is a directory`, `permission denied`, or the system's text for
     ///   another failure to open or read.
-    static func head(of path: String, limit: Int) throws(Failure) -> (head: [UInt8], size: Int) {
+    package static func head(of path: String, limit: Int) throws(Failure) -> (head: [UInt8], size: Int) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw Failure(errno == EACCES ? "permission denied" : "no such file")
@@ -30,14 +30,14 @@ enum PosixFile {
 
     /// The device and inode of the file at `path` (following symlinks), or `nil` if there is none: two paths
     /// with the same identity name the same file.
-    static func identity(of path: String) -> [UInt64]? {
+    package static func identity(of path: String) -> [UInt64]? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return [UInt64(info.st_dev), UInt64(info.st_ino)]
     }
 
     /// All of the file at `path`.
-    static func contents(of path: String) throws(Failure) -> [UInt8] {
+    package static func contents(of path: String) throws(Failure) -> [UInt8] {
         let fd = openForReading(path)
         guard fd >= 0 else { throw Failure(reason(errno)) }
         defer { close(fd) }
@@ -45,7 +45,7 @@ enum PosixFile {
     }
 
     /// Reads `descriptor` until end of file or `limit` bytes, retrying interrupted reads.
-    static func read(_ descriptor: Int32, limit: Int) throws(Failure) -> [UInt8] {
+    package static func read(_ descriptor: Int32, limit: Int) throws(Failure) -> [UInt8] {
         var bytes: [UInt8] = []
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
         defer { chunk.deallocate() }
@@ -62,7 +62,7 @@ enum PosixFile {
     }
 
     /// Creates or truncates the file at `path` and writes `bytes` to it.
-    static func write(_ bytes: some Collection<UInt8>, to path: String) throws(Failure) {
+    package static func write(_ bytes: some Collection<UInt8>, to path: String) throws(Failure) {
         var fd: Int32
         repeat { fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666) } while fd < 0 && errno == EINTR
         guard fd >= 0 else { throw Failure(reason(errno)) }
@@ -88,8 +88,8 @@ enum PosixFile {
     }
 
     /// Why reading or writing failed.
-    struct Failure: Error {
-        let message: String
+    package struct Failure: Error {
+        package let message: String
         init(_ message: String) { self.message = message }
     }
 

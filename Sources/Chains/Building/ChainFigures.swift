@@ -51,7 +51,8 @@ struct ChainFigures {
     }
 
     /// The fields of a ``EventLog/BriefTaskGrouper`` that ``init(brief:locate:)`` reads, in this order.
-    static let briefFields = ["deferred_id", "label", "index", "name", "on", "from"]
+    static let briefFields = [F.deferredID, F.label, F.index, F.name, F.on, F.from]
+    private typealias F = MonitorVocabulary.Field
 
     /// The figures of the chain ``ChainBuilder`` makes of the task (a `reactortrack:deferred` root, or a lone
     /// message); `nil` for a format header, which makes no chain.
@@ -95,24 +96,24 @@ struct ChainFigures {
         for child in task.children {
             switch child {
             case .message(let m):
-                switch m.type {
-                case "reactortrack:added":
+                switch m.type.flatMap(MonitorVocabulary.Message.init(rawValue:)) {
+                case .added:
                     let index = value(2, m).intValue ?? (pairs.lazy.map(\.index).max().map { $0 + 1 } ?? 0)
                     set(index, nil)
-                case "reactortrack:waiting":
+                case .waiting:
                     waits.append((value(4, m).intValue, m.timestamp, nil))
-                case "reactortrack:resumed":
+                case .resumed:
                     let from = value(5, m).intValue
                     if let i = waits.lastIndex(where: { $0.end == nil && ($0.on == from || from == nil) }) {
                         waits[i].end = m.timestamp
                     }
-                case "reactortrack:unhandled_error":
+                case .unhandledError:
                     unhandled = true
                 default:
                     break
                 }
             case .action(let s, let e):
-                guard s.type == ChainBuilder.runActionType else { continue }
+                guard s.type == MonitorVocabulary.runAction else { continue }
                 let run = (
                     name: value(3, s).stringValue ?? "<callback>", duration: max(0, e.timestamp - s.timestamp),
                     failed: e.status == .failed

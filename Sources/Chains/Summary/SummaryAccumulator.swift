@@ -1,3 +1,5 @@
+import EventLog
+
 /// Folds chains into the figures of a ``LogSummary`` one at a time, keeping only what those need, so that a
 /// summary can be made while a log streams past (see ``LogLoader/stream(_:_:)``) without holding its chains.
 ///
@@ -64,7 +66,10 @@ public struct SummaryAccumulator: Sendable {
     /// The Eliot fields (besides the standard ones) that the figures of a summary depend on: read only these
     /// (``LogLoader/keptFields``) and the summary comes out the same, sooner. The Deferred's id and label
     /// (titles), pair indexes (which run is which), run names, and the waits (`on`, `from`, `waited`).
-    public static let fieldsUsed: Set<String> = ["deferred_id", "label", "index", "name", "on", "from", "waited"]
+    public static let fieldsUsed: Set<String> = {
+        typealias F = MonitorVocabulary.Field
+        return [F.deferredID, F.label, F.index, F.name, F.on, F.from, F.waited]
+    }()
 
     /// Creates an empty accumulator.
     ///

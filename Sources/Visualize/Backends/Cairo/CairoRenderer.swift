@@ -7,6 +7,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+public import Chains
 
 /// Draws layout pages with Cairo: PNG (one page) and PDF (every page, with a bookmark each).
 public enum CairoRenderer {
@@ -15,12 +16,12 @@ public enum CairoRenderer {
 
     /// Writes the first page as a PNG at `scale` (2 for HiDPI).
     ///
-    /// - Throws: ``VisualizeError`` when the image would exceed Cairo's limit or Cairo fails.
-    public static func writePNG(_ page: LayoutPage, to path: String, scale: Double = 1) throws(VisualizeError) {
+    /// - Throws: ``ReportError`` when the image would exceed Cairo's limit or Cairo fails.
+    public static func writePNG(_ page: LayoutPage, to path: String, scale: Double = 1) throws(ReportError) {
         let w = Int((page.width * scale).rounded(.up))
         let h = Int((page.height * scale).rounded(.up))
         guard w <= maxImageSide, h <= maxImageSide else {
-            throw VisualizeError(
+            throw ReportError(
                 code: .cairo,
                 message: "a \(w)×\(h) px image exceeds Cairo's \(maxImageSide) px limit; lower --scale or select fewer chains",
                 file: path)
@@ -36,13 +37,13 @@ public enum CairoRenderer {
         cairo.surface_flush(surface.handle)
         let status = cairo.surface_write_to_png(surface.handle, path)
         if status != CAIRO_STATUS_SUCCESS {
-            throw VisualizeError(code: .writeFailed, message: cairo.text(status), file: path)
+            throw ReportError(code: .writeFailed, message: cairo.text(status), file: path)
         }
     }
 
     /// Writes every page into one PDF, each page its own size, with a bookmark per page.
-    public static func writePDF(_ document: LayoutDocument, to path: String) throws(VisualizeError) {
-        guard let first = document.pages.first else { throw VisualizeError(code: .cairo, message: "no pages", file: path) }
+    public static func writePDF(_ document: LayoutDocument, to path: String) throws(ReportError) {
+        guard let first = document.pages.first else { throw ReportError(code: .cairo, message: "no pages", file: path) }
         let surface = try CairoSurface(what: "PDF surface") { $0.pdf_surface_create(path, first.width, first.height) }
         let cairo = surface.cairo
         cairo.pdf_surface_set_metadata(surface.handle, CAIRO_PDF_METADATA_CREATOR, "reactortrack")

@@ -5,7 +5,7 @@ import EventLog
 /// Each input's format is detected (Eliot or the original Reactor Track); Eliot inputs are merged into one
 /// set of task trees, as `cat a b | eliot-tree` does, so a task continued in another file joins up. Damaged
 /// lines become warnings naming file and line; an input that cannot be read, holds nothing, or holds no
-/// usable line at all is a ``VisualizeError``.
+/// usable line at all is a ``ReportError``.
 public struct LogLoader {
     /// Called now and then with the number of lines read so far.
     public var progress: ((Int) -> Void)?
@@ -27,8 +27,8 @@ public struct LogLoader {
 
     /// Reads every input.
     ///
-    /// - Throws: ``VisualizeError`` with code `unreadable`, `emptyLog` or `unknownFormat`.
-    public func load(_ paths: [String]) throws(VisualizeError) -> TrackedLog {
+    /// - Throws: ``ReportError`` with code `unreadable`, `emptyLog` or `unknownFormat`.
+    public func load(_ paths: [String]) throws(ReportError) -> TrackedLog {
         var chains: [Chain] = []
         var log = try read(paths, streaming: false) { chain, _ in chains.append(chain) }
         log.chains = chains
@@ -48,9 +48,9 @@ public struct LogLoader {
     ///   is the order ``load(_:)`` returns (ordinals may skip numbers, never repeat).
     /// - Returns: The log without its chains: warnings (all of them, once every input is read), inputs,
     ///   formats and counts.
-    /// - Throws: ``VisualizeError`` with code `unreadable`, `emptyLog` or `unknownFormat`; inputs that cannot
+    /// - Throws: ``ReportError`` with code `unreadable`, `emptyLog` or `unknownFormat`; inputs that cannot
     ///   be opened are found before any chain is handed out.
-    public func stream(_ paths: [String], _ handle: (_ chain: Chain, _ ordinal: Int) -> Void) throws(VisualizeError)
+    public func stream(_ paths: [String], _ handle: (_ chain: Chain, _ ordinal: Int) -> Void) throws(ReportError)
         -> TrackedLog
     {
         try read(paths, streaming: true, handle)
@@ -64,7 +64,7 @@ public struct LogLoader {
     /// - Returns: The log without its chains, and the summary's accumulator (its ``SummaryAccumulator/chainCount``
     ///   is the number of chains selected).
     /// - Throws: As ``stream(_:_:)``.
-    public func summarize(_ paths: [String], selection: ChainSelection, top: Int) throws(VisualizeError)
+    public func summarize(_ paths: [String], selection: ChainSelection, top: Int) throws(ReportError)
         -> (log: TrackedLog, accumulator: SummaryAccumulator)
     {
         precondition(!selection.needsWholeLog)
@@ -85,14 +85,14 @@ public struct LogLoader {
     private func read(
         _ paths: [String], streaming: Bool, _ handle: (Chain, Int) -> Void,
         brief handleBrief: ((ChainFigures, Int) -> Void)? = nil
-    ) throws(VisualizeError) -> TrackedLog {
+    ) throws(ReportError) -> TrackedLog {
         let firstName = paths.first.map(Self.displayName) ?? "<input>"
         var grouper = TaskGrouper(file: firstName, handsOutCompletedTasks: streaming)
         // Summaries take the short way: most tasks are folded in without building their tree or chain.
         var briefGrouper = handleBrief.map { _ in
             BriefTaskGrouper(
                 file: firstName, fields: ChainFigures.briefFields, keptFields: keptFields,
-                rootType: ChainBuilder.deferredActionType)
+                rootType: MonitorVocabulary.deferredAction)
         }
         var map = LineMap()
         var offset = 0
@@ -133,7 +133,7 @@ public struct LogLoader {
                 reader = EventLogReader(bytes: wholeInput, name: name)
             } else {
                 do { reader = try EventLogReader(path: path, name: name) } catch {
-                    throw VisualizeError(code: .unreadable, message: error.message, file: name)
+                    throw ReportError(code: .unreadable, message: error.message, file: name)
                 }
             }
             reader.keptFields = keptFields
@@ -146,7 +146,7 @@ public struct LogLoader {
                     switch raw {
                     case .warning(let warning):
                         if warning.code == .ioError {
-                            throw VisualizeError(code: .unreadable, message: warning.message, file: name)
+                            throw ReportError(code: .unreadable, message: warning.message, file: name)
                         }
                         fileWarnings.append(warning)
                     case .line(let range, let atEndWithoutNewline):
@@ -191,7 +191,7 @@ public struct LogLoader {
                         if fileMessages % 50_000 == 0 { progress?(linesSoFar + line) }
                     case .warning(let warning):
                         if warning.code == .ioError {
-                            throw VisualizeError(code: .unreadable, message: warning.message, file: name)
+                            throw ReportError(code: .unreadable, message: warning.message, file: name)
                         }
                         fileWarnings.append(warning)
                     }
@@ -227,7 +227,7 @@ public struct LogLoader {
     }
 
     /// Opens an input: its first 64 KiB, its size, and (for standard input) all of it.
-    private func open(_ path: String, name: String) throws(VisualizeError) -> ([UInt8], Int, [UInt8]?) {
+    private func open(_ path: String, name: String) throws(ReportError) -> ([UInt8], Int, [UInt8]?) {
         do throws(PosixFile.Failure) {
             if path == "-" {
                 let all: [UInt8]
@@ -237,26 +237,26 @@ public struct LogLoader {
             let (head, size) = try PosixFile.head(of: path, limit: 1 << 16)
             return (head, size, nil)
         } catch {
-            throw VisualizeError(code: .unreadable, message: error.message, file: name)
+            throw ReportError(code: .unreadable, message: error.message, file: name)
         }
     }
 
-    private func readAll(_ path: String, name: String) throws(VisualizeError) -> [UInt8] {
+    private func readAll(_ path: String, name: String) throws(ReportError) -> [UInt8] {
         do throws(PosixFile.Failure) { return try PosixFile.contents(of: path) } catch {
-            throw VisualizeError(code: .unreadable, message: "cannot read", file: name)
+            throw ReportError(code: .unreadable, message: "cannot read", file: name)
         }
     }
 
     /// The error for an input without a single usable message: empty, or of an unknown format.
     private func noContent(_ head: [UInt8], name: String, problems: [EventLogError], size: Int? = nil)
-        -> VisualizeError
+        -> ReportError
     {
         let blank = head.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         if blank && (size ?? head.count) <= head.count {
-            return VisualizeError(code: .emptyLog, message: "no messages", file: name)
+            return ReportError(code: .emptyLog, message: "no messages", file: name)
         }
         let first = problems.first.map { " (line \($0.line ?? 1): \($0.message))" } ?? ""
-        return VisualizeError(
+        return ReportError(
             code: .unknownFormat, message: "no line is an Eliot message or a Reactor Track record\(first)", file: name)
     }
 }

@@ -1,3 +1,4 @@
+import Chains
 /// Lays out the overview of many chains: outcome counts, duration percentiles, a waterfall of (grouped)
 /// chains sorted by duration or start, and the slowest callbacks.
 struct OverviewLayout {

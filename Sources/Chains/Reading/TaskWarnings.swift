@@ -21,7 +21,7 @@ enum TaskWarnings {
             guard case .action(let root) = task.root else { continue }
             var open: [WrittenAction] = []
             visit(root, task: task.taskUUID, map: map, into: &result, open: &open)
-            let unfinished = open.filter { !($0.taskLevel.isEmpty && $0.actionType == ChainBuilder.deferredActionType) }
+            let unfinished = open.filter { !($0.taskLevel.isEmpty && $0.actionType == MonitorVocabulary.deferredAction) }
             if let first = unfinished.first {
                 let names = unfinished.prefix(3).map { "\($0.actionType ?? "?") at \(level($0))" }
                 let more = unfinished.count > 3 ? ", ..." : ""

@@ -1,3 +1,4 @@
+public import Chains
 /// Computes a diagram's layout once, for any backend: chains in detail when they fit, or an overview first.
 public enum DiagramLayout {
     /// Families shown in detail on one page before `auto` switches to the overview.

@@ -1,3 +1,4 @@
+import Chains
 /// Lays out chain families in detail: for each chain a header, the callback/errback ladder with the path the
 /// run took, and its runs and waits as bars on a time axis; linked chains indented below, with arrows.
 struct ChainPageLayout {

@@ -1,4 +1,5 @@
 import CCairo
+import Chains
 
 /// Cairo's functions, loaded from the shared library the first time anything is measured or drawn.
 ///
@@ -19,12 +20,12 @@ enum CairoLibrary {
 
     /// The functions, loading the library on first use.
     ///
-    /// - Throws: ``VisualizeError`` with code `cairoUnavailable` if Cairo is not installed (or too old to have
+    /// - Throws: ``ReportError`` with code `cairoUnavailable` if Cairo is not installed (or too old to have
     ///   a function Visualize needs).
-    static func functions() throws(VisualizeError) -> ccairo_functions { try loaded.get() }
+    static func functions() throws(ReportError) -> ccairo_functions { try loaded.get() }
 
     /// Loads the first library of `names` that opens and has every function; the error names the first failure.
-    static func load(_ names: [String]) -> Result<ccairo_functions, VisualizeError> {
+    static func load(_ names: [String]) -> Result<ccairo_functions, ReportError> {
         var firstFailure: String?
         for name in names {
             let capacity = 512
@@ -38,7 +39,7 @@ enum CairoLibrary {
         }
         let reason = firstFailure ?? "no library to try"
         return .failure(
-            VisualizeError(
+            ReportError(
                 code: .cairoUnavailable, message: "\(reason); drawing needs Cairo (Debian: apt-get install libcairo2)"))
     }
 }

@@ -61,7 +61,7 @@ public struct EventLogEncoder: Sendable {
             Self.appendString(reason, to: &buffer)
         }
         if !message.fields.isEmpty {
-            for key in message.fields.keys.sorted() where !Self.isReserved(key) {
+            for key in message.fields.keys.sorted() where !Self.isWritten(key, by: message) {
                 buffer.append(UInt8(ascii: ","))
                 Self.appendString(key, to: &buffer)
                 buffer.append(UInt8(ascii: ":"))
@@ -79,13 +79,15 @@ public struct EventLogEncoder: Sendable {
         return buffer
     }
 
-    static func isReserved(_ key: String) -> Bool {
+    /// Whether `key` is written from one of `message`'s properties rather than from its fields: the standard
+    /// keys always; `exception` and `reason` when the property is set (it wins), so that a failure given as
+    /// ordinary fields is still written.
+    static func isWritten(_ key: String, by message: EventMessage) -> Bool {
         switch key {
-        case "task_uuid", "task_level", "timestamp", "message_type", "action_type", "action_status",
-            "exception", "reason":
-            return true
-        default:
-            return false
+        case "task_uuid", "task_level", "timestamp", "message_type", "action_type", "action_status": true
+        case "exception": message.exception != nil
+        case "reason": message.reason != nil
+        default: false
         }
     }
 

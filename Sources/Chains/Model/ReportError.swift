@@ -1,9 +1,9 @@
-/// A failure of the renderer: an input it cannot use at all, an output it cannot write, or warnings under
+/// A failure of reading or drawing a report: an input it cannot use at all, an output it cannot write, or warnings under
 /// `--strict`.
 ///
 /// Its ``description`` is one line, `mon.out: empty log: no messages`, or `mon.out:12: ...` when a line is
 /// known. Problems inside a readable log are warnings (``EventLog/EventLogError``), not this type.
-public struct VisualizeError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ReportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure this is.
     public var code: Code
     /// A human-readable explanation.

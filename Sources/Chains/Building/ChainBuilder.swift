@@ -3,10 +3,7 @@ public import EventLog
 /// Builds ``Chain``s from Eliot tasks: `reactortrack:deferred` tasks as Deferred chains, any other task as
 /// an action tree.
 public enum ChainBuilder {
-    /// The monitor's root action type.
-    public static let deferredActionType = "reactortrack:deferred"
-    /// The monitor's run action type.
-    public static let runActionType = "reactortrack:run"
+    private typealias F = MonitorVocabulary.Field
 
     /// Builds one chain per task, skipping format headers.
     ///
@@ -46,7 +43,7 @@ public enum ChainBuilder {
                 id: task.taskUUID, kind: .message, label: type, outcome: outcome, start: message.timestamp,
                 end: message.timestamp, spans: [span], file: place.file, line: place.line)
         case .action(let root):
-            if root.actionType == deferredActionType { return deferredChain(task: task, root: root, locate: locate) }
+            if root.actionType == MonitorVocabulary.deferredAction { return deferredChain(task: task, root: root, locate: locate) }
             return actionChain(task: task, root: root, locate: locate)
         }
     }
@@ -109,8 +106,8 @@ public enum ChainBuilder {
         -> Chain
     {
         let startFields = root.startMessage?.message.fields ?? [:]
-        let deferredID = startFields["deferred_id"]?.intValue
-        let label = startFields["label"]?.stringValue ?? deferredID.map { "Deferred #\($0)" } ?? "Deferred"
+        let deferredID = startFields[F.deferredID]?.intValue
+        let label = startFields[F.label]?.stringValue ?? deferredID.map { "Deferred #\($0)" } ?? "Deferred"
         var pairs: [Int: LadderPair] = [:]
         var extraRuns: [ChainRun] = []
         var waits: [ChainWait] = []
@@ -120,6 +117,8 @@ public enum ChainBuilder {
         var firedValue: String?
         var cancelled = false
         var unhandled: (String, String)?
+        // Links of format-1 `chained` messages written before the pair that makes them was added.
+        var linksAwaitingPair: [Int] = []
         var lastAdded: Int?
         var lastRunPair: Int?
         var lastTime = root.startTime
@@ -131,39 +130,50 @@ public enum ChainBuilder {
                 let m = written.message
                 note(m.timestamp)
                 let f = m.fields
-                switch m.messageType {
-                case "reactortrack:added":
-                    let index = f["index"]?.intValue ?? (pairs.keys.max().map { $0 + 1 } ?? 0)
+                switch MonitorVocabulary.Message(of: m) {
+                case .added:
+                    let index = f[F.index]?.intValue ?? (pairs.keys.max().map { $0 + 1 } ?? 0)
                     pairs[index] = LadderPair(
-                        index: index, callback: f["callback"]?.stringValue, errback: f["errback"]?.stringValue,
-                        site: f["site"]?.stringValue)
+                        index: index, callback: f[F.callback]?.stringValue, errback: f[F.errback]?.stringValue,
+                        site: f[F.site]?.stringValue)
+                    for link in linksAwaitingPair { links[link].pairIndex = index }
+                    linksAwaitingPair.removeAll()
                     lastAdded = index
-                case "reactortrack:fired":
+                case .fired:
                     firedAt = m.timestamp
-                    firedSide = side(f["path"])
+                    firedSide = side(f[F.path])
                     firedValue = outcomeText(m)
-                case "reactortrack:waiting":
-                    let on = f["on"]?.intValue
+                case .waiting:
+                    let on = f[F.on]?.intValue
                     waits.append(ChainWait(on: on, start: m.timestamp, end: nil, pairIndex: lastRunPair))
                     if let on {
                         links.removeAll { $0.kind == .returned && $0.target == on }
                         links.append(ChainLink(kind: .waitedOn, target: on, pairIndex: lastRunPair, time: m.timestamp))
                     }
-                case "reactortrack:resumed":
-                    let from = f["from"]?.intValue
+                case .resumed:
+                    let from = f[F.from]?.intValue
                     if let i = waits.lastIndex(where: { $0.end == nil && ($0.on == from || from == nil) }) {
-                        let waited = f["waited"]?.doubleValue
+                        let waited = f[F.waited]?.doubleValue
                         waits[i].end = m.timestamp ?? waited.flatMap { w in waits[i].start.map { $0 + w } }
-                        waits[i].resumedSide = side(f["path"])
+                        waits[i].resumedSide = side(f[F.path])
                         waits[i].resumedValue = outcomeText(m)
                     }
-                case "reactortrack:chained":
-                    if let to = f["to"]?.intValue {
-                        links.append(ChainLink(kind: .chained, target: to, pairIndex: lastAdded, time: m.timestamp))
+                case .chained:
+                    if let to = f[F.to]?.intValue {
+                        // Format 2 names the pair that passes the result on; in format 1 it is the next one added.
+                        var index = f[F.index]?.intValue
+                        if index == nil {
+                            if let last = lastAdded, Self.passesResult(pairs[last], to: to) {
+                                index = last
+                            } else {
+                                linksAwaitingPair.append(links.count)
+                            }
+                        }
+                        links.append(ChainLink(kind: .chained, target: to, pairIndex: index, time: m.timestamp))
                     }
-                case "reactortrack:cancelled":
+                case .cancelled:
                     cancelled = true
-                case "reactortrack:unhandled_error":
+                case .unhandledError:
                     unhandled = (
                         m.exception ?? f["exception"]?.stringValue ?? "?", m.reason ?? f["reason"]?.stringValue ?? ""
                     )
@@ -173,7 +183,7 @@ public enum ChainBuilder {
             case .action(let action):
                 note(action.startTime)
                 note(action.endTime)
-                guard action.actionType == runActionType else { continue }
+                guard action.actionType == MonitorVocabulary.runAction else { continue }
                 let run = self.run(from: action, locate: locate)
                 if let index = run.index {
                     var pair = pairs[index] ?? LadderPair(index: index, callback: nil, errback: nil)
@@ -218,30 +228,30 @@ public enum ChainBuilder {
         let place = locate(root.startMessage?.line ?? root.children.first.flatMap(\.firstLine))
         return Chain(
             id: task.taskUUID, kind: .deferred, label: label, deferredID: deferredID,
-            createdAt: startFields["created_at"]?.stringValue, trackedBy: startFields["tracked_by"]?.stringValue,
+            createdAt: startFields[F.createdAt]?.stringValue, trackedBy: startFields[F.trackedBy]?.stringValue,
             outcome: outcome, start: root.startTime ?? firedAt ?? ordered.compactMap(\.run?.start).min(),
             end: root.endTime ?? lastTime, firedAt: firedAt, firedSide: firedSide, firedValue: firedValue,
-            result: root.endMessage?.message.fields["result"]?.stringValue, pairs: ordered, extraRuns: extraRuns,
+            result: root.endMessage?.message.fields[F.result]?.stringValue, pairs: ordered, extraRuns: extraRuns,
             waits: waits, links: links, cancelled: cancelled, file: place.file, line: place.line)
     }
 
     static func run(from action: WrittenAction, locate: (Int?) -> (file: String, line: Int?)) -> ChainRun {
         let start = action.startMessage?.message.fields ?? [:]
         let end = action.endMessage?.message
-        let side = Self.side(start["path"]) ?? .callback
+        let side = Self.side(start[F.path]) ?? .callback
         var run = ChainRun(
-            index: start["index"]?.intValue, name: start["name"]?.stringValue ?? "<callback>", side: side,
-            start: action.startTime, end: action.endTime, input: start["input"]?.stringValue,
+            index: start[F.index]?.intValue, name: start[F.name]?.stringValue ?? "<callback>", side: side,
+            start: action.startTime, end: action.endTime, input: start[F.input]?.stringValue,
             line: locate(action.startMessage?.line ?? action.endMessage?.line).line)
         if let end {
-            run.output = end.fields["output"]?.stringValue
-            run.returnedDeferred = end.fields["returned_deferred"]?.intValue
+            run.output = end.fields[F.output]?.stringValue
+            run.returnedDeferred = end.fields[F.returnedDeferred]?.intValue
             if end.actionStatus == .failed {
                 run.exception = end.exception ?? "?"
                 run.reason = end.reason ?? ""
                 run.outputSide = .errback
             } else {
-                run.outputSide = Self.side(end.fields["output_path"])
+                run.outputSide = Self.side(end.fields[F.outputPath])
             }
         }
         return run
@@ -267,16 +277,23 @@ public enum ChainBuilder {
         }
     }
 
+    /// Whether `pair` is the one `chainDeferred` adds to pass the result on to Deferred `to` (by its names, for
+    /// format-1 logs, whose `chained` message does not say which pair it is).
+    static func passesResult(_ pair: LadderPair?, to: Int) -> Bool {
+        guard let callback = pair?.callback else { return false }
+        return callback == "chainDeferred.callback" || callback == "Deferred #\(to).callback"
+    }
+
     static func side(_ value: JSONValue?) -> LadderSide? {
-        switch value?.stringValue {
-        case "success": .callback
-        case "error": .errback
+        switch value?.stringValue.flatMap(MonitorVocabulary.Path.init(rawValue:)) {
+        case .success?: .callback
+        case .error?: .errback
         default: nil
         }
     }
 
     static func outcomeText(_ m: EventMessage) -> String? {
-        if let value = m.fields["value"] { return FieldText.text(value) }
+        if let value = m.fields[F.value] { return FieldText.text(value) }
         let exception = m.exception ?? m.fields["exception"]?.stringValue
         let reason = m.reason ?? m.fields["reason"]?.stringValue
         guard let exception else { return nil }

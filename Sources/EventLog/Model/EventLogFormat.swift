@@ -4,12 +4,13 @@
 /// its own, whose `format_version` field is ``version``. Readers that find no header assume version 1, which
 /// is plain Eliot. See `docs/mon-out-format.md`.
 public enum EventLogFormat {
-    /// The current format version.
-    public static let version = 1
+    /// The current format version: 2 adds `index` to `reactortrack:chained` and writes the `exception` and
+    /// `reason` of a chain fired with a failure and of an unhandled error (version 1 lost them).
+    public static let version = 2
     /// The `message_type` of the header message.
-    public static let headerMessageType = "reactortrack:format"
+    public static let headerMessageType = MonitorVocabulary.Message.format.rawValue
     /// The field of the header message that holds the version number.
-    public static let versionField = "format_version"
+    public static let versionField = MonitorVocabulary.Field.formatVersion
 
     /// Makes the header message for a new log.
     ///

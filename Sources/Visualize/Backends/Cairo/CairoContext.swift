@@ -1,4 +1,5 @@
 import CCairo
+import Chains
 
 /// Owns a `cairo_t` drawing on a ``CairoSurface``, with metrics hinting off so that text measures the same
 /// on every surface.
@@ -8,10 +9,10 @@ final class CairoContext {
     /// Cairo's functions, loaded by ``CairoLibrary``.
     let cairo: ccairo_functions
 
-    init(_ surface: CairoSurface) throws(VisualizeError) {
+    init(_ surface: CairoSurface) throws(ReportError) {
         let cairo = surface.cairo
         guard let handle = cairo.create(surface.handle) else {
-            throw VisualizeError(code: .cairo, message: "cairo_create failed")
+            throw ReportError(code: .cairo, message: "cairo_create failed")
         }
         self.handle = handle
         self.surface = surface
@@ -27,10 +28,10 @@ final class CairoContext {
     }
 
     /// Throws if drawing put the context into an error state.
-    func check(_ what: String) throws(VisualizeError) {
+    func check(_ what: String) throws(ReportError) {
         let status = cairo.status(handle)
         if status != CAIRO_STATUS_SUCCESS {
-            throw VisualizeError(code: .cairo, message: "\(what): \(cairo.text(status))")
+            throw ReportError(code: .cairo, message: "\(what): \(cairo.text(status))")
         }
     }
 

@@ -1,4 +1,5 @@
 import CCairo
+import Chains
 
 /// Owns a `cairo_surface_t` (an image or PDF surface) and destroys it when released.
 ///
@@ -10,25 +11,25 @@ final class CairoSurface {
 
     /// Creates a surface with `create`, checking that Cairo did not hand back an error surface.
     ///
-    /// - Throws: ``VisualizeError`` if Cairo cannot be loaded or the surface is in an error state.
-    init(what: String, _ create: (ccairo_functions) -> OpaquePointer?) throws(VisualizeError) {
+    /// - Throws: ``ReportError`` if Cairo cannot be loaded or the surface is in an error state.
+    init(what: String, _ create: (ccairo_functions) -> OpaquePointer?) throws(ReportError) {
         let cairo = try CairoLibrary.functions()
-        guard let handle = create(cairo) else { throw VisualizeError(code: .cairo, message: "\(what): no surface") }
+        guard let handle = create(cairo) else { throw ReportError(code: .cairo, message: "\(what): no surface") }
         self.handle = handle
         self.cairo = cairo
         let status = cairo.surface_status(handle)
         if status != CAIRO_STATUS_SUCCESS {
             let message = cairo.text(status)
             cairo.surface_destroy(handle)
-            throw VisualizeError(code: .cairo, message: "\(what): \(message)")
+            throw ReportError(code: .cairo, message: "\(what): \(message)")
         }
     }
 
     /// Throws if the surface went into an error state.
-    func check(_ what: String) throws(VisualizeError) {
+    func check(_ what: String) throws(ReportError) {
         let status = cairo.surface_status(handle)
         if status != CAIRO_STATUS_SUCCESS {
-            throw VisualizeError(code: .cairo, message: "\(what): \(cairo.text(status))")
+            throw ReportError(code: .cairo, message: "\(what): \(cairo.text(status))")
         }
     }
 
