@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Defer", "EventLog", "Actions"]),
         .testTarget(
             name: "VisualizeTests", dependencies: ["Visualize", "Chains", "EventLog"], exclude: ["Inputs", "__Snapshots__"]),
-        .testTarget(name: "ReactortrackTests", dependencies: ["reactortrack"]),
+        .testTarget(name: "ReactortrackTests", dependencies: ["reactortrack"], exclude: ["Oracle"]),
     ]
 )
 

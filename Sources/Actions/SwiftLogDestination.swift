@@ -17,7 +17,7 @@ public struct SwiftLogDestination: LogDestination {
 
     /// Logs the message's JSON line.
     public func write(_ message: EventMessage) {
-        let level: Logger.Level = message.messageType == "eliot:traceback" ? .critical : .info
+        let level: Logger.Level = message.messageType == EventLogFormat.tracebackMessageType ? .critical : .info
         guard logger.logLevel <= level else { return }
         let line = EventLogEncoder().encode(message).dropLast()
         logger.log(

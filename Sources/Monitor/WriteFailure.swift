@@ -12,7 +12,7 @@ public func writeFailure(_ failure: Failure) {
     if let origin = failure.origin { traceback += "\n  raised in \(origin)" }
     if let site = failure.site { traceback += "\n  entered the chain at \(site)" }
     logMessage(
-        "eliot:traceback",
+        EventLogFormat.tracebackMessageType,
         fields: [
             "exception": .string(String(reflecting: type(of: failure.error))),
             "reason": .string(failure.errorMessage),

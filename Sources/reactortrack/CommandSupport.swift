@@ -61,11 +61,13 @@ enum CommandSupport {
         return log
     }
 
-    /// The summary of the selected chains, streamed (see ``LogLoader/summarize(_:selection:top:)``); prints the
+    /// The summary of the selected chains, streamed (see ``LogLoader/summarize(_:selection:top:keepsTasks:)``); prints the
     /// warnings and applies `--strict` and the check that something was selected, as ``stream(_:_:progress:keptFields:_:)``.
     ///
     /// - Precondition: The selection does not need the whole log (`--slowest`); use ``load(_:_:)`` then.
-    static func summarize(_ input: InputOptions, _ selection: SelectionOptions, top: Int) throws -> LogSummary {
+    static func summarize(_ input: InputOptions, _ selection: SelectionOptions, top: Int, keepsTasks: Bool) throws
+        -> LogSummary
+    {
         let chosen = selection.selection
         let stderr = FileStream.standardError
         let showProgress = stderr.isTerminal
@@ -73,7 +75,8 @@ enum CommandSupport {
         let log: TrackedLog
         let accumulator: SummaryAccumulator
         do {
-            (log, accumulator) = try loader.summarize(input.files, selection: chosen, top: top)
+            (log, accumulator) = try loader.summarize(
+                input.files, selection: chosen, top: top, keepsTasks: keepsTasks)
         } catch {
             if showProgress { stderr.write("\r\u{1B}[K") }
             throw fail(error)

@@ -8,7 +8,9 @@ struct SummaryCommand: ParsableCommand {
         commandName: "summary",
         abstract: "Print outcomes, duration percentiles and the slowest chains and callbacks.",
         discussion: """
-            Durations in --json are seconds. Exit status: 0 success, 1 bad input, 2 usage error.
+            --json writes schema 2 (docs/cli.md): totals, percentiles over the complete tasks, and every task's \
+            status, completeness, duration, failed actions and tracebacks, as eliot.parse has them. Durations are \
+            seconds; unknown values are null. Exit status: 0 success, 1 bad input, 2 usage error.
             """)
 
     @OptionGroup var input: InputOptions
@@ -28,10 +30,10 @@ struct SummaryCommand: ParsableCommand {
         let summary: LogSummary
         if selection.selection.needsWholeLog {
             let (log, chains) = try CommandSupport.load(input, selection)
-            summary = LogSummary(log, chains: chains, top: top)
+            summary = LogSummary(log, chains: chains, top: top, keepsTasks: json)
         } else {
             // Each chain is folded in as soon as its task is complete, and forgotten; most without being built.
-            summary = try CommandSupport.summarize(input, selection, top: top)
+            summary = try CommandSupport.summarize(input, selection, top: top, keepsTasks: json)
         }
         FileStream.standardOutput.write(json ? SummaryFormatter.json(summary) : SummaryFormatter.text(summary))
     }

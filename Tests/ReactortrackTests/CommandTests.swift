@@ -103,7 +103,7 @@ struct CommandTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["chains"] as? Int == 4)
         #expect((object["outcomes"] as? [String: Int])?["unhandled"] == 1)
-        #expect((object["slowestCallbacks"] as? [[String: Any]])?.first?["name"] as? String == "render")
+        #expect((object["slowest_callbacks"] as? [[String: Any]])?.first?["name"] as? String == "render")
         let text = try CommandRunner.run(["summary", CommandRunner.input("waiting.out")])
         #expect(text.stdout.contains("chains: 4 (2 succeeded, 1 unhandled, 1 pending)"))
     }

@@ -25,6 +25,12 @@ public enum ChainBuilder {
     }
 
     static func chain(from task: WrittenTask, locate: (Int?) -> (file: String, line: Int?)) -> Chain? {
+        guard var chain = shape(task, locate: locate) else { return nil }
+        chain.facts = TaskFacts(task)
+        return chain
+    }
+
+    private static func shape(_ task: WrittenTask, locate: (Int?) -> (file: String, line: Int?)) -> Chain? {
         switch task.root {
         case .message(let written):
             if written.message.messageType == EventLogFormat.headerMessageType { return nil }
@@ -33,14 +39,12 @@ public enum ChainBuilder {
             let type = message.messageType ?? "<message>"
             let exception = message.exception ?? message.fields["exception"]?.stringValue
             let reason = message.reason ?? message.fields["reason"]?.stringValue
-            let outcome: ChainOutcome =
-                type == "eliot:traceback" ? .failed(exception: exception ?? "?", reason: reason ?? "") : .succeeded
             let span = ActionSpan(
                 kind: .message, name: type, depth: 0, level: FieldText.level(message.taskLevel),
                 start: message.timestamp, end: nil, status: nil, exception: exception, reason: reason,
                 fields: FieldText.lines(message), line: place.line)
             return Chain(
-                id: task.taskUUID, kind: .message, label: type, outcome: outcome, start: message.timestamp,
+                id: task.taskUUID, kind: .message, label: type, outcome: .message, start: message.timestamp,
                 end: message.timestamp, spans: [span], file: place.file, line: place.line)
         case .action(let root):
             if root.actionType == MonitorVocabulary.deferredAction { return deferredChain(task: task, root: root, locate: locate) }

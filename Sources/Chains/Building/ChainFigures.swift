@@ -3,6 +3,20 @@ import EventLog
 /// What a summary and a selection (all but `--slowest`) look at in one chain, made from a ``Chain`` or, without
 /// building one, from a ``EventLog/BriefTask`` (with the same numbers, added up in the same order).
 struct ChainFigures {
+    /// One run of a deferred chain, or one action below the root of an action tree.
+    struct Run {
+        var name: String
+        var start: Double?
+        var end: Double?
+        var failed: Bool
+
+        /// End minus start; `nil` for a run that never ended.
+        var duration: Double? {
+            guard let start, let end else { return nil }
+            return max(0, end - start)
+        }
+    }
+
     var id: String
     var label: String
     var deferredID: Int?
@@ -11,20 +25,30 @@ struct ChainFigures {
     var start: Double?
     var end: Double?
     var isDeferred: Bool
-    /// The sum of run durations (deferred chains only).
+    /// Whether the task is complete (eliot.parse's rule); only complete chains have a duration in the figures.
+    var complete: Bool
+    /// The root's status as eliot.parse names it: `succeeded`, `failed`, `started`, or `message` (no status).
+    var status: String
+    /// Failed actions anywhere in the task (runs that threw, and the root when it failed).
+    var failedActions: Int
+    /// `eliot:traceback` messages in the task.
+    var tracebacks: Int
+    /// The task's facts in full (the general path only: the short way keeps no exception texts).
+    var facts: TaskFacts?
+    /// The union of the runs' intervals (deferred chains only): nested or overlapping runs count once.
     var runningTime: Double
     var waitingTime: Double
     /// The runs of a deferred chain, or the actions below the root of an action tree, in the order summed.
-    var callbacks: [(name: String, duration: Double, failed: Bool)]
+    var callbacks: [Run]
     var file: String
     var line: Int?
 
     /// As ``Chain/title``.
     var title: String { deferredID.map { "\(label) #\($0)" } ?? label }
 
-    /// As ``Chain/duration``.
-    var duration: Double {
-        guard let start, let end else { return 0 }
+    /// End minus start, for a complete chain; `nil` for one that is not, and for a lone message (no duration).
+    var duration: Double? {
+        guard complete, status != "message", let start, let end else { return nil }
         return max(0, end - start)
     }
 
@@ -37,13 +61,24 @@ struct ChainFigures {
         start = chain.start
         end = chain.end
         isDeferred = chain.isDeferred
+        complete = chain.isComplete
+        facts = chain.facts
+        if let facts {
+            status = facts.status?.rawValue ?? "message"
+            failedActions = facts.failedActions.count
+            tracebacks = facts.tracebackMessages
+        } else {
+            status = chain.outcome.isOpen ? "started" : "succeeded"
+            failedActions = chain.runs.filter(\.failed).count
+            tracebacks = 0
+        }
         runningTime = chain.isDeferred ? chain.runningTime : 0
         waitingTime = chain.waitingTime
         if chain.isDeferred {
-            callbacks = (chain.pairs.compactMap(\.run) + chain.extraRuns).map { ($0.name, $0.duration ?? 0, $0.failed) }
+            callbacks = chain.runs.map { Run(name: $0.name, start: $0.start, end: $0.end, failed: $0.failed) }
         } else {
             callbacks = chain.spans.lazy.filter { $0.kind == .action && $0.depth > 0 }.map {
-                ($0.name, $0.duration ?? 0, $0.status == "failed")
+                Run(name: $0.name, start: $0.start, end: $0.end, failed: $0.status == "failed")
             }
         }
         file = chain.file
@@ -63,11 +98,17 @@ struct ChainFigures {
         file = place.file
         line = place.line
         start = first.timestamp
+        // A brief task is complete by construction: every slot present, every action ended.
+        complete = true
+        facts = nil
         guard let rootEnd = task.rootEnd else {
             if first.type == EventLogFormat.headerMessageType { return nil }
             label = first.type ?? "<message>"
-            outcome = label == "eliot:traceback" ? "failed" : "succeeded"
-            isFailure = label == "eliot:traceback"
+            outcome = ChainOutcome.message.name
+            isFailure = false
+            status = "message"
+            failedActions = 0
+            tracebacks = first.type == EventLogFormat.tracebackMessageType ? 1 : 0
             end = first.timestamp
             isDeferred = false
             runningTime = 0
@@ -82,17 +123,19 @@ struct ChainFigures {
         isDeferred = true
         // As ChainBuilder.deferredChain: pairs by index (an `added` replaces the pair, run and all), waits.
         // (A few pairs, so a list searched in full rather than a dictionary.)
-        var pairs: [(index: Int, run: (name: String, duration: Double, failed: Bool)?)] = []
-        func set(_ index: Int, _ run: (name: String, duration: Double, failed: Bool)?) {
+        var pairs: [(index: Int, run: Run?)] = []
+        func set(_ index: Int, _ run: Run?) {
             if let i = pairs.firstIndex(where: { $0.index == index }) {
                 pairs[i].run = run
             } else {
                 pairs.append((index, run))
             }
         }
-        var extraRuns: [(name: String, duration: Double, failed: Bool)] = []
+        var extraRuns: [Run] = []
         var waits: [(on: Int?, start: Double, end: Double?)] = []
         var unhandled = false
+        var failedRuns = 0
+        var tracebackMessages = 0
         for child in task.children {
             switch child {
             case .message(let m):
@@ -110,22 +153,25 @@ struct ChainFigures {
                 case .unhandledError:
                     unhandled = true
                 default:
-                    break
+                    if m.type == EventLogFormat.tracebackMessageType { tracebackMessages += 1 }
                 }
             case .action(let s, let e):
+                if e.status == .failed { failedRuns += 1 }
                 guard s.type == MonitorVocabulary.runAction else { continue }
-                let run = (
-                    name: value(3, s).stringValue ?? "<callback>", duration: max(0, e.timestamp - s.timestamp),
-                    failed: e.status == .failed
-                )
+                let run = Run(
+                    name: value(3, s).stringValue ?? "<callback>", start: s.timestamp, end: e.timestamp,
+                    failed: e.status == .failed)
                 if let index = value(2, s).intValue { set(index, run) } else { extraRuns.append(run) }
             }
         }
         pairs.sort { $0.index < $1.index }
         callbacks = pairs.compactMap(\.run) + extraRuns
-        runningTime = callbacks.reduce(0) { $0 + $1.duration }
+        runningTime = IntervalUnion.total(of: callbacks.lazy.map { ($0.start, $0.end) })
         let chainEnd = rootEnd.timestamp
         waitingTime = waits.reduce(0) { total, wait in total + max(0, (wait.end ?? chainEnd) - wait.start) }
+        status = rootEnd.status?.rawValue ?? "succeeded"
+        failedActions = failedRuns + (rootEnd.status == .failed ? 1 : 0)
+        tracebacks = tracebackMessages
         if unhandled {
             outcome = "unhandled"
             isFailure = true

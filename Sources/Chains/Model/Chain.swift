@@ -43,6 +43,9 @@ public struct Chain: Sendable, Hashable {
     public var file: String
     /// The line of its first message.
     public var line: Int?
+    /// What eliot.parse would say of the task (status, completeness, failed and open actions); `nil` for the
+    /// original Reactor Track format, which has no tasks.
+    public var facts: TaskFacts?
 
     /// Creates a chain.
     public init(
@@ -50,7 +53,7 @@ public struct Chain: Sendable, Hashable {
         trackedBy: String? = nil, outcome: ChainOutcome, start: Double?, end: Double?, firedAt: Double? = nil,
         firedSide: LadderSide? = nil, firedValue: String? = nil, result: String? = nil, pairs: [LadderPair] = [],
         extraRuns: [ChainRun] = [], waits: [ChainWait] = [], links: [ChainLink] = [], cancelled: Bool = false,
-        spans: [ActionSpan] = [], file: String, line: Int?
+        spans: [ActionSpan] = [], file: String, line: Int?, facts: TaskFacts? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -73,7 +76,11 @@ public struct Chain: Sendable, Hashable {
         self.spans = spans
         self.file = file
         self.line = line
+        self.facts = facts
     }
+
+    /// Whether the chain is complete: the task by eliot.parse's rule, or (the original format) not open.
+    public var isComplete: Bool { facts?.complete ?? !outcome.isOpen }
 
     /// Whether the chain is a Deferred (ours or the original format's).
     public var isDeferred: Bool { kind == .deferred || kind == .legacy }
@@ -87,9 +94,10 @@ public struct Chain: Sendable, Hashable {
     /// Every run: those of the pairs, then the extra ones.
     public var runs: [ChainRun] { pairs.compactMap(\.run) + extraRuns }
 
-    /// Time spent in callbacks (the sum of run durations; for action trees, the root's duration).
+    /// Time spent in callbacks: the union of the runs' intervals, so time in a run that contains another counts
+    /// once (for action trees, the root's duration).
     public var runningTime: Double {
-        if isDeferred { return runs.reduce(0) { $0 + ($1.duration ?? 0) } }
+        if isDeferred { return IntervalUnion.total(of: runs.lazy.map { ($0.start, $0.end) }) }
         return duration
     }
 

@@ -12,6 +12,11 @@ public enum ChainOutcome: Sendable, Hashable {
     case waiting(on: Int?)
     /// Never fired, or otherwise unfinished, when the log ends.
     case pending
+    /// A task that is one message: it has no status (eliot.parse's `None`).
+    case message
+
+    /// Every outcome name, in the order summaries list them.
+    public static let names = ["succeeded", "failed", "unhandled", "cancelled", "waiting", "pending", "message"]
 
     /// A one-word name: `succeeded`, `failed`, `unhandled`, `cancelled`, `waiting`, `pending`.
     public var name: String {
@@ -22,6 +27,7 @@ public enum ChainOutcome: Sendable, Hashable {
         case .cancelled: "cancelled"
         case .waiting: "waiting"
         case .pending: "pending"
+        case .message: "message"
         }
     }
 
@@ -58,6 +64,7 @@ public enum ChainOutcome: Sendable, Hashable {
         case .cancelled: "cancelled"
         case .waiting(let on): on.map { "waiting on Deferred #\($0) at end of log" } ?? "waiting at end of log"
         case .pending: "pending at end of log"
+        case .message: "message"
         }
     }
 

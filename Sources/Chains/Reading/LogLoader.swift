@@ -60,25 +60,29 @@ public struct LogLoader {
     /// `top` slowest, without building the chains of most tasks: the summary and the log are exactly those of
     /// ``stream(_:_:)`` with ``SummaryAccumulator/fieldsUsed`` kept and each admitted chain added.
     ///
+    /// - Parameter keepsTasks: Whether the summary lists every task's ``TaskFacts`` (then every chain is built).
     /// - Precondition: The selection does not need the whole log (`--slowest`).
     /// - Returns: The log without its chains, and the summary's accumulator (its ``SummaryAccumulator/chainCount``
     ///   is the number of chains selected).
     /// - Throws: As ``stream(_:_:)``.
-    public func summarize(_ paths: [String], selection: ChainSelection, top: Int) throws(ReportError)
-        -> (log: TrackedLog, accumulator: SummaryAccumulator)
+    public func summarize(_ paths: [String], selection: ChainSelection, top: Int, keepsTasks: Bool = false)
+        throws(ReportError) -> (log: TrackedLog, accumulator: SummaryAccumulator)
     {
         precondition(!selection.needsWholeLog)
         var accumulator = SummaryAccumulator(top: top)
+        accumulator.keepsTasks = keepsTasks
         var loader = self
-        loader.keptFields = SummaryAccumulator.fieldsUsed
+        // Every task's facts need the exception texts and the whole tree: then each chain is built.
+        if !keepsTasks { loader.keptFields = SummaryAccumulator.fieldsUsed }
+        let brief: ((ChainFigures, Int) -> Void)? = { figures, ordinal in
+            if selection.admits(figures) { accumulator.add(figures, ordinal: ordinal) }
+        }
         let log = try loader.read(
             paths, streaming: true,
             { chain, ordinal in
                 if selection.admits(chain) { accumulator.add(chain, ordinal: ordinal) }
             },
-            brief: { figures, ordinal in
-                if selection.admits(figures) { accumulator.add(figures, ordinal: ordinal) }
-            })
+            brief: keepsTasks ? nil : brief)
         return (log, accumulator)
     }
 

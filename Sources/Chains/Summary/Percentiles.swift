@@ -1,5 +1,5 @@
 /// Nearest-rank percentiles of a set of durations.
-public struct Percentiles: Sendable, Hashable, Codable {
+public struct Percentiles: Sendable, Hashable, Encodable {
     /// Median.
     public var p50: Double
     /// 90th percentile.
@@ -10,6 +10,8 @@ public struct Percentiles: Sendable, Hashable, Codable {
     public var p99: Double
     /// Largest.
     public var max: Double
+    /// How many values they are over.
+    public var count: Int
 
     /// Computes percentiles (all zero for an empty input).
     public init(_ values: [Double]) {
@@ -24,5 +26,20 @@ public struct Percentiles: Sendable, Hashable, Codable {
         p95 = rank(0.95)
         p99 = rank(0.99)
         max = sorted.last ?? 0
+        count = sorted.count
+    }
+
+    enum CodingKeys: String, CodingKey { case p50, p90, p95, p99, max, count }
+
+    /// Writes the percentiles, each `null` when there is no value (or it is not finite).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        let known = count > 0
+        try c.encodeFinite(known ? p50 : nil, forKey: .p50)
+        try c.encodeFinite(known ? p90 : nil, forKey: .p90)
+        try c.encodeFinite(known ? p95 : nil, forKey: .p95)
+        try c.encodeFinite(known ? p99 : nil, forKey: .p99)
+        try c.encodeFinite(known ? max : nil, forKey: .max)
+        try c.encode(count, forKey: .count)
     }
 }

@@ -3,8 +3,8 @@ import EventLog
 /// Folds chains into the figures of a ``LogSummary`` one at a time, keeping only what those need, so that a
 /// summary can be made while a log streams past (see ``LogLoader/stream(_:_:)``) without holding its chains.
 ///
-/// What it keeps per chain is a few numbers (its duration, running and waiting time, each run's duration),
-/// plus the `top` slowest chains. Chains may come in any order: each carries its ordinal (its place in
+/// What it keeps per chain is a few numbers (its duration when complete, waiting time, each run's interval, merged
+/// into one union per file), plus the `top` slowest complete chains, and with ``keepsTasks`` every task's facts. Chains may come in any order: each carries its ordinal (its place in
 /// first-message order), and every figure is computed as if the chains had come in that order, so sums
 /// round exactly as ``LogSummary/init(_:chains:top:)`` rounds them and ties among the slowest chains go to
 /// the earlier one.
@@ -14,10 +14,21 @@ public struct SummaryAccumulator: Sendable {
     /// The number of chains added.
     public private(set) var chainCount = 0
 
+    /// Whether the summary lists every task's ``TaskFacts`` (`summary --json`).
+    public var keepsTasks = false
+
     private var outcomes: [String: Int] = [:]
+    private var statuses: [String: Int] = [:]
+    private var completeCount = 0
+    private var failedActions = 0
+    private var tracebacks = 0
+    /// Durations of complete chains only: an open one has none.
     private var durations: [Double] = []
-    private var running = OrderedValues()
+    /// Time in callbacks per input file: the union of every run's interval, so a run nested in another (a chained
+    /// Deferred's callbacks inside `chainDeferred`'s) counts once.
+    private var running: [String: IntervalUnion] = [:]
     private var waiting = OrderedValues()
+    private var tasks: [(ordinal: Int, facts: TaskFacts)] = []
     /// The slowest chains so far, slowest first (ties: lower ordinal first), at most `top`.
     private var slowest: [Slow] = []
     private var callbacks: [String: Callback] = [:]
@@ -90,13 +101,23 @@ public struct SummaryAccumulator: Sendable {
     mutating func add(_ chain: ChainFigures, ordinal: Int) {
         chainCount += 1
         outcomes[chain.outcome, default: 0] += 1
-        let duration = chain.duration
-        durations.append(duration)
-        if chain.isDeferred { running.append(chain.runningTime, ordinal: ordinal) }
+        statuses[chain.status, default: 0] += 1
+        failedActions += chain.failedActions
+        tracebacks += chain.tracebacks
+        if keepsTasks, let facts = chain.facts { tasks.append((ordinal, facts)) }
+        if chain.complete { completeCount += 1 }
+        if let duration = chain.duration {
+            durations.append(duration)
+            noteSlowest(chain, duration: duration, ordinal: ordinal)
+        }
+        if chain.isDeferred {
+            for run in chain.callbacks { running[chain.file, default: IntervalUnion()].add(run.start, run.end) }
+        }
         waiting.append(chain.waitingTime, ordinal: ordinal)
-        noteSlowest(chain, duration: duration, ordinal: ordinal)
         for run in chain.callbacks {
-            callbacks[run.name, default: Callback()].durations.append(run.duration, ordinal: ordinal)
+            // A run that never ended has no duration: it is not a call of 0 s.
+            guard let duration = run.duration else { continue }
+            callbacks[run.name, default: Callback()].durations.append(duration, ordinal: ordinal)
             if run.failed { callbacks[run.name, default: Callback()].failures += 1 }
         }
     }
@@ -129,12 +150,13 @@ public struct SummaryAccumulator: Sendable {
                     failures: callback.failures))
         }
         callbackRows.sort { $0.total != $1.total ? $0.total > $1.total : $0.name < $1.name }
-        let runningTotal: Double = running.ordered().reduce(0, +)
+        let runningTotal = running.keys.sorted().reduce(0.0) { $0 + running[$1]!.total }
         let waitingTotal: Double = waiting.ordered().reduce(0, +)
         return LogSummary(
             inputs: inputs, messages: messages, warnings: warnings, chains: chainCount, outcomes: outcomes,
-            durations: Percentiles(durations), running: runningTotal,
-            waiting: waitingTotal, slowestChains: slowest.map(\.entry),
-            slowestCallbacks: Array(callbackRows.prefix(top)))
+            statuses: statuses, complete: completeCount, failedActions: failedActions, tracebackMessages: tracebacks,
+            durations: Percentiles(durations), running: runningTotal, waiting: waitingTotal,
+            slowestChains: slowest.map(\.entry), slowestCallbacks: Array(callbackRows.prefix(top)),
+            tasks: keepsTasks ? tasks.sorted { $0.ordinal < $1.ordinal }.map(\.facts) : nil)
     }
 }

@@ -9,6 +9,9 @@ public enum EventLogFormat {
     public static let version = 2
     /// The `message_type` of the header message.
     public static let headerMessageType = MonitorVocabulary.Message.format.rawValue
+    /// The `message_type` Eliot gives a traceback (`write_traceback`, `write_failure`): `exception`, `reason`,
+    /// `traceback`.
+    public static let tracebackMessageType = "eliot:traceback"
     /// The field of the header message that holds the version number.
     public static let versionField = MonitorVocabulary.Field.formatVersion
 

@@ -263,7 +263,7 @@ struct ChainPageLayout {
         case .failed, .unhandled: Palette.failure
         case .waiting: Palette.waiting
         case .pending: Palette.pending
-        case .cancelled: Palette.muted
+        case .cancelled, .message: Palette.muted
         }
     }
 

@@ -31,7 +31,7 @@ struct OverviewLayout {
 
         // Outcome chips.
         var x = margin
-        let order = ["succeeded", "failed", "unhandled", "cancelled", "waiting", "pending"]
+        let order = ChainOutcome.names
         for name in order {
             guard let count = summary.outcomes[name], count > 0 else { continue }
             let color = Self.color(name)

@@ -11,13 +11,26 @@ public enum SummaryFormatter {
     public static func text(_ s: LogSummary) -> String {
         var lines: [String] = []
         lines.append("inputs: \(s.inputs.joined(separator: ", ")) (\(s.messages) messages, \(s.warnings) warnings)")
-        let outcomes = ["succeeded", "failed", "unhandled", "cancelled", "waiting", "pending"].compactMap { name in
+        let outcomes = ChainOutcome.names.compactMap { name in
             s.outcomes[name].map { "\($0) \(name)" }
         }
         lines.append("chains: \(s.chains)" + (outcomes.isEmpty ? "" : " (\(outcomes.joined(separator: ", ")))"))
+        var tasks = ["\(s.complete) complete", "\(s.incomplete) incomplete"]
+        if s.failedActions > 0 { tasks.append("\(s.failedActions) failed \(s.failedActions == 1 ? "action" : "actions")") }
+        if s.tracebackMessages > 0 { tasks.append("\(s.tracebackMessages) \(s.tracebackMessages == 1 ? "traceback" : "tracebacks")") }
+        lines.append("tasks: " + tasks.joined(separator: ", "))
         let d = s.durations
-        lines.append(
-            "durations: p50 \(DurationFormat.text(d.p50)), p90 \(DurationFormat.text(d.p90)), p95 \(DurationFormat.text(d.p95)), p99 \(DurationFormat.text(d.p99)), max \(DurationFormat.text(d.max))")
+        let messages = s.statuses["message"] ?? 0
+        var leftOut: [String] = []
+        if s.incomplete > 0 { leftOut.append("\(s.incomplete) incomplete") }
+        if messages > 0 { leftOut.append("\(messages) lone \(messages == 1 ? "message" : "messages")") }
+        let over = leftOut.isEmpty ? "" : " (over \(d.count) complete tasks; no duration: \(leftOut.joined(separator: ", ")))"
+        if d.count == 0 {
+            lines.append("durations: none (no complete task has a duration)")
+        } else {
+            lines.append(
+                "durations: p50 \(DurationFormat.text(d.p50)), p90 \(DurationFormat.text(d.p90)), p95 \(DurationFormat.text(d.p95)), p99 \(DurationFormat.text(d.p99)), max \(DurationFormat.text(d.max))\(over)")
+        }
         lines.append("time in callbacks: \(DurationFormat.text(s.running)); waiting on other Deferreds: \(DurationFormat.text(s.waiting))")
         if !s.slowestChains.isEmpty {
             lines.append("")
@@ -38,11 +51,10 @@ public enum SummaryFormatter {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The summary as pretty-printed JSON with sorted keys (durations in seconds).
+    /// The summary as pretty-printed JSON with sorted keys (schema 2; durations in seconds, unknown ones `null`).
     public static func json(_ s: LogSummary) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         guard let data = try? encoder.encode(s) else { return "{}\n" }
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -69,6 +69,7 @@ public struct TreeFormatter: Sendable {
         case .succeeded: green("✓ succeeded")
         case .failed, .unhandled: red("✗ " + outcome.badge)
         case .waiting: yellow("⧖ " + outcome.badge)
+        case .message: dim("· message")
         default: magenta("… " + outcome.badge)
         }
     }

@@ -1,0 +1,157 @@
+public import EventLog
+
+/// What eliot.parse can say of one task, computed the way it computes it: the root's status, whether the task
+/// is complete, its duration, its failed and open actions and its tracebacks. `summary --json` writes these per
+/// task (schema 2), and the oracle tests compare them with eliot.parse's.
+public struct TaskFacts: Sendable, Hashable, Encodable {
+    /// An action that ended with `action_status: failed`.
+    public struct FailedAction: Sendable, Hashable, Encodable {
+        /// Its `action_type`.
+        public var actionType: String?
+        /// The action's level (eliot.parse's `WrittenAction.task_level`: `[]` for the root).
+        public var taskLevel: [Int]
+        /// The end message's `exception`.
+        public var exception: String?
+        /// The end message's `reason`.
+        public var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case actionType = "action_type", taskLevel = "task_level", exception, reason
+        }
+
+        /// Writes every key, `null` for what the log does not say.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(actionType, forKey: .actionType)
+            try c.encode(taskLevel, forKey: .taskLevel)
+            try c.encode(exception, forKey: .exception)
+            try c.encode(reason, forKey: .reason)
+        }
+    }
+
+    /// An action whose end message is not in the log.
+    public struct OpenAction: Sendable, Hashable, Encodable {
+        /// Its `action_type`, when its start message was read.
+        public var actionType: String?
+        /// The action's level.
+        public var taskLevel: [Int]
+
+        enum CodingKeys: String, CodingKey {
+            case actionType = "action_type", taskLevel = "task_level"
+        }
+
+        /// Writes both keys, `null` for an unknown type.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(actionType, forKey: .actionType)
+            try c.encode(taskLevel, forKey: .taskLevel)
+        }
+    }
+
+    /// The task's `task_uuid`.
+    public var taskUUID: String
+    /// The root action's `action_type`, or the lone message's `message_type`.
+    public var rootType: String?
+    /// The root action's status (`started` while it has no end message); `nil` when the task is one message.
+    public var status: ActionStatus?
+    /// eliot.parse's rule: the root ended, no action below it is open and no message is missing (a lone message
+    /// always is).
+    public var complete: Bool
+    /// The root's first timestamp (its start message, or the lone message's).
+    public var start: Double?
+    /// The root action's end timestamp (the lone message's own timestamp).
+    public var end: Double?
+    /// The number of messages in the task.
+    public var messages: Int
+    /// Every failed action, depth first, parents before children.
+    public var failedActions: [FailedAction]
+    /// Messages of type `eliot:traceback`.
+    public var tracebackMessages: Int
+    /// Every action that never ended, depth first.
+    public var openActions: [OpenAction]
+
+    /// End minus start, only for a complete task whose root is an action; `nil` otherwise.
+    public var duration: Double? {
+        guard complete, status != nil, let start, let end else { return nil }
+        return end - start
+    }
+
+    /// The facts of a task rebuilt from its messages.
+    public init(_ task: WrittenTask) {
+        taskUUID = task.taskUUID
+        complete = task.isComplete
+        messages = task.messageCount
+        failedActions = []
+        openActions = []
+        tracebackMessages = 0
+        switch task.root {
+        case .message(let written):
+            rootType = written.message.messageType
+            status = nil
+            start = written.message.timestamp
+            end = written.message.timestamp
+            tracebackMessages = rootType == EventLogFormat.tracebackMessageType ? 1 : 0
+        case .action(let root):
+            rootType = root.actionType
+            status = root.isOpen ? .started : root.status
+            start = root.startTime
+            end = root.endTime
+            note(.action(root))
+        }
+    }
+
+    /// Creates facts from their values.
+    public init(
+        taskUUID: String, rootType: String?, status: ActionStatus?, complete: Bool, start: Double?, end: Double?,
+        messages: Int, failedActions: [FailedAction] = [], tracebackMessages: Int = 0, openActions: [OpenAction] = []
+    ) {
+        self.taskUUID = taskUUID
+        self.rootType = rootType
+        self.status = status
+        self.complete = complete
+        self.start = start
+        self.end = end
+        self.messages = messages
+        self.failedActions = failedActions
+        self.tracebackMessages = tracebackMessages
+        self.openActions = openActions
+    }
+
+    private mutating func note(_ node: TaskNode) {
+        switch node {
+        case .message(let written):
+            if written.message.messageType == EventLogFormat.tracebackMessageType { tracebackMessages += 1 }
+        case .action(let action):
+            if action.isOpen {
+                openActions.append(OpenAction(actionType: action.actionType, taskLevel: action.taskLevel))
+            } else if action.status == .failed {
+                failedActions.append(
+                    FailedAction(
+                        actionType: action.actionType, taskLevel: action.taskLevel, exception: action.exception,
+                        reason: action.reason))
+            }
+            for child in action.children { note(child) }
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case taskUUID = "task_uuid", rootType = "root_type", status, complete, start, end, duration, messages
+        case failedActions = "failed_actions", tracebackMessages = "traceback_messages", openActions = "open_actions"
+    }
+
+    /// Writes every fact, `null` for what is unknown (never omitted), and the duration.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(taskUUID, forKey: .taskUUID)
+        try c.encode(rootType, forKey: .rootType)
+        try c.encode(status?.rawValue, forKey: .status)
+        try c.encode(complete, forKey: .complete)
+        try c.encodeFinite(start, forKey: .start)
+        try c.encodeFinite(end, forKey: .end)
+        try c.encodeFinite(duration, forKey: .duration)
+        try c.encode(messages, forKey: .messages)
+        try c.encode(failedActions, forKey: .failedActions)
+        try c.encode(tracebackMessages, forKey: .tracebackMessages)
+        try c.encode(openActions, forKey: .openActions)
+    }
+}

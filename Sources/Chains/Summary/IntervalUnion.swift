@@ -1,0 +1,56 @@
+/// The union of time intervals: time covered by several of them (a callback whose run contains another
+/// chain's runs, runs on two threads at once) is counted once.
+///
+/// Intervals are kept sorted and disjoint; adding one after the last (the usual case, as runs are added in time
+/// order, and a run that starts where the previous ended joins it) is a comparison and an append or a store.
+struct IntervalUnion: Sendable {
+    private var starts: [Double] = []
+    private var ends: [Double] = []
+
+    /// Adds `[start, end]`; an interval with an unknown bound, or that ends before it starts, adds nothing.
+    mutating func add(_ start: Double?, _ end: Double?) {
+        guard let start, let end, end > start else { return }
+        if let last = ends.last {
+            if start > last {
+                starts.append(start)
+                ends.append(end)
+                return
+            }
+            if start >= starts[starts.count - 1] {
+                ends[ends.count - 1] = max(last, end)
+                return
+            }
+        }
+        // The first interval that ends at or after `start`, then every one that starts before `end`: merged.
+        var low = 0
+        var high = ends.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ends[middle] < start { low = middle + 1 } else { high = middle }
+        }
+        var upper = low
+        var mergedStart = start
+        var mergedEnd = end
+        while upper < starts.count, starts[upper] <= end {
+            mergedStart = min(mergedStart, starts[upper])
+            mergedEnd = max(mergedEnd, ends[upper])
+            upper += 1
+        }
+        starts.replaceSubrange(low..<upper, with: [mergedStart])
+        ends.replaceSubrange(low..<upper, with: [mergedEnd])
+    }
+
+    /// The time covered, seconds (summed in time order, so the same intervals always give the same total).
+    var total: Double {
+        var sum = 0.0
+        for i in starts.indices { sum += ends[i] - starts[i] }
+        return sum
+    }
+
+    /// The time covered by `intervals`.
+    static func total(of intervals: some Sequence<(Double?, Double?)>) -> Double {
+        var union = IntervalUnion()
+        for (start, end) in intervals { union.add(start, end) }
+        return union.total
+    }
+}

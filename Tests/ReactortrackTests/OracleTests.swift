@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// Our figures against the reference reader: logs written by real Python Eliot (`Oracle/make_oracle_logs.py`,
+/// seeded) and the facts real `eliot.parse` computes from them, compared task by task with `summary --json`.
+@Suite("eliot.parse as the oracle", .enabled(if: Oracle.python != nil, "needs REACTORTRACK_PYTHON (make test sets it)"))
+struct OracleTests {
+    @Test("summary --json agrees with eliot.parse on every task and every total", arguments: Oracle.logNames)
+    func summaryAgrees(name: String) throws {
+        let oracle = try Oracle.generated()
+        let facts = try oracle.facts(name)
+        let result = try CommandRunner.run(["summary", "--json", oracle.log(name)])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(summary["schema"] as? Int == 2)
+        let ours = try #require(summary["tasks"] as? [[String: Any]])
+        let theirs = try #require(facts["tasks"] as? [[String: Any]])
+        #expect(ours.map { $0["task_uuid"] as? String } == theirs.map { $0["task_uuid"] as? String }, "same tasks, same order")
+        let byUUID = Dictionary(ours.map { ($0["task_uuid"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        for expected in theirs {
+            let uuid = expected["task_uuid"] as? String ?? "?"
+            guard let task = byUUID[uuid] else {
+                Issue.record("\(name): task \(uuid) missing from summary --json")
+                continue
+            }
+            let what = "\(name) task \(uuid) (\(expected["root_type"] as? String ?? "?"))"
+            for key in ["root_type", "status"] {
+                #expect(Oracle.text(task[key]) == Oracle.text(expected[key]), "\(what): \(key)")
+            }
+            for key in ["complete"] { #expect(task[key] as? Bool == expected[key] as? Bool, "\(what): \(key)") }
+            for key in ["messages", "traceback_messages"] {
+                #expect(task[key] as? Int == expected[key] as? Int, "\(what): \(key)")
+            }
+            for key in ["start", "end", "duration"] {
+                #expect(Oracle.close(task[key], expected[key]), "\(what): \(key) \(task[key] ?? "nil") vs \(expected[key] ?? "nil")")
+            }
+            for key in ["failed_actions", "open_actions"] {
+                let a = (task[key] as? [[String: Any]] ?? []).map(Oracle.action)
+                let b = (expected[key] as? [[String: Any]] ?? []).map(Oracle.action)
+                #expect(a == b, "\(what): \(key)")
+            }
+        }
+        let totals = try #require(facts["totals"] as? [String: Any])
+        #expect(summary["chains"] as? Int == totals["tasks"] as? Int)
+        #expect(summary["complete"] as? Int == totals["complete"] as? Int)
+        #expect(summary["incomplete"] as? Int == totals["incomplete"] as? Int)
+        #expect(summary["failed_actions"] as? Int == totals["failed_actions"] as? Int)
+        #expect(summary["traceback_messages"] as? Int == totals["traceback_messages"] as? Int)
+        let statuses = summary["statuses"] as? [String: Int] ?? [:]
+        for (status, count) in totals["by_status"] as? [String: Int] ?? [:] {
+            #expect((statuses[status] ?? 0) == count, "\(name): tasks with status \(status)")
+        }
+        // Percentiles are over the complete tasks only.
+        let completeDurations = theirs.compactMap { $0["duration"] as? Double }
+        let durations = try #require(summary["durations"] as? [String: Any])
+        #expect(durations["count"] as? Int == completeDurations.count)
+        if let max = completeDurations.max() { #expect(Oracle.close(durations["max"], max)) }
+    }
+}
+
+/// The generated logs and facts, made once per test process.
+enum Oracle {
+    static let logNames = ["nested", "interleaved", "damaged-open"]
+
+    static let python = ProcessInfo.processInfo.environment["REACTORTRACK_PYTHON"]
+
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Oracle/make_oracle_logs.py").path
+
+    struct Output: Sendable {
+        let folder: String
+        func log(_ name: String) -> String { folder + "/\(name).log" }
+        func facts(_ name: String) throws -> [String: Any] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/\(name).facts.json"))
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+    }
+
+    private static let made: Result<Output, any Error> = Result {
+        let folder = CommandRunner.temporaryPath("oracle")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python ?? "/usr/bin/python3")
+        process.arguments = [script, folder]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw OracleFailure(status: process.terminationStatus) }
+        return Output(folder: folder)
+    }
+
+    struct OracleFailure: Error { let status: Int32 }
+
+    static func generated() throws -> Output { try made.get() }
+
+    static func text(_ value: Any?) -> String? { value as? String }
+
+    /// Equal within 1 µs, or both null.
+    static func close(_ a: Any?, _ b: Any?) -> Bool {
+        switch (a as? Double, b as? Double) {
+        case (nil, nil): (a == nil || a is NSNull) && (b == nil || b is NSNull)
+        case (let x?, let y?): abs(x - y) <= 1e-6
+        default: false
+        }
+    }
+
+    static func action(_ a: [String: Any]) -> String {
+        let level = (a["task_level"] as? [Int] ?? []).map(String.init).joined(separator: "/")
+        return "\(a["action_type"] as? String ?? "nil") /\(level) \(a["exception"] as? String ?? "nil") \(a["reason"] as? String ?? "nil")"
+    }
+}
