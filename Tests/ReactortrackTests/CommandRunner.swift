@@ -17,15 +17,20 @@ enum CommandRunner {
     static func input(_ name: String) -> String { inputs.appendingPathComponent(name).path }
 
     static var binary: String {
-        let manager = FileManager.default
         if let path = ProcessInfo.processInfo.environment["REACTORTRACK_BIN"] { return path }
+        return product("reactortrack")
+    }
+
+    /// A product of the same build as this test process (`reactortrack`, `seed-example`, ...).
+    static func product(_ name: String) -> String {
+        let manager = FileManager.default
         var candidates: [URL] = []
         if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
         candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
         for folder in candidates {
             var url = folder
             for _ in 0..<4 {
-                let candidate = url.appendingPathComponent("reactortrack")
+                let candidate = url.appendingPathComponent(name)
                 var isDirectory: ObjCBool = false
                 if manager.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
                     manager.isExecutableFile(atPath: candidate.path)
@@ -37,7 +42,7 @@ enum CommandRunner {
         }
         let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        return package.appendingPathComponent(".build/debug/reactortrack").path
+        return package.appendingPathComponent(".build/debug/\(name)").path
     }
 
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Result {

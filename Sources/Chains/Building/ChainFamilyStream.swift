@@ -2,8 +2,9 @@
 /// family as soon as its root and every chain linked from it have arrived, so that `reactortrack tree` can
 /// print a family and forget it.
 ///
-/// A chain is held only while its family may still grow: a Deferred the monitor tracked because another one
-/// returned or chained it (`tracked_by: chained`) waits for the chain that links to it, and a chain waits for
+/// A chain is held only while its family may still grow: a Deferred that another chain links to (the monitor
+/// tracked it because another one returned or chained it, `tracked_by: chained`, or a message read before it
+/// completed links to it, ``Chain/isLinkTarget``) waits for the chain that links to it, and a chain waits for
 /// the chains it links to. What is still held at the end is grouped by ``ChainFamily/group(_:)``, in order of
 /// first message. The families are the ones ``ChainFamily/group(_:)`` makes of the whole log, except where a
 /// chain is linked from a chain that arrives after it was handed out as a root of its own: then the two are
@@ -42,7 +43,7 @@ public struct ChainFamilyStream: Sendable {
             for root in roots where held[root] != nil {
                 if let family = complete(root) { families.append(family) }
             }
-        } else if chain.trackedBy != "chained" {
+        } else if chain.trackedBy != "chained" && !chain.isLinkTarget {
             if let family = complete(ordinal) { families.append(family) }
         }
         return families

@@ -46,6 +46,9 @@ public struct Chain: Sendable, Hashable {
     /// What eliot.parse would say of the task (status, completeness, failed and open actions); `nil` for the
     /// original Reactor Track format, which has no tasks.
     public var facts: TaskFacts?
+    /// Whether a message read before this chain was handed out links to it (all of the log, unless streaming),
+    /// so that a stream of families holds it for the chain that links to it, perhaps not yet complete.
+    public var isLinkTarget = false
 
     /// Creates a chain.
     public init(

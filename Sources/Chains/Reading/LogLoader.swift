@@ -107,6 +107,9 @@ public struct LogLoader {
         var bytes = 0
         var linesSoFar = 0
         var ordinals = 0
+        // Deferreds that a message read so far links to (chained, waited on, returned), per file: a chain handed
+        // out says whether another chain, perhaps not yet complete, links to it.
+        var linkTargets = Set<ChainFamily.Key>()
         // The latest end of any chain, per file: chains still open at the end are drawn up to it.
         var fileEnd: [String: Double] = [:]
         func noteEnd(_ chain: Chain) {
@@ -184,9 +187,15 @@ public struct LogLoader {
                 for entry in reader {
                     switch entry {
                     case .message(let message, let line):
+                        if let target = Self.linkTarget(of: message) {
+                            linkTargets.insert(ChainFamily.Key(file: name, id: target))
+                        }
                         if let (ordinal, task) = grouper.add(message, line: offset + line) {
                             ordinals = max(ordinals, ordinal + 1)
-                            if let chain = ChainBuilder.chain(from: task, locate: locate) {
+                            if var chain = ChainBuilder.chain(from: task, locate: locate) {
+                                if let id = chain.deferredID {
+                                    chain.isLinkTarget = linkTargets.contains(ChainFamily.Key(file: name, id: id))
+                                }
                                 noteEnd(chain)
                                 handle(chain, ordinal)
                             }
@@ -216,7 +225,12 @@ public struct LogLoader {
         var chains: [(chain: Chain, ordinal: Int)] = []
         for (ordinal, task) in rest {
             ordinals = max(ordinals, ordinal + 1)
-            if let chain = ChainBuilder.chain(from: task, locate: locate) { chains.append((chain, ordinal)) }
+            if var chain = ChainBuilder.chain(from: task, locate: locate) {
+                if let id = chain.deferredID {
+                    chain.isLinkTarget = linkTargets.contains(ChainFamily.Key(file: chain.file, id: id))
+                }
+                chains.append((chain, ordinal))
+            }
         }
         for (i, chain) in legacyChains.enumerated() { chains.append((chain, ordinals + i)) }
         for (chain, _) in chains { noteEnd(chain) }
@@ -228,6 +242,19 @@ public struct LogLoader {
         return TrackedLog(
             chains: [], warnings: warnings + taskWarnings, inputs: paths.map(Self.displayName), formats: formats,
             messageCount: messages + legacyChains.count, byteCount: bytes)
+    }
+
+    /// The Deferred a monitor message links its chain to: `chained` (`to`), `waiting` (`on`), or a run that
+    /// returned a Deferred (`returned_deferred`).
+    private static func linkTarget(of message: EventMessage) -> Int? {
+        typealias V = MonitorVocabulary
+        if let type = message.messageType {
+            if type == V.Message.chained.rawValue { return message.fields[V.Field.to]?.intValue }
+            if type == V.Message.waiting.rawValue { return message.fields[V.Field.on]?.intValue }
+            return nil
+        }
+        guard message.actionType == V.runAction, message.actionStatus != .started else { return nil }
+        return message.fields[V.Field.returnedDeferred]?.intValue
     }
 
     /// Opens an input: its first 64 KiB, its size, and (for standard input) all of it.
