@@ -39,10 +39,11 @@ public enum ChainBuilder {
             let type = message.messageType ?? "<message>"
             let exception = message.exception ?? message.fields["exception"]?.stringValue
             let reason = message.reason ?? message.fields["reason"]?.stringValue
-            let span = ActionSpan(
+            var span = ActionSpan(
                 kind: .message, name: type, depth: 0, level: FieldText.level(message.taskLevel),
                 start: message.timestamp, end: nil, status: nil, exception: exception, reason: reason,
                 fields: FieldText.lines(message), line: place.line)
+            span.startFields = FieldText.fields(message)
             return Chain(
                 id: task.taskUUID, kind: .message, label: type, outcome: .message, start: message.timestamp,
                 end: message.timestamp, spans: [span], file: place.file, line: place.line)
@@ -65,13 +66,14 @@ public enum ChainBuilder {
             case .message(let written):
                 let m = written.message
                 note(m.timestamp)
-                spans.append(
-                    ActionSpan(
-                        kind: .message, name: m.messageType ?? "<message>", depth: depth,
-                        level: FieldText.level(m.taskLevel), start: m.timestamp, end: nil, status: nil,
-                        exception: m.exception ?? m.fields["exception"]?.stringValue,
-                        reason: m.reason ?? m.fields["reason"]?.stringValue, fields: FieldText.lines(m),
-                        line: locate(written.line).line))
+                var span = ActionSpan(
+                    kind: .message, name: m.messageType ?? "<message>", depth: depth,
+                    level: FieldText.level(m.taskLevel), start: m.timestamp, end: nil, status: nil,
+                    exception: m.exception ?? m.fields["exception"]?.stringValue,
+                    reason: m.reason ?? m.fields["reason"]?.stringValue, fields: FieldText.lines(m),
+                    line: locate(written.line).line)
+                span.startFields = FieldText.fields(m)
+                spans.append(span)
             case .action(let action):
                 note(action.startTime)
                 note(action.endTime)
@@ -81,12 +83,17 @@ public enum ChainBuilder {
                 fields += FieldText.lines(action.endMessage?.message).filter { !$0.hasPrefix("exception: ") && !$0.hasPrefix("reason: ") }
                 if action.isPlaceholder { fields.insert("(start message missing)", at: 0) }
                 let line = action.startMessage?.line ?? action.endMessage?.line
-                spans.append(
-                    ActionSpan(
-                        kind: .action, name: action.actionType ?? "<action>", depth: depth, level: level,
-                        start: action.startTime ?? action.children.lazy.compactMap(\.firstTime).first,
-                        end: action.endTime, status: status, exception: action.exception, reason: action.reason,
-                        fields: fields, line: locate(line).line))
+                var span = ActionSpan(
+                    kind: .action, name: action.actionType ?? "<action>", depth: depth, level: level,
+                    start: action.startTime ?? action.children.lazy.compactMap(\.firstTime).first,
+                    end: action.endTime, status: status, exception: action.exception, reason: action.reason,
+                    fields: fields, line: locate(line).line)
+                span.startFields = FieldText.fields(action.startMessage?.message)
+                if let end = action.endMessage {
+                    span.endLevel = FieldText.level(end.taskLevel)
+                    span.endFields = FieldText.fields(end.message)
+                }
+                spans.append(span)
                 for child in action.children { visit(child, depth: depth + 1) }
             }
         }

@@ -29,12 +29,18 @@ enum FieldText {
 
     /// `key: value` lines for a message's non-standard fields, sorted by key.
     static func lines(_ message: EventMessage?) -> [String] {
+        fields(message).map { "\($0.key): \($0.value)" }
+    }
+
+    /// Every non-standard field of a message, `exception` and `reason` among them, sorted by key (as eliot-tree
+    /// lists them).
+    static func fields(_ message: EventMessage?) -> [FieldLine] {
         guard let message else { return [] }
-        var result = message.fields.filter { !standardKeys.contains($0.key) }.sorted { $0.key < $1.key }
-            .map { "\($0.key): \(text($0.value))" }
-        if let exception = message.exception { result.append("exception: \(exception)") }
-        if let reason = message.reason { result.append("reason: \(reason)") }
-        return result
+        var result = message.fields.filter { !standardKeys.contains($0.key) }
+            .map { FieldLine(key: $0.key, value: text($0.value)) }
+        if let exception = message.exception { result.append(FieldLine(key: EventMessage.Key.exception, value: exception)) }
+        if let reason = message.reason { result.append(FieldLine(key: EventMessage.Key.reason, value: reason)) }
+        return result.sorted { $0.key < $1.key }
     }
 
     /// The level as eliot-tree writes it: `/2/1`.

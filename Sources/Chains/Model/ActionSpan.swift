@@ -30,6 +30,12 @@ public struct ActionSpan: Sendable, Hashable {
     public var fields: [String]
     /// The line of its first message.
     public var line: Int?
+    /// The fields of the start message (an action) or of the message, as eliot-tree lists them.
+    public var startFields: [FieldLine] = []
+    /// The level of an action's end message (`/3`); `nil` while the action is open.
+    public var endLevel: String?
+    /// The fields of an action's end message, `exception` and `reason` among them.
+    public var endFields: [FieldLine] = []
 
     /// Creates a row.
     public init(

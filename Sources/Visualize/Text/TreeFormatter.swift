@@ -4,10 +4,17 @@ public import Chains
 public struct TreeFormatter: Sendable {
     /// Whether to use ANSI colours.
     public var color: Bool
+    /// Whether action trees show each message's timestamp (as eliot-tree does).
+    public var timestamps: Bool
+    /// The longest field value shown, in characters; longer ones are cut with a visible `…` and the count of
+    /// what was cut. 0 shows every value whole.
+    public var fieldLimit: Int
 
     /// Creates a formatter.
-    public init(color: Bool) {
+    public init(color: Bool, timestamps: Bool = true, fieldLimit: Int = 200) {
         self.color = color
+        self.timestamps = timestamps
+        self.fieldLimit = fieldLimit
     }
 
     private func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
@@ -37,16 +44,16 @@ public struct TreeFormatter: Sendable {
         func emit(_ i: Int, pad: String) {
             let member = members[i]
             let chain = member.chain
-            var head = pad + (member.depth > 0 ? "↳ " : "") + bold(chain.title) + "  " + outcome(chain.outcome)
-            head += "  " + DurationFormat.text(chain.duration)
+            var head = pad + (member.depth > 0 ? "↳ " : "") + bold(esc(chain.title)) + "  " + outcome(chain.outcome)
+            head += durationText(chain)
             if chain.isDeferred {
                 head += dim(" (running \(DurationFormat.text(chain.runningTime)), waiting \(DurationFormat.text(chain.waitingTime)))")
             }
             if let link = member.link, let parent = member.parentTitle {
-                head += dim("  \(link.kind == .chained ? "chained from" : link.kind == .waitedOn ? "awaited by" : "returned to") \(parent)")
+                head += dim("  \(link.kind == .chained ? "chained from" : link.kind == .waitedOn ? "awaited by" : "returned to") \(esc(parent))")
             }
             lines.append(head)
-            lines.append(pad + dim("  task \(chain.id) · \(chain.file):\(chain.line.map(String.init) ?? "?")"))
+            lines.append(pad + dim(esc("  task \(chain.id) · \(chain.file):\(chain.line.map(String.init) ?? "?")")))
             let mine = children[i] ?? []
             var placed = Set<Int>()
             let body = chain.isDeferred ? pairLines(chain, pad: pad) : spanLines(chain, pad: pad)
@@ -64,10 +71,21 @@ public struct TreeFormatter: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The chain's duration: whole when it is complete; for a task still open, how long it was seen so far; for
+    /// an ended root with actions still open below it, that it is incomplete; nothing for a lone message.
+    private func durationText(_ chain: Chain) -> String {
+        if chain.outcome == .message { return "" }
+        let time = DurationFormat.text(chain.duration)
+        if chain.isComplete { return "  " + time }
+        if chain.outcome.isOpen { return "  " + dim("\(time) so far") }
+        let open = chain.facts?.openActions.count ?? 0
+        return "  " + time + "  " + magenta("incomplete") + dim(" (\(open) \(open == 1 ? "action" : "actions") never ended)")
+    }
+
     private func outcome(_ outcome: ChainOutcome) -> String {
         switch outcome {
         case .succeeded: green("✓ succeeded")
-        case .failed, .unhandled: red("✗ " + outcome.badge)
+        case .failed, .unhandled: red("✗ " + esc(outcome.badge))
         case .waiting: yellow("⧖ " + outcome.badge)
         case .message: dim("· message")
         default: magenta("… " + outcome.badge)
@@ -77,7 +95,7 @@ public struct TreeFormatter: Sendable {
     private func pairLines(_ chain: Chain, pad: String) -> [(String, Int?)] {
         var lines: [(String, Int?)] = []
         if let firedAt = chain.firedAt, let start = chain.start {
-            lines.append((pad + "├── " + dim("fired +\(DurationFormat.text(firedAt - start)) on the \(chain.firedSide == .errback ? "errback" : "callback") path\(chain.firedValue.map { " with \($0)" } ?? "")"), nil))
+            lines.append((pad + "├── " + dim("fired +\(DurationFormat.text(firedAt - start)) on the \(chain.firedSide == .errback ? "errback" : "callback") path\(chain.firedValue.map { " with \(bounded($0))" } ?? "")"), nil))
         }
         var pairs = chain.pairs
         for run in chain.extraRuns { pairs.append(LadderPair(index: -1, callback: run.side == .callback ? run.name : nil, errback: run.side == .errback ? run.name : nil, run: run, fate: .ran)) }
@@ -86,21 +104,21 @@ public struct TreeFormatter: Sendable {
             let branch = i == pairs.count - 1 ? "└── " : "├── "
             let index = pair.index >= 0 ? "[\(pair.index)] " : ""
             guard let run = pair.run else {
-                let names = "\(pair.callback ?? "pass") / \(pair.errback ?? "pass")"
+                let names = esc("\(pair.callback ?? "pass") / \(pair.errback ?? "pass")")
                 let what = pair.fate == .notReached ? "not reached" : "passed on the \(pair.pathIn == .errback ? "errback" : "callback") path"
                 lines.append((pad + branch + dim("\(index)\(names)  \(what)"), pair.index))
                 continue
             }
-            var line = index + (run.side == .callback ? blue(run.name) : green(run.name) + dim(" (errback)"))
+            var line = index + (run.side == .callback ? blue(esc(run.name)) : green(esc(run.name)) + dim(" (errback)"))
             line += "  " + (run.end == nil ? magenta("running at end of log") : DurationFormat.text(run.duration ?? 0))
             if let exception = run.exception {
-                line += "  " + red("✗ \(exception): \(run.reason ?? "")")
+                line += "  " + red("✗ " + bounded("\(exception): \(run.reason ?? "")"))
             } else if let output = run.output {
-                line += dim("  → \(output)")
+                line += dim("  → " + bounded(output))
             }
             if let wait = pair.wait {
                 line += "  " + yellow("⧖ waited on #\(wait.on.map(String.init) ?? "?") \(wait.end == nil ? "(still waiting)" : DurationFormat.text(wait.duration ?? 0))")
-                if let value = wait.resumedValue { line += dim(" → \(value)") }
+                if let value = wait.resumedValue { line += dim(" → " + bounded(value)) }
             }
             if let out = pair.pathOut, let into = pair.pathIn, out != into {
                 line += out == .errback ? red("  ⇒ errbacks") : green("  ⇒ back to callbacks")
@@ -110,39 +128,71 @@ public struct TreeFormatter: Sendable {
         return lines
     }
 
+    /// One line of an action tree and the lines below it.
+    private struct Node {
+        var text: String
+        var children: [Node] = []
+    }
+
+    /// An Eliot task as eliot-tree shows it: each action with its start fields, its children and its end
+    /// message (with the end fields); each message with its fields; timestamps unless turned off.
     private func spanLines(_ chain: Chain, pad: String) -> [(String, Int?)] {
         var lines: [(String, Int?)] = []
-        let spans = chain.spans
-        var lastAtDepth: [Bool] = []
-        for (i, span) in spans.enumerated() {
-            var isLast = true
-            for next in spans[(i + 1)...] {
-                if next.depth < span.depth { break }
-                if next.depth == span.depth {
-                    isLast = false
-                    break
-                }
+        func render(_ node: Node, prefix: String, isLast: Bool) {
+            lines.append((pad + prefix + (isLast ? "└── " : "├── ") + node.text, nil))
+            let inner = prefix + (isLast ? "    " : "│   ")
+            for (i, child) in node.children.enumerated() {
+                render(child, prefix: inner, isLast: i == node.children.count - 1)
             }
-            if lastAtDepth.count > span.depth { lastAtDepth.removeLast(lastAtDepth.count - span.depth) }
-            let prefix = lastAtDepth.map { $0 ? "    " : "│   " }.joined()
-            lastAtDepth.append(isLast)
-            var line = "\(span.name)\(dim(span.level))"
-            switch span.kind {
-            case .action:
-                if span.isOpen {
-                    line += " ⇒ " + magenta("open")
-                } else if span.status == "failed" {
-                    line += " ⇒ " + red("failed") + " ⧖ \(DurationFormat.text(span.duration ?? 0))  " + red("\(span.exception ?? "?"): \(span.reason ?? "")")
-                } else {
-                    line += " ⇒ " + green(span.status ?? "?") + " ⧖ \(DurationFormat.text(span.duration ?? 0))"
-                }
-            case .message:
-                if let exception = span.exception { line += "  " + red(PageBuilder.singleLine("\(exception): \(span.reason ?? "")")) }
-                let fields = span.fields.filter { !$0.hasPrefix("exception: ") && !$0.hasPrefix("reason: ") }
-                if !fields.isEmpty { line += dim("  " + String(PageBuilder.singleLine(fields.prefix(4).joined(separator: ", ")).prefix(300))) }
-            }
-            lines.append((pad + prefix + (isLast ? "└── " : "├── ") + line, nil))
+        }
+        var index = chain.spans.startIndex
+        while index < chain.spans.endIndex {
+            let node = self.node(chain.spans, at: &index)
+            render(node, prefix: "", isLast: index == chain.spans.endIndex)
         }
         return lines
     }
+
+    /// The node of `spans[index]` with everything below it; `index` moves past them.
+    private func node(_ spans: [ActionSpan], at index: inout Int) -> Node {
+        let span = spans[index]
+        index += 1
+        var node = Node(text: esc(span.name) + dim(esc(span.level)))
+        let time = timestamps ? span.start.map { " " + dim(TerminalText.utc($0)) } ?? "" : ""
+        node.children = span.startFields.map(fieldNode)
+        switch span.kind {
+        case .message:
+            node.text += time
+        case .action:
+            if span.fields.first == "(start message missing)" {
+                node.text += " ⇒ " + magenta("start message missing")
+            } else {
+                node.text += " ⇒ started" + time
+            }
+            if let duration = span.duration { node.text += " ⧖ " + DurationFormat.text(duration) }
+            if span.isOpen { node.text += "  " + magenta("never ended") }
+            while index < spans.endIndex, spans[index].depth > span.depth {
+                node.children.append(self.node(spans, at: &index))
+            }
+            if let level = span.endLevel {
+                let status = span.status == "failed" ? red("failed") : green(esc(span.status ?? "?"))
+                let endTime = timestamps ? span.end.map { " " + dim(TerminalText.utc($0)) } ?? "" : ""
+                node.children.append(
+                    Node(text: esc(span.name) + dim(esc(level)) + " ⇒ " + status + endTime, children: span.endFields.map(fieldNode)))
+            }
+        }
+        return node
+    }
+
+    private func fieldNode(_ field: FieldLine) -> Node {
+        let value = TerminalText.bounded(field.value, limit: fieldLimit)
+        let failure = field.key == "exception" || field.key == "reason"
+        return Node(text: dim(esc(field.key) + ":") + " " + (failure ? red(value) : value))
+    }
+
+    /// Text from the log, safe for a terminal (control characters escaped).
+    private func esc(_ text: String) -> String { TerminalText.escaped(text) }
+
+    /// A value from the log, escaped and cut at ``fieldLimit``.
+    private func bounded(_ text: String) -> String { TerminalText.bounded(text, limit: fieldLimit) }
 }
