@@ -56,4 +56,20 @@ struct SeedLinkTests {
         #expect(rows.count == 6)
         #expect(row?.key == 4, "the link starts at y \(start); rows: \(rows.sorted { $0.key < $1.key })")
     }
+
+    @Test("time in callbacks counts d2's run inside chainDeferred's once, and the tree shows that run's self time")
+    func nestedTimeOnce() throws {
+        let log = try Self.log.get()
+        let result = try CommandRunner.run(["summary", "--json", log])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let running = try #require(summary["running"] as? Double)
+        let tasks = try #require(summary["tasks"] as? [[String: Any]])
+        let longest = try #require(tasks.compactMap { $0["duration"] as? Double }.max())
+        // Three one-second runs, one nested in another: about 2 s, within the 2.1 s chain (not 3 s).
+        #expect(running > 1.9 && running <= longest, "running \(running) s, longest chain \(longest) s")
+        let tree = try CommandRunner.run(["tree", "--color", "never", log])
+        let line = try #require(tree.stdout.split(separator: "\n").first { $0.contains("[4] chainDeferred.callback") })
+        let selfTime = try #require(line.firstMatch(of: #/\(self ([0-9.]+) (µs|ms)\)/#), "\(line)")
+        #expect(Double(selfTime.1) != nil)
+    }
 }

@@ -5,6 +5,8 @@ struct ChainPageLayout {
     let options: DiagramOptions
     var page: PageBuilder
     var legend = Set<LegendKind>()
+    /// The family being drawn: a run's own (self) time leaves out the runs of other members nested in it.
+    private var family: ChainFamily?
 
     // Geometry.
     let margin = 24.0
@@ -117,6 +119,7 @@ struct ChainPageLayout {
     // MARK: - One family
 
     private mutating func drawFamily(_ family: ChainFamily, top: Double) -> Double {
+        self.family = family
         let maxDepth = family.members.map(\.depth).max() ?? 0
         let timeX = margin + Double(maxDepth) * indentStep + ladderWidth + 24
         let axisWidth = max(120, width - margin - timeX - 150)
@@ -464,6 +467,9 @@ struct ChainPageLayout {
         }
         var labelX = x1
         var label = run.end == nil ? "running at end of log" : DurationFormat.text(run.duration ?? 0)
+        if let nested = family?.nestedTime(in: run, of: chain), let duration = run.duration {
+            label += " (self \(DurationFormat.text(max(0, duration - nested))))"
+        }
         var detail = ""
         var detailColor = Palette.muted
         if let wait = pair.wait, let ws = wait.start {

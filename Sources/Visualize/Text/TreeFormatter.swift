@@ -56,7 +56,7 @@ public struct TreeFormatter: Sendable {
             lines.append(pad + dim(esc("  task \(chain.id) · \(chain.file):\(chain.line.map(String.init) ?? "?")")))
             let mine = children[i] ?? []
             var placed = Set<Int>()
-            let body = chain.isDeferred ? pairLines(chain, pad: pad) : spanLines(chain, pad: pad)
+            let body = chain.isDeferred ? pairLines(chain, family: family, pad: pad) : spanLines(chain, pad: pad)
             for (line, pairIndex) in body {
                 lines.append(line)
                 guard let pairIndex else { continue }
@@ -92,7 +92,7 @@ public struct TreeFormatter: Sendable {
         }
     }
 
-    private func pairLines(_ chain: Chain, pad: String) -> [(String, Int?)] {
+    private func pairLines(_ chain: Chain, family: ChainFamily, pad: String) -> [(String, Int?)] {
         var lines: [(String, Int?)] = []
         if let firedAt = chain.firedAt, let start = chain.start {
             lines.append((pad + "├── " + dim("fired +\(DurationFormat.text(firedAt - start)) on the \(chain.firedSide == .errback ? "errback" : "callback") path\(chain.firedValue.map { " with \(bounded($0))" } ?? "")"), nil))
@@ -111,6 +111,9 @@ public struct TreeFormatter: Sendable {
             }
             var line = index + (run.side == .callback ? blue(esc(run.name)) : green(esc(run.name)) + dim(" (errback)"))
             line += "  " + (run.end == nil ? magenta("running at end of log") : DurationFormat.text(run.duration ?? 0))
+            if let nested = family.nestedTime(in: run, of: chain), let duration = run.duration {
+                line += dim(" (self \(DurationFormat.text(max(0, duration - nested))))")
+            }
             if let exception = run.exception {
                 line += "  " + red("✗ " + bounded("\(exception): \(run.reason ?? "")"))
             } else if let output = run.output {
