@@ -90,158 +90,70 @@ public struct LogLoader {
         _ paths: [String], streaming: Bool, _ handle: (Chain, Int) -> Void,
         brief handleBrief: ((ChainFigures, Int) -> Void)? = nil
     ) throws(ReportError) -> TrackedLog {
-        let firstName = paths.first.map(Self.displayName) ?? "<input>"
-        var grouper = TaskGrouper(file: firstName, handsOutCompletedTasks: streaming)
+        var reader = TaskReader(streaming: streaming, keptFields: keptFields, progress: progress)
         // Summaries take the short way: most tasks are folded in without building their tree or chain.
-        var briefGrouper = handleBrief.map { _ in
-            BriefTaskGrouper(
-                file: firstName, fields: ChainFigures.briefFields, keptFields: keptFields,
-                rootType: MonitorVocabulary.deferredAction)
+        if handleBrief != nil { reader.brief = (ChainFigures.briefFields, MonitorVocabulary.deferredAction) }
+        let inputs = paths.map { path -> TaskReader.Input in
+            if path == "-", let standardInput { return .bytes(standardInput, name: Self.displayName(path)) }
+            return .path(path)
         }
-        var map = LineMap()
-        var offset = 0
-        var warnings: [EventLogError] = []
-        var legacyChains: [Chain] = []
-        var formats: [InputFormat] = []
-        var messages = 0
-        var bytes = 0
-        var linesSoFar = 0
-        var ordinals = 0
         // Deferreds that a message read so far links to (chained, waited on, returned), per file: a chain handed
         // out says whether another chain, perhaps not yet complete, links to it.
         var linkTargets = Set<ChainFamily.Key>()
+        reader.onMessage = { message, file in
+            if let target = Self.linkTarget(of: message) { linkTargets.insert(ChainFamily.Key(file: file, id: target)) }
+        }
         // The latest end of any chain, per file: chains still open at the end are drawn up to it.
         var fileEnd: [String: Double] = [:]
-        func noteEnd(_ chain: Chain) {
-            if let end = chain.end { fileEnd[chain.file] = max(fileEnd[chain.file] ?? end, end) }
+        func noteEnd(file: String, end: Double?) {
+            if let end { fileEnd[file] = max(fileEnd[file] ?? end, end) }
         }
-        // Every input is opened first, so that one that cannot be read fails before any chain is handed out.
-        var inputs: [(path: String, name: String, head: [UInt8], size: Int, whole: [UInt8]?)] = []
-        for path in paths {
-            let name = Self.displayName(path)
-            let (head, size, wholeInput) = try open(path, name: name)
-            inputs.append((path, name, head, size, wholeInput))
-        }
-        for (path, name, head, size, wholeInput) in inputs {
-            bytes += size
-            let format = InputFormat.detect(head) ?? .eliot
-            formats.append(format)
-            if format == .reactorTrack {
-                let all: [UInt8]
-                if let wholeInput { all = wholeInput } else { all = try readAll(path, name: name) }
-                let (chains, problems) = ReactorTrackLogReader.read(all, file: name)
-                if chains.isEmpty { throw noContent(all, name: name, problems: problems) }
-                legacyChains += chains
-                warnings += problems
-                continue
-            }
-            let reader: EventLogReader
-            if let wholeInput {
-                reader = EventLogReader(bytes: wholeInput, name: name)
-            } else {
-                do { reader = try EventLogReader(path: path, name: name) } catch {
-                    throw ReportError(code: .unreadable, message: error.message, file: name)
-                }
-            }
-            reader.keptFields = keptFields
-            map.add(name: name, offset: offset)
-            let locate = { (line: Int?) in map.locate(line) }
-            var fileMessages = 0
-            var fileWarnings: [EventLogError] = []
-            if briefGrouper != nil, let handleBrief {
-                while let raw = reader.nextLine() {
-                    switch raw {
-                    case .warning(let warning):
-                        if warning.code == .ioError {
-                            throw ReportError(code: .unreadable, message: warning.message, file: name)
-                        }
-                        fileWarnings.append(warning)
-                    case .line(let range, let atEndWithoutNewline):
-                        let line = reader.lineNumber
-                        let (isMessage, handout) = briefGrouper!.add(
-                            reader.bytes(range), line: offset + line, localLine: line,
-                            atEndWithoutNewline: atEndWithoutNewline, decoder: reader, readerWarnings: &fileWarnings)
-                        switch handout {
-                        case .brief(let task)?:
-                            ordinals = max(ordinals, task.ordinal + 1)
-                            if let figures = ChainFigures(brief: task, locate: locate) {
-                                if let end = figures.end { fileEnd[figures.file] = max(fileEnd[figures.file] ?? end, end) }
-                                handleBrief(figures, task.ordinal)
-                            }
-                        case .built(let ordinal, let task)?:
-                            ordinals = max(ordinals, ordinal + 1)
-                            if let chain = ChainBuilder.chain(from: task, locate: locate) {
-                                noteEnd(chain)
-                                handle(chain, ordinal)
-                            }
-                        case nil:
-                            break
-                        }
-                        if isMessage {
-                            fileMessages += 1
-                            if fileMessages % 50_000 == 0 { progress?(linesSoFar + line) }
-                        }
+        // Chains handed out once everything is read: the tasks not handed out as they completed (all of them
+        // unless streaming), in order of first message, then the original format's chains.
+        var last: [(chain: Chain, ordinal: Int)] = []
+        let result: TaskReader.Result
+        do {
+            result = try reader.read(inputs, { handout, map in
+                let locate = { (line: Int?) in map.locate(line) }
+                switch handout {
+                case .brief(let task):
+                    guard let figures = ChainFigures(brief: task, locate: locate) else { return }
+                    noteEnd(file: figures.file, end: figures.end)
+                    handleBrief?(figures, task.ordinal)
+                case .task(let task, let ordinal, let atEnd):
+                    guard var chain = ChainBuilder.chain(from: task, locate: locate) else { return }
+                    if let id = chain.deferredID {
+                        chain.isLinkTarget = linkTargets.contains(ChainFamily.Key(file: chain.file, id: id))
                     }
+                    noteEnd(file: chain.file, end: chain.end)
+                    if atEnd { last.append((chain, ordinal)) } else { handle(chain, ordinal) }
                 }
-            } else {
-                for entry in reader {
-                    switch entry {
-                    case .message(let message, let line):
-                        if let target = Self.linkTarget(of: message) {
-                            linkTargets.insert(ChainFamily.Key(file: name, id: target))
-                        }
-                        if let (ordinal, task) = grouper.add(message, line: offset + line) {
-                            ordinals = max(ordinals, ordinal + 1)
-                            if var chain = ChainBuilder.chain(from: task, locate: locate) {
-                                if let id = chain.deferredID {
-                                    chain.isLinkTarget = linkTargets.contains(ChainFamily.Key(file: name, id: id))
-                                }
-                                noteEnd(chain)
-                                handle(chain, ordinal)
-                            }
-                        }
-                        fileMessages += 1
-                        if fileMessages % 50_000 == 0 { progress?(linesSoFar + line) }
-                    case .warning(let warning):
-                        if warning.code == .ioError {
-                            throw ReportError(code: .unreadable, message: warning.message, file: name)
-                        }
-                        fileWarnings.append(warning)
-                    }
-                }
-            }
-            if fileMessages == 0 {
-                throw noContent(wholeInput ?? head, name: name, problems: fileWarnings, size: size)
-            }
-            messages += fileMessages
-            warnings += fileWarnings
-            offset += reader.lineNumber
-            linesSoFar += reader.lineNumber
+            })
+        } catch {
+            throw Self.reportError(error)
         }
-        let rest = briefGrouper != nil ? briefGrouper!.finishNumbered() : grouper.finishNumbered()
-        let locate = { (line: Int?) in map.locate(line) }
-        let taskWarnings = TaskWarnings.locate(
-            briefGrouper?.warnings ?? grouper.warnings, tasks: rest.map(\.task), map: map)
-        var chains: [(chain: Chain, ordinal: Int)] = []
-        for (ordinal, task) in rest {
-            ordinals = max(ordinals, ordinal + 1)
-            if var chain = ChainBuilder.chain(from: task, locate: locate) {
-                if let id = chain.deferredID {
-                    chain.isLinkTarget = linkTargets.contains(ChainFamily.Key(file: chain.file, id: id))
-                }
-                chains.append((chain, ordinal))
+        var legacyCount = 0
+        for (name, bytes) in result.foreignInputs {
+            let (chains, problems) = ReactorTrackLogReader.read(bytes, file: name)
+            if chains.isEmpty {
+                throw ReportError(
+                    code: .unknownFormat, message: "no line is a Reactor Track record"
+                        + (problems.first.map { " (line \($0.line ?? 1): \($0.message))" } ?? ""), file: name)
+            }
+            for chain in chains {
+                noteEnd(file: chain.file, end: chain.end)
+                last.append((chain, result.ordinalCount + legacyCount))
+                legacyCount += 1
             }
         }
-        for (i, chain) in legacyChains.enumerated() { chains.append((chain, ordinals + i)) }
-        for (chain, _) in chains { noteEnd(chain) }
         // A chain still open when its file ends is drawn up to that file's last event: it was pending that long.
-        for i in chains.indices where chains[i].chain.outcome.isOpen {
-            if let end = fileEnd[chains[i].chain.file] { chains[i].chain.end = max(chains[i].chain.end ?? end, end) }
+        for i in last.indices where last[i].chain.outcome.isOpen {
+            if let end = fileEnd[last[i].chain.file] { last[i].chain.end = max(last[i].chain.end ?? end, end) }
         }
-        for (chain, ordinal) in chains { handle(chain, ordinal) }
+        for (chain, ordinal) in last { handle(chain, ordinal) }
         return TrackedLog(
-            chains: [], warnings: warnings + taskWarnings, inputs: paths.map(Self.displayName), formats: formats,
-            messageCount: messages + legacyChains.count, byteCount: bytes)
+            chains: [], warnings: result.warnings, inputs: paths.map(Self.displayName), formats: result.formats,
+            messageCount: result.messageCount + legacyCount, byteCount: result.byteCount)
     }
 
     /// The Deferred a monitor message links its chain to: `chained` (`to`), `waiting` (`on`), or a run that
@@ -257,37 +169,14 @@ public struct LogLoader {
         return message.fields[V.Field.returnedDeferred]?.intValue
     }
 
-    /// Opens an input: its first 64 KiB, its size, and (for standard input) all of it.
-    private func open(_ path: String, name: String) throws(ReportError) -> ([UInt8], Int, [UInt8]?) {
-        do throws(PosixFile.Failure) {
-            if path == "-" {
-                let all: [UInt8]
-                if let standardInput { all = standardInput } else { all = try PosixFile.read(0, limit: .max) }
-                return (Array(all.prefix(1 << 16)), all.count, all)
+    /// The reader's failure as the command reports it.
+    private static func reportError(_ error: EventLogError) -> ReportError {
+        let code: ReportError.Code =
+            switch error.code {
+            case .emptyInput: .emptyLog
+            case .unknownFormat: .unknownFormat
+            default: .unreadable
             }
-            let (head, size) = try PosixFile.head(of: path, limit: 1 << 16)
-            return (head, size, nil)
-        } catch {
-            throw ReportError(code: .unreadable, message: error.message, file: name)
-        }
-    }
-
-    private func readAll(_ path: String, name: String) throws(ReportError) -> [UInt8] {
-        do throws(PosixFile.Failure) { return try PosixFile.contents(of: path) } catch {
-            throw ReportError(code: .unreadable, message: "cannot read", file: name)
-        }
-    }
-
-    /// The error for an input without a single usable message: empty, or of an unknown format.
-    private func noContent(_ head: [UInt8], name: String, problems: [EventLogError], size: Int? = nil)
-        -> ReportError
-    {
-        let blank = head.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        if blank && (size ?? head.count) <= head.count {
-            return ReportError(code: .emptyLog, message: "no messages", file: name)
-        }
-        let first = problems.first.map { " (line \($0.line ?? 1): \($0.message))" } ?? ""
-        return ReportError(
-            code: .unknownFormat, message: "no line is an Eliot message or a Reactor Track record\(first)", file: name)
+        return ReportError(code: code, message: error.message, file: error.file)
     }
 }

@@ -143,7 +143,7 @@ public struct BriefTaskGrouper {
     ///   - decoder: Where the line comes from: its reader.
     ///   - readerWarnings: Gets the reader's warnings about the line, as ``EventLogReader`` gives them.
     /// - Returns: Whether the line held a message, and the task it completed.
-    public mutating func add(
+    mutating func add(
         _ raw: UnsafeBufferPointer<UInt8>, line: Int, localLine: Int, atEndWithoutNewline: Bool,
         decoder reader: EventLogReader, readerWarnings: inout [EventLogError]
     ) -> (isMessage: Bool, handout: Handout?) {

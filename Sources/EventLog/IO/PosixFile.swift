@@ -6,59 +6,17 @@ import Musl
 import Darwin
 #endif
 
-/// Reads inputs and writes outputs with POSIX calls.
+/// Opens inputs and writes outputs with POSIX calls (reading is ``EventLogReader``'s).
 ///
 /// Foundation's `FileHandle` is not in FoundationEssentials: using it would load all of Foundation and ICU
 /// (about 6 MB of resident memory) into every command just to open a file.
 package enum PosixFile {
-    /// The start of the file at `path` (at most `limit` bytes) and its size.
-    ///
-    /// - Throws: The reason: `no such file`, `is a directory`, `permission denied`, or the system's text for
-    ///   another failure to open or read.
-    package static func head(of path: String, limit: Int) throws(Failure) -> (head: [UInt8], size: Int) {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw Failure(errno == EACCES ? "permission denied" : "no such file")
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw Failure("is a directory") }
-        let fd = openForReading(path)
-        guard fd >= 0 else { throw Failure(errno == EACCES ? "permission denied" : reason(errno)) }
-        defer { close(fd) }
-        let head = try read(fd, limit: limit)
-        return (head, Int(info.st_size))
-    }
-
     /// The device and inode of the file at `path` (following symlinks), or `nil` if there is none: two paths
     /// with the same identity name the same file.
     package static func identity(of path: String) -> [UInt64]? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return [UInt64(info.st_dev), UInt64(info.st_ino)]
-    }
-
-    /// All of the file at `path`.
-    package static func contents(of path: String) throws(Failure) -> [UInt8] {
-        let fd = openForReading(path)
-        guard fd >= 0 else { throw Failure(reason(errno)) }
-        defer { close(fd) }
-        return try read(fd, limit: .max)
-    }
-
-    /// Reads `descriptor` until end of file or `limit` bytes, retrying interrupted reads.
-    package static func read(_ descriptor: Int32, limit: Int) throws(Failure) -> [UInt8] {
-        var bytes: [UInt8] = []
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
-        defer { chunk.deallocate() }
-        while bytes.count < limit {
-            let n = systemRead(descriptor, chunk.baseAddress!, min(chunk.count, limit - bytes.count))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(reason(errno))
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[..<n])
-        }
-        return bytes
     }
 
     /// Creates or truncates the file at `path` and writes `bytes` to it.
@@ -100,15 +58,38 @@ package enum PosixFile {
         repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
         return fd
     }
+
+    /// Opens the file at `path` for reading (not a directory), retrying interrupted opens.
+    ///
+    /// - Throws: The reason: `no such file`, `is a directory`, `permission denied`, `too many symbolic links`,
+    ///   `name too long`, or the system's text for another failure.
+    package static func openFile(_ path: String) throws(Failure) -> Int32 {
+        let fd = openForReading(path)
+        guard fd >= 0 else { throw Failure(openFailure(errno)) }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw Failure("is a directory")
+        }
+        return fd
+    }
+
+    private static func openFailure(_ code: Int32) -> String {
+        switch code {
+        case ENOENT, ENOTDIR: "no such file"
+        case EACCES, EPERM: "permission denied"
+        case ELOOP: "too many symbolic links"
+        case ENAMETOOLONG: "name too long"
+        case EISDIR: "is a directory"
+        default: reason(code)
+        }
+    }
 }
 
 #if canImport(Glibc)
-private let systemRead = Glibc.read
 private let systemWrite = Glibc.write
 #elseif canImport(Musl)
-private let systemRead = Musl.read
 private let systemWrite = Musl.write
 #elseif canImport(Darwin)
-private let systemRead = Darwin.read
 private let systemWrite = Darwin.write
 #endif

@@ -29,5 +29,9 @@ extension EventLogError {
         public static let lineTooLong = Code("line too long")
         /// Reading the input failed. This one is thrown rather than reported.
         public static let ioError = Code("I/O error")
+        /// The input holds no message at all (thrown by ``TaskReader``).
+        public static let emptyInput = Code("empty log")
+        /// The input holds lines, but none is an Eliot message or a Reactor Track record (thrown by ``TaskReader``).
+        public static let unknownFormat = Code("unknown format")
     }
 }

@@ -32,6 +32,8 @@ public final class EventLogReader: Sequence, IteratorProtocol {
     public var maxLineLength = 64 << 20
     /// The number of the last line read.
     public private(set) var lineNumber = 0
+    /// The number of bytes read from the input so far.
+    public private(set) var bytesRead = 0
 
     private enum Source {
         case file(Int32, closeWhenDone: Bool)
@@ -45,6 +47,8 @@ public final class EventLogReader: Sequence, IteratorProtocol {
     private var atEOF = false
     private var skippingLongLine = false
     private var pending: EventLogEntry?
+    /// A read error met while peeking at the head: reported once the lines read before it have been.
+    private var deferredProblem: EventLogError?
     var decoder: LineDecoder
     /// When set, the only fields kept in ``EventMessage/fields`` (the fields ``EventMessage`` has properties
     /// for are always read). The values of the others are checked just as strictly, so a damaged line is
@@ -59,12 +63,11 @@ public final class EventLogReader: Sequence, IteratorProtocol {
     ///
     /// - Parameter name: The name used in warnings; the path by default.
     /// - Throws: ``EventLogError`` with code ``EventLogError/Code-swift.struct/ioError`` if the file can't
-    ///   be opened.
+    ///   be opened (the reason: `no such file`, `is a directory`, `permission denied`, ...).
     public convenience init(path: String, name: String? = nil) throws(EventLogError) {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw EventLogError(code: .ioError, file: name ?? path, line: nil, message: "cannot open: \(reason)")
+        let fd: Int32
+        do throws(PosixFile.Failure) { fd = try PosixFile.openFile(path) } catch {
+            throw EventLogError(code: .ioError, file: name ?? path, line: nil, message: error.message)
         }
         self.init(source: .file(fd, closeWhenDone: true), name: name ?? path)
     }
@@ -138,7 +141,7 @@ public final class EventLogReader: Sequence, IteratorProtocol {
     }
 
     /// One undecoded line of the buffer (without its `\n`), or a warning about the input itself.
-    public enum RawLine {
+    enum RawLine {
         /// A line's place in the buffer (see ``bytes(_:)``), and whether the input ended without a newline.
         case line(Range<Int>, atEndWithoutNewline: Bool)
         /// A line too long to read, or a read error (which ends the input).
@@ -146,9 +149,9 @@ public final class EventLogReader: Sequence, IteratorProtocol {
     }
 
     /// The next line's place in the buffer (valid until the next call), a too-long line's or a read error's
-    /// warning, or `nil` at the end of the input, for a caller that decodes lines itself (such as
-    /// ``BriefTaskGrouper``). ``lineNumber`` is the line's number.
-    public func nextLine() -> RawLine? {
+    /// warning, or `nil` at the end of the input, for a caller in this module that decodes lines itself (such
+    /// as ``BriefTaskGrouper``). ``lineNumber`` is the line's number.
+    func nextLine() -> RawLine? {
         while true {
             let available = end - start
             if available > 0, let found = memchr(buffer.baseAddress! + start, 0x0A, available) {
@@ -169,6 +172,10 @@ public final class EventLogReader: Sequence, IteratorProtocol {
                         lineNumber += 1
                         return .warning(tooLong())
                     }
+                    if let problem = deferredProblem {
+                        deferredProblem = nil
+                        return .warning(problem)
+                    }
                     return nil
                 }
                 let range = start..<end
@@ -184,8 +191,34 @@ public final class EventLogReader: Sequence, IteratorProtocol {
         }
     }
 
+    /// The first `limit` bytes not read yet (fewer at the end of the input), without reading past them: a look
+    /// at the head of the same stream (a pipe can be read only once), to tell its format.
+    public func peek(_ limit: Int) -> [UInt8] {
+        while end - start < limit, !atEOF, !skippingLongLine {
+            if let problem = fill() { deferredProblem = problem }
+        }
+        let count = Swift.min(limit, end - start)
+        return Array(UnsafeRawBufferPointer(rebasing: buffer[start..<start + count]))
+    }
+
+    /// Everything not read yet, whole (for an input in another format, handed over to its own reader); a read
+    /// error ends it early and is returned with what was read.
+    public func readToEnd() -> (bytes: [UInt8], problem: EventLogError?) {
+        var all: [UInt8] = []
+        var problem = deferredProblem
+        deferredProblem = nil
+        while true {
+            all.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
+            start = 0
+            end = 0
+            if atEOF { break }
+            if let failure = fill() { problem = failure }
+        }
+        return (all, problem)
+    }
+
     /// The bytes of a range of the buffer, as returned by ``nextLine()``.
-    public func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+    func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(
             start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + range.lowerBound, count: range.count)
     }
@@ -240,6 +273,7 @@ public final class EventLogReader: Sequence, IteratorProtocol {
                 let n = read(fd, buffer.baseAddress! + end, buffer.count - end)
                 if n > 0 {
                     end += n
+                    bytesRead += n
                     return nil
                 }
                 if n == 0 {
@@ -267,6 +301,7 @@ public final class EventLogReader: Sequence, IteratorProtocol {
             }
             chunk.withUnsafeBytes { (buffer.baseAddress! + end).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
             end += chunk.count
+            bytesRead += chunk.count
             return nil
         }
     }

@@ -1,8 +1,6 @@
-import EventLog
-
 extension TaskNode {
     /// The first timestamp in this subtree, in slot order.
-    var firstTime: Double? {
+    public var firstTime: Double? {
         switch self {
         case .message(let m): return m.message.timestamp
         case .action(let a):
@@ -11,7 +9,7 @@ extension TaskNode {
     }
 
     /// The first line in this subtree, in slot order.
-    var firstLine: Int? {
+    public var firstLine: Int? {
         switch self {
         case .message(let m): return m.line
         case .action(let a):

@@ -1,12 +1,15 @@
 /// Maps the line numbers of several concatenated inputs back to each input's own file and line.
-struct LineMap: Sendable {
+public struct LineMap: Sendable {
     private var starts: [(offset: Int, name: String)] = []
 
+    /// Creates an empty map.
+    public init() {}
+
     /// Registers an input whose first line will be numbered `offset + 1`.
-    mutating func add(name: String, offset: Int) { starts.append((offset, name)) }
+    public mutating func add(name: String, offset: Int) { starts.append((offset, name)) }
 
     /// The file and local line of a global line number.
-    func locate(_ global: Int?) -> (file: String, line: Int?) {
+    public func locate(_ global: Int?) -> (file: String, line: Int?) {
         guard let global else { return (starts.first?.name ?? "<input>", nil) }
         var found = starts.first ?? (0, "<input>")
         for start in starts where start.offset < global { found = start }

@@ -1,5 +1,3 @@
-import EventLog
-
 /// The format of one input file.
 public enum InputFormat: String, Sendable, Hashable, Codable {
     /// Eliot's JSON lines (our `mon.out`, or any Eliot program's log).

@@ -1,5 +1,3 @@
-import EventLog
-
 /// Gives the task-wide warnings of ``EventLog/TaskGrouper`` a file and a line, and adds one warning per task
 /// whose actions never ended.
 ///
@@ -37,14 +35,14 @@ enum TaskWarnings {
     }
 
     private static func level(_ action: WrittenAction) -> String {
-        FieldText.level(action.startMessage?.taskLevel ?? (action.taskLevel + [1]))
+        levelText(action.startMessage?.taskLevel ?? (action.taskLevel + [1]))
     }
 
     private static func visit(
         _ action: WrittenAction, task: String, map: LineMap, into result: inout [EventLogError],
         open: inout [WrittenAction]
     ) {
-        let here = action.taskLevel.isEmpty ? "the root" : FieldText.level(action.taskLevel)
+        let here = action.taskLevel.isEmpty ? "the root" : levelText(action.taskLevel)
         if action.isPlaceholder {
             let place = map.locate(TaskNode.action(action).firstLine)
             result.append(
@@ -64,7 +62,7 @@ enum TaskWarnings {
                 }
                 let line = after?.firstLine ?? end.line
                 let place = map.locate(line)
-                let names = missing.prefix(5).map { FieldText.level(action.taskLevel + [$0]) }.joined(separator: ", ")
+                let names = missing.prefix(5).map { levelText(action.taskLevel + [$0]) }.joined(separator: ", ")
                 result.append(
                     EventLogError(
                         code: .gap, file: place.file, line: place.line,
@@ -73,4 +71,7 @@ enum TaskWarnings {
         }
         for child in action.childActions { visit(child, task: task, map: map, into: &result, open: &open) }
     }
+
+    /// A level as eliot-tree writes it: `/2/1`.
+    private static func levelText(_ level: [Int]) -> String { "/" + level.map(String.init).joined(separator: "/") }
 }
