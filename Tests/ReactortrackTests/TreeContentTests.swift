@@ -58,3 +58,27 @@ struct TreeContentTests {
         #expect(whole.stdout.contains("v: " + long + "\n"))
     }
 }
+
+/// An input is opened once, and its format told from the same stream: a pipe named as a file reads whole.
+@Suite("inputs read once")
+struct PipeInputTests {
+    @Test("a FIFO fed once is read whole by summary, as the same file is")
+    func fifo() throws {
+        let fifo = CommandRunner.temporaryPath("log.fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let source = CommandRunner.input("waiting.out")
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "cat \"$0\" > \"$1\"", source, fifo]
+        try writer.run()
+        let piped = try CommandRunner.run(["summary", "--json", fifo])
+        writer.waitUntilExit()
+        let direct = try CommandRunner.run(["summary", "--json", source])
+        #expect(piped.status == 0, "\(piped.stderr)")
+        let a = try #require(try JSONSerialization.jsonObject(with: Data(piped.stdout.utf8)) as? [String: Any])
+        let b = try #require(try JSONSerialization.jsonObject(with: Data(direct.stdout.utf8)) as? [String: Any])
+        #expect(a["messages"] as? Int == b["messages"] as? Int)
+        #expect(a["chains"] as? Int == b["chains"] as? Int)
+        #expect((a["tasks"] as? [Any])?.count == (b["tasks"] as? [Any])?.count)
+    }
+}
