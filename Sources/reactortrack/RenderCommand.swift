@@ -33,24 +33,19 @@ struct RenderCommand: ParsableCommand {
     var scale: Double = 1
 
     func validate() throws {
-        if OutputFormat(path: output) == nil {
-            throw ValidationError("--output must end in .svg, .png or .pdf (got '\(output)')")
+        if Renderer.output(for: output) == nil {
+            throw ValidationError("--output must end in \(Renderer.extensionList) (got '\(output)')")
         }
         if !(0.25...4).contains(scale) { throw ValidationError("--scale must be between 0.25 and 4") }
     }
 
     func run() throws {
-        do {
-            try Renderer.refuseOverwriting(inputs: input.files, output: output)
-        } catch {
-            throw CommandSupport.fail(error)
-        }
         let (log, chains) = try CommandSupport.load(input, selection)
         let options = DiagramOptions(
             view: view.view, sort: sort.sort, sourceNames: log.inputs, warningCount: log.warnings.count)
         do {
             let document = try Renderer.render(log, chains: chains, to: output, options: options, scale: scale)
-            let pages = document.pages.count
+            let pages = document?.pages.count ?? 0
             let note = pages > 1 ? " (\(pages) pages)" : ""
             FileStream.standardError.write("wrote \(output)\(note): \(chains.count) chain\(chains.count == 1 ? "" : "s")\n")
         } catch {

@@ -33,7 +33,7 @@ struct BackendTests {
     func pngAndPDF(input: String) throws {
         let log = try LogLoader().load([TestInputs.path(input)])
         let png = TestInputs.temporaryFile("out.png")
-        let document = try Renderer.render(log, chains: log.chains, to: png)
+        let document = try #require(try Renderer.render(log, chains: log.chains, to: png))
         let pngData = try Data(contentsOf: URL(fileURLWithPath: png))
         #expect(Array(pngData.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         #expect((10_000...5_000_000).contains(pngData.count))
@@ -43,7 +43,7 @@ struct BackendTests {
         #expect(height == Int(document.pages[0].height.rounded(.up)))
 
         let pdf = TestInputs.temporaryFile("out.pdf")
-        let pdfDocument = try Renderer.render(log, chains: log.chains, to: pdf)
+        let pdfDocument = try #require(try Renderer.render(log, chains: log.chains, to: pdf))
         let pdfData = try Data(contentsOf: URL(fileURLWithPath: pdf))
         #expect(String(decoding: pdfData.prefix(5), as: UTF8.self) == "%PDF-")
         #expect(String(decoding: pdfData.suffix(7), as: UTF8.self).contains("%%EOF"))

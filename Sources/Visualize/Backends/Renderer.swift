@@ -6,40 +6,41 @@ import Foundation
 public import Chains
 import EventLog
 
-/// Renders chains to a file: lays them out once (Cairo measuring the text) and writes SVG, PNG or PDF.
+/// Renders chains to a file in the format its extension names (one ``ReportOutput`` type per format).
 public enum Renderer {
-    /// Lays out and writes `chains` of `log` to `output`, in the format its extension names.
+    /// Every format `render` writes.
+    public static let outputs: [any ReportOutput.Type] = [SVGOutput.self, PNGOutput.self, PDFOutput.self]
+
+    /// The extensions of every format, for messages: `.svg, .png or .pdf`.
+    public static var extensionList: String {
+        let all = outputs.flatMap { $0.extensions }.map { "." + $0 }
+        return all.dropLast().joined(separator: ", ") + (all.count > 1 ? " or " : "") + (all.last ?? "")
+    }
+
+    /// The format whose extension ends `path` (case-insensitive), or `nil`.
+    public static func output(for path: String, scale: Double = 1) -> (any ReportOutput)? {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+        let ext = path[path.index(after: dot)...].lowercased()
+        return outputs.first { $0.extensions.contains(ext) }.map { $0.init(scale: scale) }
+    }
+
+    /// Writes `chains` of `log` to `output`, in the format its extension names, unless `output` is one of the
+    /// inputs.
     ///
     /// - Parameters:
     ///   - scale: PNG pixels per layout unit.
-    /// - Returns: The layout that was drawn.
+    /// - Returns: The layout that was drawn (`nil` for a format that draws nothing).
     /// - Throws: ``ReportError`` for an unknown extension, an output that is one of the inputs, or a
     ///   failed write.
     @discardableResult
     public static func render(
         _ log: TrackedLog, chains: [Chain], to output: String, options: DiagramOptions = DiagramOptions(), scale: Double = 1
-    ) throws(ReportError) -> LayoutDocument {
-        guard let format = OutputFormat(path: output) else {
-            throw ReportError(code: .unknownOutputFormat, message: "use .svg, .png or .pdf", file: output)
+    ) throws(ReportError) -> LayoutDocument? {
+        guard let format = Self.output(for: output, scale: scale) else {
+            throw ReportError(code: .unknownOutputFormat, message: "use \(extensionList)", file: output)
         }
         try refuseOverwriting(inputs: log.inputs, output: output)
-        var options = options
-        options.paginated = format == .pdf
-        if format == .pdf { options.maxPageHeight = min(options.maxPageHeight, 14_000) }
-        if format == .png { options.maxPageHeight = min(options.maxPageHeight, Double(CairoRenderer.maxImageSide - 100) / scale) }
-        let measurer = try CairoTextMeasurer()
-        let document = DiagramLayout.layout(log, chains: chains, options: options, measurer: measurer)
-        switch format {
-        case .svg:
-            do throws(PosixFile.Failure) { try PosixFile.write(SVGWriter.svg(document.pages[0]).utf8, to: output) } catch {
-                throw ReportError(code: .writeFailed, message: error.message, file: output)
-            }
-        case .png:
-            try CairoRenderer.writePNG(document.pages[0], to: output, scale: scale)
-        case .pdf:
-            try CairoRenderer.writePDF(document, to: output)
-        }
-        return document
+        return try format.write(log, chains: chains, to: output, options: options)
     }
 
     /// Throws if `output` names the same file as one of `inputs` (through symlinks and `..` too).

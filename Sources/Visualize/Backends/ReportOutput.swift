@@ -1,0 +1,42 @@
+public import Chains
+
+/// One format that `render` writes, chosen by the output's extension: a new format (an HTML report, a trace
+/// export) is one new type listed in ``Renderer/outputs``, not a new arm in a switch.
+public protocol ReportOutput: Sendable {
+    /// The extensions that choose this format (lower case, without the dot).
+    static var extensions: [String] { get }
+
+    /// Creates the output; `scale` is the pixels per layout unit of formats that have pixels.
+    init(scale: Double)
+
+    /// Writes `chains` of `log` to `path`.
+    ///
+    /// - Returns: The layout that was drawn, for a format that draws (`nil` for one that draws nothing: it
+    ///   builds no layout and loads no Cairo).
+    func write(_ log: TrackedLog, chains: [Chain], to path: String, options: DiagramOptions) throws(ReportError)
+        -> LayoutDocument?
+}
+
+/// A format that draws: the chains are laid out once, with Cairo measuring the text (so every drawn format
+/// lays out alike), and the layout is written.
+public protocol DrawnOutput: ReportOutput {
+    /// Adjusts the layout options to the format (pagination, page height limits).
+    func adjust(_ options: inout DiagramOptions)
+
+    /// Writes the laid-out document.
+    func write(_ document: LayoutDocument, to path: String) throws(ReportError)
+}
+
+extension DrawnOutput {
+    /// Lays out `chains` and writes the layout.
+    public func write(_ log: TrackedLog, chains: [Chain], to path: String, options: DiagramOptions)
+        throws(ReportError) -> LayoutDocument?
+    {
+        var options = options
+        adjust(&options)
+        let measurer = try CairoTextMeasurer()
+        let document = DiagramLayout.layout(log, chains: chains, options: options, measurer: measurer)
+        try write(document, to: path)
+        return document
+    }
+}
