@@ -74,7 +74,7 @@ let package = Package(
             resources: [.copy("Inputs")]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"], resources: [.copy("Inputs")]),
         .testTarget(name: "ActionsTests", dependencies: ["Actions", "EventLog", logging, nioLocks]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Defer", "EventLog", "Actions"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Defer", "EventLog", "Actions", "Chains"]),
         .testTarget(
             name: "VisualizeTests", dependencies: ["Visualize", "Chains", "EventLog"], exclude: ["Inputs", "__Snapshots__"]),
         .testTarget(name: "ReactortrackTests", dependencies: ["reactortrack"], exclude: ["Oracle"]),
