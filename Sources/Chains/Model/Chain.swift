@@ -46,6 +46,9 @@ public struct Chain: Sendable, Hashable {
     /// What eliot.parse would say of the task (status, completeness, failed and open actions); `nil` for the
     /// original Reactor Track format, which has no tasks.
     public var facts: TaskFacts?
+    /// What the reader worked out rather than read (the original Reactor Track format), in declaration order;
+    /// empty when the log recorded everything shown.
+    public var inferred: [Inference]
 
     /// Creates a chain.
     public init(
@@ -53,7 +56,7 @@ public struct Chain: Sendable, Hashable {
         trackedBy: String? = nil, outcome: ChainOutcome, start: Double?, end: Double?, firedAt: Double? = nil,
         firedSide: LadderSide? = nil, firedValue: String? = nil, result: String? = nil, pairs: [LadderPair] = [],
         extraRuns: [ChainRun] = [], waits: [ChainWait] = [], links: [ChainLink] = [], cancelled: Bool = false,
-        spans: [ActionSpan] = [], file: String, line: Int?, facts: TaskFacts? = nil
+        spans: [ActionSpan] = [], file: String, line: Int?, facts: TaskFacts? = nil, inferred: [Inference] = []
     ) {
         self.id = id
         self.kind = kind
@@ -77,6 +80,7 @@ public struct Chain: Sendable, Hashable {
         self.file = file
         self.line = line
         self.facts = facts
+        self.inferred = inferred
     }
 
     /// Whether the chain is complete: the task by eliot.parse's rule, or (the original format) not open.

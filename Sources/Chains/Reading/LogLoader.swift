@@ -126,10 +126,11 @@ public struct LogLoader {
             if format == .reactorTrack {
                 let all: [UInt8]
                 if let wholeInput { all = wholeInput } else { all = try readAll(path, name: name) }
-                let (chains, problems) = ReactorTrackLogReader.read(all, file: name)
+                let (chains, problems, records) = ReactorTrackLogReader.read(all, file: name)
                 if chains.isEmpty { throw noContent(all, name: name, problems: problems) }
                 legacyChains += chains
                 warnings += problems
+                messages += records
                 continue
             }
             let reader: EventLogReader
@@ -227,7 +228,7 @@ public struct LogLoader {
         for (chain, ordinal) in chains { handle(chain, ordinal) }
         return TrackedLog(
             chains: [], warnings: warnings + taskWarnings, inputs: paths.map(Self.displayName), formats: formats,
-            messageCount: messages + legacyChains.count, byteCount: bytes)
+            messageCount: messages, byteCount: bytes)
     }
 
     /// Opens an input: its first 64 KiB, its size, and (for standard input) all of it.

@@ -56,9 +56,7 @@ extension ChainPageLayout {
                     let label = out == .errback
                         ? "✗ " + ChainOutcome.shortType(run?.exception ?? pair.wait?.resumedValue ?? "failure")
                         : "✓ recovered"
-                    let why = out == .errback
-                        ? "\(run?.name ?? "?") raised \(run?.exception ?? "?"): \(run?.reason ?? ""); the chain switches to errbacks"
-                        : "\(run?.name ?? "?") returned normally; the chain switches back to callbacks"
+                    let why = Self.crossingTip(pair, to: out)
                     crossings.append((pathIn, out, y, label, why))
                 } else {
                     pathPoints.append((columnX(pathIn), rowTop + pairPitch))
@@ -104,6 +102,22 @@ extension ChainPageLayout {
         return (bottom, rows)
     }
 
+    /// Why the path crosses to `side` after `pair`: what its run raised or returned, or (the original Reactor
+    /// Track format records neither) only where the chain went, without claiming a cause the log does not give.
+    static func crossingTip(_ pair: LadderPair, to side: LadderSide) -> String {
+        let name = pair.run?.name ?? pair.name(on: pair.pathIn ?? .callback) ?? "pair \(pair.index)"
+        let then = side == .errback ? "the chain switches to errbacks" : "the chain switches back to callbacks"
+        if let run = pair.run, run.exception != nil || run.reason != nil {
+            let what = [run.exception, run.reason].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            return "\(name) raised\(what.isEmpty ? "" : " \(what)"); \(then)"
+        }
+        if let wait = pair.wait, let value = wait.resumedValue {
+            return "\(name) returned Deferred #\(wait.on.map(String.init) ?? "?"), which gave \(value); \(then)"
+        }
+        if side == .callback { return "\(name) returned normally; \(then)" }
+        return "after \(name) \(then) (the log records no exception)"
+    }
+
     mutating func drawCell(_ pair: LadderPair, side: LadderSide, x: Double, y: Double) {
         guard let name = pair.name(on: side) else {
             legend.insert(.passThrough)
@@ -147,7 +161,8 @@ extension ChainPageLayout {
         let end = run.end ?? max(chainEnd, start)
         let x0 = axis.position(start - t0)
         let x1 = max(axis.position(end - t0), x0 + 2)
-        var tip = ["\(run.name) (\(run.side.rawValue))", "start +\(DurationFormat.text(start - t0))"]
+        let inferredStart = chain.inferred.contains(.startTimes) ? " (inferred from durations)" : ""
+        var tip = ["\(run.name) (\(run.side.rawValue))", "start +\(DurationFormat.text(start - t0))\(inferredStart)"]
         tip.append(run.end == nil ? "still running at end of log" : "took \(DurationFormat.text(run.duration ?? 0))")
         if let input = run.input { tip.append("input: \(input)") }
         if let exception = run.exception { tip.append("raised \(exception): \(run.reason ?? "")") }

@@ -5,6 +5,9 @@ struct ChainPageLayout {
     let options: DiagramOptions
     var page: PageBuilder
     var legend = Set<LegendKind>()
+    /// Whether a chain drawn has times the log recorded, and whether one has times reconstructed from durations.
+    var drewRecordedTimes = false
+    var drewInferredTimes = false
 
     // Geometry.
     let margin = 24.0
@@ -15,6 +18,7 @@ struct ChainPageLayout {
     let pairPitch = 30.0
     let spanPitch = 22.0
     let headerHeight = 50.0
+    let inferredHeight = 16.0
 
     init(options: DiagramOptions, measurer: any TextMeasuring) {
         self.options = options
@@ -59,7 +63,8 @@ struct ChainPageLayout {
     private func estimatedHeight(_ family: ChainFamily) -> Double {
         family.members.reduce(0.0) { total, member in
             let rows = Double(min(rowCount(member.chain), options.maxRowsPerChain + 1))
-            return total + headerHeight + 40 + rows * (member.chain.isDeferred ? pairPitch : spanPitch)
+            let note = member.chain.inferred.isEmpty ? 0 : inferredHeight
+            return total + headerHeight + note + 40 + rows * (member.chain.isDeferred ? pairPitch : spanPitch)
         }
     }
 
@@ -91,12 +96,21 @@ struct ChainPageLayout {
             x += w
         }
         y += 26
-        var note = "source: \(options.sourceNames.joined(separator: ", ")) · times are wall-clock, t = 0 at each family's first event"
+        var note = "source: \(options.sourceNames.joined(separator: ", ")) · \(timesNote), t = 0 at each family's first event"
         if options.warningCount > 0 {
             note += " · \(options.warningCount) warning\(options.warningCount == 1 ? "" : "s") while reading (see stderr)"
         }
         page.text(note, x: margin, y: y, size: 10, color: Palette.muted, maxWidth: width - 2 * margin, role: "footer")
         return y + 14
+    }
+
+    /// What the times on the page are: recorded (wall-clock), reconstructed from durations, or some of each.
+    private var timesNote: String {
+        switch (drewRecordedTimes, drewInferredTimes) {
+        case (_, false): "times are wall-clock"
+        case (false, true): "times are inferred: reconstructed from durations (the log records no start times)"
+        case (true, true): "times are wall-clock, except where marked inferred (reconstructed from durations)"
+        }
     }
 
     mutating func swatch(_ kind: LegendKind, x: Double, y: Double) {
@@ -131,6 +145,10 @@ struct ChainPageLayout {
             let x = margin + Double(member.depth) * indentStep
             headerMid[member.chain.id] = (x, y + headerHeight / 2)
             y = drawHeader(member, x: x, top: y)
+            y = drawInferred(member.chain, x: x, top: y)
+            if member.chain.start != nil {
+                if member.chain.inferred.contains(.startTimes) { drewInferredTimes = true } else { drewRecordedTimes = true }
+            }
             y = drawAxisRow(member.chain, x: x, top: y, axis: axis, t0: t0)
             let rowsTop = y
             let result = member.chain.isDeferred
@@ -150,7 +168,8 @@ struct ChainPageLayout {
             let rows = pairRowMid[parentID] ?? [:]
             let fromY = link.pairIndex.flatMap { rows[$0] } ?? (source.y + headerHeight / 2)
             let lineX = source.x + 5
-            let tip = "\(linkVerb(link.kind)) \(member.chain.title)"
+            var tip = "\(linkVerb(link.kind)) \(member.chain.title)"
+            if member.chain.inferred.contains(.link) { tip += " (inferred: \(Inference.link.explanation))" }
             page.line(
                 [(lineX + 14, fromY), (lineX, fromY), (lineX, target.y), (target.x - 2, target.y)], color: Palette.link,
                 width: 1.5, arrow: true, tooltip: tip, role: "link")
@@ -245,7 +264,7 @@ struct ChainPageLayout {
         }
         if let link = member.link, let parent = member.parentTitle {
             switch link.kind {
-            case .chained: facts.append("chained from \(parent)")
+            case .chained: facts.append("chained from \(parent)\(chain.inferred.contains(.link) ? " (inferred)" : "")")
             case .waitedOn: facts.append("awaited by \(parent)")
             case .returned: facts.append("returned to \(parent)")
             }
@@ -255,6 +274,20 @@ struct ChainPageLayout {
             facts.joined(separator: " · "), x: x + 12, y: top + 37, size: 10.5, color: Palette.muted,
             maxWidth: right - x - 24, role: "facts")
         return top + headerHeight
+    }
+
+    /// A line under the header saying what the reader inferred rather than read (the original Reactor Track
+    /// format), with how in the tooltip; nothing for a chain whose log recorded everything.
+    private mutating func drawInferred(_ chain: Chain, x: Double, top: Double) -> Double {
+        guard !chain.inferred.isEmpty else { return top }
+        let tip = chain.inferred.map(\.explanation).joined(separator: "\n")
+        let lead = "inferred, not recorded:"
+        let leadWidth = page.text(
+            lead, x: x + 12, y: top + 8, size: 10, style: .bold, color: Palette.text, tooltip: tip, role: "inferred")
+        page.text(
+            chain.inferred.map(\.label).joined(separator: " · "), x: x + 12 + leadWidth + 6, y: top + 8, size: 10,
+            color: Palette.muted, maxWidth: width - margin - x - leadWidth - 30, tooltip: tip, role: "inferred-list")
+        return top + inferredHeight
     }
 
     static func color(of outcome: ChainOutcome) -> Color {

@@ -44,9 +44,13 @@ public struct TreeFormatter: Sendable {
             }
             if let link = member.link, let parent = member.parentTitle {
                 head += dim("  \(link.kind == .chained ? "chained from" : link.kind == .waitedOn ? "awaited by" : "returned to") \(parent)")
+                if chain.inferred.contains(.link) { head += dim(" (inferred)") }
             }
             lines.append(head)
             lines.append(pad + dim("  task \(chain.id) · \(chain.file):\(chain.line.map(String.init) ?? "?")"))
+            if !chain.inferred.isEmpty {
+                lines.append(pad + "  " + yellow("inferred, not recorded:") + dim(" " + Inference.list(chain.inferred)))
+            }
             let mine = children[i] ?? []
             var placed = Set<Int>()
             let body = chain.isDeferred ? pairLines(chain, pad: pad) : spanLines(chain, pad: pad)
