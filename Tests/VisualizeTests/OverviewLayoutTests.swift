@@ -2,7 +2,8 @@ import Chains
 import Testing
 import Visualize
 
-/// The overview page as a layout model: its legend, its summary lines and failure labels.
+/// The overview page as a layout model: its legend, its summary lines, failure labels and the dropped-events
+/// warning.
 @Suite("Overview layout")
 struct OverviewLayoutTests {
     static func overview(_ log: TrackedLog, chains: [Chain]? = nil) -> LayoutPage {
@@ -76,5 +77,33 @@ struct OverviewLayoutTests {
         #expect(failures[1].y == labels[2].y && failures[1].x > labels[2].x)
         // The rows below move down to make room: no row overlaps the failure line.
         #expect(bars[1].rect.y > failures[0].y)
+    }
+
+    @Test("the monitor's dropped-events marker is a warning on every page and in tree, not a chain")
+    func droppedMarker() throws {
+        let log = try LogLoader().load([TestInputs.path("dropped.out")])
+        let marker = try #require(log.chains.first { $0.label == "reactortrack:dropped" })
+        #expect(marker.droppedEvents == 1873)
+        #expect(log.droppedEvents() == 1873)
+        let warning =
+            "⚠ the monitor dropped 1873 events (its bounded buffer was full): chains may be missing or cut short"
+        let overview = Self.overview(log)
+        #expect(Self.texts(overview, role: "dropped-text").map(\.text) == [warning])
+        #expect(!Self.texts(overview, role: "chain-name").contains { $0.text.contains("reactortrack:dropped") })
+        #expect(!Self.texts(overview, role: "chip-text").contains { $0.text.contains("message") })
+        #expect(Self.texts(overview, role: "title").first?.text.hasPrefix("Overview · 4 chains") == true)
+        // A selection that leaves the marker out still shows the warning.
+        let failed = ChainSelection(failedOnly: true).apply(to: log.chains)
+        let detail = DiagramLayout.layout(
+            log, chains: failed, options: DiagramOptions(view: .detail), measurer: FixedWidthMeasurer()
+        ).pages[0]
+        #expect(Self.texts(detail, role: "dropped-text").map(\.text) == [warning])
+        #expect(!Self.texts(detail, role: "chain-title").contains { $0.text.contains("dropped") })
+        let tree = TreeFormatter(color: false).format(log.chains)
+        #expect(tree.hasPrefix(warning + "\n"))
+        #expect(!tree.contains("reactortrack:dropped"))
+        // A log without the marker has no warning.
+        let plain = try LogLoader().load([TestInputs.path("waiting.out")])
+        #expect(Self.texts(Self.overview(plain), role: "dropped-text").isEmpty)
     }
 }

@@ -29,15 +29,22 @@ struct ChainPageLayout {
     var ladderWidth: Double { gutter + cellWidth * 2 + cellGap }
 
     /// A page holding `families` stacked, as many as fit under the height cap; says how many were left out.
+    ///
+    /// - Parameter droppedEvents: Events the monitor dropped (its `reactortrack:dropped` marker): a warning
+    ///   under the title when not 0.
     static func page(
-        _ families: [ChainFamily], title: String, options: DiagramOptions, measurer: any TextMeasuring
+        _ families: [ChainFamily], title: String, droppedEvents: Int = 0, options: DiagramOptions,
+        measurer: any TextMeasuring
     ) -> LayoutPage {
         var layout = ChainPageLayout(options: options, measurer: measurer)
-        return layout.build(families, title: title)
+        return layout.build(families, title: title, droppedEvents: droppedEvents)
     }
 
-    private mutating func build(_ families: [ChainFamily], title: String) -> LayoutPage {
+    private mutating func build(_ families: [ChainFamily], title: String, droppedEvents: Int) -> LayoutPage {
         var y = drawTitle(title, count: families.reduce(0) { $0 + $1.members.count })
+        if droppedEvents > 0 {
+            y = page.droppedWarning(droppedEvents, x: margin, y: y - 6, width: width - 2 * margin) + 10
+        }
         var shown = 0
         for family in families {
             let estimate = estimatedHeight(family)

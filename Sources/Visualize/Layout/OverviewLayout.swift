@@ -14,22 +14,27 @@ struct OverviewLayout {
         self.page = PageBuilder(measurer: measurer)
     }
 
-    static func page(_ log: TrackedLog, chains: [Chain], options: DiagramOptions, measurer: any TextMeasuring)
-        -> LayoutPage
-    {
+    /// The overview of `chains` (a selection of `log`'s, without the monitor's dropped-events marker).
+    ///
+    /// - Parameter droppedEvents: Events the monitor dropped: a warning under the title when not 0.
+    static func page(
+        _ log: TrackedLog, chains: [Chain], droppedEvents: Int = 0, options: DiagramOptions,
+        measurer: any TextMeasuring
+    ) -> LayoutPage {
         var layout = OverviewLayout(options: options, measurer: measurer)
-        return layout.build(log, chains: chains)
+        return layout.build(log, chains: chains, droppedEvents: droppedEvents)
     }
 
     private var width: Double { options.width }
 
-    private mutating func build(_ log: TrackedLog, chains: [Chain]) -> LayoutPage {
+    private mutating func build(_ log: TrackedLog, chains: [Chain], droppedEvents: Int) -> LayoutPage {
         let summary = LogSummary(log, chains: chains, top: 15)
         let title = "Overview · \(chains.count) chain\(chains.count == 1 ? "" : "s") · \(options.shortSourceNames)"
         page.box(0, 0, width, 40, fill: Palette.band, role: "title-band")
         page.text(title, x: margin, y: 26, size: 15, style: .bold, maxWidth: width - 2 * margin - 120, role: "title")
         page.text("reactortrack", x: width - margin, y: 26, size: 11, color: Palette.muted, anchor: .end, role: "title-note")
         var y = 58.0
+        if droppedEvents > 0 { y = page.droppedWarning(droppedEvents, x: margin, y: 52, width: width - 2 * margin) + 12 }
 
         // Outcome chips.
         var x = margin

@@ -25,7 +25,12 @@ public struct TreeFormatter: Sendable {
     }
 
     /// One family: each linked chain is shown under the pair it is linked from.
+    ///
+    /// The monitor's dropped-events marker is one warning line, not a tree.
     public func format(_ family: ChainFamily) -> String {
+        if family.members.count == 1, let dropped = family.root.droppedEvents {
+            return yellow(PageBuilder.droppedText(dropped)) + "\n"
+        }
         let members = family.members
         var children: [Int: [Int]] = [:]
         for i in members.indices.dropFirst() {
