@@ -160,6 +160,7 @@ struct CommandTests {
         #expect(tree.status == 0, "\(tree.stderr)")
         let lines = tree.stdout.split(separator: "\n").map(String.init)
         let pair4 = try #require(lines.firstIndex { $0.contains("[4] twisted.internet.defer.Deferred.callback") })
+        try #require(pair4 + 1 < lines.count)
         #expect(lines[pair4 + 1].contains("↳ Deferred #25656712"))
         #expect(lines.filter { $0.contains("inferred, not recorded: start times (from durations)") }.count == 2)
         let summary = try CommandRunner.run(["summary", input])

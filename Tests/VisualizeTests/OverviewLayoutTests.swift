@@ -69,6 +69,7 @@ struct OverviewLayoutTests {
         #expect(failures.map(\.text) == ["✗ ClientGone: \(reason)", "✗ ClientGone: mid-line"])
         let bars = Self.boxes(page, role: "bar-running")
         let labels = Self.texts(page, role: "bar-label")
+        try #require(failures.count == 2 && bars.count == 3 && labels.count == 3)
         // The slowest bar spans the axis: its failure goes on the line below the bar, from the axis' left edge.
         #expect(failures[0].y > bars[0].rect.y + bars[0].rect.height + 8)
         #expect(failures[0].x == bars[0].rect.x)
