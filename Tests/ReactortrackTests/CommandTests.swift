@@ -153,6 +153,35 @@ struct CommandTests {
         #expect(try CommandRunner.run(["summary", "--since", "yesterday", CommandRunner.input("mon.out")]).status == 2)
     }
 
+    @Test("the original format's documented example: d 2.003 s with d2 nested under pair [4], inferred labelled, 14 messages")
+    func reactorTrackChained() throws {
+        let input = CommandRunner.input("reactor-track-chained.log")
+        let tree = try CommandRunner.run(["tree", input])
+        #expect(tree.status == 0, "\(tree.stderr)")
+        let lines = tree.stdout.split(separator: "\n").map(String.init)
+        let pair4 = try #require(lines.firstIndex { $0.contains("[4] twisted.internet.defer.Deferred.callback") })
+        try #require(pair4 + 1 < lines.count)
+        #expect(lines[pair4 + 1].contains("↳ Deferred #25656712"))
+        #expect(lines.filter { $0.contains("inferred, not recorded: start times (from durations)") }.count == 2)
+        let summary = try CommandRunner.run(["summary", input])
+        #expect(summary.stdout.contains("(14 messages, 0 warnings)"), "\(summary.stdout)")
+        let json = try CommandRunner.run(["summary", "--json", input])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["messages"] as? Int == 14)
+        let slowest = try #require(object["slowest_chains"] as? [[String: Any]])
+        #expect(slowest.first?["title"] as? String == "Deferred #25657144")
+        #expect(abs((slowest.first?["duration"] as? Double ?? 0) - 2.003) < 0.0005)
+        #expect(abs((object["running"] as? Double ?? 0) - 2.003) < 0.0005)
+        let output = CommandRunner.temporaryPath("legacy.svg")
+        let render = try CommandRunner.run(["render", input, "-o", output])
+        #expect(render.status == 0, "\(render.stderr)")
+        let svg = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(svg.contains("inferred, not recorded:"))
+        #expect(svg.contains("times are inferred"))
+        #expect(!svg.contains("times are wall-clock"))
+        #expect(!svg.contains("raised ?"))
+    }
+
     @Test("the original Reactor Track format renders")
     func reactorTrack() throws {
         let output = CommandRunner.temporaryPath("legacy.png")

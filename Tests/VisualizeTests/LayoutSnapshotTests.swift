@@ -13,6 +13,7 @@ struct LayoutSnapshotTests {
             ("seed", "mon.out", DiagramOptions.View.auto), ("waiting", "waiting.out", .auto),
             ("reactor-track", "reactor-track.log", .auto), ("twisted-eliot", "twisted-eliot.log", .detail),
             ("twisted-eliot-overview", "twisted-eliot.log", .overview),
+            ("reactor-track-chained", "reactor-track-chained.log", .auto), ("dropped-overview", "dropped.out", .overview),
         ])
     func layout(name: String, input: String, view: DiagramOptions.View) throws {
         let log = try LogLoader().load([TestInputs.path(input)])

@@ -8,7 +8,7 @@ import Chains
 struct StreamingTests {
     static let inputs: [[String]] = [
         ["mon.out"], ["waiting.out"], ["twisted-eliot.log"], ["reactor-track.log"], ["mon.out", "waiting.out"],
-        ["waiting.out", "reactor-track.log", "mon.out"],
+        ["waiting.out", "reactor-track.log", "mon.out"], ["reactor-track-chained.log"], ["dropped.out"],
     ] + [
         "blank-line.log", "dropped-message-gap.log", "duplicate-line.log", "missing-start-message.log",
         "missing-timestamp.log", "not-json-line.log", "shuffled.log", "truncated-at-line-boundary.log",

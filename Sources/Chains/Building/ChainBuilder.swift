@@ -44,9 +44,14 @@ public enum ChainBuilder {
                 start: message.timestamp, end: nil, status: nil, exception: exception, reason: reason,
                 fields: FieldText.lines(message), line: place.line)
             span.startFields = FieldText.fields(message)
+            // The monitor's note that a bounded buffer dropped events is kept as the task it is, marked as a
+            // warning about the log so that views show it as one and not as a chain.
+            let dropped =
+                MonitorVocabulary.Message(of: message) == .dropped
+                ? max(0, message.fields[F.count]?.intValue ?? 0) : nil
             return Chain(
                 id: task.taskUUID, kind: .message, label: type, outcome: .message, start: message.timestamp,
-                end: message.timestamp, spans: [span], file: place.file, line: place.line)
+                end: message.timestamp, spans: [span], file: place.file, line: place.line, droppedEvents: dropped)
         case .action(let root):
             if root.actionType == MonitorVocabulary.deferredAction { return deferredChain(task: task, root: root, locate: locate) }
             return actionChain(task: task, root: root, locate: locate)

@@ -49,6 +49,12 @@ public struct Chain: Sendable, Hashable {
     /// Whether a message read before this chain was handed out links to it (all of the log, unless streaming),
     /// so that a stream of families holds it for the chain that links to it, perhaps not yet complete.
     public var isLinkTarget = false
+    /// What the reader worked out rather than read (the original Reactor Track format), in declaration order;
+    /// empty when the log recorded everything shown.
+    public var inferred: [Inference]
+    /// When this "chain" is the monitor's `reactortrack:dropped` marker, the number of events it says were
+    /// dropped: a warning about the log, not a chain of the program.
+    public var droppedEvents: Int?
 
     /// Creates a chain.
     public init(
@@ -56,7 +62,8 @@ public struct Chain: Sendable, Hashable {
         trackedBy: String? = nil, outcome: ChainOutcome, start: Double?, end: Double?, firedAt: Double? = nil,
         firedSide: LadderSide? = nil, firedValue: String? = nil, result: String? = nil, pairs: [LadderPair] = [],
         extraRuns: [ChainRun] = [], waits: [ChainWait] = [], links: [ChainLink] = [], cancelled: Bool = false,
-        spans: [ActionSpan] = [], file: String, line: Int?, facts: TaskFacts? = nil
+        spans: [ActionSpan] = [], file: String, line: Int?, facts: TaskFacts? = nil, inferred: [Inference] = [],
+        droppedEvents: Int? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -80,10 +87,15 @@ public struct Chain: Sendable, Hashable {
         self.file = file
         self.line = line
         self.facts = facts
+        self.inferred = inferred
+        self.droppedEvents = droppedEvents
     }
 
     /// Whether the chain is complete: the task by eliot.parse's rule, or (the original format) not open.
     public var isComplete: Bool { facts?.complete ?? !outcome.isOpen }
+
+    /// Whether the chain is the monitor's marker of dropped events (see ``droppedEvents``).
+    public var isDropMarker: Bool { droppedEvents != nil }
 
     /// Whether the chain is a Deferred (ours or the original format's).
     public var isDeferred: Bool { kind == .deferred || kind == .legacy }

@@ -133,8 +133,12 @@ public struct LogLoader {
             throw Self.reportError(error)
         }
         var legacyCount = 0
+        var legacyRecords = 0
+        var legacyWarnings: [EventLogError] = []
         for (name, bytes) in result.foreignInputs {
-            let (chains, problems) = ReactorTrackLogReader.read(bytes, file: name)
+            let (chains, problems, records) = ReactorTrackLogReader.read(bytes, file: name)
+            legacyWarnings += problems
+            legacyRecords += records
             if chains.isEmpty {
                 throw ReportError(
                     code: .unknownFormat, message: "no line is a Reactor Track record"
@@ -152,8 +156,8 @@ public struct LogLoader {
         }
         for (chain, ordinal) in last { handle(chain, ordinal) }
         return TrackedLog(
-            chains: [], warnings: result.warnings, inputs: paths.map(Self.displayName), formats: result.formats,
-            messageCount: result.messageCount + legacyCount, byteCount: result.byteCount)
+            chains: [], warnings: result.warnings + legacyWarnings, inputs: paths.map(Self.displayName),
+            formats: result.formats, messageCount: result.messageCount + legacyRecords, byteCount: result.byteCount)
     }
 
     /// The Deferred a monitor message links its chain to: `chained` (`to`), `waiting` (`on`), or a run that

@@ -33,6 +33,12 @@ public struct TrackedLog: Sendable {
     /// The latest chain end.
     public var end: Double? { chains.compactMap(\.end).max() }
 
+    /// The events the monitor says it dropped (its `reactortrack:dropped` markers, see ``Chain/droppedEvents``),
+    /// added up over `chains` (by default this log's).
+    public func droppedEvents(in chains: [Chain]? = nil) -> Int {
+        (chains ?? self.chains).reduce(0) { $0 + ($1.droppedEvents ?? 0) }
+    }
+
     /// The chain of a Deferred id.
     public func chain(deferredID: Int) -> Chain? { chains.first { $0.deferredID == deferredID } }
 }

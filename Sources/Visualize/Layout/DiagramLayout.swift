@@ -10,9 +10,13 @@ public enum DiagramLayout {
     ///
     /// - SVG and PNG (`options.paginated == false`): one page, the chains in detail or the overview.
     /// - PDF (`paginated`): the overview first when there is more than one family, then a page per family.
+    /// The monitor's `reactortrack:dropped` marker is not drawn as a chain: each page says instead how many
+    /// events were dropped (counted over the whole log when it is loaded, so a selection does not hide it).
     public static func layout(
-        _ log: TrackedLog, chains: [Chain], options: DiagramOptions, measurer: any TextMeasuring
+        _ log: TrackedLog, chains allChains: [Chain], options: DiagramOptions, measurer: any TextMeasuring
     ) -> LayoutDocument {
+        let dropped = log.droppedEvents(in: log.chains.isEmpty ? allChains : log.chains)
+        let chains = allChains.filter { !$0.isDropMarker }
         let families = ChainFamily.group(chains)
         let rows = chains.reduce(0) { $0 + ($1.isDeferred ? $1.pairs.count + $1.extraRuns.count : $1.spans.count) + 3 }
         let fits = families.count <= detailFamilyLimit && rows <= detailRowLimit
@@ -24,18 +28,28 @@ public enum DiagramLayout {
         }
         let name = options.shortSourceNames
         if !options.paginated {
-            if overview { return LayoutDocument(pages: [OverviewLayout.page(log, chains: chains, options: options, measurer: measurer)]) }
+            if overview {
+                return LayoutDocument(pages: [
+                    OverviewLayout.page(log, chains: chains, droppedEvents: dropped, options: options, measurer: measurer)
+                ])
+            }
             let title = families.count == 1 ? "\(families[0].root.title) · \(name)" : "\(chains.count) chains · \(name)"
-            return LayoutDocument(pages: [ChainPageLayout.page(families, title: title, options: options, measurer: measurer)])
+            return LayoutDocument(pages: [
+                ChainPageLayout.page(
+                    families, title: title, droppedEvents: dropped, options: options, measurer: measurer)
+            ])
         }
         var pages: [LayoutPage] = []
         if families.count > 1 || options.view == .overview {
-            pages.append(OverviewLayout.page(log, chains: chains, options: options, measurer: measurer))
+            pages.append(
+                OverviewLayout.page(log, chains: chains, droppedEvents: dropped, options: options, measurer: measurer))
         }
         if options.view != .overview {
             for family in families.prefix(options.maxDetailPages) {
                 pages.append(
-                    ChainPageLayout.page([family], title: "\(family.root.title) · \(name)", options: options, measurer: measurer))
+                    ChainPageLayout.page(
+                        [family], title: "\(family.root.title) · \(name)", droppedEvents: dropped, options: options,
+                        measurer: measurer))
             }
             if families.count > options.maxDetailPages {
                 var builder = PageBuilder(measurer: measurer)

@@ -6,28 +6,35 @@ struct OverviewLayout {
     var page: PageBuilder
     let margin = 24.0
     let rowPitch = 22.0
+    /// The parts of bars drawn so far, for the legend.
+    var legendParts = Set<OverviewBarPart>()
 
     init(options: DiagramOptions, measurer: any TextMeasuring) {
         self.options = options
         self.page = PageBuilder(measurer: measurer)
     }
 
-    static func page(_ log: TrackedLog, chains: [Chain], options: DiagramOptions, measurer: any TextMeasuring)
-        -> LayoutPage
-    {
+    /// The overview of `chains` (a selection of `log`'s, without the monitor's dropped-events marker).
+    ///
+    /// - Parameter droppedEvents: Events the monitor dropped: a warning under the title when not 0.
+    static func page(
+        _ log: TrackedLog, chains: [Chain], droppedEvents: Int = 0, options: DiagramOptions,
+        measurer: any TextMeasuring
+    ) -> LayoutPage {
         var layout = OverviewLayout(options: options, measurer: measurer)
-        return layout.build(log, chains: chains)
+        return layout.build(log, chains: chains, droppedEvents: droppedEvents)
     }
 
     private var width: Double { options.width }
 
-    private mutating func build(_ log: TrackedLog, chains: [Chain]) -> LayoutPage {
+    private mutating func build(_ log: TrackedLog, chains: [Chain], droppedEvents: Int) -> LayoutPage {
         let summary = LogSummary(log, chains: chains, top: 15)
         let title = "Overview · \(chains.count) chain\(chains.count == 1 ? "" : "s") · \(options.shortSourceNames)"
         page.box(0, 0, width, 40, fill: Palette.band, role: "title-band")
         page.text(title, x: margin, y: 26, size: 15, style: .bold, maxWidth: width - 2 * margin - 120, role: "title")
         page.text("reactortrack", x: width - margin, y: 26, size: 11, color: Palette.muted, anchor: .end, role: "title-note")
         var y = 58.0
+        if droppedEvents > 0 { y = page.droppedWarning(droppedEvents, x: margin, y: 52, width: width - 2 * margin) + 12 }
 
         // Outcome chips.
         var x = margin
@@ -47,16 +54,22 @@ struct OverviewLayout {
             "chain duration  p50 \(DurationFormat.text(d.p50)) · p90 \(DurationFormat.text(d.p90)) · p95 \(DurationFormat.text(d.p95)) · p99 \(DurationFormat.text(d.p99)) · max \(DurationFormat.text(d.max))"
         page.text(stats, x: margin, y: y, size: 12, role: "percentiles")
         y += 20
-        let busy = summary.running + summary.waiting
-        let split =
-            "in callbacks \(DurationFormat.text(summary.running)) (\(DurationFormat.percent(summary.running, of: busy))) · waiting on other Deferreds \(DurationFormat.text(summary.waiting)) (\(DurationFormat.percent(summary.waiting, of: busy))) · \(summary.messages) messages"
-        page.text(split, x: margin, y: y, size: 11, color: Palette.muted, role: "running-waiting")
-        y += 14
-        if busy > 0 {
-            let barW = 360.0
-            let runW = barW * summary.running / busy
-            page.box(margin, y, runW, 8, fill: Palette.callback, role: "split-running")
-            page.box(margin + runW, y, barW - runW, 8, fill: Palette.waiting.withAlpha(0.25), stroke: Palette.waiting, hatch: Palette.waiting, role: "split-waiting")
+        if chains.contains(where: \.isDeferred) {
+            let busy = summary.running + summary.waiting
+            let split =
+                "in callbacks \(DurationFormat.text(summary.running)) (\(DurationFormat.percent(summary.running, of: busy))) · waiting on other Deferreds \(DurationFormat.text(summary.waiting)) (\(DurationFormat.percent(summary.waiting, of: busy))) · \(summary.messages) messages"
+            page.text(split, x: margin, y: y, size: 11, color: Palette.muted, role: "running-waiting")
+            y += 14
+            if busy > 0 {
+                let barW = 360.0
+                let runW = barW * summary.running / busy
+                page.box(margin, y, runW, 8, fill: Palette.callback, role: "split-running")
+                page.box(margin + runW, y, barW - runW, 8, fill: Palette.waiting.withAlpha(0.25), stroke: Palette.waiting, hatch: Palette.waiting, role: "split-waiting")
+                y += 14
+            }
+        } else {
+            // No Deferred chains: time in callbacks and waiting do not apply, so they are not shown as 0 s.
+            page.text("\(summary.messages) messages · no Deferred chains", x: margin, y: y, size: 11, color: Palette.muted, role: "messages")
             y += 14
         }
         y += 18
@@ -91,16 +104,17 @@ struct OverviewLayout {
         }
         y += 18
         let shown = Array(sorted.prefix(options.overviewRows))
+        let plans = shown.map { plan($0, axis: axis, logStart: logStart) }
         let gridTop = y
-        let gridBottom = y + Double(shown.count) * rowPitch
+        let gridBottom = y + plans.reduce(0) { $0 + $1.height }
         for tick in ticks {
             page.line([(axis.position(tick), gridTop), (axis.position(tick), gridBottom)], color: Palette.grid, role: "grid")
         }
-        for (row, group) in shown.enumerated() {
-            let top = y + Double(row) * rowPitch
-            let mid = top + rowPitch / 2
-            if row % 2 == 1 { page.box(margin, top, width - 2 * margin, rowPitch, fill: Palette.band.withAlpha(0.6), role: "stripe") }
-            drawGroup(group, mid: mid, nameWidth: nameWidth, axis: axis, logStart: logStart)
+        var top = y
+        for (row, plan) in plans.enumerated() {
+            if row % 2 == 1 { page.box(margin, top, width - 2 * margin, plan.height, fill: Palette.band.withAlpha(0.6), role: "stripe") }
+            drawRow(plan, top: top, nameWidth: nameWidth, axis: axis, logStart: logStart)
+            top += plan.height
         }
         y = gridBottom
         if sorted.count > shown.count {
@@ -111,7 +125,7 @@ struct OverviewLayout {
                 x: margin, y: y + 16, size: 11, style: .bold, color: Palette.muted, role: "more")
             y += 22
         }
-        y += 30
+        y = drawLegend(top: y + 12) + 24
 
         // Slowest callbacks.
         if !summary.slowestCallbacks.isEmpty {
@@ -143,7 +157,7 @@ struct OverviewLayout {
             }
             y += Double(summary.slowestCallbacks.count) * 20 + 16
         }
-        var note = "source: \(options.sourceNames.joined(separator: ", ")) · bars: running solid, waiting hatched, failures end in red"
+        var note = "source: \(options.sourceNames.joined(separator: ", "))"
         if options.warningCount > 0 {
             note += " · \(options.warningCount) warning\(options.warningCount == 1 ? "" : "s") while reading (see stderr)"
         }
@@ -151,21 +165,30 @@ struct OverviewLayout {
         return LayoutPage(title: "Overview", width: width, height: y + 24, items: page.items)
     }
 
-    private mutating func drawGroup(_ group: ChainGroup, mid: Double, nameWidth: Double, axis: TimeAxis, logStart: Double) {
+    /// Where one row's bar and labels go, worked out before anything is drawn (the grid needs every row's height).
+    private struct RowPlan {
+        var group: ChainGroup
+        /// The median chain of the group (the chain itself when alone), whose bar is drawn.
+        var sample: Chain
+        var x0: Double
+        var runW: Double
+        var waitW: Double
+        var idleW: Double
+        /// The bar's right end.
+        var end: Double
+        var labelX: Double
+        /// The duration (or `message`), and `(pending)` for an open chain.
+        var label: String
+        /// `✗ ShortType: reason` for a failed chain.
+        var failure: String?
+        /// Whether the failure text goes on a line of its own under the bar: there is no room for it to the right.
+        var failureOwnLine: Bool
+        var height: Double
+    }
+
+    private func plan(_ group: ChainGroup, axis: TimeAxis, logStart: Double) -> RowPlan {
         let chain = group.representative
         let p = group.durations
-        var tip = [group.label, "outcome: \(chain.outcome.badge)"]
-        if group.count > 1 {
-            tip.append("\(group.count) chains: min \(DurationFormat.text(group.minDuration)) · median \(DurationFormat.text(p.p50)) · max \(DurationFormat.text(p.max))")
-        } else {
-            tip.append("task \(chain.id) · \(chain.file):\(chain.line.map(String.init) ?? "?")")
-        }
-        if case .failed(let e, let r) = chain.outcome { tip.append("\(e): \(r)") }
-        let tooltip = tip.joined(separator: "\n")
-        let failed = chain.outcome.isFailure
-        page.box(margin + 4, mid - 4, 8, 8, fill: ChainPageLayout.color(of: chain.outcome), radius: 4, tooltip: chain.outcome.badge, role: "outcome-dot")
-        page.text(group.label, x: margin + 18, y: mid + 4, size: 10.5, style: .mono, color: failed ? Palette.failure : Palette.text, maxWidth: nameWidth - 22, middle: true, tooltip: tooltip, role: "chain-name")
-        // The bar: the median chain of the group (the chain itself when alone).
         let sample = group.chains.sorted { $0.duration < $1.duration }[(group.count - 1) / 2]
         let offset = options.sort == .start ? (group.start - logStart) : 0
         let x0 = axis.position(offset)
@@ -176,29 +199,110 @@ struct OverviewLayout {
         let runW = max(axis.position(offset + running) - x0, running > 0 ? 1.5 : 0)
         let waitW = axis.position(offset + waiting) - x0
         let idleW = axis.position(offset + idle) - x0
-        let color = sample.outcome.isOpen ? Palette.pending : Palette.callback
-        page.box(x0, mid - 6, max(runW, 2), 12, fill: color, tooltip: tooltip, role: "bar-running")
-        if waitW > 0.5 {
-            page.box(x0 + runW, mid - 6, waitW, 12, fill: Palette.waiting.withAlpha(0.22), stroke: Palette.waiting, hatch: Palette.waiting, tooltip: tooltip, role: "bar-waiting")
-        }
-        if idleW > 0.5 {
-            page.box(x0 + runW + max(waitW, 0), mid - 6, idleW, 12, fill: color.withAlpha(0.3), tooltip: tooltip, role: "bar-idle")
-        }
         let end = x0 + max(runW, 2) + max(waitW, 0) + max(idleW, 0)
+        var label: String
+        if chain.outcome == .message {
+            label = group.count > 1 ? "messages" : "message"
+        } else {
+            label = group.count > 1 ? "median \(DurationFormat.text(p.p50)) · max \(DurationFormat.text(p.max))" : DurationFormat.text(total)
+        }
+        if chain.outcome.isOpen { label += "  (\(chain.outcome.name))" }
+        var failure: String?
+        if let exception = chain.outcome.exception {
+            var text = "✗ \(ChainOutcome.shortType(exception))"
+            if case .failed(_, let reason) = chain.outcome, !reason.isEmpty { text += ": \(reason)" }
+            if case .unhandled(_, let reason) = chain.outcome, !reason.isEmpty { text += ": \(reason)" }
+            failure = text
+        }
+        let labelX = max(end, group.count > 1 ? axis.position(offset + p.max) : end) + 6
+        var ownLine = false
+        if let failure {
+            let needed = page.width(label, size: 10) + page.width("  " + failure, size: 10)
+            ownLine = labelX + needed > width - margin
+        }
+        return RowPlan(
+            group: group, sample: sample, x0: x0, runW: runW, waitW: waitW, idleW: idleW, end: end, labelX: labelX,
+            label: label, failure: failure, failureOwnLine: ownLine, height: ownLine ? rowPitch + 14 : rowPitch)
+    }
+
+    private mutating func drawRow(_ row: RowPlan, top: Double, nameWidth: Double, axis: TimeAxis, logStart: Double) {
+        let group = row.group
+        let chain = group.representative
+        let sample = row.sample
+        let mid = top + rowPitch / 2
+        let p = group.durations
+        var tip = [group.label, "outcome: \(chain.outcome.badge)"]
+        if group.count > 1 {
+            tip.append("\(group.count) chains: min \(DurationFormat.text(group.minDuration)) · median \(DurationFormat.text(p.p50)) · max \(DurationFormat.text(p.max))")
+        } else {
+            tip.append("task \(chain.id) · \(chain.file):\(chain.line.map(String.init) ?? "?")")
+        }
+        if case .failed(let e, let r) = chain.outcome { tip.append("\(e): \(r)") }
+        if case .unhandled(let e, let r) = chain.outcome { tip.append("unhandled \(e): \(r)") }
+        let tooltip = tip.joined(separator: "\n")
+        let failed = chain.outcome.isFailure
+        page.box(margin + 4, mid - 4, 8, 8, fill: ChainPageLayout.color(of: chain.outcome), radius: 4, tooltip: chain.outcome.badge, role: "outcome-dot")
+        page.text(group.label, x: margin + 18, y: mid + 4, size: 10.5, style: .mono, color: failed ? Palette.failure : Palette.text, maxWidth: nameWidth - 22, middle: true, tooltip: tooltip, role: "chain-name")
+        if chain.outcome == .message {
+            // A lone message has no duration: a mark where it is, not a bar of 0 s.
+            legendParts.insert(.message)
+            page.box(row.x0 - 1, mid - 3, 6, 6, fill: Palette.muted, radius: 1, tooltip: tooltip, role: "bar-message")
+        } else {
+            let open = sample.outcome.isOpen
+            let color = open ? Palette.pending : Palette.callback
+            legendParts.insert(open ? .open : (sample.isDeferred ? .running : .action))
+            page.box(row.x0, mid - 6, max(row.runW, 2), 12, fill: color, tooltip: tooltip, role: "bar-running")
+            if row.waitW > 0.5 {
+                legendParts.insert(.waiting)
+                page.box(row.x0 + row.runW, mid - 6, row.waitW, 12, fill: Palette.waiting.withAlpha(0.22), stroke: Palette.waiting, hatch: Palette.waiting, tooltip: tooltip, role: "bar-waiting")
+            }
+            if row.idleW > 0.5 {
+                legendParts.insert(open ? .open : .idle)
+                page.box(row.x0 + row.runW + max(row.waitW, 0), mid - 6, row.idleW, 12, fill: color.withAlpha(0.3), tooltip: tooltip, role: "bar-idle")
+            }
+        }
         if failed {
-            page.box(end - 3, mid - 6, 4, 12, fill: Palette.failure, tooltip: tooltip, role: "bar-failure")
+            legendParts.insert(.failure)
+            page.box(row.end - 3, mid - 6, 4, 12, fill: Palette.failure, tooltip: tooltip, role: "bar-failure")
         }
         if group.count > 1 {
+            legendParts.insert(.whisker)
+            let offset = options.sort == .start ? (group.start - logStart) : 0
             let lo = axis.position(offset + group.minDuration)
             let hi = axis.position(offset + p.max)
             page.line([(lo, mid), (hi, mid)], color: Palette.text.withAlpha(0.6), role: "whisker")
             page.line([(hi, mid - 4), (hi, mid + 4)], color: Palette.text.withAlpha(0.6), role: "whisker")
         }
-        var label = group.count > 1 ? "median \(DurationFormat.text(p.p50)) · max \(DurationFormat.text(p.max))" : DurationFormat.text(total)
-        if let exception = chain.outcome.exception { label += "  ✗ \(ChainOutcome.shortType(exception))" }
-        if chain.outcome.isOpen { label += "  (\(chain.outcome.name))" }
-        let labelX = max(end, group.count > 1 ? axis.position(offset + p.max) : end) + 6
-        page.text(label, x: labelX, y: mid + 4, size: 10, color: failed ? Palette.failure : Palette.text, maxWidth: width - margin - labelX, tooltip: tooltip, role: "bar-label")
+        let color = failed ? Palette.failure : Palette.text
+        let room = width - margin - row.labelX
+        let labelWidth = page.text(row.label, x: row.labelX, y: mid + 4, size: 10, color: color, maxWidth: room, tooltip: tooltip, role: "bar-label")
+        guard let failure = row.failure else { return }
+        if row.failureOwnLine {
+            // No room to the right of a long bar: the failure gets a line of its own, the width of the axis and
+            // what is right of it, so that the exception type and reason can be read (the tooltip has it all).
+            let x = axis.x
+            page.text(failure, x: x, y: top + rowPitch + 8, size: 10, color: Palette.failure, maxWidth: width - margin - x, tooltip: tooltip, role: "bar-failure-text")
+        } else {
+            let x = row.labelX + labelWidth + page.width("  ", size: 10)
+            page.text(failure, x: x, y: mid + 4, size: 10, color: Palette.failure, maxWidth: width - margin - x, tooltip: tooltip, role: "bar-failure-text")
+        }
+    }
+
+    /// One swatch per kind of bar part drawn, so that every part of every bar is explained; returns the bottom.
+    private mutating func drawLegend(top: Double) -> Double {
+        var x = margin
+        var y = top
+        for part in legendParts.sorted() {
+            let w = page.width(part.text, size: 10) + 34
+            if x + w > width - margin {
+                x = margin
+                y += 18
+            }
+            part.drawSwatch(in: &page, x: x, y: y)
+            page.text(part.text, x: x + 22, y: y + 9, size: 10, color: Palette.muted, role: "legend")
+            x += w
+        }
+        return legendParts.isEmpty ? top : y + 10
     }
 
     static func color(_ outcome: String) -> Color {

@@ -57,6 +57,22 @@ struct PageBuilder {
                     arrow: arrow, tooltip: tooltip, role: role)))
     }
 
+    /// The warning that the monitor dropped events (its `reactortrack:dropped` marker), as a band across
+    /// `width` from (`x`, `y`); returns the band's bottom.
+    @discardableResult
+    mutating func droppedWarning(_ count: Int, x: Double, y: Double, width: Double) -> Double {
+        let text = Self.droppedText(count)
+        box(x, y, width, 24, fill: Palette.waiting.withAlpha(0.15), stroke: Palette.waiting, radius: 4, tooltip: text, role: "dropped")
+        self.text(text, x: x + 10, y: y + 16, size: 11.5, style: .bold, maxWidth: width - 20, role: "dropped-text")
+        return y + 24
+    }
+
+    /// `⚠ the monitor dropped 12 events: …`, the same words in every view.
+    static func droppedText(_ count: Int) -> String {
+        "⚠ the monitor dropped \(count) event\(count == 1 ? "" : "s") (its bounded buffer was full): chains may be "
+            + "missing or cut short"
+    }
+
     func width(_ string: String, size: Double = 11, style: FontStyle = .regular) -> Double {
         measurer.width(of: Self.singleLine(string), size: size, style: style)
     }

@@ -32,7 +32,12 @@ public struct TreeFormatter: Sendable {
     }
 
     /// One family: each linked chain is shown under the pair it is linked from.
+    ///
+    /// The monitor's dropped-events marker is one warning line, not a tree.
     public func format(_ family: ChainFamily) -> String {
+        if family.members.count == 1, let dropped = family.root.droppedEvents {
+            return yellow(PageBuilder.droppedText(dropped)) + "\n"
+        }
         let members = family.members
         var children: [Int: [Int]] = [:]
         for i in members.indices.dropFirst() {
@@ -51,9 +56,13 @@ public struct TreeFormatter: Sendable {
             }
             if let link = member.link, let parent = member.parentTitle {
                 head += dim("  \(link.kind == .chained ? "chained from" : link.kind == .waitedOn ? "awaited by" : "returned to") \(esc(parent))")
+                if chain.inferred.contains(.link) { head += dim(" (inferred)") }
             }
             lines.append(head)
             lines.append(pad + dim(esc("  task \(chain.id) · \(chain.file):\(chain.line.map(String.init) ?? "?")")))
+            if !chain.inferred.isEmpty {
+                lines.append(pad + "  " + yellow("inferred, not recorded:") + dim(" " + Inference.list(chain.inferred)))
+            }
             let mine = children[i] ?? []
             var placed = Set<Int>()
             let body = chain.isDeferred ? pairLines(chain, family: family, pad: pad) : spanLines(chain, pad: pad)
