@@ -50,6 +50,21 @@ struct OracleTests {
         for (status, count) in totals["by_status"] as? [String: Int] ?? [:] {
             #expect((statuses[status] ?? 0) == count, "\(name): tasks with status \(status)")
         }
+        // The per-type table counts the actions below each root that ended (one that never ended is no call of
+        // 0 s), as eliot.parse's trees have them.
+        let table = try CommandRunner.run(["summary", "--json", "--top", "1000", oracle.log(name)])
+        let rows = try #require(
+            (try JSONSerialization.jsonObject(with: Data(table.stdout.utf8)) as? [String: Any])?["slowest_callbacks"]
+                as? [[String: Any]])
+        var ended: [String: Int] = [:]
+        for task in theirs {
+            for node in task["nodes"] as? [[String: Any]] ?? [] where node["kind"] as? String == "action" {
+                guard (node["depth"] as? Int ?? 0) > 0, node["end_fields"] is [String: Any] else { continue }
+                ended[node["type"] as? String ?? "?", default: 0] += 1
+            }
+        }
+        let calls = Dictionary(rows.map { ($0["name"] as? String ?? "?", $0["calls"] as? Int ?? -1) }, uniquingKeysWith: +)
+        #expect(calls == ended, "\(name): calls per action type")
         // Percentiles are over the complete tasks only.
         let completeDurations = theirs.compactMap { $0["duration"] as? Double }
         let durations = try #require(summary["durations"] as? [String: Any])
