@@ -25,9 +25,7 @@ public enum ChainBuilder {
     }
 
     static func chain(from task: WrittenTask, locate: (Int?) -> (file: String, line: Int?)) -> Chain? {
-        guard var chain = shape(task, locate: locate) else { return nil }
-        chain.facts = TaskFacts(task)
-        return chain
+        shape(task, locate: locate)
     }
 
     private static func shape(_ task: WrittenTask, locate: (Int?) -> (file: String, line: Int?)) -> Chain? {
@@ -51,7 +49,8 @@ public enum ChainBuilder {
                 ? max(0, message.fields[F.count]?.intValue ?? 0) : nil
             return Chain(
                 id: task.taskUUID, kind: .message, label: type, outcome: .message, start: message.timestamp,
-                end: message.timestamp, spans: [span], file: place.file, line: place.line, droppedEvents: dropped)
+                end: message.timestamp, spans: [span], file: place.file, line: place.line,
+                facts: TaskFacts(root: task), droppedEvents: dropped)
         case .action(let root):
             if root.actionType == MonitorVocabulary.deferredAction { return deferredChain(task: task, root: root, locate: locate) }
             return actionChain(task: task, root: root, locate: locate)
@@ -65,12 +64,15 @@ public enum ChainBuilder {
     {
         var spans: [ActionSpan] = []
         var lastTime: Double?
+        // The task's facts are noted in the same walk (the root's own in `init(root:)`).
+        var facts = TaskFacts(root: task)
         func note(_ t: Double?) { if let t { lastTime = max(lastTime ?? t, t) } }
         func visit(_ node: TaskNode, depth: Int) {
             switch node {
             case .message(let written):
                 let m = written.message
                 note(m.timestamp)
+                facts.note(message: m)
                 var span = ActionSpan(
                     kind: .message, name: m.messageType ?? "<message>", depth: depth,
                     level: FieldText.level(m.taskLevel), start: m.timestamp, end: nil, status: nil,
@@ -82,6 +84,7 @@ public enum ChainBuilder {
             case .action(let action):
                 note(action.startTime)
                 note(action.endTime)
+                if depth > 0 { facts.note(action: action) }
                 let status = action.isOpen ? "open" : (action.status?.rawValue ?? "open")
                 let level = action.startMessage.map { FieldText.level($0.taskLevel) } ?? FieldText.level(action.taskLevel)
                 var fields = FieldText.lines(action.startMessage?.message)
@@ -113,7 +116,7 @@ public enum ChainBuilder {
         let start = spans.first?.start ?? spans.compactMap(\.start).min()
         return Chain(
             id: task.taskUUID, kind: .action, label: root.actionType ?? "<action>", outcome: outcome, start: start,
-            end: root.endTime ?? lastTime, spans: spans, file: place.file, line: place.line)
+            end: root.endTime ?? lastTime, spans: spans, file: place.file, line: place.line, facts: facts)
     }
 
     // MARK: - reactortrack:deferred tasks
@@ -138,6 +141,8 @@ public enum ChainBuilder {
         var lastAdded: Int?
         var lastRunPair: Int?
         var lastTime = root.startTime
+        // The task's facts are noted in the same walk (the root's own in `init(root:)`).
+        var facts = TaskFacts(root: task)
         func note(_ t: Double?) { if let t { lastTime = max(lastTime ?? t, t) } }
 
         for child in root.children {
@@ -145,6 +150,7 @@ public enum ChainBuilder {
             case .message(let written):
                 let m = written.message
                 note(m.timestamp)
+                facts.note(message: m)
                 let f = m.fields
                 switch MonitorVocabulary.Message(of: m) {
                 case .added:
@@ -199,6 +205,8 @@ public enum ChainBuilder {
             case .action(let action):
                 note(action.startTime)
                 note(action.endTime)
+                facts.note(action: action)
+                for inner in action.children { facts.note(inner) }
                 guard action.actionType == MonitorVocabulary.runAction else { continue }
                 let run = self.run(from: action, locate: locate)
                 if let index = run.index {
@@ -248,7 +256,7 @@ public enum ChainBuilder {
             outcome: outcome, start: root.startTime ?? firedAt ?? ordered.compactMap(\.run?.start).min(),
             end: root.endTime ?? lastTime, firedAt: firedAt, firedSide: firedSide, firedValue: firedValue,
             result: root.endMessage?.message.fields[F.result]?.stringValue, pairs: ordered, extraRuns: extraRuns,
-            waits: waits, links: links, cancelled: cancelled, file: place.file, line: place.line)
+            waits: waits, links: links, cancelled: cancelled, file: place.file, line: place.line, facts: facts)
     }
 
     static func run(from action: WrittenAction, locate: (Int?) -> (file: String, line: Int?)) -> ChainRun {
@@ -301,11 +309,10 @@ public enum ChainBuilder {
     }
 
     static func side(_ value: JSONValue?) -> LadderSide? {
-        switch value?.stringValue.flatMap(MonitorVocabulary.Path.init(rawValue:)) {
-        case .success?: .callback
-        case .error?: .errback
-        default: nil
-        }
+        guard let text = value?.stringValue else { return nil }
+        if text == MonitorVocabulary.Path.success.rawValue { return .callback }
+        if text == MonitorVocabulary.Path.error.rawValue { return .errback }
+        return nil
     }
 
     static func outcomeText(_ m: EventMessage) -> String? {

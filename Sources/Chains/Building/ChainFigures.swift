@@ -124,6 +124,7 @@ struct ChainFigures {
         // As ChainBuilder.deferredChain: pairs by index (an `added` replaces the pair, run and all), waits.
         // (A few pairs, so a list searched in full rather than a dictionary.)
         var pairs: [(index: Int, run: Run?)] = []
+        pairs.reserveCapacity(task.children.count)
         func set(_ index: Int, _ run: Run?) {
             if let i = pairs.firstIndex(where: { $0.index == index }) {
                 pairs[i].run = run
@@ -139,18 +140,20 @@ struct ChainFigures {
         for child in task.children {
             switch child {
             case .message(let m):
-                switch m.type.flatMap(MonitorVocabulary.Message.init(rawValue:)) {
-                case .added:
+                // Compared with each type in turn, most frequent first (cheaper than the enum's own look-up).
+                typealias M = MonitorVocabulary.Message
+                switch m.type ?? "" {
+                case M.added.rawValue:
                     let index = value(2, m).intValue ?? (pairs.lazy.map(\.index).max().map { $0 + 1 } ?? 0)
                     set(index, nil)
-                case .waiting:
+                case M.waiting.rawValue:
                     waits.append((value(4, m).intValue, m.timestamp, nil))
-                case .resumed:
+                case M.resumed.rawValue:
                     let from = value(5, m).intValue
                     if let i = waits.lastIndex(where: { $0.end == nil && ($0.on == from || from == nil) }) {
                         waits[i].end = m.timestamp
                     }
-                case .unhandledError:
+                case M.unhandledError.rawValue:
                     unhandled = true
                 default:
                     if m.type == EventLogFormat.tracebackMessageType { tracebackMessages += 1 }

@@ -78,9 +78,19 @@ public struct TaskFacts: Sendable, Hashable, Encodable {
 
     /// The facts of a task rebuilt from its messages.
     public init(_ task: WrittenTask) {
+        self.init(root: task)
+        if case .action(let root) = task.root {
+            for child in root.children { note(child) }
+        }
+    }
+
+    /// The facts of the task's root alone (its status, times and its own messages): a reader that walks the
+    /// tree anyway notes each node below the root with ``note(message:)`` and ``note(action:)`` (or ``note(_:)``
+    /// for a whole subtree) and gets the same facts as ``init(_:)`` without a second walk.
+    public init(root task: WrittenTask) {
         taskUUID = task.taskUUID
         complete = task.isComplete
-        messages = task.messageCount
+        messages = 0
         failedActions = []
         openActions = []
         tracebackMessages = 0
@@ -90,46 +100,43 @@ public struct TaskFacts: Sendable, Hashable, Encodable {
             status = nil
             start = written.message.timestamp
             end = written.message.timestamp
-            tracebackMessages = rootType == EventLogFormat.tracebackMessageType ? 1 : 0
+            note(message: written.message)
         case .action(let root):
             rootType = root.actionType
             status = root.isOpen ? .started : root.status
             start = root.startTime
             end = root.endTime
-            note(.action(root))
+            note(action: root)
         }
     }
 
-    /// Creates facts from their values.
-    public init(
-        taskUUID: String, rootType: String?, status: ActionStatus?, complete: Bool, start: Double?, end: Double?,
-        messages: Int, failedActions: [FailedAction] = [], tracebackMessages: Int = 0, openActions: [OpenAction] = []
-    ) {
-        self.taskUUID = taskUUID
-        self.rootType = rootType
-        self.status = status
-        self.complete = complete
-        self.start = start
-        self.end = end
-        self.messages = messages
-        self.failedActions = failedActions
-        self.tracebackMessages = tracebackMessages
-        self.openActions = openActions
+    /// Notes a standalone message of the task.
+    public mutating func note(message: EventMessage) {
+        messages += 1
+        if message.messageType == EventLogFormat.tracebackMessageType { tracebackMessages += 1 }
     }
 
-    private mutating func note(_ node: TaskNode) {
+    /// Notes an action's own start and end (not its children): whether it failed or never ended.
+    public mutating func note(action: WrittenAction) {
+        let isOpen = action.isOpen
+        messages += (action.isPlaceholder ? 0 : 1) + (isOpen ? 0 : 1)
+        if isOpen {
+            openActions.append(OpenAction(actionType: action.actionType, taskLevel: action.taskLevel))
+        } else if action.status == .failed {
+            failedActions.append(
+                FailedAction(
+                    actionType: action.actionType, taskLevel: action.taskLevel, exception: action.exception,
+                    reason: action.reason))
+        }
+    }
+
+    /// Notes a node below the root and everything below it.
+    public mutating func note(_ node: TaskNode) {
         switch node {
         case .message(let written):
-            if written.message.messageType == EventLogFormat.tracebackMessageType { tracebackMessages += 1 }
+            note(message: written.message)
         case .action(let action):
-            if action.isOpen {
-                openActions.append(OpenAction(actionType: action.actionType, taskLevel: action.taskLevel))
-            } else if action.status == .failed {
-                failedActions.append(
-                    FailedAction(
-                        actionType: action.actionType, taskLevel: action.taskLevel, exception: action.exception,
-                        reason: action.reason))
-            }
+            note(action: action)
             for child in action.children { note(child) }
         }
     }

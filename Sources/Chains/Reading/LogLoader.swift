@@ -97,7 +97,7 @@ public struct LogLoader {
             if path == "-", let standardInput { return .bytes(standardInput, name: Self.displayName(path)) }
             return .path(path)
         }
-        // Deferreds that a message read so far links to (chained, waited on, returned), per file: a chain handed
+        // Deferreds that a message read so far links to (chained or waited on), per file: a chain handed
         // out says whether another chain, perhaps not yet complete, links to it.
         var linkTargets = Set<ChainFamily.Key>()
         reader.onMessage = { message, file in
@@ -160,17 +160,20 @@ public struct LogLoader {
             formats: result.formats, messageCount: result.messageCount + legacyRecords, byteCount: result.byteCount)
     }
 
-    /// The Deferred a monitor message links its chain to: `chained` (`to`), `waiting` (`on`), or a run that
-    /// returned a Deferred (`returned_deferred`).
+    /// The Deferred a monitor message links its chain to: `chained` (`to`) or `waiting` (`on`). (A Deferred
+    /// returned already fired, and so not waited on, is found only when its linker's task is read: the monitor
+    /// tracks such Deferreds as `tracked_by: chained`, which a stream holds for their family anyway.)
+    private static let chainedLength = MonitorVocabulary.Message.chained.rawValue.utf8.count
+    private static let waitingLength = MonitorVocabulary.Message.waiting.rawValue.utf8.count
+
     private static func linkTarget(of message: EventMessage) -> Int? {
         typealias V = MonitorVocabulary
-        if let type = message.messageType {
-            if type == V.Message.chained.rawValue { return message.fields[V.Field.to]?.intValue }
-            if type == V.Message.waiting.rawValue { return message.fields[V.Field.on]?.intValue }
-            return nil
-        }
-        guard message.actionType == V.runAction, message.actionStatus != .started else { return nil }
-        return message.fields[V.Field.returnedDeferred]?.intValue
+        // Lengths first: most messages are of other types, and a length is known without reading the text.
+        guard let type = message.messageType else { return nil }
+        let length = type.utf8.count
+        if length == chainedLength, type == V.Message.chained.rawValue { return message.fields[V.Field.to]?.intValue }
+        if length == waitingLength, type == V.Message.waiting.rawValue { return message.fields[V.Field.on]?.intValue }
+        return nil
     }
 
     /// The reader's failure as the command reports it.

@@ -48,9 +48,22 @@ struct IntervalUnion: Sendable {
     }
 
     /// The time covered by `intervals`.
-    static func total(of intervals: some Sequence<(Double?, Double?)>) -> Double {
-        var union = IntervalUnion()
-        for (start, end) in intervals { union.add(start, end) }
-        return union.total
+    ///
+    /// The usual case, intervals in time order without overlap (one chain's runs), is added up without storing
+    /// them; any overlap or disorder takes the general way.
+    static func total(of intervals: some Collection<(Double?, Double?)>) -> Double {
+        var sum = 0.0
+        var lastEnd = -Double.infinity
+        for (start, end) in intervals {
+            guard let start, let end, end > start else { continue }
+            guard start >= lastEnd else {
+                var union = IntervalUnion()
+                for (start, end) in intervals { union.add(start, end) }
+                return union.total
+            }
+            sum += end - start
+            lastEnd = end
+        }
+        return sum
     }
 }

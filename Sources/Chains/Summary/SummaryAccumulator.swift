@@ -26,7 +26,7 @@ public struct SummaryAccumulator: Sendable {
     private var durations: [Double] = []
     /// Time in callbacks per input file: the union of every run's interval, so a run nested in another (a chained
     /// Deferred's callbacks inside `chainDeferred`'s) counts once.
-    private var running: [String: IntervalUnion] = [:]
+    private var running: [(file: String, union: IntervalUnion)] = []
     private var waiting = OrderedValues()
     private var tasks: [(ordinal: Int, facts: TaskFacts)] = []
     /// The slowest chains so far, slowest first (ties: lower ordinal first), at most `top`.
@@ -110,8 +110,13 @@ public struct SummaryAccumulator: Sendable {
             durations.append(duration)
             noteSlowest(chain, duration: duration, ordinal: ordinal)
         }
-        if chain.isDeferred {
-            for run in chain.callbacks { running[chain.file, default: IntervalUnion()].add(run.start, run.end) }
+        if chain.isDeferred, !chain.callbacks.isEmpty {
+            // A log has few files: a list searched from the most recent, not a dictionary hashed per run.
+            let f = running.lastIndex { $0.file == chain.file } ?? {
+                running.append((chain.file, IntervalUnion()))
+                return running.count - 1
+            }()
+            for run in chain.callbacks { running[f].union.add(run.start, run.end) }
         }
         waiting.append(chain.waitingTime, ordinal: ordinal)
         for run in chain.callbacks {
@@ -150,7 +155,7 @@ public struct SummaryAccumulator: Sendable {
                     failures: callback.failures))
         }
         callbackRows.sort { $0.total != $1.total ? $0.total > $1.total : $0.name < $1.name }
-        let runningTotal = running.keys.sorted().reduce(0.0) { $0 + running[$1]!.total }
+        let runningTotal = running.sorted { $0.file < $1.file }.reduce(0.0) { $0 + $1.union.total }
         let waitingTotal: Double = waiting.ordered().reduce(0, +)
         return LogSummary(
             inputs: inputs, messages: messages, warnings: warnings, chains: chainCount, outcomes: outcomes,

@@ -54,6 +54,8 @@ struct LineDecoder {
                     if let keptFields, !keptFields.contains(key) {
                         try p.skipValue()
                     } else {
+                        // Room for a typical message's fields at once: growing 1, 3, 6 re-hashed every key twice.
+                        if fields.isEmpty { fields.reserveCapacity(4) }
                         fields[key.string] = try p.parseValue()
                     }
                 }

@@ -4,6 +4,11 @@
 enum TerminalText {
     /// `text` with every control character as a visible escape.
     static func escaped(_ text: String) -> String {
+        // Printable ASCII needs nothing (the common case, checked on the bytes); anything else is looked at.
+        let printable = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        }
+        if printable == true { return text }
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count + 8)
@@ -24,7 +29,8 @@ enum TerminalText {
     /// (`limit` 0 keeps it whole).
     static func bounded(_ text: String, limit: Int) -> String {
         let safe = escaped(text)
-        guard limit > 0, safe.count > limit else { return safe }
+        // No more bytes than the limit means no more characters (counting characters walks the whole text).
+        guard limit > 0, safe.utf8.count > limit, safe.count > limit else { return safe }
         let kept = safe.prefix(limit)
         return kept + "…(+\(safe.count - kept.count) chars)"
     }

@@ -59,7 +59,7 @@ public struct TreeFormatter: Sendable {
                 if chain.inferred.contains(.link) { head += dim(" (inferred)") }
             }
             lines.append(head)
-            lines.append(pad + dim(esc("  task \(chain.id) · \(chain.file):\(chain.line.map(String.init) ?? "?")")))
+            lines.append(pad + dim("  task \(esc(chain.id)) · \(esc(chain.file)):\(chain.line.map(String.init) ?? "?")"))
             if !chain.inferred.isEmpty {
                 lines.append(pad + "  " + yellow("inferred, not recorded:") + dim(" " + Inference.list(chain.inferred)))
             }
