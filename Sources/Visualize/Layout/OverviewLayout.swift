@@ -51,8 +51,11 @@ struct OverviewLayout {
         y += 44
         let d = summary.durations
         let stats =
-            "chain duration  p50 \(DurationFormat.text(d.p50)) · p90 \(DurationFormat.text(d.p90)) · p95 \(DurationFormat.text(d.p95)) · p99 \(DurationFormat.text(d.p99)) · max \(DurationFormat.text(d.max))"
-        page.text(stats, x: margin, y: y, size: 12, role: "percentiles")
+            d.count == 0
+            ? "chain duration  none: no complete task has a duration" + SummaryFormatter.leftOut(summary)
+            : "chain duration  p50 \(DurationFormat.text(d.p50)) · p90 \(DurationFormat.text(d.p90)) · p95 \(DurationFormat.text(d.p95)) · p99 \(DurationFormat.text(d.p99)) · max \(DurationFormat.text(d.max))"
+            + SummaryFormatter.leftOut(summary)
+        page.text(stats, x: margin, y: y, size: 12, maxWidth: width - 2 * margin, role: "percentiles")
         y += 20
         if chains.contains(where: \.isDeferred) {
             let busy = summary.running + summary.waiting

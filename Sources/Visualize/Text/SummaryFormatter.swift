@@ -20,11 +20,7 @@ public enum SummaryFormatter {
         if s.tracebackMessages > 0 { tasks.append("\(s.tracebackMessages) \(s.tracebackMessages == 1 ? "traceback" : "tracebacks")") }
         lines.append("tasks: " + tasks.joined(separator: ", "))
         let d = s.durations
-        let messages = s.statuses["message"] ?? 0
-        var leftOut: [String] = []
-        if s.incomplete > 0 { leftOut.append("\(s.incomplete) incomplete") }
-        if messages > 0 { leftOut.append("\(messages) lone \(messages == 1 ? "message" : "messages")") }
-        let over = leftOut.isEmpty ? "" : " (over \(d.count) complete tasks; no duration: \(leftOut.joined(separator: ", ")))"
+        let over = leftOut(s)
         if d.count == 0 {
             lines.append("durations: none (no complete task has a duration)")
         } else {
@@ -49,6 +45,18 @@ public enum SummaryFormatter {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// What the duration percentiles leave out and why, for a line that shows them:
+    /// ` (over 6 tasks; left out, having no duration: 2 incomplete, 3 lone messages)`, or nothing when nothing is.
+    public static func leftOut(_ s: LogSummary) -> String {
+        let messages = s.statuses["message"] ?? 0
+        var reasons: [String] = []
+        if s.incomplete > 0 { reasons.append("\(s.incomplete) incomplete") }
+        if messages > 0 { reasons.append("\(messages) lone \(messages == 1 ? "message" : "messages")") }
+        guard !reasons.isEmpty else { return "" }
+        let count = s.durations.count
+        return " (over \(count) \(count == 1 ? "task" : "tasks"); left out, having no duration: \(reasons.joined(separator: ", ")))"
     }
 
     /// The summary as pretty-printed JSON with sorted keys (schema 2; durations in seconds, unknown ones `null`).
