@@ -44,5 +44,5 @@ enum FieldText {
     }
 
     /// The level as eliot-tree writes it: `/2/1`.
-    static func level(_ level: [Int]) -> String { "/" + level.map(String.init).joined(separator: "/") }
+    static func level(_ level: [Int]) -> String { WrittenTask.levelText(level) }
 }

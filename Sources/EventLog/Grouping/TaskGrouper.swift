@@ -151,7 +151,7 @@ public struct TaskGrouper: Sendable {
         init(level: [Int]) { self.level = level }
     }
 
-    static func text(_ level: [Int]) -> String { "/" + level.map(String.init).joined(separator: "/") }
+    static func text(_ level: [Int]) -> String { WrittenTask.levelText(level) }
 
     mutating func build(uuid: String, messages: [[Int]: WrittenMessage]) -> WrittenTask {
         if messages.count == 1, let only = messages[[1]], !only.message.isActionMessage {

@@ -40,21 +40,23 @@ public struct WrittenTask: Sendable, Hashable {
         return result
     }
 
+    /// A task level as eliot-tree writes it: `/2/1`.
+    public static func levelText(_ level: [Int]) -> String { "/" + level.map(String.init).joined(separator: "/") }
+
     /// A plain-text outline, one node per line: `type/level status` indented by depth. Handy in test
     /// failure messages.
     public var outline: String {
         var lines: [String] = []
-        func levelText(_ level: [Int]) -> String { "/" + level.map(String.init).joined(separator: "/") }
         func visit(_ node: TaskNode, depth: Int) {
             let indent = String(repeating: "  ", count: depth)
             switch node {
             case .message(let m):
-                lines.append("\(indent)\(m.message.messageType ?? "<unnamed>")\(levelText(m.taskLevel))")
+                lines.append("\(indent)\(m.message.messageType ?? "<unnamed>")\(Self.levelText(m.taskLevel))")
             case .action(let a):
                 let first = a.startMessage?.taskLevel ?? (a.taskLevel + [1])
                 let status = a.status?.rawValue ?? "?"
                 let open = a.isOpen ? " (open)" : ""
-                lines.append("\(indent)\(a.actionType ?? "<unnamed>")\(levelText(first)) \(status)\(open)")
+                lines.append("\(indent)\(a.actionType ?? "<unnamed>")\(Self.levelText(first)) \(status)\(open)")
                 for child in a.children { visit(child, depth: depth + 1) }
             }
         }

@@ -35,14 +35,14 @@ enum TaskWarnings {
     }
 
     private static func level(_ action: WrittenAction) -> String {
-        levelText(action.startMessage?.taskLevel ?? (action.taskLevel + [1]))
+        WrittenTask.levelText(action.startMessage?.taskLevel ?? (action.taskLevel + [1]))
     }
 
     private static func visit(
         _ action: WrittenAction, task: String, map: LineMap, into result: inout [EventLogError],
         open: inout [WrittenAction]
     ) {
-        let here = action.taskLevel.isEmpty ? "the root" : levelText(action.taskLevel)
+        let here = action.taskLevel.isEmpty ? "the root" : WrittenTask.levelText(action.taskLevel)
         if action.isPlaceholder {
             let place = map.locate(TaskNode.action(action).firstLine)
             result.append(
@@ -62,7 +62,7 @@ enum TaskWarnings {
                 }
                 let line = after?.firstLine ?? end.line
                 let place = map.locate(line)
-                let names = missing.prefix(5).map { levelText(action.taskLevel + [$0]) }.joined(separator: ", ")
+                let names = missing.prefix(5).map { WrittenTask.levelText(action.taskLevel + [$0]) }.joined(separator: ", ")
                 result.append(
                     EventLogError(
                         code: .gap, file: place.file, line: place.line,
@@ -71,7 +71,4 @@ enum TaskWarnings {
         }
         for child in action.childActions { visit(child, task: task, map: map, into: &result, open: &open) }
     }
-
-    /// A level as eliot-tree writes it: `/2/1`.
-    private static func levelText(_ level: [Int]) -> String { "/" + level.map(String.init).joined(separator: "/") }
 }
