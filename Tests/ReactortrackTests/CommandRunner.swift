@@ -9,6 +9,8 @@ enum CommandRunner {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Whether the command ended by a signal (a crash, or killed when over the time limit).
+        var signaled = false
     }
 
     static let inputs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -45,7 +47,11 @@ enum CommandRunner {
         return package.appendingPathComponent(".build/debug/\(name)").path
     }
 
-    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// Runs the command; one still running after `timeLimit` seconds is killed (and reported as signaled), so
+    /// that a hang fails its test instead of the suite.
+    static func run(
+        _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], timeLimit: Double = 120
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -65,6 +71,10 @@ enum CommandRunner {
         let input = Pipe()
         process.standardInput = input
         try process.run()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit, execute: watchdog)
+        defer { watchdog.cancel() }
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
@@ -73,7 +83,8 @@ enum CommandRunner {
         return Result(
             status: process.terminationStatus,
             stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: outPath)), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self))
+            stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self),
+            signaled: process.terminationReason == .uncaughtSignal)
     }
 
     static func temporaryPath(_ name: String) -> String {

@@ -93,7 +93,7 @@ public enum ChainBuilder {
                 let line = action.startMessage?.line ?? action.endMessage?.line
                 var span = ActionSpan(
                     kind: .action, name: action.actionType ?? "<action>", depth: depth, level: level,
-                    start: action.startTime ?? action.children.lazy.compactMap(\.firstTime).first,
+                    start: TaskNode.action(action).firstTime,
                     end: action.endTime, status: status, exception: action.exception, reason: action.reason,
                     fields: fields, line: locate(line).line)
                 span.startFields = FieldText.fields(action.startMessage?.message)
@@ -154,7 +154,7 @@ public enum ChainBuilder {
                 let f = m.fields
                 switch MonitorVocabulary.Message(of: m) {
                 case .added:
-                    let index = f[F.index]?.intValue ?? (pairs.keys.max().map { $0 + 1 } ?? 0)
+                    let index = f[F.index]?.intValue ?? (pairs.keys.max().map { $0.addingSaturating(1) } ?? 0)
                     pairs[index] = LadderPair(
                         index: index, callback: f[F.callback]?.stringValue, errback: f[F.errback]?.stringValue,
                         site: f[F.site]?.stringValue)

@@ -144,7 +144,7 @@ struct ChainFigures {
                 typealias M = MonitorVocabulary.Message
                 switch m.type ?? "" {
                 case M.added.rawValue:
-                    let index = value(2, m).intValue ?? (pairs.lazy.map(\.index).max().map { $0 + 1 } ?? 0)
+                    let index = value(2, m).intValue ?? (pairs.lazy.map(\.index).max().map { $0.addingSaturating(1) } ?? 0)
                     set(index, nil)
                 case M.waiting.rawValue:
                     waits.append((value(4, m).intValue, m.timestamp, nil))

@@ -224,7 +224,7 @@ public struct BriefTaskGrouper {
         slots[t].raw.append(contentsOf: raw)
         if isAction, let status = message.status, status != .started {
             slots[t].ends += 1
-            slots[t].endSlots += levelScratch.last!
+            slots[t].endSlots = slots[t].endSlots.addingSaturating(levelScratch.last!)
             if levelScratch.count == 1 { slots[t].rootEnded = true }
         }
         let count = slots[t].entries.count

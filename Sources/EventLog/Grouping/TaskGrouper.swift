@@ -107,7 +107,8 @@ public struct TaskGrouper: Sendable {
         tasks.values[index!].messages[level] = WrittenMessage(message: message, line: line)
         if message.isActionMessage, let status = message.actionStatus, status != .started, let slot = level.last {
             tasks.values[index!].ends += 1
-            tasks.values[index!].endSlots += slot
+            // Saturating: end slots summing past Int.max (a crafted level) leave the task incomplete, not a trap.
+            tasks.values[index!].endSlots = tasks.values[index!].endSlots.addingSaturating(slot)
             if level.count == 1 { tasks.values[index!].rootEnded = true }
         }
         guard handsOutCompletedTasks, tasks.values[index!].mayBeComplete else { return nil }
@@ -247,11 +248,10 @@ public struct TaskGrouper: Sendable {
             // Slots are sorted and distinct: none is missing when 2..<endSlot are exactly the first ones.
             let inside = slots.prefix { $0.0 < endSlot }
             let contiguous = inside.count == max(endSlot - 2, 0) && (inside.first.map { $0.0 == 2 } ?? true)
-            let present = contiguous ? [] : Set(slots.map(\.0))
-            let missing = contiguous ? [] : (2..<max(endSlot, 2)).filter { !present.contains($0) }
-            if !missing.isEmpty {
+            let missing = contiguous ? (first: [], count: 0) : SlotGaps.missing(in: slots.lazy.map(\.0), below: endSlot)
+            if missing.count > 0 {
                 complete = false
-                let where_ = missing.prefix(5).map { Self.text(node.level + [$0]) }.joined(separator: ", ")
+                let where_ = missing.first.map { Self.text(node.level + [$0]) }.joined(separator: ", ")
                 warnings.append(
                     EventLogError(
                         code: .gap, file: file, line: nil,
@@ -269,7 +269,7 @@ public struct TaskGrouper: Sendable {
         switch node {
         case .message(let m): return m.line
         case .action(let a):
-            return a.startMessage?.line ?? a.children.lazy.compactMap { firstLine(of: $0) }.first ?? a.endMessage?.line
+            return TaskNode.action(a).firstLine
         }
     }
 }

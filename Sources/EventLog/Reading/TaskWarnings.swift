@@ -54,15 +54,14 @@ enum TaskWarnings {
         }
         if let end = action.endMessage, let endSlot = end.taskLevel.last {
             let slots = action.children.compactMap { $0.taskLevel.count > action.taskLevel.count ? $0.taskLevel[action.taskLevel.count] : nil }
-            let present = Set(slots)
-            let missing = (2..<max(endSlot, 2)).filter { !present.contains($0) }
-            if let firstMissing = missing.first {
+            let missing = SlotGaps.missing(in: slots, below: endSlot)
+            if let firstMissing = missing.first.first {
                 let after = action.children.first { child in
                     child.taskLevel.count > action.taskLevel.count && child.taskLevel[action.taskLevel.count] > firstMissing
                 }
                 let line = after?.firstLine ?? end.line
                 let place = map.locate(line)
-                let names = missing.prefix(5).map { WrittenTask.levelText(action.taskLevel + [$0]) }.joined(separator: ", ")
+                let names = missing.first.map { WrittenTask.levelText(action.taskLevel + [$0]) }.joined(separator: ", ")
                 result.append(
                     EventLogError(
                         code: .gap, file: place.file, line: place.line,

@@ -31,7 +31,8 @@ public struct TimeAxis: Sendable, Hashable {
         if raw > Self.steps.last! { step = (raw / 3600).rounded(.up) * 3600 }
         var ticks: [Double] = []
         var t = (origin / step).rounded(.up) * step
-        while t <= origin + span + step * 1e-9 {
+        // At most a dozen: a step too small to move a huge time would otherwise never end the loop.
+        while t <= origin + span + step * 1e-9, ticks.count < 12 {
             ticks.append(t)
             t += step
         }

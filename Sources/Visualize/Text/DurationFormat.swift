@@ -1,9 +1,14 @@
 /// Formats seconds for people: `840 µs`, `12.3 ms`, `1.00 s`, `2 min 5 s`.
 public enum DurationFormat {
     /// A duration in the unit that suits it, with three significant digits.
+    ///
+    /// A duration no clock could measure (not finite, or over a billion years: two timestamps in different units,
+    /// or a damaged log) is shown as it is, never rounded into an integer that does not hold it.
     public static func text(_ seconds: Double) -> String {
         let s = abs(seconds)
         if s == 0 { return "0 s" }
+        guard s.isFinite else { return "unknown" }
+        if s >= 3.2e16 { return "\(seconds) s" }
         if s < 0.9995e-3 { return "\(digits(s * 1e6)) µs" }
         if s < 0.9995 { return "\(digits(s * 1e3)) ms" }
         if s < 60 { return "\(digits(s)) s" }
@@ -32,7 +37,10 @@ public enum DurationFormat {
 
     /// A percentage with no decimals: `95%`.
     static func percent(_ part: Double, of whole: Double) -> String {
-        guard whole > 0 else { return "0%" }
-        return "\(Int((part / whole * 100).rounded()))%"
+        let ratio = part / whole * 100
+        guard whole > 0, ratio.isFinite else { return "0%" }
+        // A part far beyond its whole (times in different units) is shown as such, not converted to an Int.
+        guard abs(ratio) < 1e6 else { return ratio > 0 ? ">999999%" : "<-999999%" }
+        return "\(Int(ratio.rounded()))%"
     }
 }
