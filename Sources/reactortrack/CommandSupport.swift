@@ -88,7 +88,8 @@ enum CommandSupport {
     }
 
     private static func report(_ log: TrackedLog, _ input: InputOptions) throws {
-        for warning in log.warnings { FileStream.standardError.write("\(warning)\n") }
+        // A warning quotes the log (names, values): escaped, so nothing from it can drive the terminal.
+        for warning in log.warnings { FileStream.standardError.write(TerminalText.escaped("\(warning)") + "\n") }
         if input.strict && !log.warnings.isEmpty {
             throw fail(
                 ReportError(
@@ -104,7 +105,8 @@ enum CommandSupport {
 
     /// Prints the error on one line and returns the exit status for bad input.
     static func fail(_ error: ReportError) -> ExitCode {
-        FileStream.standardError.write("\(ReactorTrack.configuration.commandName ?? "reactortrack"): error: \(error)\n")
+        let name = ReactorTrack.configuration.commandName ?? "reactortrack"
+        FileStream.standardError.write("\(name): error: \(TerminalText.escaped("\(error)"))\n")
         return ExitCode(ReactorTrack.inputFailure)
     }
 }

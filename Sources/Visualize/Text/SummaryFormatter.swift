@@ -7,10 +7,11 @@ public import Chains
 
 /// `reactortrack summary`: a ``LogSummary`` as text or JSON.
 public enum SummaryFormatter {
-    /// The summary as aligned text.
+    /// The summary as aligned text; names from the log are escaped for the terminal (``TerminalText``).
     public static func text(_ s: LogSummary) -> String {
+        func esc(_ text: String) -> String { TerminalText.bounded(text, limit: 200) }
         var lines: [String] = []
-        lines.append("inputs: \(s.inputs.joined(separator: ", ")) (\(s.messages) messages, \(s.warnings) warnings)")
+        lines.append("inputs: \(esc(s.inputs.joined(separator: ", "))) (\(s.messages) messages, \(s.warnings) warnings)")
         let outcomes = ChainOutcome.names.compactMap { name in
             s.outcomes[name].map { "\($0) \(name)" }
         }
@@ -32,7 +33,7 @@ public enum SummaryFormatter {
             lines.append("")
             lines.append("slowest chains:")
             for c in s.slowestChains {
-                lines.append("  \(pad(DurationFormat.text(c.duration), 10))  \(pad(c.outcome, 10))  \(c.title)  (\(c.location))")
+                lines.append("  \(pad(DurationFormat.text(c.duration), 10))  \(pad(c.outcome, 10))  \(esc(c.title))  (\(esc(c.location)))")
             }
         }
         if !s.slowestCallbacks.isEmpty {
@@ -41,7 +42,7 @@ public enum SummaryFormatter {
             lines.append("  \(pad("total", 10))  \(pad("calls", 6))  \(pad("p95", 10))  \(pad("max", 10))  \(pad("failures", 8))  name")
             for c in s.slowestCallbacks {
                 lines.append(
-                    "  \(pad(DurationFormat.text(c.total), 10))  \(pad(String(c.calls), 6))  \(pad(DurationFormat.text(c.percentiles.p95), 10))  \(pad(DurationFormat.text(c.percentiles.max), 10))  \(pad(String(c.failures), 8))  \(c.name)")
+                    "  \(pad(DurationFormat.text(c.total), 10))  \(pad(String(c.calls), 6))  \(pad(DurationFormat.text(c.percentiles.p95), 10))  \(pad(DurationFormat.text(c.percentiles.max), 10))  \(pad(String(c.failures), 8))  \(esc(c.name))")
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -64,7 +65,7 @@ public enum SummaryFormatter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(s) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return TerminalText.jsonEscaped(String(decoding: data, as: UTF8.self)) + "\n"
     }
 
     private static func pad(_ s: String, _ n: Int) -> String {

@@ -1,9 +1,10 @@
-/// Text from a log made safe and bounded for one terminal line: control characters (C0, DEL, C1), which could
+/// The one terminal sanitiser (`tree`, `summary` and every warning and error use it). Text from a log made safe
+/// and bounded for one terminal line: control characters (C0, DEL, C1), which could
 /// move the cursor, retitle the window or plant a link, and bidirectional controls, which could reorder what is
 /// shown, are written as visible escapes; newlines and tabs as `\n` and `\t`.
-enum TerminalText {
+public enum TerminalText {
     /// `text` with every control character as a visible escape.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         // Printable ASCII needs nothing (the common case, checked on the bytes); anything else is looked at.
         let printable = text.utf8.withContiguousStorageIfAvailable { bytes in
             bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
@@ -25,9 +26,29 @@ enum TerminalText {
         return result
     }
 
+    /// JSON text with the controls JSON lets through raw (DEL, C1, bidirectional) written as `\uXXXX` escapes:
+    /// the same JSON to a parser, nothing that can drive a terminal. (JSON's own encoder escapes C0.)
+    public static func jsonEscaped(_ json: String) -> String {
+        if json.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy { $0 < 0x7F } }) == true { return json }
+        // C0 is left alone: the encoder escapes it inside strings, and outside them it is the layout.
+        func escapes(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 0x20 && needsEscape(scalar) }
+        guard json.unicodeScalars.contains(where: escapes) else { return json }
+        var result = ""
+        result.reserveCapacity(json.utf8.count + 16)
+        for scalar in json.unicodeScalars {
+            if escapes(scalar) {
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
     /// `text` escaped, and cut after `limit` characters with a visible `…` and the count of what was cut
     /// (`limit` 0 keeps it whole).
-    static func bounded(_ text: String, limit: Int) -> String {
+    public static func bounded(_ text: String, limit: Int) -> String {
         let safe = escaped(text)
         // No more bytes than the limit means no more characters (counting characters walks the whole text).
         guard limit > 0, safe.utf8.count > limit, safe.count > limit else { return safe }
@@ -46,7 +67,7 @@ enum TerminalText {
 
     /// A Unix time as eliot-tree shows it, in UTC to the millisecond: `2023-11-14 22:13:20.123Z`; a time
     /// outside years 1–9999 (or not finite) is shown as the number.
-    static func utc(_ seconds: Double) -> String {
+    public static func utc(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds > -62_135_596_800, seconds < 253_402_300_800 else { return "\(seconds)" }
         let millis = Int64((seconds * 1000).rounded(.down))
         let (days, msOfDay) = millis.quotientAndRemainder(dividingBy: 86_400_000)
