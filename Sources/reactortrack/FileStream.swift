@@ -5,6 +5,8 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ArgumentParser
+import EventLog
 
 /// Standard output or standard error, written unbuffered with `write(2)`.
 struct FileStream: Sendable {
@@ -16,26 +18,19 @@ struct FileStream: Sendable {
     /// Whether the stream is a terminal.
     var isTerminal: Bool { isatty(descriptor) == 1 }
 
+    /// Writes all of `text`. A closed pipe (the reader went away, as `| head` does) ends the command quietly;
+    /// any other failure of standard output (a full disk) is said on standard error and ends it with status 1,
+    /// so that no output is lost without a word.
     func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { buffer in
-                systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            }
-            if n <= 0 {
-                if n < 0 && errno == EINTR { continue }
-                return
-            }
-            offset += n
-        }
+        var text = text
+        let failure = text.withUTF8 { PosixFile.writeAll($0, to: descriptor) }
+        guard failure != 0, descriptor != 2 else { return }
+        if failure == EPIPE { exit(0) }
+        let reason = String(cString: strerror(failure))
+        let name = ReactorTrack.configuration.commandName ?? "reactortrack"
+        var message = "\(name): error: cannot write standard output: \(reason)\n"
+        _ = message.withUTF8 { PosixFile.writeAll($0, to: 2) }
+        exit(1)
     }
 }
 
-#if canImport(Glibc)
-private let systemWrite = Glibc.write
-#elseif canImport(Musl)
-private let systemWrite = Musl.write
-#elseif canImport(Darwin)
-private let systemWrite = Darwin.write
-#endif

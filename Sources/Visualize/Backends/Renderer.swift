@@ -47,6 +47,12 @@ public enum Renderer {
     public static func refuseOverwriting(inputs: [String], output: String) throws(ReportError) {
         let out = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path
         let outID = PosixFile.identity(of: output)
+        for input in inputs where input == "<stdin>" || input == "-" {
+            // Standard input redirected from the output file (`render - -o log.svg < log.svg`).
+            if outID != nil, PosixFile.identity(ofDescriptor: 0) == outID {
+                throw ReportError(code: .wouldOverwriteInput, message: "the output is standard input", file: output)
+            }
+        }
         for input in inputs where input != "<stdin>" && input != "-" {
             let path = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
             if path == out || (outID != nil && PosixFile.identity(of: input) == outID) {

@@ -1,4 +1,5 @@
 public import Chains
+import EventLog
 
 /// One format that `render` writes, chosen by the output's extension: a new format (an HTML report, a trace
 /// export) is one new type listed in ``Renderer/outputs``, not a new arm in a switch.
@@ -25,6 +26,22 @@ public protocol DrawnOutput: ReportOutput {
 
     /// Writes the laid-out document.
     func write(_ document: LayoutDocument, to path: String) throws(ReportError)
+}
+
+extension ReportOutput {
+    /// Writes the file at `path` whole or not at all (a new file beside it, synced, renamed over it): a failed
+    /// write leaves a previous file as it was, and the error names `path`.
+    func replacing(_ path: String, _ write: (_ temporaryPath: String) throws(ReportError) -> Void) throws(ReportError) {
+        do {
+            try PosixFile.replace(path) { temporary in try write(temporary) }
+        } catch let error as ReportError {
+            throw ReportError(code: error.code, message: error.message, file: path, line: error.line)
+        } catch let failure as PosixFile.Failure {
+            throw ReportError(code: .writeFailed, message: failure.message, file: path)
+        } catch {
+            throw ReportError(code: .writeFailed, message: "\(error)", file: path)
+        }
+    }
 }
 
 extension DrawnOutput {

@@ -16,6 +16,6 @@ public struct PDFOutput: DrawnOutput {
 
     /// Writes the laid-out document.
     public func write(_ document: LayoutDocument, to path: String) throws(ReportError) {
-        try CairoRenderer.writePDF(document, to: path)
+        try replacing(path) { temporary throws(ReportError) in try CairoRenderer.writePDF(document, to: temporary) }
     }
 }

@@ -19,6 +19,8 @@ public struct PNGOutput: DrawnOutput {
 
     /// Writes the laid-out document.
     public func write(_ document: LayoutDocument, to path: String) throws(ReportError) {
-        try CairoRenderer.writePNG(document.pages[0], to: path, scale: scale)
+        try replacing(path) { temporary throws(ReportError) in
+            try CairoRenderer.writePNG(document.pages[0], to: temporary, scale: scale)
+        }
     }
 }
