@@ -8,6 +8,8 @@ public struct ActionError: Error, Sendable, Hashable, CustomStringConvertible {
         case tooManyCalls = "too many calls"
         /// A file could not be opened or written.
         case ioFailure = "I/O failure"
+        /// A call that does not fit the object's mode (`dump(to:)` on a streaming monitor).
+        case misuse = "misuse"
     }
 
     /// What went wrong.

@@ -12,8 +12,8 @@ import Darwin
 /// Writes messages as JSON lines to a file (Eliot's `FileDestination`).
 ///
 /// Each message is encoded whole and written with `write(2)` (a batch with a single call), so lines from
-/// concurrent writers never interleave and a line is never written in pieces unless the system call
-/// itself writes short. Nothing is buffered in the process: once ``write(_:)`` returns, the line is in the
+/// concurrent writers never interleave. When a write fails partway (a full disk), the line it cut off is
+/// truncated away: a line is in the file whole or not at all. Nothing is buffered in the process: once ``write(_:)`` returns, the line is in the
 /// file.
 public final class FileDestination: LogDestination {
     private let descriptor: NIOLockedValueBox<Int32>
@@ -69,10 +69,24 @@ public final class FileDestination: LogDestination {
             ends.append(buffer.count)
         }
         var written = 0
-        let failure = descriptor.withLockedValue { fd in Self.writeAll(fd, buffer, written: &written) }
+        var whole = 0
+        let failure = descriptor.withLockedValue { fd -> ActionError? in
+            guard let failure = Self.writeAll(fd, buffer, written: &written) else { return nil }
+            // A line is in the file whole or not at all: a line cut off by the failure is taken back, so that
+            // the next write does not glue a line onto half of one.
+            whole = ends.last { $0 <= written } ?? 0
+            if written > whole {
+                let end = lseek(fd, 0, SEEK_CUR)
+                if end >= 0 {
+                    let cut = end - off_t(written - whole)
+                    if ftruncate(fd, cut) == 0 { _ = lseek(fd, cut, SEEK_SET) }
+                }
+            }
+            return failure
+        }
         guard let failure else { return [] }
         // Lines that ended before the failure are in the file; the rest are not.
-        return ends.enumerated().filter { $0.element > written }.map { (index: $0.offset, error: failure) }
+        return ends.enumerated().filter { $0.element > whole }.map { (index: $0.offset, error: failure) }
     }
 
     /// Writes the `reactortrack:format` header message (see ``EventLogFormat``), in a task of its own.

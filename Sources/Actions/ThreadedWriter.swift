@@ -40,7 +40,7 @@ public final class ThreadedWriter: LogDestination {
         let thread = Thread { [self] in self.runWriter() }
         thread.name = "reactortrack.ThreadedWriter"
         thread.start()
-        ThreadedWriterRegistry.shared.register(self)
+        ExitDrain.shared.register(self)
     }
 
     /// Queues the message for the writer thread; never blocks on I/O and never throws.
@@ -156,5 +156,12 @@ public final class ThreadedWriter: LogDestination {
             $0.failures += failures.count
             $0.dropped += dropped
         }
+    }
+}
+
+extension ThreadedWriter: ExitDrainable {
+    /// Lets the writer drain for at most `seconds` (the process is exiting).
+    public func drainAtExit(seconds: Double) {
+        stop(timeout: .milliseconds(Int(seconds * 1000)))
     }
 }

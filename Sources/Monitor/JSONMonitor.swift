@@ -14,15 +14,18 @@ import Foundation
 /// ```
 ///
 /// By default events are kept in memory (at most `bufferLimit` messages; the number dropped beyond that is written
-/// into the output) until `dump(to:)`. A streaming monitor hands each message to a `ThreadedWriter` instead, so a
-/// crash loses at most the last moments. The message vocabulary is in `docs/monitor-format.md`.
+/// into the output) until `dump(to:)`. A streaming monitor hands its events to a writer thread instead, which
+/// writes them as they come, so a crash loses at most the last moments; its backlog is bounded too (events beyond
+/// it are dropped and counted), write failures are counted and reported (``writeReport``, and the return of
+/// ``stop()``), losses are said in the log itself once it can be written again, and a process that exits without
+/// `stop()` lets it drain for up to a second. The message vocabulary is in `docs/monitor-format.md`.
 ///
 /// Tracking never changes a chain's results or ordering. The monitor is safe to use from any thread; each
 /// deferred reports its events on the thread that drives it.
 public final class JSONMonitor: DeferredObserver {
     /// Whether deferreds that a tracked one waits on, chains to or aggregates are tracked automatically.
     public let followChained: Bool
-    /// The most events kept in memory (buffered mode).
+    /// The most events kept in memory: until `dump(to:)` (buffered), or waiting for the writer (streaming).
     public let bufferLimit: Int
 
     private let state: LockedState<State>
@@ -36,7 +39,20 @@ public final class JSONMonitor: DeferredObserver {
         var chains: [ChainRecord] = []
         var events = EventBuffer()
         var dropped = 0
+        /// How many of `dropped` the streaming writer has been told of.
+        var droppedDrained = 0
         var stopped = false
+    }
+
+    /// What a streaming monitor's writer did: lines written, events lost (refused by the file or dropped over
+    /// the backlog bound), and the last write error.
+    public struct WriteReport: Sendable, Hashable {
+        /// Lines written.
+        public var written: Int
+        /// Events that never reached the file.
+        public var lost: Int
+        /// The last write error, if any.
+        public var lastError: String?
     }
 
     /// A monitor that buffers events in memory until `dump(to:)`.
@@ -58,10 +74,15 @@ public final class JSONMonitor: DeferredObserver {
     ///
     /// Call `stop()` before exiting to end idle chains and write everything out. `messages` stays empty.
     ///
+    /// - Parameters:
+    ///   - backlogLimit: The most events waiting for the writer (about 32 bytes each, plus their texts): beyond
+    ///     it new events are dropped, counted, and said in the log.
     /// - Throws: `ActionError` if the file cannot be opened.
-    public init(streamingTo path: String, followChained: Bool = false) throws(ActionError) {
+    public init(streamingTo path: String, followChained: Bool = false, backlogLimit: Int = 1_000_000)
+        throws(ActionError)
+    {
         self.followChained = followChained
-        self.bufferLimit = 0
+        self.bufferLimit = max(1, backlogLimit)
         let state = LockedState(State())
         self.state = state
         let clock = MonitorClock()
@@ -78,8 +99,11 @@ public final class JSONMonitor: DeferredObserver {
             scale: { clock.scale(since: origin) },
             drain: {
                 state.withLockedValue { state in
-                    defer { state.events = EventBuffer() }
-                    return state.events
+                    defer {
+                        state.events = EventBuffer()
+                        state.droppedDrained = state.dropped
+                    }
+                    return (state.events, state.dropped - state.droppedDrained)
                 }
             })
     }
@@ -110,13 +134,21 @@ public final class JSONMonitor: DeferredObserver {
     /// How many events the bounded buffer had to drop.
     public var droppedCount: Int { state.withLockedValue { $0.dropped } }
 
+    /// What the streaming writer has written and lost so far (`nil` for a buffered monitor).
+    public var writeReport: WriteReport? {
+        writer.map { let r = $0.currentReport; return WriteReport(written: r.written, lost: r.lost, lastError: r.lastError) }
+    }
+
     /// Writes the recorded log to `path` (buffered mode), ending idle chains first (see the format document).
     ///
-    /// - Throws: `ActionError` if the file cannot be written.
+    /// - Throws: `ActionError` if the file cannot be written, or (``ActionError/Code/misuse``) if this monitor
+    ///   streams: its events are in its own file already, and a dump would have nothing to add.
     public func dump(to path: String) throws(ActionError) {
+        guard writer == nil else {
+            throw ActionError(code: .misuse, message: "dump(to: \(path)) on a streaming monitor; call stop() instead")
+        }
         endIdleChains()
-        // A streaming monitor's buffer belongs to its writer thread: dump writes only the header there, as before.
-        let (events, dropped) = writer == nil ? state.withLockedValue { ($0.events, $0.dropped) } : (EventBuffer(), 0)
+        let (events, dropped) = state.withLockedValue { ($0.events, $0.dropped) }
         let destination = try FileDestination(path: path, append: false)
         var encoder = MonitorEncoder(scale: clock.scale(since: origin))
         var all = [
@@ -143,10 +175,14 @@ public final class JSONMonitor: DeferredObserver {
     }
 
     /// Ends idle chains and, when streaming, waits until everything is written and stops the writer thread.
-    public func stop() {
+    ///
+    /// - Returns: When streaming, what was written and lost (a loss is also said in the log, when it can be).
+    @discardableResult
+    public func stop() -> WriteReport? {
         endIdleChains()
         state.withLockedValue { $0.stopped = true }
         writer?.stop()
+        return writeReport
     }
 
     // MARK: Recording
@@ -208,7 +244,7 @@ public final class JSONMonitor: DeferredObserver {
     private func record(
         in state: inout State, chain index: Int, _ make: (inout ChainRecord, inout EventBuffer) -> MonitorEvent?
     ) -> Bool {
-        if writer != nil || state.events.count < bufferLimit {
+        if state.events.count < bufferLimit {
             guard let event = make(&state.chains[index], &state.events) else { return false }
             state.events.append(event)
             return writer != nil && state.events.count == 1
@@ -234,7 +270,7 @@ public final class JSONMonitor: DeferredObserver {
     ) -> UInt64 {
         let time = clock.now()
         let streaming = writer != nil
-        let limit = streaming ? Int.max : bufferLimit
+        let limit = bufferLimit
         let wake = state.withLockedValue { state -> Bool in
             let index = chain &- 1
             guard !state.stopped, index >= 0, index < state.chains.count else { return false }

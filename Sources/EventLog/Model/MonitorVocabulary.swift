@@ -89,6 +89,10 @@ public enum MonitorVocabulary {
         public static let closedAt = "closed_at"
         /// Chain end: the final result's short description.
         public static let result = "result"
+        /// `dropped`: when the first of the events counted was lost, Unix seconds (streaming).
+        public static let since = "since"
+        /// `dropped`: when the last of the events counted was lost, Unix seconds (streaming).
+        public static let until = "until"
         /// `format`: the format version.
         public static let formatVersion = "format_version"
         /// `format`: the program that wrote the log.
