@@ -63,7 +63,7 @@ test-debug:
 
 # The whole suite again under the thread sanitizer, in its own build folder.
 test-tsan:
-	REACTORTRACK_PYTHON=$(PYTHON) $(SWIFT) test --sanitize=thread --scratch-path $(TSAN_SCRATCH)
+	REACTORTRACK_PYTHON=$(PYTHON) REACTORTRACK_TSAN=1 $(SWIFT) test --sanitize=thread --scratch-path $(TSAN_SCRATCH)
 
 # Our benchmarks beside Twisted, SwiftNIO, Eliot and eliot-tree, alternating, as one table plus
 # bench/results.json (see bench/README.md). GNU time gives the file commands' peak memory.

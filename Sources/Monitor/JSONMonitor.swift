@@ -18,7 +18,7 @@ import Foundation
 /// writes them as they come, so a crash loses at most the last moments; its backlog is bounded too (events beyond
 /// it are dropped and counted), write failures are counted and reported (``writeReport``, and the return of
 /// ``stop()``), losses are said in the log itself once it can be written again, and a process that exits without
-/// `stop()` lets it drain for up to a second. The message vocabulary is in `docs/monitor-format.md`.
+/// `stop()` lets it drain for up to three seconds. The message vocabulary is in `docs/monitor-format.md`.
 ///
 /// Tracking never changes a chain's results or ordering. The monitor is safe to use from any thread; each
 /// deferred reports its events on the thread that drives it.

@@ -11,7 +11,7 @@ import NIOConcurrencyHelpers
 /// Nothing is lost without a word: a batch the file does not take (a full disk) is counted, with the error, in
 /// ``report``; events the monitor dropped (its bound) are counted too; and once the file takes lines again, a
 /// `reactortrack:dropped` message says how many were lost and over which interval. A line is written whole or not
-/// at all. A process that exits without `stop()` lets the writer drain for up to a second (``ExitDrain``).
+/// at all. A process that exits without `stop()` lets the writer drain for up to three seconds (``ExitDrain``).
 final class StreamingWriter: Sendable {
     /// What the writer did: lines written, events lost, and the last write error.
     struct Report: Sendable {
@@ -140,6 +140,7 @@ final class StreamingWriter: Sendable {
 extension StreamingWriter: ExitDrainable {
     /// Writes what is queued, for at most `seconds` (the process is exiting without `stop()`).
     func drainAtExit(seconds: Double) {
-        stop(timeout: .now() + seconds)
+        // A monitor's backlog can be large: it gets three times the registry's bound.
+        stop(timeout: .now() + 3 * seconds)
     }
 }

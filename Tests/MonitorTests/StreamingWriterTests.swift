@@ -41,7 +41,11 @@ struct StreamingWriterTests {
         monitor.stop()
     }
 
-    @Test("a file that stops taking lines: the loss is counted and reported, and no line is cut or glued")
+    @Test(
+        "a file that stops taking lines: the loss is counted and reported, and no line is cut or glued",
+        .disabled(
+            if: ProcessInfo.processInfo.environment["REACTORTRACK_TSAN"] != nil,
+            "file-size limits crash the thread sanitizer's runtime"))
     func writeFailure() throws {
         let out = Self.path("full.out")
         // The file may grow to 64 KiB; the signal for going past it is ignored, so writes fail with EFBIG.
@@ -76,13 +80,13 @@ struct StreamingWriterTests {
     @Test("a program that returns without stop() has its events written at exit")
     func drainAtExit() throws {
         let out = Self.path("exit.out")
-        let (status, output) = try Self.probe([out, "--threads", "4", "--chains", "500", "--no-stop"])
+        let (status, output) = try Self.probe([out, "--threads", "4", "--chains", "100", "--no-stop"])
         #expect(status == 0, "\(output)")
         let (lines, bad) = try Self.lines(out)
         #expect(bad == 0)
         // 4 × 500 chains of 9 lines each (start, 2 added, fired, 2 runs of 2 lines, and the end when the Deferred
         // is released at the end of its loop turn), and the header.
-        #expect(lines.count == 4 * 500 * 9 + 1, "\(lines.count) lines")
+        #expect(lines.count == 4 * 100 * 9 + 1, "\(lines.count) lines")
     }
 
     @Test("killed with SIGKILL while streaming: every complete line parses and the log reads")
@@ -93,7 +97,13 @@ struct StreamingWriterTests {
         process.arguments = [out, "--threads", "8", "--chains", "200000"]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 0.5)
+        // Killed mid-stream: once the writer has written a good part (polled, as a slow build starts slowly).
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, process.isRunning,
+            ((try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0) < 200_000
+        {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let (lines, bad) = try Self.lines(out)
