@@ -10,8 +10,12 @@ TSAN_SCRATCH := .build-tsan
 # keeps the other release products (the examples, the benchmarks) built as a user's app would be.
 CLI_SCRATCH := .build-cli
 CLI := $(CLI_SCRATCH)/release/reactortrack
+# The libFuzzer target (Fuzz/ReadAndDraw), built with the address sanitizer in its own folder.
+FUZZ_SCRATCH := .build-fuzz
+FUZZ := $(FUZZ_SCRATCH)/debug/reactortrack-fuzz
+FUZZ_SECONDS ?= 600
 
-.PHONY: all deps swift-deps system-deps python-deps cli demo test test-debug test-tsan bench clean
+.PHONY: all deps swift-deps system-deps python-deps cli demo test test-debug test-tsan fuzz fuzz-build test-fuzz bench clean
 
 all: test
 
@@ -56,7 +60,7 @@ demo: cli
 	@echo "Wrote: mon.out, echo-service.out (Eliot logs), chain.svg and chain.png (the seed chain),"
 	@echo "       echo-service-overview.png (20 requests). Try: $(CLI) tree mon.out"
 
-test: deps test-debug test-tsan
+test: deps test-fuzz test-debug test-tsan
 
 test-debug:
 	REACTORTRACK_PYTHON=$(PYTHON) $(SWIFT) test
@@ -64,6 +68,23 @@ test-debug:
 # The whole suite again under the thread sanitizer, in its own build folder.
 test-tsan:
 	REACTORTRACK_PYTHON=$(PYTHON) REACTORTRACK_TSAN=1 $(SWIFT) test --sanitize=thread --scratch-path $(TSAN_SCRATCH)
+
+fuzz-build: swift-deps system-deps
+	REACTORTRACK_FUZZ=1 $(SWIFT) build --product reactortrack-fuzz --scratch-path $(FUZZ_SCRATCH) \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+
+# `make fuzz FUZZ_SECONDS=3600`: libFuzzer drives bytes through reading, grouping, the chain model, summaries,
+# the terminal tree, the layout and the SVG writer. The corpus grows in .fuzz-corpus/; a crash is written here as
+# crash-*: add it under Fuzz/Corpus/ as a regression input once fixed.
+fuzz: fuzz-build
+	mkdir -p .fuzz-corpus
+	$(FUZZ) .fuzz-corpus Fuzz/Corpus -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=20 -rss_limit_mb=3000
+
+# In `make test`: every corpus input once, then a 30-second burst from the corpus.
+test-fuzz: fuzz-build
+	$(FUZZ) -timeout=20 Fuzz/Corpus/*
+	rm -rf $(FUZZ_SCRATCH)/burst && mkdir -p $(FUZZ_SCRATCH)/burst
+	$(FUZZ) $(FUZZ_SCRATCH)/burst Fuzz/Corpus -max_total_time=30 -max_len=16384 -timeout=20 -rss_limit_mb=3000
 
 # Our benchmarks beside Twisted, SwiftNIO, Eliot and eliot-tree, alternating, as one table plus
 # bench/results.json (see bench/README.md). GNU time gives the file commands' peak memory.
@@ -75,4 +96,4 @@ bench: cli python-deps
 	python3 bench/run.py --cli $(CLI)
 
 clean:
-	rm -rf .build $(TSAN_SCRATCH) $(CLI_SCRATCH) $(VENV)
+	rm -rf .build $(TSAN_SCRATCH) $(CLI_SCRATCH) $(FUZZ_SCRATCH) .fuzz-corpus $(VENV)

@@ -83,6 +83,13 @@ let package = Package(
     ]
 )
 
+// The libFuzzer target exists only for `make fuzz` (REACTORTRACK_FUZZ=1): built with -sanitize=fuzzer it gets
+// libFuzzer's main, and without it it would have none.
+if Context.environment["REACTORTRACK_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(name: "reactortrack-fuzz", dependencies: ["Chains", "Visualize"], path: "Fuzz/ReadAndDraw"))
+}
+
 for target in package.targets where target.type != .system {
     target.swiftSettings =
         (target.swiftSettings ?? []) + [
