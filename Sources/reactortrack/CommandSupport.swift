@@ -10,7 +10,7 @@ enum CommandSupport {
     static func load(_ input: InputOptions, _ selection: SelectionOptions) throws -> (TrackedLog, [Chain]) {
         let stderr = FileStream.standardError
         let showProgress = stderr.isTerminal
-        let loader = LogLoader(progress: showProgress ? { lines in stderr.write("\rreading… \(lines) lines") } : nil)
+        let loader = input.loader(progress: showProgress ? { lines in stderr.write("\rreading… \(lines) lines") } : nil)
         let log: TrackedLog
         do {
             log = try loader.load(input.files)
@@ -41,7 +41,7 @@ enum CommandSupport {
         precondition(!chosen.needsWholeLog)
         let stderr = FileStream.standardError
         let showProgress = progress && stderr.isTerminal
-        var loader = LogLoader(progress: showProgress ? { lines in stderr.write("\rreading… \(lines) lines") } : nil)
+        var loader = input.loader(progress: showProgress ? { lines in stderr.write("\rreading… \(lines) lines") } : nil)
         loader.keptFields = keptFields
         var selected = 0
         let log: TrackedLog
@@ -71,7 +71,7 @@ enum CommandSupport {
         let chosen = selection.selection
         let stderr = FileStream.standardError
         let showProgress = stderr.isTerminal
-        let loader = LogLoader(progress: showProgress ? { lines in stderr.write("\rreading… \(lines) lines") } : nil)
+        let loader = input.loader(progress: showProgress ? { lines in stderr.write("\rreading… \(lines) lines") } : nil)
         let log: TrackedLog
         let accumulator: SummaryAccumulator
         do {

@@ -70,3 +70,25 @@ struct HostileNumberTests {
         #expect(results["tree"]?.stdout.contains("deep/") == true)
     }
 }
+
+/// One huge value costs what its limit costs: it is cut when read, with a warning naming the line.
+@Suite("Limits on what one line may cost")
+struct ValueLimitTests {
+    @Test("a 4 MB string value is cut to the limit, said on stderr, and the SVG stays small; 0 keeps it whole")
+    func hugeValue() throws {
+        let huge = String(repeating: "abcdefgh", count: 1 << 19)
+        let path = CommandRunner.temporaryPath("huge.jsonl")
+        try (#"{"task_uuid":"h","task_level":[1],"timestamp":1,"message_type":"big","v":"\#(huge)"}"# + "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let svg = CommandRunner.temporaryPath("huge.svg")
+        let render = try CommandRunner.run(["render", path, "-o", svg])
+        #expect(render.status == 0, "\(render.stderr)")
+        #expect(render.stderr.contains("huge.jsonl:1: value too long"), "\(render.stderr)")
+        let size = try FileManager.default.attributesOfItem(atPath: svg)[.size] as? Int ?? .max
+        #expect(size < 1 << 20, "the SVG is \(size) bytes")
+        let tree = try CommandRunner.run(["tree", "-l", "0", "--color", "never", path])
+        #expect(tree.stdout.contains("…(+\((1 << 22) - (64 << 10)) bytes)"))
+        let whole = try CommandRunner.run(["tree", "-l", "0", "--max-value-bytes", "0", "--color", "never", path])
+        #expect(whole.stdout.contains(huge) && !whole.stderr.contains("value too long"))
+    }
+}

@@ -15,6 +15,10 @@ public struct LogLoader {
     /// faster, for a caller that needs only some of what a ``Chain`` holds, such as
     /// ``SummaryAccumulator/fieldsUsed``.
     public var keptFields: Set<String>?
+    /// The longest line read, in bytes; longer ones are skipped with a warning.
+    public var maxLineBytes = 64 << 20
+    /// The longest string value kept, in bytes (0: no limit); longer ones are cut with a warning.
+    public var maxValueBytes = 64 << 10
 
     /// Creates a loader.
     public init(progress: ((Int) -> Void)? = nil, standardInput: [UInt8]? = nil) {
@@ -91,6 +95,8 @@ public struct LogLoader {
         brief handleBrief: ((ChainFigures, Int) -> Void)? = nil
     ) throws(ReportError) -> TrackedLog {
         var reader = TaskReader(streaming: streaming, keptFields: keptFields, progress: progress)
+        reader.maxLineBytes = maxLineBytes
+        reader.maxValueBytes = maxValueBytes
         // Summaries take the short way: most tasks are folded in without building their tree or chain.
         if handleBrief != nil { reader.brief = (ChainFigures.briefFields, MonitorVocabulary.deferredAction) }
         let inputs = paths.map { path -> TaskReader.Input in

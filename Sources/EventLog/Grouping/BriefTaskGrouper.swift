@@ -155,7 +155,9 @@ public struct BriefTaskGrouper {
         var uuid: String?
         var uuidBytes: UnsafeBufferPointer<UInt8>?
         var slow = false
-        if let digest = self.digest(bytes, into: &message) {
+        // A line that may hold a value over the reader's limit takes the full decoder, which cuts it and says so.
+        let limit = reader.decoder.maxValueBytes
+        if limit == 0 || bytes.count <= limit, let digest = self.digest(bytes, into: &message) {
             key = digest.key
             uuid = digest.uuid
             uuidBytes = digest.uuidBytes

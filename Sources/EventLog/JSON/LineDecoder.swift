@@ -12,6 +12,9 @@ struct LineDecoder {
     /// When set, the only fields kept besides those ``EventMessage`` has properties for; the values of the
     /// others are checked as strictly but not stored.
     var keptFields: KeptFields? = nil
+    /// The longest string value kept, in UTF-8 bytes (0: no limit). A longer one is cut, with a visible
+    /// `…(+N bytes)`, and a warning names the line: one huge value must not cost gigabytes downstream.
+    var maxValueBytes = 64 << 10
 
     func decode(_ raw: UnsafeBufferPointer<UInt8>, line: Int, atEndWithoutNewline: Bool = false) -> Outcome {
         var bytes = raw
@@ -124,7 +127,51 @@ struct LineDecoder {
             warning = EventLogError(
                 code: .missingTimestamp, file: file, line: line, message: "timestamp is not a number")
         }
+        // Only a line longer than the limit can hold a value longer than it.
+        if maxValueBytes > 0, bytes.count > maxValueBytes {
+            let cut = Self.cutLongValues(&message, limit: maxValueBytes)
+            if cut > 0, warning == nil {
+                warning = EventLogError(
+                    code: .valueTooLong, file: file, line: line,
+                    message: "\(cut) value\(cut == 1 ? "" : "s") longer than \(maxValueBytes) bytes cut (--max-value-bytes raises the limit)")
+            }
+        }
         return .message(message, warning: warning)
+    }
+
+    /// Cuts every string of `message` longer than `limit` bytes; returns how many were cut.
+    static func cutLongValues(_ message: inout EventMessage, limit: Int) -> Int {
+        var count = 0
+        func cut(_ text: inout String) {
+            guard text.utf8.count > limit else { return }
+            var end = text.utf8.index(text.utf8.startIndex, offsetBy: limit)
+            while end.samePosition(in: text.unicodeScalars) == nil { end = text.utf8.index(before: end) }
+            let removed = text.utf8.count - text.utf8.distance(from: text.utf8.startIndex, to: end)
+            text = String(text[..<end]) + "…(+\(removed) bytes)"
+            count += 1
+        }
+        func cut(_ value: inout JSONValue) {
+            switch value {
+            case .string(var text):
+                guard text.utf8.count > limit else { return }
+                cut(&text)
+                value = .string(text)
+            case .array(var items):
+                for i in items.indices { cut(&items[i]) }
+                value = .array(items)
+            case .object(var fields):
+                for key in fields.keys { cut(&fields[key]!) }
+                value = .object(fields)
+            default:
+                break
+            }
+        }
+        for key in message.fields.keys { cut(&message.fields[key]!) }
+        if var text = message.exception { cut(&text); message.exception = text }
+        if var text = message.reason { cut(&text); message.reason = text }
+        if var text = message.messageType { cut(&text); message.messageType = text }
+        if var text = message.actionType { cut(&text); message.actionType = text }
+        return count
     }
 
     /// The standard keys, in the order ``standardKey(_:)`` numbers them.

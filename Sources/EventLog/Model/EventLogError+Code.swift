@@ -27,6 +27,8 @@ extension EventLogError {
         public static let gap = Code("gap in task levels")
         /// A line longer than the reader's limit. The line is skipped.
         public static let lineTooLong = Code("line too long")
+        /// A string value longer than the reader keeps was cut (``EventLogReader/maxValueBytes``).
+        public static let valueTooLong = Code("value too long")
         /// Reading the input failed. This one is thrown rather than reported.
         public static let ioError = Code("I/O error")
         /// The input holds no message at all (thrown by ``TaskReader``).

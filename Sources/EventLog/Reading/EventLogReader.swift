@@ -30,6 +30,12 @@ public final class EventLogReader: Sequence, IteratorProtocol {
     /// Lines longer than this many bytes are skipped with a ``EventLogError/Code-swift.struct/lineTooLong``
     /// warning, so that a file with no newlines cannot exhaust memory.
     public var maxLineLength = 64 << 20
+    /// The longest string value kept, in UTF-8 bytes (0: no limit): a longer one is cut with a visible
+    /// `…(+N bytes)` and a ``EventLogError/Code-swift.struct/valueTooLong`` warning.
+    public var maxValueBytes: Int {
+        get { decoder.maxValueBytes }
+        set { decoder.maxValueBytes = Swift.max(0, newValue) }
+    }
     /// The number of the last line read.
     public private(set) var lineNumber = 0
     /// The number of bytes read from the input so far.
@@ -225,7 +231,7 @@ public final class EventLogReader: Sequence, IteratorProtocol {
 
     private func tooLong() -> EventLogError {
         EventLogError(
-            code: .lineTooLong, file: name, line: lineNumber, message: "longer than \(maxLineLength) bytes; skipped")
+            code: .lineTooLong, file: name, line: lineNumber, message: "longer than \(maxLineLength) bytes; skipped (--max-line-bytes raises the limit)")
     }
 
     private func decode(_ range: Range<Int>, atEndWithoutNewline: Bool) -> EventLogEntry {

@@ -62,6 +62,10 @@ public struct TaskReader {
     public var brief: (fields: [String], rootType: String)?
     /// Called now and then with the number of lines read so far.
     public var progress: ((Int) -> Void)?
+    /// The longest line read, in bytes (see ``EventLogReader/maxLineLength``).
+    public var maxLineBytes = 64 << 20
+    /// The longest string value kept, in bytes, 0 for no limit (see ``EventLogReader/maxValueBytes``).
+    public var maxValueBytes = 64 << 10
     /// Called with every message as it is read (not with ``brief`` tasks' messages), and its input's name: for a
     /// reader that needs to know what is coming before the task it is in completes.
     public var onMessage: ((EventMessage, String) -> Void)?
@@ -101,6 +105,8 @@ public struct TaskReader {
                 continue
             }
             reader.keptFields = keptFields
+            reader.maxLineLength = maxLineBytes
+            reader.maxValueBytes = maxValueBytes
             map.add(name: name, offset: offset)
             var messages = 0
             var warnings: [EventLogError] = []
