@@ -12,9 +12,9 @@ struct LineDecoder {
     /// When set, the only fields kept besides those ``EventMessage`` has properties for; the values of the
     /// others are checked as strictly but not stored.
     var keptFields: KeptFields? = nil
-    /// The longest string value kept, in UTF-8 bytes (0: no limit). A longer one is cut, with a visible
-    /// `…(+N bytes)`, and a warning names the line: one huge value must not cost gigabytes downstream.
-    var maxValueBytes = 64 << 10
+    /// The longest string value kept, in UTF-8 bytes (0, the default: no limit). A longer one is cut, with a
+    /// visible `…(+N bytes)`, and a warning names the line: one huge value must not cost gigabytes downstream.
+    var maxValueBytes = 0
 
     func decode(_ raw: UnsafeBufferPointer<UInt8>, line: Int, atEndWithoutNewline: Bool = false) -> Outcome {
         var bytes = raw

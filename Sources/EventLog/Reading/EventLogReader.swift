@@ -30,7 +30,7 @@ public final class EventLogReader: Sequence, IteratorProtocol {
     /// Lines longer than this many bytes are skipped with a ``EventLogError/Code-swift.struct/lineTooLong``
     /// warning, so that a file with no newlines cannot exhaust memory.
     public var maxLineLength = 64 << 20
-    /// The longest string value kept, in UTF-8 bytes (0: no limit): a longer one is cut with a visible
+    /// The longest string value kept, in UTF-8 bytes (0, the default: no limit): a longer one is cut with a visible
     /// `…(+N bytes)` and a ``EventLogError/Code-swift.struct/valueTooLong`` warning.
     public var maxValueBytes: Int {
         get { decoder.maxValueBytes }
