@@ -1,4 +1,5 @@
 import EventLog
+import Foundation
 import Testing
 
 @Suite("JSON-lines encoder")
@@ -89,5 +90,22 @@ struct EventLogEncoderTests {
         #expect(read.warnings.isEmpty)
         #expect(read.messages.map(\.message) == messages)
         #expect(read.messages.map(\.line) == [1, 2])
+    }
+
+    @Test("exception and reason given as ordinary fields are written (writeFailure, a chain fired with a failure)")
+    func failureFields() throws {
+        var message = EventMessage(
+            taskUUID: "t", taskLevel: [1], timestamp: 1, messageType: "eliot:traceback",
+            fields: ["exception": "builtins.KeyError", "reason": "'id'", "traceback": "..."])
+        let line = String(decoding: EventLogEncoder().encode(message), as: UTF8.self)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["exception"] as? String == "builtins.KeyError")
+        #expect(object["reason"] as? String == "'id'")
+        // When the properties are set they win, and each key is written once.
+        message.exception = "E"
+        message.reason = "r"
+        let both = String(decoding: EventLogEncoder().encode(message), as: UTF8.self)
+        #expect(both.components(separatedBy: "\"exception\"").count == 2)
+        #expect(both.contains("\"exception\":\"E\"") && both.contains("\"reason\":\"r\""))
     }
 }
