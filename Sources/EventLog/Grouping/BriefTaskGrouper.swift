@@ -258,11 +258,19 @@ public struct BriefTaskGrouper {
     /// Builds the trees of every task not handed out yet, in order of first message, adding their structural
     /// warnings, as ``TaskGrouper/finishNumbered()``; the grouper is empty afterwards.
     public mutating func finishNumbered() -> [(ordinal: Int, task: WrittenTask)] {
-        let open = tasks.values.map { slots[$0] }.sorted { $0.ordinal < $1.ordinal }
+        var result: [(ordinal: Int, task: WrittenTask)] = []
+        finishEach { result.append(($0, $1)) }
+        return result
+    }
+
+    /// ``finishNumbered()``, handing each task to `each` as soon as its tree is built and letting go of its
+    /// storage: only one tree at a time is built, however many tasks are still open.
+    public mutating func finishEach(_ each: (_ ordinal: Int, _ task: WrittenTask) -> Void) {
+        var open = tasks.values.map { slots[$0] }.sorted { $0.ordinal > $1.ordinal }
         tasks = [:]
         slots = []
         freeSlots = []
-        return open.map { ($0.ordinal, build($0)) }
+        while let task = open.popLast() { each(task.ordinal, build(task)) }
     }
 
     /// How `entry`'s level in task `t` compares with the new message's (`levelScratch`): -1 if it comes before,

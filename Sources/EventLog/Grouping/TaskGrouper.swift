@@ -132,14 +132,21 @@ public struct TaskGrouper: Sendable {
 
     /// ``finish()``, with each task's ordinal (its place among all tasks in order of first message).
     public mutating func finishNumbered() -> [(ordinal: Int, task: WrittenTask)] {
-        let open = tasks.sorted { $0.value.ordinal < $1.value.ordinal }
-        tasks = [:]
         var result: [(ordinal: Int, task: WrittenTask)] = []
-        result.reserveCapacity(open.count)
-        for (uuid, task) in open {
-            result.append((task.ordinal, build(uuid: uuid, messages: task.messages)))
-        }
+        result.reserveCapacity(tasks.count)
+        finishEach { result.append(($0, $1)) }
         return result
+    }
+
+    /// ``finishNumbered()``, handing each task to `each` as soon as its tree is built and letting go of what the
+    /// grouper held for it: only one tree at a time is built, however many tasks are still open.
+    public mutating func finishEach(_ each: (_ ordinal: Int, _ task: WrittenTask) -> Void) {
+        // Last first, so that each task is taken off the end as it is built.
+        var open = tasks.sorted { $0.value.ordinal > $1.value.ordinal }
+        tasks = [:]
+        while let (uuid, task) = open.popLast() {
+            each(task.ordinal, build(uuid: uuid, messages: task.messages))
+        }
     }
 
     private final class Builder {

@@ -159,13 +159,15 @@ public struct TaskReader {
             result.byteCount += reader.bytesRead
             offset += reader.lineNumber
         }
-        let rest = briefGrouper != nil ? briefGrouper!.finishNumbered() : grouper.finishNumbered()
-        result.warnings += TaskWarnings.locate(
-            briefGrouper?.warnings ?? grouper.warnings, tasks: rest.map(\.task), map: map)
-        for (ordinal, task) in rest {
+        // The tasks still open, one tree at a time: each is built, its warnings noted, handed out and let go.
+        var unfinished: [EventLogError] = []
+        func handOut(_ ordinal: Int, _ task: WrittenTask) {
+            unfinished += TaskWarnings.unfinished(in: task, map: map)
             result.ordinalCount = max(result.ordinalCount, ordinal + 1)
             handle(.task(task, ordinal: ordinal, atEnd: true), map)
         }
+        if briefGrouper != nil { briefGrouper!.finishEach(handOut) } else { grouper.finishEach(handOut) }
+        result.warnings += TaskWarnings.locate(briefGrouper?.warnings ?? grouper.warnings, map: map) + unfinished
         return result
     }
 

@@ -5,7 +5,9 @@
 /// numbers merged inputs as one stream. Here each problem is pinned to a line a reader can open: the first
 /// message of an action without a start, the message right after a gap, the start of an unfinished action.
 enum TaskWarnings {
-    static func locate(_ warnings: [EventLogError], tasks: [WrittenTask], map: LineMap) -> [EventLogError] {
+    /// The grouper's own warnings, each with the file and line of its input (those about a whole task without a
+    /// line are left to ``unfinished(in:map:)``, which places them).
+    static func locate(_ warnings: [EventLogError], map: LineMap) -> [EventLogError] {
         var result: [EventLogError] = []
         for warning in warnings {
             if warning.line == nil && (warning.code == .gap || warning.code == .missingStart) { continue }
@@ -15,21 +17,26 @@ enum TaskWarnings {
             located.line = place.line
             result.append(located)
         }
-        for task in tasks {
-            guard case .action(let root) = task.root else { continue }
-            var open: [WrittenAction] = []
-            visit(root, task: task.taskUUID, map: map, into: &result, open: &open)
-            let unfinished = open.filter { !($0.taskLevel.isEmpty && $0.actionType == MonitorVocabulary.deferredAction) }
-            if let first = unfinished.first {
-                let names = unfinished.prefix(3).map { "\($0.actionType ?? "?") at \(level($0))" }
-                let more = unfinished.count > 3 ? ", ..." : ""
-                let place = map.locate(first.startMessage?.line ?? TaskNode.action(first).firstLine)
-                let count = unfinished.count == 1 ? "an action never ended" : "\(unfinished.count) actions never ended"
-                result.append(
-                    EventLogError(
-                        code: .gap, file: place.file, line: place.line,
-                        message: "task \(task.taskUUID): \(count): \(names.joined(separator: ", "))\(more)"))
-            }
+        return result
+    }
+
+    /// The located warnings about one task still open at the end: missing start messages, gaps, and the actions
+    /// that never ended.
+    static func unfinished(in task: WrittenTask, map: LineMap) -> [EventLogError] {
+        guard case .action(let root) = task.root else { return [] }
+        var result: [EventLogError] = []
+        var open: [WrittenAction] = []
+        visit(root, task: task.taskUUID, map: map, into: &result, open: &open)
+        let unfinished = open.filter { !($0.taskLevel.isEmpty && $0.actionType == MonitorVocabulary.deferredAction) }
+        if let first = unfinished.first {
+            let names = unfinished.prefix(3).map { "\($0.actionType ?? "?") at \(level($0))" }
+            let more = unfinished.count > 3 ? ", ..." : ""
+            let place = map.locate(first.startMessage?.line ?? TaskNode.action(first).firstLine)
+            let count = unfinished.count == 1 ? "an action never ended" : "\(unfinished.count) actions never ended"
+            result.append(
+                EventLogError(
+                    code: .gap, file: place.file, line: place.line,
+                    message: "task \(task.taskUUID): \(count): \(names.joined(separator: ", "))\(more)"))
         }
         return result
     }
