@@ -9,9 +9,14 @@ struct OutputFailureTests {
     /// so that the write fails with EFBIG as a full disk fails it).
     static func runLimited(_ arguments: [String], blocks: Int) throws -> CommandRunner.Result {
         let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
+        return try runShell("trap '' XFSZ; ulimit -f \(blocks); exec '\(CommandRunner.binary)' \(quoted)")
+    }
+
+    /// Runs a bash script (for redirections and limits), with its standard error captured.
+    static func runShell(_ script: String) throws -> CommandRunner.Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "trap '' XFSZ; ulimit -f \(blocks); exec '\(CommandRunner.binary)' \(quoted)"]
+        process.arguments = ["-c", script]
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
@@ -22,9 +27,6 @@ struct OutputFailureTests {
             status: process.terminationStatus, stdout: "", stderr: stderr,
             signaled: process.terminationReason == .uncaughtSignal)
     }
-
-    /// The thread sanitizer's runtime does not survive a file-size limit: those tests run in the plain build.
-    static let underThreadSanitizer = ProcessInfo.processInfo.environment["REACTORTRACK_TSAN"] != nil
 
     @Test(
         "a write that fails midway keeps the previous file and says which path failed",
@@ -49,16 +51,9 @@ struct OutputFailureTests {
     @Test("tree and summary into a full device fail with a message", arguments: [["tree"], ["summary"], ["summary", "--json"]])
     func fullStandardOutput(command: [String]) throws {
         let quoted = (command + [CommandRunner.input("waiting.out")]).map { "'\($0)'" }.joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "exec '\(CommandRunner.binary)' \(quoted) > /dev/full"]
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
-        #expect(stderr.contains("cannot write standard output: No space left on device"), "\(stderr)")
+        let result = try Self.runShell("exec '\(CommandRunner.binary)' \(quoted) > /dev/full")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot write standard output: No space left on device"), "\(result.stderr)")
     }
 
     @Test("render refuses standard input redirected from the output file")
@@ -66,16 +61,9 @@ struct OutputFailureTests {
         let path = CommandRunner.temporaryPath("log.svg")
         try FileManager.default.copyItem(atPath: CommandRunner.input("mon.out"), toPath: path)
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "exec '\(CommandRunner.binary)' render - -o '\(path)' < '\(path)'"]
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
-        #expect(stderr.contains("refusing to overwrite input"), "\(stderr)")
+        let result = try Self.runShell("exec '\(CommandRunner.binary)' render - -o '\(path)' < '\(path)'")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("refusing to overwrite input"), "\(result.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 }
