@@ -12,6 +12,9 @@ struct OutputFailureTests {
         return try runShell("trap '' XFSZ; ulimit -f \(blocks); exec '\(CommandRunner.binary)' \(quoted)")
     }
 
+    /// The thread sanitizer's runtime does not survive a file-size limit: those tests run in the plain build.
+    static let underThreadSanitizer = ProcessInfo.processInfo.environment["REACTORTRACK_TSAN"] != nil
+
     /// Runs a bash script (for redirections and limits), with its standard error captured.
     static func runShell(_ script: String) throws -> CommandRunner.Result {
         let process = Process()
