@@ -47,7 +47,9 @@ struct RenderCommand: ParsableCommand {
             let document = try Renderer.render(log, chains: chains, to: output, options: options, scale: scale)
             let pages = document?.pages.count ?? 0
             let note = pages > 1 ? " (\(pages) pages)" : ""
-            FileStream.standardError.write("wrote \(output)\(note): \(chains.count) chain\(chains.count == 1 ? "" : "s")\n")
+            // The monitor's dropped-events note is a warning on the page, not a chain.
+            let count = chains.count { $0.droppedEvents == nil }
+            FileStream.standardError.write("wrote \(output)\(note): \(count) chain\(count == 1 ? "" : "s")\n")
         } catch {
             throw CommandSupport.fail(error)
         }
