@@ -1,14 +1,5 @@
 @testable import Defer
 
-private typealias ErrorA = TwistedErrors.ErrorA
-private typealias ErrorB = TwistedErrors.ErrorB
-private typealias ErrorC = TwistedErrors.ErrorC
-
-/// Views an untyped chain through the typed face, for the aggregate functions.
-private func typed(_ members: [AnyDeferred]) -> [Deferred<Any>] {
-    members.map { Deferred<Any>(unchecked: $0) }
-}
-
 /// The replays of sections 6 and on: pause, cancellation, timeouts and the rest (see ``TwistedCaseReplays``).
 extension TwistedCaseReplays {
     // MARK: 6. pause / unpause

@@ -1,19 +1,19 @@
 @testable import Defer
 
-private typealias ErrorA = TwistedErrors.ErrorA
-private typealias ErrorB = TwistedErrors.ErrorB
-private typealias ErrorC = TwistedErrors.ErrorC
-
-/// Views an untyped chain through the typed face, for the aggregate functions.
-private func typed(_ members: [AnyDeferred]) -> [Deferred<Any>] {
-    members.map { Deferred<Any>(unchecked: $0) }
-}
-
 /// One Swift replay per case of `shared/spec/deferred-cases/CASES.md`, keyed by case name.
 ///
 /// Each replay follows the case's numbered steps in order, against the untyped `AnyDeferred` API (the typed
 /// face only where the API is typed: aggregates, `deferLater`, `maybeDeferred`). `()` stands for Python's None.
 enum TwistedCaseReplays {
+    typealias ErrorA = TwistedErrors.ErrorA
+    typealias ErrorB = TwistedErrors.ErrorB
+    typealias ErrorC = TwistedErrors.ErrorC
+
+    /// Views an untyped chain through the typed face, for the aggregate functions (both files of replays).
+    static func typed(_ members: [AnyDeferred]) -> [Deferred<Any>] {
+        members.map { Deferred<Any>(unchecked: $0) }
+    }
+
     typealias Replay = (CaseRecorder) throws -> Void
 
     static var all: [String: Replay] {
