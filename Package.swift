@@ -55,7 +55,7 @@ let package = Package(
             name: "echo-service-example", dependencies: ["Defer", "Monitor", nioCore, nioPosix],
             path: "examples/echo-service"),
 
-        .executableTarget(name: "stream-probe", dependencies: ["Defer", "Monitor"], path: "examples/stream-probe"),
+        .executableTarget(name: "stream-probe", dependencies: ["Actions", "Defer", "Monitor"], path: "examples/stream-probe"),
 
         .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
         .executableTarget(
@@ -63,7 +63,7 @@ let package = Package(
             dependencies: ["Defer", "BenchmarkSupport", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")],
             path: "Benchmarks/DeferBenchmarks"),
         .executableTarget(
-            name: "MonitorBenchmarks", dependencies: ["Defer", "Monitor", "BenchmarkSupport"],
+            name: "MonitorBenchmarks", dependencies: ["Actions", "Defer", "Monitor", "BenchmarkSupport"],
             path: "Benchmarks/MonitorBenchmarks"),
         .executableTarget(name: "RenderBenchmarks", path: "Benchmarks/RenderBenchmarks"),
         .executableTarget(name: "LogGenerator", path: "Benchmarks/LogGenerator"),

@@ -17,4 +17,4 @@ func currentTimestamp() -> Double {
 }
 
 /// A new lowercase UUID string, as Eliot writes `task_uuid`.
-func newTaskUUID() -> String { TaskUUIDPool.shared.next() }
+package func newTaskUUID() -> String { TaskUUIDPool.shared.next() }

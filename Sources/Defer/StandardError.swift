@@ -6,27 +6,16 @@ import Musl
 import Darwin
 #endif
 
-/// Unbuffered writes to file descriptor 2.
+/// Writes to standard error through C's stdio, which writes the whole text (the package's one "write all bytes"
+/// loop is in EventLog, which the Deferred runtime does not depend on).
 enum StandardError {
-    static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = unsafe_write(2, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
-    }
+    /// A stdio stream on descriptor 2, flushed after each text. stdio streams lock themselves, so sharing it
+    /// between threads is safe.
+    nonisolated(unsafe) private static let stream = fdopen(2, "a")
 
-    private static func unsafe_write(_ fd: Int32, _ pointer: UnsafePointer<UInt8>, _ count: Int) -> Int {
-        #if canImport(Darwin)
-        return Darwin.write(fd, pointer, count)
-        #elseif canImport(Musl)
-        return Musl.write(fd, pointer, count)
-        #else
-        return Glibc.write(fd, pointer, count)
-        #endif
+    static func write(_ text: String) {
+        guard let stream else { return }
+        _ = fputs(text, stream)
+        _ = fflush(stream)
     }
 }

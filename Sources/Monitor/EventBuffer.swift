@@ -23,6 +23,10 @@ struct EventBuffer: Sendable {
 
     private static let siteCacheSize = 64
 
+    /// About how much memory it holds, in bytes: its events, texts, call sites and details (what the streaming
+    /// monitor's backlog bound counts).
+    private(set) var bytes = 0
+
     /// How many events it holds.
     var count: Int { events.count }
     var isEmpty: Bool { events.count == 0 }
@@ -30,16 +34,21 @@ struct EventBuffer: Sendable {
     @inline(__always)
     mutating func append(_ event: MonitorEvent) {
         events.append(event)
+        bytes &+= MemoryLayout<MonitorEvent>.stride
     }
 
     /// Stores a text for an event to point at.
     mutating func text(_ text: String) -> MonitorEvent.Ref {
-        texts.append(text)
+        // A string of up to 15 bytes is held inline; a longer one in a heap block with a 32-byte header.
+        let count = text.utf8.count
+        bytes &+= MemoryLayout<String>.stride + (count > 15 ? count + 32 : 0)
+        return texts.append(text)
     }
 
     /// Stores a large event's fields.
     mutating func detail(_ detail: MonitorEvent.Detail) -> MonitorEvent.Ref {
-        details.append(detail)
+        bytes &+= MemoryLayout<MonitorEvent.Detail>.stride
+        return details.append(detail)
     }
 
     /// The stored call site for a pair added at `file`:`line` with these names and kind, storing it if new.
@@ -65,8 +74,11 @@ struct EventBuffer: Sendable {
             case .named(let label): .named(text(label))
             }
         }
+        bytes &+= MemoryLayout<MonitorEvent.Site>.stride
         let ref = sites.append(
-            MonitorEvent.Site(callback: name(callback), errback: name(errback), kind: kind, file: text(file), line: line))
+            MonitorEvent.Site(
+                callback: name(callback), errback: name(errback), kind: kind, file: text(file), line: line,
+                text: text("\(file):\(line)")))
         siteCache[slot] = SiteKey(callback: callback, errback: errback, kind: kind, file: file, line: line, ref: ref)
         return ref
     }

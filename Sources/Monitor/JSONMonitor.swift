@@ -2,6 +2,7 @@ public import Actions
 public import Defer
 public import EventLog
 import Foundation
+import NIOConcurrencyHelpers
 
 /// Records what happens to chosen deferreds — every callback and errback added and run, with timings, results,
 /// failures, waits and chaining — as an Eliot log (`mon.out`).
@@ -15,8 +16,8 @@ import Foundation
 ///
 /// By default events are kept in memory (at most `bufferLimit` messages; the number dropped beyond that is written
 /// into the output) until `dump(to:)`. A streaming monitor hands its events to a writer thread instead, which
-/// writes them as they come, so a crash loses at most the last moments; its backlog is bounded too (events beyond
-/// it are dropped and counted), write failures are counted and reported (``writeReport``, and the return of
+/// writes them as they come, so a crash loses at most the last moments; its backlog is bounded too (an event that
+/// finds it full waits up to `backlogWait` for the writer, then is dropped and counted), write failures are counted and reported (``writeReport``, and the return of
 /// ``stop()``), losses are said in the log itself once it can be written again, and a process that exits without
 /// `stop()` lets it drain for up to three seconds. The message vocabulary is in `docs/monitor-format.md`.
 ///
@@ -25,11 +26,15 @@ import Foundation
 public final class JSONMonitor: DeferredObserver {
     /// Whether deferreds that a tracked one waits on, chains to or aggregates are tracked automatically.
     public let followChained: Bool
-    /// The most events kept in memory: until `dump(to:)` (buffered), or waiting for the writer (streaming).
+    /// The most events kept in memory until `dump(to:)` (buffered mode).
     public let bufferLimit: Int
+    /// The most memory, in bytes, the events waiting for the writer may take (streaming mode).
+    public let backlogBytes: Int
+    /// How long an event that finds the backlog full waits for the writer before it is dropped (streaming mode).
+    public let backlogWait: Duration
 
-    private let state: LockedState<State>
-    private let writer: StreamingWriter?
+    private let state: NIOLockedValueBox<State>
+    private let writer: WriterThread<MonitorStream>?
     /// Stamps events in ticks; `origin` anchors them to the system clock when they are encoded.
     private let clock: MonitorClock
     private let origin: MonitorClock.Anchor
@@ -42,18 +47,22 @@ public final class JSONMonitor: DeferredObserver {
         /// How many of `dropped` the streaming writer has been told of.
         var droppedDrained = 0
         var stopped = false
+        /// Set when an event was dropped for want of room: later ones are dropped without waiting until the writer
+        /// takes the backlog (so a stalled disk slows the program once, not at every event).
+        var overflowing = false
+        /// How many times the writer took the backlog.
+        var drains: UInt64 = 0
+
+        /// Whether the events held reach either bound.
+        @inline(__always)
+        func isFull(events limit: Int, bytes: Int) -> Bool {
+            events.count >= limit || events.bytes >= bytes
+        }
     }
 
-    /// What a streaming monitor's writer did: lines written, events lost (refused by the file or dropped over
-    /// the backlog bound), and the last write error.
-    public struct WriteReport: Sendable, Hashable {
-        /// Lines written.
-        public var written: Int
-        /// Events that never reached the file.
-        public var lost: Int
-        /// The last write error, if any.
-        public var lastError: String?
-    }
+    /// What a streaming monitor's writer did: lines written, events lost (refused by the file, or dropped when the
+    /// backlog was full), and the last write error.
+    public typealias WriteReport = Actions.WriteReport
 
     /// A monitor that buffers events in memory until `dump(to:)`.
     ///
@@ -63,49 +72,65 @@ public final class JSONMonitor: DeferredObserver {
     public init(followChained: Bool = false, bufferLimit: Int = 1_000_000) {
         self.followChained = followChained
         self.bufferLimit = bufferLimit
+        self.backlogBytes = .max
+        self.backlogWait = .zero
         self.writer = nil
-        self.state = LockedState(State())
+        self.state = NIOLockedValueBox(State())
         self.clock = MonitorClock()
         self.origin = clock.anchor()
     }
 
-    /// A monitor that streams events to `path` through a writer thread: tracking only queues events; the thread
-    /// encodes and writes them.
+    /// A monitor that streams events to `path` through the package's writer thread: tracking only queues events;
+    /// the thread encodes and writes them.
     ///
-    /// Call `stop()` before exiting to end idle chains and write everything out. `messages` stays empty.
+    /// Call `stop()` before exiting to end idle chains and write everything out (a process that exits without it
+    /// lets the writer drain for up to three seconds). `messages` stays empty.
     ///
     /// - Parameters:
-    ///   - backlogLimit: The most events waiting for the writer (about 32 bytes each, plus their texts): beyond
-    ///     it new events are dropped, counted, and said in the log.
-    /// - Throws: `ActionError` if the file cannot be opened.
-    public init(streamingTo path: String, followChained: Bool = false, backlogLimit: Int = 1_000_000)
-        throws(ActionError)
-    {
+    ///   - backlogBytes: The most memory the events waiting for the writer may take (32 MiB by default, about a
+    ///     million events): an event that finds it full waits up to `backlogWait` for the writer to take the
+    ///     backlog, then is dropped, counted, and said in the log (`reactortrack:dropped`).
+    ///   - backlogWait: How long a tracked thread may be held up by a full backlog (a second by default): long
+    ///     enough for the writer to catch up with a burst, once per stall of the disk.
+    /// - Throws: `ActionError` if the file cannot be opened or written.
+    public init(
+        streamingTo path: String, followChained: Bool = false, backlogBytes: Int = 32 << 20,
+        backlogWait: Duration = .seconds(1)
+    ) throws(ActionError) {
         self.followChained = followChained
-        self.bufferLimit = max(1, backlogLimit)
-        let state = LockedState(State())
+        self.bufferLimit = .max
+        self.backlogBytes = max(1, backlogBytes)
+        self.backlogWait = backlogWait
+        let state = NIOLockedValueBox(State())
         self.state = state
         let clock = MonitorClock()
         let origin = clock.anchor()
         self.clock = clock
         self.origin = origin
+        let destination = try FileDestination(path: path, append: false)
+        let header = EventLogFormat.header(
+            taskUUID: newTaskUUID(), timestamp: MonitorClock.realtime(),
+            fields: [MonitorVocabulary.Field.producer: "reactortrack JSONMonitor"])
+        do { try destination.write(header) } catch {
+            throw ActionError(code: .ioFailure, message: "\(path): \(error)")
+        }
         // The writer thread takes the recorded events in batches, under the same lock the tracked path records
         // with: one lock per event, whether buffered or streaming.
-        self.writer = try StreamingWriter(
-            path: path,
-            header: EventLogFormat.header(
-                taskUUID: UUID().uuidString.lowercased(), timestamp: MonitorClock.realtime(),
-                fields: [MonitorVocabulary.Field.producer: "reactortrack JSONMonitor"]),
-            scale: { clock.scale(since: origin) },
+        let source = MonitorStream(
             drain: {
                 state.withLockedValue { state in
                     defer {
                         state.events = EventBuffer()
                         state.droppedDrained = state.dropped
+                        state.overflowing = false
+                        state.drains &+= 1
                     }
                     return (state.events, state.dropped - state.droppedDrained)
                 }
-            })
+            },
+            scale: { clock.scale(since: origin) }, destination: destination,
+            encoder: NIOLockedValueBox(MonitorEncoder(scale: clock.scale(since: origin))))
+        self.writer = WriterThread(name: "reactortrack.monitor.writer", source: source, exitDrainSeconds: 3)
     }
 
     /// Starts recording `deferred`: its task begins now, and every later event is written into it.
@@ -128,7 +153,9 @@ public final class JSONMonitor: DeferredObserver {
         guard writer == nil else { return [] }
         let events = state.withLockedValue { $0.events }
         var encoder = MonitorEncoder(scale: clock.scale(since: origin))
-        return events.inTimeOrder().compactMap { encoder.encode($0, in: events) }
+        var lines = LineBuilder()
+        for event in events.inTimeOrder() { encoder.append(event, in: events, to: &lines) }
+        return EventLogReader(bytes: lines.bytes).readAll().messages.map(\.message)
     }
 
     /// How many events the bounded buffer had to drop.
@@ -136,7 +163,7 @@ public final class JSONMonitor: DeferredObserver {
 
     /// What the streaming writer has written and lost so far (`nil` for a buffered monitor).
     public var writeReport: WriteReport? {
-        writer.map { let r = $0.currentReport; return WriteReport(written: r.written, lost: r.lost, lastError: r.lastError) }
+        writer?.report
     }
 
     /// Writes the recorded log to `path` (buffered mode), ending idle chains first (see the format document).
@@ -151,27 +178,22 @@ public final class JSONMonitor: DeferredObserver {
         let (events, dropped) = state.withLockedValue { ($0.events, $0.dropped) }
         let destination = try FileDestination(path: path, append: false)
         var encoder = MonitorEncoder(scale: clock.scale(since: origin))
-        var all = [
+        var lines = LineBuilder(capacity: events.count * 200 + 4096)
+        lines.append(
             EventLogFormat.header(
-                taskUUID: UUID().uuidString.lowercased(), timestamp: MonitorClock.realtime(),
-                fields: [MonitorVocabulary.Field.producer: "reactortrack JSONMonitor"])
-        ]
+                taskUUID: newTaskUUID(), timestamp: MonitorClock.realtime(),
+                fields: [MonitorVocabulary.Field.producer: "reactortrack JSONMonitor"]))
         if dropped > 0 {
-            all.append(
+            lines.append(
                 EventMessage(
-                    taskUUID: UUID().uuidString.lowercased(), taskLevel: [1], timestamp: MonitorClock.realtime(),
+                    taskUUID: newTaskUUID(), taskLevel: [1], timestamp: MonitorClock.realtime(),
                     messageType: MonitorVocabulary.Message.dropped.rawValue,
                     fields: [MonitorVocabulary.Field.count: .int(dropped)]))
         }
-        all.reserveCapacity(events.count + all.count)
-        for event in events.inTimeOrder() {
-            if let message = encoder.encode(event, in: events) { all.append(message) }
-        }
-        let failures = destination.write(batch: all)
+        for event in events.inTimeOrder() { encoder.append(event, in: events, to: &lines) }
+        let (_, error) = destination.write(lines: lines)
         destination.synchronize()
-        if let first = failures.first {
-            throw ActionError(code: .ioFailure, message: "\(path): \(first.error)")
-        }
+        if let error { throw ActionError(code: .ioFailure, message: "\(path): \(error.message)") }
     }
 
     /// Ends idle chains and, when streaming, waits until everything is written and stops the writer thread.
@@ -181,8 +203,7 @@ public final class JSONMonitor: DeferredObserver {
     public func stop() -> WriteReport? {
         endIdleChains()
         state.withLockedValue { $0.stopped = true }
-        writer?.stop()
-        return writeReport
+        return writer?.stop()
     }
 
     // MARK: Recording
@@ -193,7 +214,7 @@ public final class JSONMonitor: DeferredObserver {
         let isCalled = deferred.isCalled
         let outcome = isCalled ? Self.outcome(of: deferred) : nil
         let queued = deferred.queuedPairCount
-        let started = state.withLockedValue { state -> (Int, Bool)? in
+        let started = withRoom { state -> (Int, Bool)? in
             guard !state.stopped else { return nil }
             let id = state.chains.count + 1
             var chain = ChainRecord(id: id, time: time)
@@ -244,7 +265,7 @@ public final class JSONMonitor: DeferredObserver {
     private func record(
         in state: inout State, chain index: Int, _ make: (inout ChainRecord, inout EventBuffer) -> MonitorEvent?
     ) -> Bool {
-        if state.events.count < bufferLimit {
+        if !state.isFull(events: bufferLimit, bytes: backlogBytes) {
             guard let event = make(&state.chains[index], &state.events) else { return false }
             state.events.append(event)
             return writer != nil && state.events.count == 1
@@ -252,6 +273,14 @@ public final class JSONMonitor: DeferredObserver {
         var discarded = EventBuffer()
         if make(&state.chains[index], &discarded) != nil { state.dropped += 1 }
         return false
+    }
+
+    /// What recording under the lock came to: nothing more to do, wake the writer, or wait for room (the backlog
+    /// was full; the writer had taken it `drains` times).
+    private enum Recorded: Equatable {
+        case done
+        case wake
+        case full(drains: UInt64)
     }
 
     /// Records one event of a live chain (not ended, monitor not stopped), stamped now: `make` updates the chain's
@@ -262,6 +291,9 @@ public final class JSONMonitor: DeferredObserver {
     /// the token `willRunPairAt` returned, goes in first unless an earlier event already put it there. So an event
     /// of the chain during its own callback (a pair added to it, a pause) still comes after the run's start.
     ///
+    /// A streaming monitor whose backlog is full holds the thread up to `backlogWait` for the writer to take it,
+    /// then records the event if there is room, or drops and counts it.
+    ///
     /// - Returns: The time the event was stamped with, in ticks.
     @inline(__always) @discardableResult
     private func recordEvent(
@@ -271,25 +303,66 @@ public final class JSONMonitor: DeferredObserver {
         let time = clock.now()
         let streaming = writer != nil
         let limit = bufferLimit
-        let wake = state.withLockedValue { state -> Bool in
-            let index = chain &- 1
-            guard !state.stopped, index >= 0, index < state.chains.count else { return false }
-            var wake = false
-            if let run = startingRun, state.chains[index].runningSlot == nil {
-                wake = recordRunStart(run, in: &state, chain: chain, limit: limit, streaming: streaming)
+        let bytes = backlogBytes
+        func locked(mayWait: Bool) -> Recorded {
+            state.withLockedValue { state -> Recorded in
+                let index = chain &- 1
+                guard !state.stopped, index >= 0, index < state.chains.count else { return .done }
+                // The bound is checked once, before both events (a run's start and the event) go in.
+                let full = state.isFull(events: limit, bytes: bytes)
+                if full, mayWait, !state.overflowing { return .full(drains: state.drains) }
+                var wake = false
+                if let run = startingRun, state.chains[index].runningSlot == nil {
+                    wake = recordRunStart(run, in: &state, chain: chain, full: full, streaming: streaming)
+                }
+                wake = append(to: &state, chain: index, time: time, full: full, streaming: streaming, make) || wake
+                return wake ? .wake : .done
             }
-            return append(to: &state, chain: index, time: time, limit: limit, streaming: streaming, make) || wake
         }
-        if wake { writer?.wake() }
+        var recorded = locked(mayWait: streaming)
+        if case .full = recorded {
+            // Other threads may fill the backlog again before this one gets in: it waits until the deadline.
+            let deadline = ContinuousClock.now + backlogWait
+            while case .full(let drains) = recorded {
+                recorded = locked(mayWait: waitForRoom(after: drains, until: deadline))
+            }
+        }
+        if recorded == .wake { writer?.wake() }
         return time
+    }
+
+    /// Runs `body` under the lock, for a chain's start or end (dropping one of those would lose the whole
+    /// chain's lines): a streaming monitor whose backlog is full first holds the thread, as `recordEvent` does.
+    private func withRoom<Result>(_ body: (inout State) -> Result) -> Result {
+        guard writer != nil else { return state.withLockedValue(body) }
+        let limit = bufferLimit
+        let bytes = backlogBytes
+        var deadline: ContinuousClock.Instant?
+        var mayWait = true
+        while true {
+            let drains = state.withLockedValue { state -> (Result?, UInt64) in
+                if mayWait, !state.overflowing, state.isFull(events: limit, bytes: bytes) { return (nil, state.drains) }
+                return (body(&state), 0)
+            }
+            if let result = drains.0 { return result }
+            let until = deadline ?? ContinuousClock.now + backlogWait
+            deadline = until
+            mayWait = waitForRoom(after: drains.1, until: until)
+        }
+    }
+
+    /// Holds the thread until the writer takes the backlog it had taken `drains` times, or `backlogWait` passes.
+    @inline(never)
+    private func waitForRoom(after drains: UInt64, until deadline: ContinuousClock.Instant) -> Bool {
+        writer?.waitForRoom(until: deadline) { state.withLockedValue { $0.drains != drains } } ?? false
     }
 
     /// Records the start of `run`, stamped with its token (under the lock, for `recordEvent`).
     @inline(never)
     private func recordRunStart(
-        _ run: RunInProgress, in state: inout State, chain: Int, limit: Int, streaming: Bool
+        _ run: RunInProgress, in state: inout State, chain: Int, full: Bool, streaming: Bool
     ) -> Bool {
-        append(to: &state, chain: chain - 1, time: run.token, limit: limit, streaming: streaming) { record, _, time in
+        append(to: &state, chain: chain - 1, time: run.token, full: full, streaming: streaming) { record, _, time in
             Self.runStarted(&record, chain: chain, index: run.index, onErrorPath: run.onErrorPath, time: time)
         }
     }
@@ -297,10 +370,10 @@ public final class JSONMonitor: DeferredObserver {
     /// The body of `recordEvent`, under the lock: whether the streaming writer must be woken.
     @inline(__always)
     private func append(
-        to state: inout State, chain index: Int, time: UInt64, limit: Int, streaming: Bool,
+        to state: inout State, chain index: Int, time: UInt64, full: Bool, streaming: Bool,
         _ make: (inout ChainRecord, inout EventBuffer, UInt64) -> MonitorEvent?
     ) -> Bool {
-        guard state.events.count < limit else { return overLimit(&state, chain: index, time: time, make) }
+        guard !full else { return overLimit(&state, chain: index, time: time, make) }
         let event = state.chains.withUnsafeMutableBufferPointer { chains -> MonitorEvent? in
             guard !chains[index].ended, let event = make(&chains[index], &state.events, time) else { return nil }
             chains[index].lastActivity = time
@@ -319,6 +392,8 @@ public final class JSONMonitor: DeferredObserver {
         _ make: (inout ChainRecord, inout EventBuffer, UInt64) -> MonitorEvent?
     ) -> Bool {
         guard !state.chains[index].ended else { return false }
+        // Dropped after waiting: later events drop at once until the writer takes the backlog.
+        state.overflowing = writer != nil
         record(in: &state, chain: index) { record, buffer in
             let event = make(&record, &buffer, time)
             if event != nil { record.lastActivity = time }
@@ -434,86 +509,12 @@ public final class JSONMonitor: DeferredObserver {
         }
     }
 
-    /// Updates a chain's record for one deferred event and returns what to record.
-    private static func event(
-        for event: DeferredEvent, chain chainID: Int, record: inout ChainRecord, buffer: inout EventBuffer,
-        linked: Int32?, pairIndex: Int, outcome: MonitorEvent.Outcome?, time: UInt64
-    ) -> MonitorEvent? {
-        let chain = Int32(recording: chainID)
-        switch event {
-        case .added(let index, let callback, let errback, let kind, let file, let line):
-            // Only observers that forward `didAddPairAt` here; the monitor records pairs in its own hook.
-            record.pairsAdded += 1
-            return .added(
-                chain: chain, slot: record.takeSlot(), time: time, index: Int32(recording: index),
-                site: buffer.site(callback: callback, errback: errback, kind: kind, file: file, line: line))
-        case .fired:
-            record.fired = true
-            if let outcome { record.lastOutcome = outcome }
-            return .fired(
-                chain: chain, slot: record.takeSlot(), time: time, outcome: buffer.value(outcome ?? .success("None")))
-        case .willRun(let index, let onErrorPath):
-            return runStarted(&record, chain: chainID, index: index, onErrorPath: onErrorPath, time: time)
-        case .didRun(_, let returned):
-            guard let slot = record.endRun() else { return nil }
-            if returned != nil { return .runEnded(chain: chain, slot: slot, time: time, output: .deferred(linked)) }
-            guard let outcome else { return nil }
-            record.lastOutcome = outcome
-            return .runEnded(chain: chain, slot: slot, time: time, output: .value(buffer.value(outcome)))
-        case .skipped:
-            record.pairsConsumed += 1
-            return nil
-        case .waiting:
-            record.waitingOn = linked.map(Int.init) ?? 0
-            record.waitingSince = time
-            return .waiting(chain: chain, slot: record.takeSlot(), time: time, on: linked)
-        case .resumed:
-            let waited = record.waitingSince.map { time > $0 ? time - $0 : 0 } ?? 0
-            record.waitingOn = nil
-            record.waitingSince = nil
-            if let outcome { record.lastOutcome = outcome }
-            return .resumed(
-                chain: chain, slot: record.takeSlot(), time: time,
-                detail: buffer.detail(.resumed(from: linked, waited: waited, outcome: outcome.map { buffer.value($0) })))
-        case .chained:
-            return .chained(
-                chain: chain, slot: record.takeSlot(), time: time, to: linked, index: Int32(recording: pairIndex))
-        case .pauseChanged(let count):
-            return .pause(chain: chain, slot: record.takeSlot(), time: time, count: Int32(recording: count))
-        case .cancelled:
-            return .cancelled(chain: chain, slot: record.takeSlot(), time: time)
-        }
-    }
-
-    /// Starts a run in a chain's record.
-    @inline(__always)
-    private static func runStarted(
-        _ record: inout ChainRecord, chain: Int, index: Int, onErrorPath: Bool, time: UInt64
-    ) -> MonitorEvent {
-        record.pairsConsumed += 1
-        record.runs += 1
-        let slot = record.takeSlot()
-        record.runningSlot = slot
-        return .runStarted(
-            chain: Int32(recording: chain), slot: slot, time: time, index: Int32(recording: index),
-            onErrorPath: onErrorPath)
-    }
-
-    /// A deferred's current result, described (nil while it has none).
-    private static func outcome(of deferred: AnyDeferred) -> MonitorEvent.Outcome? {
-        switch deferred.state {
-        case .success(let value): MonitorEvent.Outcome(value: value)
-        case .failure(let failure): MonitorEvent.Outcome(failure)
-        case .pending, .waiting: nil
-        }
-    }
-
     /// Ends the chain of a released deferred, reporting an unhandled failure first.
     public func deferredWasReleased(_ id: ObjectIdentifier, observerSlot chain: Int, unhandled: Failure?) {
         guard chain != 0 else { return }
         let time = clock.now()
         let failure = unhandled.map(MonitorEvent.Outcome.init)
-        let wake = state.withLockedValue { state -> Bool in
+        let wake = withRoom { state -> Bool in
             let index = chain - 1
             guard !state.stopped, state.chains.indices.contains(index), !state.chains[index].ended else { return false }
             var wake = false
@@ -543,16 +544,5 @@ public final class JSONMonitor: DeferredObserver {
                 }
             }
         }
-    }
-
-    private static func end(
-        _ record: inout ChainRecord, buffer: inout EventBuffer, time: UInt64, endedBy: String
-    ) -> MonitorEvent {
-        record.ended = true
-        let detail = MonitorEvent.Detail.ended(
-            closedAt: time, endedBy: buffer.text(endedBy), runs: record.runs, outcome: buffer.value(record.lastOutcome))
-        return .chainEnded(
-            chain: Int32(recording: record.id), slot: record.takeSlot(), time: record.lastActivity,
-            detail: buffer.detail(detail))
     }
 }

@@ -1,22 +1,28 @@
+import Actions
 import Defer
 import EventLog
 import Foundation
 
-/// Turns recorded `MonitorEvent`s (with the texts of the buffer they were recorded in) into Eliot messages (the vocabulary in `docs/monitor-format.md`).
+/// Turns recorded `MonitorEvent`s (with the texts of the buffer they were recorded in) into Eliot log lines (the
+/// vocabulary in `docs/monitor-format.md`), written straight into bytes: the writer thread's whole job, so it
+/// builds no message values on the way.
 ///
 /// It replays the events in order, keeping per chain its task id, the names of its pairs and its current value,
-/// so a run's input is the chain's result at that point (Twisted hands each callback the previous result).
+/// so a run's input is the chain's result at that point (Twisted hands each callback the previous result). Keys
+/// are written in `EventLogEncoder`'s order (the tests read every kind of line back and re-encode it).
 struct MonitorEncoder: Sendable {
     private typealias V = MonitorVocabulary
     private typealias F = MonitorVocabulary.Field
 
     private struct ChainState: Sendable {
-        let taskUUID: String
+        /// The bytes each of its lines starts with (its task id).
+        let prefix: [UInt8]
         var current: MonitorEvent.Outcome = .success("None")
-        var names: [Int: (callback: String?, errback: String?)] = [:]
+        var names: [Int32: (callback: String?, errback: String?)] = [:]
     }
 
-    private var chains: [Int: ChainState] = [:]
+    /// The chains seen starting and not yet ended.
+    private var chains: [Int32: ChainState] = [:]
     /// Turns the events' ticks into Unix seconds; the streaming writer renews it for every batch.
     var scale: TickScale
 
@@ -24,23 +30,46 @@ struct MonitorEncoder: Sendable {
         self.scale = scale
     }
 
-    mutating func encode(_ event: MonitorEvent, in buffer: EventBuffer) -> EventMessage? {
+    /// Appends the line for `event`; returns false (appending nothing) for an event of a chain it never saw start.
+    @discardableResult
+    mutating func append(_ event: MonitorEvent, in buffer: EventBuffer, to line: inout LineBuilder) -> Bool {
+        let scale = self.scale
+        if case .chainStarted(let chain, let time, let detail) = event {
+            guard case .started(let label, let createdAt, let trackedBy) = buffer[detail: detail] else { return false }
+            let state = ChainState(prefix: LineBuilder.prefix(taskUUID: newTaskUUID()))
+            chains[chain] = state
+            line.open(prefix: state.prefix, level: 1, timestamp: scale.seconds(time))
+            Self.action(V.deferredAction, .started, to: &line)
+            line.field(F.createdAt, createdAt.map { "\(buffer[text: $0.file]):\($0.line)" })
+            line.field(F.deferredID, Int(chain))
+            line.field(F.label, buffer[text: label])
+            line.field(F.trackedBy, buffer[text: trackedBy])
+            line.close()
+            return true
+        }
+        // One lookup, and the chain's state updated where it lies (not copied out and back).
+        guard let index = chains.index(forKey: event.chain) else { return false }
+        let written = Self.append(event, of: &chains.values[index], in: buffer, scale: scale, to: &line)
+        // Nothing follows a chain's end: its state can go.
+        if case .chainEnded = event { chains.remove(at: index) }
+        return written
+    }
+
+    /// The line of an event of a started chain (`state`).
+    private static func append(
+        _ event: MonitorEvent, of state: inout ChainState, in buffer: EventBuffer, scale: TickScale,
+        to line: inout LineBuilder
+    ) -> Bool {
+        func open(_ slot: Int32, _ time: UInt64, _ type: V.Message) {
+            line.open(prefix: state.prefix, level: Int(slot), timestamp: scale.seconds(time))
+            line.field(EventMessage.Key.messageType, type.rawValue)
+        }
         switch event {
-        case .chainStarted(let chain, let time, let detail):
-            guard case .started(let label, let createdAt, let trackedBy) = buffer[detail: detail] else { return nil }
-            let uuid = UUID().uuidString.lowercased()
-            chains[Int(chain)] = ChainState(taskUUID: uuid)
-            return EventMessage(
-                taskUUID: uuid, taskLevel: [1], timestamp: scale.seconds(time), actionType: V.deferredAction,
-                actionStatus: .started,
-                fields: [
-                    F.deferredID: .int(Int(chain)), F.label: .string(buffer[text: label]),
-                    F.createdAt: createdAt.map { .string("\(buffer[text: $0.file]):\($0.line)") } ?? .null,
-                    F.trackedBy: .string(buffer[text: trackedBy]),
-                ])
-        case .added(let chain, let slot, let time, let index, let siteRef):
+        case .chainStarted:
+            return false
+        case .added(_, let slot, let time, let index, let siteRef):
             let added = buffer[site: siteRef]
-            let site = "\(buffer[text: added.file]):\(added.line)"
+            let site = buffer[text: added.text]
             func name(_ half: MonitorEvent.Name) -> String? {
                 switch half {
                 case .passThrough: nil
@@ -49,110 +78,121 @@ struct MonitorEncoder: Sendable {
                 }
             }
             let names = (name(added.callback), name(added.errback))
-            chains[Int(chain)]?.names[Int(index)] = names
-            return message(
-                chain, slot, time, V.Message.added.rawValue,
-                [
-                    F.index: .int(Int(index)), F.callback: names.0.map { .string($0) } ?? .null,
-                    F.errback: names.1.map { .string($0) } ?? .null, F.site: .string(site),
-                ])
-        case .fired(let chain, let slot, let time, let value):
-            let outcome = buffer.outcome(value)
-            chains[Int(chain)]?.current = outcome
-            return message(chain, slot, time, V.Message.fired.rawValue, Self.fields(outcome))
-        case .runStarted(let chain, let slot, let time, let index, let onErrorPath):
-            guard let state = chains[Int(chain)] else { return nil }
-            let names = state.names[Int(index)]
-            let name = (onErrorPath ? names?.errback : names?.callback) ?? "pair \(index)"
-            return EventMessage(
-                taskUUID: state.taskUUID, taskLevel: [Int(slot), 1], timestamp: scale.seconds(time), actionType: V.runAction,
-                actionStatus: .started,
-                fields: [
-                    F.index: .int(Int(index)), F.name: .string(name), F.path: .string((onErrorPath ? V.Path.error : V.Path.success).rawValue),
-                    F.input: .string(state.current.text),
-                ])
-        case .runEnded(let chain, let slot, let time, let output):
-            guard let state = chains[Int(chain)] else { return nil }
-            var end = EventMessage(
-                taskUUID: state.taskUUID, taskLevel: [Int(slot), 2], timestamp: scale.seconds(time), actionType: V.runAction,
-                actionStatus: .succeeded, fields: [:])
+            state.names[index] = names
+            open(slot, time, .added)
+            line.field(F.callback, names.0)
+            line.field(F.errback, names.1)
+            line.field(F.index, Int(index))
+            line.field(F.site, site)
+        case .fired(_, let slot, let time, let value):
+            open(slot, time, .fired)
+            state.current = buffer.outcome(value)
+            outcome(state.current, to: &line)
+        case .runStarted(_, let slot, let time, let index, let onErrorPath):
+            let names = state.names[index]
+            line.open(prefix: state.prefix, level: Int(slot), sublevel: 1, timestamp: scale.seconds(time))
+            action(V.runAction, .started, to: &line)
+            line.field(F.index, Int(index))
+            line.field(F.input, state.current.text)
+            line.field(F.name, (onErrorPath ? names?.errback : names?.callback) ?? "pair \(index)")
+            line.field(F.path, (onErrorPath ? V.Path.error : V.Path.success).rawValue)
+        case .runEnded(_, let slot, let time, let output):
+            line.open(prefix: state.prefix, level: Int(slot), sublevel: 2, timestamp: scale.seconds(time))
             switch output {
-            case .value(.failure(let ref)):
-                guard case .failure(let type, let reason) = buffer.outcome(.failure(ref)) else { return nil }
-                end.actionStatus = .failed
-                end.exception = type
-                end.reason = reason
-                end.fields[F.outputPath] = .string(V.Path.error.rawValue)
-                chains[Int(chain)]?.current = .failure(type: type, reason: reason)
             case .value(let value):
-                let text = buffer.outcome(value).text
-                end.fields[F.output] = .string(text)
-                end.fields[F.outputPath] = .string(V.Path.success.rawValue)
-                chains[Int(chain)]?.current = .success(text)
+                state.current = buffer.outcome(value)
+                if case .failure(let type, let reason) = state.current {
+                    action(V.runAction, .failed, to: &line)
+                    failure(type, reason, to: &line)
+                    line.field(F.outputPath, V.Path.error.rawValue)
+                } else {
+                    action(V.runAction, .succeeded, to: &line)
+                    line.field(F.output, state.current.text)
+                    line.field(F.outputPath, V.Path.success.rawValue)
+                }
             case .deferred(let id):
-                end.fields[F.output] = .string(id.map { "Deferred #\($0)" } ?? "Deferred")
-                end.fields[F.outputPath] = .string(V.Path.deferred.rawValue)
-                end.fields[F.returnedDeferred] = id.map { .int(Int($0)) } ?? .null
+                action(V.runAction, .succeeded, to: &line)
+                line.field(F.output, id.map { "Deferred #\($0)" } ?? "Deferred")
+                line.field(F.outputPath, V.Path.deferred.rawValue)
+                line.field(F.returnedDeferred, id.map { Int($0) })
             }
-            return end
-        case .waiting(let chain, let slot, let time, let on):
-            return message(chain, slot, time, V.Message.waiting.rawValue, [F.on: on.map { .int(Int($0)) } ?? .null])
-        case .resumed(let chain, let slot, let time, let detail):
-            guard case .resumed(let from, let waited, let value) = buffer[detail: detail] else { return nil }
-            var fields: [String: JSONValue] = [F.from: from.map { .int(Int($0)) } ?? .null, F.waited: .double(scale.duration(from: 0, to: waited))]
-            if let value {
-                let outcome = buffer.outcome(value)
-                chains[Int(chain)]?.current = outcome
-                fields.merge(Self.fields(outcome)) { $1 }
+        case .waiting(_, let slot, let time, let on):
+            open(slot, time, .waiting)
+            line.field(F.on, on.map { Int($0) })
+        case .resumed(_, let slot, let time, let detail):
+            guard case .resumed(let from, let waited, let value) = buffer[detail: detail] else { return false }
+            open(slot, time, .resumed)
+            let outcome = value.map { buffer.outcome($0) }
+            if let outcome { state.current = outcome }
+            if case .failure(let type, let reason) = outcome { failure(type, reason, to: &line) }
+            line.field(F.from, from.map { Int($0) })
+            if let outcome {
+                line.field(F.path, (outcome.isFailure ? V.Path.error : V.Path.success).rawValue)
+                if !outcome.isFailure { line.field(F.value, outcome.text) }
             }
-            return message(chain, slot, time, V.Message.resumed.rawValue, fields)
-        case .chained(let chain, let slot, let time, let to, let index):
-            return message(
-                chain, slot, time, V.Message.chained.rawValue,
-                [F.to: to.map { .int(Int($0)) } ?? .null, F.index: .int(Int(index))])
-        case .pause(let chain, let slot, let time, let count):
-            return message(chain, slot, time, V.Message.pause.rawValue, [F.count: .int(Int(count))])
-        case .cancelled(let chain, let slot, let time):
-            return message(chain, slot, time, V.Message.cancelled.rawValue, [:])
-        case .unhandled(let chain, let slot, let time, let failure):
-            var fields = Self.fields(buffer.outcome(failure))
-            fields[F.path] = nil
-            return message(chain, slot, time, V.Message.unhandledError.rawValue, fields)
-        case .chainEnded(let chain, let slot, let time, let detail):
-            guard let state = chains[Int(chain)],
-                case .ended(let closedAt, let endedBy, let runs, let value) = buffer[detail: detail]
-            else { return nil }
+            line.field(F.waited, scale.duration(from: 0, to: waited))
+        case .chained(_, let slot, let time, let to, let index):
+            open(slot, time, .chained)
+            line.field(F.index, Int(index))
+            line.field(F.to, to.map { Int($0) })
+        case .pause(_, let slot, let time, let count):
+            open(slot, time, .pause)
+            line.field(F.count, Int(count))
+        case .cancelled(_, let slot, let time):
+            open(slot, time, .cancelled)
+        case .unhandled(_, let slot, let time, let value):
+            open(slot, time, .unhandledError)
             let outcome = buffer.outcome(value)
-            var end = EventMessage(
-                taskUUID: state.taskUUID, taskLevel: [Int(slot)], timestamp: scale.seconds(time), actionType: V.deferredAction,
-                actionStatus: .succeeded,
-                fields: [F.endedBy: .string(buffer[text: endedBy]), F.runs: .int(runs), F.closedAt: .double(scale.seconds(closedAt))])
-            switch outcome {
-            case .success, .integer: end.fields[F.result] = .string(outcome.text)
-            case .failure(let type, let reason):
-                end.actionStatus = .failed
-                end.exception = type
-                end.reason = reason
+            if case .failure(let type, let reason) = outcome {
+                failure(type, reason, to: &line)
+            } else {
+                line.field(F.value, outcome.text)
             }
-            return end
+        case .chainEnded(_, let slot, let time, let detail):
+            guard case .ended(let closedAt, let endedBy, let runs, let value) = buffer[detail: detail] else {
+                return false
+            }
+            let outcome = buffer.outcome(value)
+            line.open(prefix: state.prefix, level: Int(slot), timestamp: scale.seconds(time))
+            if case .failure(let type, let reason) = outcome {
+                action(V.deferredAction, .failed, to: &line)
+                failure(type, reason, to: &line)
+            } else {
+                action(V.deferredAction, .succeeded, to: &line)
+            }
+            line.field(F.closedAt, scale.seconds(closedAt))
+            line.field(F.endedBy, buffer[text: endedBy])
+            if !outcome.isFailure { line.field(F.result, outcome.text) }
+            line.field(F.runs, runs)
         }
+        line.close()
+        return true
     }
 
-    private func message(_ chain: Int32, _ slot: Int32, _ time: UInt64, _ type: String, _ fields: [String: JSONValue])
-        -> EventMessage?
-    {
-        guard let state = chains[Int(chain)] else { return nil }
-        return EventMessage(taskUUID: state.taskUUID, taskLevel: [Int(slot)], timestamp: scale.seconds(time), messageType: type, fields: fields)
+    private static func action(_ type: String, _ status: ActionStatus, to line: inout LineBuilder) {
+        line.field(EventMessage.Key.actionType, type)
+        line.field(EventMessage.Key.actionStatus, status.rawValue)
     }
 
-    private static func fields(_ outcome: MonitorEvent.Outcome) -> [String: JSONValue] {
-        switch outcome {
-        case .success, .integer: [F.path: .string(V.Path.success.rawValue), F.value: .string(outcome.text)]
-        case .failure(let type, let reason):
-            [
-                F.path: .string(V.Path.error.rawValue), EventMessage.Key.exception: .string(type),
-                EventMessage.Key.reason: .string(reason),
-            ]
+    private static func failure(_ type: String, _ reason: String, to line: inout LineBuilder) {
+        line.field(EventMessage.Key.exception, type)
+        line.field(EventMessage.Key.reason, reason)
+    }
+
+    /// A value's fields: `path` and `value`, or `exception`, `reason` and `path` for a failure.
+    private static func outcome(_ outcome: MonitorEvent.Outcome, to line: inout LineBuilder) {
+        if case .failure(let type, let reason) = outcome {
+            failure(type, reason, to: &line)
+            line.field(F.path, V.Path.error.rawValue)
+        } else {
+            line.field(F.path, V.Path.success.rawValue)
+            line.field(F.value, outcome.text)
         }
+    }
+}
+
+extension MonitorEvent.Outcome {
+    var isFailure: Bool {
+        if case .failure = self { true } else { false }
     }
 }

@@ -36,6 +36,17 @@ enum MonitorEvent: Sendable {
     }
 
     /// Where an element sits in one of the buffer's chunked tables (texts, sites, details).
+    /// The chain the event belongs to.
+    var chain: Int32 {
+        switch self {
+        case .chainStarted(let chain, _, _), .added(let chain, _, _, _, _), .fired(let chain, _, _, _),
+            .runStarted(let chain, _, _, _, _), .runEnded(let chain, _, _, _), .waiting(let chain, _, _, _),
+            .resumed(let chain, _, _, _), .chained(let chain, _, _, _, _), .pause(let chain, _, _, _),
+            .cancelled(let chain, _, _), .unhandled(let chain, _, _, _), .chainEnded(let chain, _, _, _):
+            chain
+        }
+    }
+
     struct Ref: Sendable, Equatable {
         let chunk: Int32
         let offset: Int32
@@ -61,6 +72,8 @@ enum MonitorEvent: Sendable {
         let kind: StaticString
         let file: Ref
         let line: UInt
+        /// `file:line`, as written.
+        let text: Ref
     }
 
     /// The fields of the large, rare events, and a failure's two texts.

@@ -89,4 +89,42 @@ struct ThreadedWriterTests {
         let read = try EventLogReader(path: path).readAll()
         #expect(read.messages.count == 100)
     }
+
+    @Test("a full queue holds the producer for queueWait, then drops, counts, and says so in the log")
+    func boundedQueue() throws {
+        /// A destination stalled (a hung disk) until released.
+        final class Stalled: LogDestination {
+            let memory = MemoryDestination()
+            let release = DispatchSemaphore(value: 0)
+            let entered = DispatchSemaphore(value: 0)
+            let first = Atomic<Bool>(true)
+            func write(_ message: EventMessage) throws {
+                if first.exchange(false, ordering: .relaxed) {
+                    entered.signal()
+                    release.wait()
+                }
+                memory.write(message)
+            }
+        }
+        let stalled = Stalled()
+        let writer = ThreadedWriter(destination: stalled, queueLimit: 10, queueWait: .milliseconds(20))
+        withLogDestination(writer) { logMessage("app:first") }
+        stalled.entered.wait()
+        let started = ContinuousClock.now
+        withLogDestination(writer) {
+            for i in 0..<100 { logMessage("app:tick", fields: ["i": .int(i)]) }
+        }
+        let held = ContinuousClock.now - started
+        // Held once for about queueWait, not once per message.
+        #expect(held >= .milliseconds(20) && held < .seconds(1))
+        #expect(writer.droppedCount == 90)
+        stalled.release.signal()
+        writer.stop()
+        let types = stalled.memory.messages.map(\.messageType)
+        #expect(types.filter { $0 == "app:tick" }.count == 10)
+        let note = try #require(stalled.memory.messages.first { $0.messageType == MonitorVocabulary.Message.dropped.rawValue })
+        #expect(note.fields[MonitorVocabulary.Field.count]?.intValue == 90)
+        #expect(note.fields[MonitorVocabulary.Field.since]?.doubleValue != nil)
+        #expect(writer.report.lost == 90 && writer.report.written == 11)
+    }
 }

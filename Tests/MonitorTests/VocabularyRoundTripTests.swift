@@ -90,6 +90,66 @@ struct VocabularyRoundTripTests {
         #expect(lost.facts?.status == .failed)
     }
 
+    /// The monitor writes its lines field by field (no message values on the way): each must read back to a
+    /// message that the general encoder writes with the same keys in the same order and the same values.
+    @Test("every kind of line is what the general encoder would write, key by key")
+    func linesMatchTheEncoder() throws {
+        let previous = UnhandledError.sink
+        UnhandledError.sink = { _ in }
+        defer { UnhandledError.sink = previous }
+        let monitor = JSONMonitor(followChained: true)
+        let d = Deferred<Int>()
+        let d2 = Deferred<Int>()
+        monitor.track(d, label: "quote \" backslash \\ newline \n tab \t")
+        monitor.track(d2)
+        d.addCallback(label: "double") { $0 * 2 }.addCallback { _ -> Int in throw Boom() }.addErrback { _ in 7 }
+        d.chainDeferred(d2)
+        try d.callback(1)
+        let clock = ManualReactor()
+        let outer = Deferred<Int>()
+        monitor.track(outer)
+        outer.addCallback { _ in deferLater(clock, delay: 1) { 40 } }
+        try outer.callback(0)
+        clock.advance(by: 1)
+        let paused = Deferred<String>()
+        monitor.track(paused)
+        paused.pause()
+        paused.unpause()
+        paused.cancel()
+        do {
+            let lost = Deferred<Int>()
+            monitor.track(lost)
+            try lost.errback(Boom())
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mon-\(UUID().uuidString).out").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try monitor.dump(to: path)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        var kinds = Set<String>()
+        for line in lines {
+            let read = EventLogReader(bytes: Array(line.utf8)).readAll()
+            let message = try #require(read.messages.first?.message, "\(line)")
+            #expect(read.warnings.isEmpty)
+            let again = String(decoding: EventLogEncoder().encode(message).dropLast(), as: UTF8.self)
+            #expect(try Self.keys(line) == Self.keys(again), "\(line)")
+            #expect(EventLogReader(bytes: Array(again.utf8)).readAll().messages.first?.message == message)
+            kinds.insert(message.messageType ?? "\(message.actionType ?? "?") \(message.actionStatus?.rawValue ?? "?")")
+        }
+        // Every message type and action status the monitor writes was seen.
+        let expected = Set(MonitorVocabulary.Message.allCases.map(\.rawValue)).subtracting(["reactortrack:dropped"])
+            .union([
+                "reactortrack:deferred started", "reactortrack:deferred succeeded", "reactortrack:deferred failed",
+                "reactortrack:run started", "reactortrack:run succeeded", "reactortrack:run failed",
+            ])
+        #expect(kinds == expected)
+    }
+
+    /// A line's keys, in order.
+    static func keys(_ line: String) throws -> [String] {
+        let regex = try Regex(#""([a-z_]+)":"#)
+        return line.matches(of: regex).compactMap { $0.output[1].substring.map(String.init) }
+    }
+
     @Test("a bounded buffer's dropped events are read back as a count")
     func dropped() throws {
         let monitor = JSONMonitor(bufferLimit: 5)

@@ -81,6 +81,11 @@ package enum PosixFile {
     /// failure. The one "write all bytes" loop of the package.
     package static func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, to fd: Int32) -> Int32 {
         var offset = 0
+        return writeAll(buffer, to: fd, written: &offset)
+    }
+
+    /// ``writeAll(_:to:)`` that also says how many bytes went out before a failure (`written`).
+    package static func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, to fd: Int32, written offset: inout Int) -> Int32 {
         while offset < buffer.count {
             let n = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
             if n < 0 {

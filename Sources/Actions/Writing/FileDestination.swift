@@ -51,30 +51,35 @@ public final class FileDestination: LogDestination {
 
     /// Encodes and writes one line.
     public func write(_ message: EventMessage) throws {
-        let line = EventLogEncoder().encode(message)
-        let failure = descriptor.withLockedValue { fd in Self.writeAll(fd, line) }
-        if let failure { throw failure }
+        var line = LineBuilder(capacity: 256)
+        line.append(message)
+        if let error = write(lines: line).error { throw error }
     }
 
     /// Encodes the whole batch and writes it with one system call.
     public func write(batch: [EventMessage]) -> [(index: Int, error: any Error)] {
         guard !batch.isEmpty else { return [] }
-        let encoder = EventLogEncoder()
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(batch.count * 256)
-        var ends: [Int] = []
-        ends.reserveCapacity(batch.count)
-        for message in batch {
-            encoder.append(message, to: &buffer)
-            ends.append(buffer.count)
-        }
+        var lines = LineBuilder(capacity: batch.count * 256)
+        for message in batch { lines.append(message) }
+        let (written, error) = write(lines: lines)
+        guard let error else { return [] }
+        // Lines that ended before the failure are in the file; the rest are not.
+        return (written..<batch.count).map { (index: $0, error: error) }
+    }
+
+    /// Writes encoded lines with one system call (retried until all are written or one fails); returns how many
+    /// lines are in the file, whole, and the error that stopped the rest.
+    ///
+    /// A line is in the file whole or not at all: a line cut off by a failure is taken back, so that the next
+    /// write does not glue a line onto half of one.
+    package func write(lines: borrowing LineBuilder) -> (written: Int, error: ActionError?) {
+        guard !lines.isEmpty else { return (0, nil) }
         var written = 0
         var whole = 0
-        let failure = descriptor.withLockedValue { fd -> ActionError? in
-            guard let failure = Self.writeAll(fd, buffer, written: &written) else { return nil }
-            // A line is in the file whole or not at all: a line cut off by the failure is taken back, so that
-            // the next write does not glue a line onto half of one.
-            whole = ends.last { $0 <= written } ?? 0
+        let failure = descriptor.withLockedValue { fd -> Int32 in
+            let failure = lines.withBytes { PosixFile.writeAll($0, to: fd, written: &written) }
+            guard failure != 0 else { return 0 }
+            whole = lines.ends.last { $0 <= written } ?? 0
             if written > whole {
                 let end = lseek(fd, 0, SEEK_CUR)
                 if end >= 0 {
@@ -84,9 +89,10 @@ public final class FileDestination: LogDestination {
             }
             return failure
         }
-        guard let failure else { return [] }
-        // Lines that ended before the failure are in the file; the rest are not.
-        return ends.enumerated().filter { $0.element > whole }.map { (index: $0.offset, error: failure) }
+        guard failure != 0 else { return (lines.count, nil) }
+        let count = lines.ends.prefix { $0 <= whole }.count
+        let error = ActionError(code: .ioFailure, message: "write failed: \(String(cString: strerror(failure)))")
+        return (count, error)
     }
 
     /// Writes the `reactortrack:format` header message (see ``EventLogFormat``), in a task of its own.
@@ -98,31 +104,4 @@ public final class FileDestination: LogDestination {
     public func synchronize() {
         descriptor.withLockedValue { _ = fsync($0) }
     }
-
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> ActionError? {
-        var written = 0
-        return writeAll(fd, bytes, written: &written)
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], written: inout Int) -> ActionError? {
-        bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                let n = systemWrite(fd, raw.baseAddress! + written, raw.count - written)
-                if n > 0 {
-                    written += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    let reason = n < 0 ? String(cString: strerror(errno)) : "wrote nothing"
-                    return ActionError(code: .ioFailure, message: "write failed: \(reason)")
-                }
-            }
-            return nil
-        }
-    }
-}
-
-/// `write(2)`, under a name the class's own `write` methods do not hide.
-private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, bytes, count)
 }

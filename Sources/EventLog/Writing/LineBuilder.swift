@@ -1,0 +1,275 @@
+/// Appends log lines to one growing block of bytes: the package's JSON-lines writer. ``EventLogEncoder`` writes
+/// whole messages with it, and a writer that encodes many messages of a known shape (the monitor's writer thread)
+/// writes them field by field, without building an ``EventMessage`` (a dictionary per message was most of its cost).
+///
+/// Field by field, the caller writes the keys in ``EventLogEncoder``'s order (task fields, `message_type` or
+/// `action_type` and `action_status`, `exception`, `reason`, then the other fields in sorted key order), so a line
+/// reads back to a message that encodes to the same keys in the same order (the monitor's tests check that for
+/// every kind of line it writes).
+///
+/// The bytes live in memory of its own (allocated and freed here, never handed out beyond a closure's borrow):
+/// appending is a bounds check and a copy, where an array checked its uniqueness at every byte.
+package struct LineBuilder: ~Copyable, @unchecked Sendable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// How many bytes were built.
+    package private(set) var byteCount = 0
+    /// Where each line ends (the offset after its `\n`).
+    package private(set) var ends: [Int] = []
+
+    package init(capacity: Int = 1 << 16) {
+        self.capacity = Swift.max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// How many lines were built.
+    package var count: Int { ends.count }
+    package var isEmpty: Bool { ends.isEmpty }
+
+    /// A copy of the bytes built.
+    package var bytes: [UInt8] { withBytes { Array($0) } }
+
+    /// Lends the bytes built to `body`.
+    package func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: byteCount))
+    }
+
+    /// Forgets every line, keeping the memory.
+    package mutating func removeAll() {
+        byteCount = 0
+        ends.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: Lines
+
+    /// Appends a whole message, ending its line.
+    package mutating func append(_ message: EventMessage) {
+        EventLogEncoder.write(message, to: &self)
+        close()
+    }
+
+    /// The bytes every line of a task starts with, `{"task_uuid":"…","task_level":[`: built once per task and
+    /// passed to ``open(prefix:level:sublevel:timestamp:)``.
+    package static func prefix(taskUUID: String) -> [UInt8] {
+        var line = LineBuilder(capacity: 64)
+        line.byte(UInt8(ascii: "{"))
+        line.key("task_uuid", first: true)
+        line.string(taskUUID)
+        line.key("task_level")
+        line.byte(UInt8(ascii: "["))
+        return line.bytes
+    }
+
+    /// Starts a line: `{"task_uuid":…,"task_level":[level, sublevel?],"timestamp":…`, from the task's
+    /// ``prefix(taskUUID:)``.
+    package mutating func open(prefix: [UInt8], level: Int, sublevel: Int? = nil, timestamp: Double) {
+        raw(prefix)
+        int(level)
+        if let sublevel {
+            byte(UInt8(ascii: ","))
+            int(sublevel)
+        }
+        byte(UInt8(ascii: "]"))
+        key("timestamp")
+        double(timestamp)
+    }
+
+    /// Ends the line: `}` and a newline.
+    package mutating func close() {
+        reserve(2)
+        base[byteCount] = UInt8(ascii: "}")
+        base[byteCount + 1] = UInt8(ascii: "\n")
+        byteCount += 2
+        ends.append(byteCount)
+    }
+
+    // MARK: Fields
+
+    /// Appends `,"key":"value"`.
+    package mutating func field(_ key: String, _ value: String) {
+        self.key(key)
+        string(value)
+    }
+
+    /// Appends `,"key":value`.
+    package mutating func field(_ key: String, _ value: Int) {
+        self.key(key)
+        int(value)
+    }
+
+    /// Appends `,"key":value` (`null` when not finite).
+    package mutating func field(_ key: String, _ value: Double) {
+        self.key(key)
+        double(value)
+    }
+
+    /// Appends `,"key":value`, or `,"key":null` when `value` is nil.
+    package mutating func field(_ key: String, _ value: Int?) {
+        guard let value else { return null(key) }
+        field(key, value)
+    }
+
+    /// Appends `,"key":"value"`, or `,"key":null` when `value` is nil.
+    package mutating func field(_ key: String, _ value: String?) {
+        guard let value else { return null(key) }
+        field(key, value)
+    }
+
+    /// Appends `,"key":null`.
+    package mutating func null(_ key: String) {
+        self.key(key)
+        raw("null")
+    }
+
+    /// `,"key":` (or `"key":` when `first`). Keys are written as they are: the log vocabulary's names, and the
+    /// keys ``EventLogEncoder`` escapes itself, need no escaping.
+    mutating func key(_ key: String, first: Bool = false) {
+        if !first { byte(UInt8(ascii: ",")) }
+        byte(UInt8(ascii: "\""))
+        raw(key)
+        byte(UInt8(ascii: "\""))
+        byte(UInt8(ascii: ":"))
+    }
+
+    // MARK: Values
+
+    /// One byte.
+    @inline(__always)
+    mutating func byte(_ byte: UInt8) {
+        reserve(1)
+        base[byteCount] = byte
+        byteCount += 1
+    }
+
+    /// Bytes as they are.
+    mutating func raw(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + byteCount).update(from: source, count: bytes.count)
+        byteCount += bytes.count
+    }
+
+    /// Bytes as they are.
+    mutating func raw(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { raw($0) }
+    }
+
+    /// A string's UTF-8 as it is (for text known to need no escaping).
+    mutating func raw(_ text: String) {
+        var text = text
+        text.withUTF8 { raw($0) }
+    }
+
+    /// A JSON string: quoted, with the escapes JSON requires (quote, backslash, every control character below
+    /// U+0020); other characters as raw UTF-8, as Eliot writes them.
+    mutating func string(_ string: String) {
+        byte(UInt8(ascii: "\""))
+        var string = string
+        string.withUTF8 { escaped($0) }
+        byte(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// `bytes` with JSON's escapes: runs that need none are copied whole.
+    mutating func escaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let b = bytes[index]
+            if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") { continue }
+            raw(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            byte(UInt8(ascii: "\\"))
+            switch b {
+            case UInt8(ascii: "\""): byte(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): byte(UInt8(ascii: "\\"))
+            case 0x0A: byte(UInt8(ascii: "n"))
+            case 0x0D: byte(UInt8(ascii: "r"))
+            case 0x09: byte(UInt8(ascii: "t"))
+            case 0x08: byte(UInt8(ascii: "b"))
+            case 0x0C: byte(UInt8(ascii: "f"))
+            default:
+                raw("u00")
+                byte(Self.hexDigits[Int(b >> 4)])
+                byte(Self.hexDigits[Int(b & 0xF)])
+            }
+            runStart = index + 1
+        }
+        raw(UnsafeBufferPointer(rebasing: bytes[runStart...]))
+    }
+
+    /// An integer in decimal.
+    mutating func int(_ value: Int) {
+        if value >= 0 && value < 10 {
+            byte(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var magnitude = value.magnitude
+        var digits = 1
+        var bound: UInt = 10
+        while digits < 20, magnitude >= bound {
+            digits += 1
+            bound = bound.multipliedReportingOverflow(by: 10).partialValue
+        }
+        let sign = value < 0 ? 1 : 0
+        reserve(digits + sign)
+        if sign == 1 { base[byteCount] = UInt8(ascii: "-") }
+        var at = byteCount + sign + digits - 1
+        for _ in 0..<digits {
+            base[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+            at -= 1
+        }
+        byteCount += digits + sign
+    }
+
+    /// A number (`null` when not finite).
+    mutating func double(_ value: Double) {
+        guard value.isFinite else { return raw("null") }
+        // A Unix timestamp of 2004–2038 (2^30 to 2^31 seconds) is written with seven decimals, from integers:
+        // doubles there are 2^-22 s (about 2.4e-7) apart, so the nearest seven-decimal number reads back as the
+        // same double. Much cheaper than `description`, which allocates a string for each.
+        if value >= 1_073_741_824, value < 2_147_483_648 {
+            var seconds = Int(value)
+            var fraction = Int(((value - Double(seconds)) * 1e7).rounded())
+            if fraction >= 10_000_000 {
+                seconds += 1
+                fraction -= 10_000_000
+            }
+            int(seconds)
+            byte(UInt8(ascii: "."))
+            var digits = 7
+            while digits > 1, fraction % 10 == 0 {
+                fraction /= 10
+                digits -= 1
+            }
+            // The fraction's leading zeros, then its digits.
+            var scale = 1
+            for _ in 1..<digits { scale *= 10 }
+            while scale > 1, fraction < scale {
+                byte(UInt8(ascii: "0"))
+                scale /= 10
+            }
+            int(fraction)
+            return
+        }
+        // Swift's description is the shortest text that round-trips, and is valid JSON for finite values.
+        raw(value.description)
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if byteCount + extra > capacity { grow(to: byteCount + extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(to needed: Int) {
+        let newCapacity = Swift.max(needed, capacity * 2)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: byteCount)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+}
