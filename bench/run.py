@@ -276,6 +276,14 @@ def monitor_workloads(samples, args):
               "tracked callbacks")
 
 
+def streaming_threads_workloads(samples, args):
+    ours = os.path.join(RELEASE, "MonitorBenchmarks")
+    names = ["streaming_8_threads_events", "streaming_8_threads_rss_mb", "streaming_8_threads_lost"]
+    command = [ours, "--json", "--only", ",".join(names)]
+    alternate(args.rounds, [lambda: run_json(samples, "ours", command, names)],
+              "streaming monitor, 8 threads")
+
+
 def writer_workloads(samples, args):
     ours = os.path.join(RELEASE, "EventLogBenchmarks")
     names = ["messages_threaded_file", "actions_memory"]
@@ -389,6 +397,10 @@ def file_workloads(samples, args, generator, cli, notes):
 def fmt(value, unit):
     if value is None:
         return None
+    if unit == "events/s":
+        return f"{value / 1e6:,.2f}M events/s"
+    if unit == "events":
+        return f"{value:,.0f} events"
     if unit in ("msg/s", "act/s"):
         return f"{value / 1000:,.0f}k {unit}"
     if unit == "MB/s":
@@ -498,6 +510,12 @@ def build_table(samples, cli_missing, peer_mb, large_sizes):
     t.row("   tracked vs our untracked chain", ("ours", "tracked_callback_buffered"),
           ("ours", "untracked_callback"), "ours/peer", "≤ 300 ns (ratio: × untracked)",
           lambda o, p, r: o <= 300, peer_name="untracked")
+    t.heading("6b. streaming monitor, 8 threads tracking flat out, default 32 MiB backlog")
+    t.row("   events/s written", ("ours", "streaming_8_threads_events"), None, None, "≥ 1,000,000",
+          lambda o, p, r: o >= 1_000_000)
+    t.row("   peak memory, MB", ("ours", "streaming_8_threads_rss_mb"), None, None, "≤ 256 MB",
+          lambda o, p, r: o <= 256)
+    t.row("   events lost to the bound", ("ours", "streaming_8_threads_lost"), None, None, "reported", None)
     t.heading("7. threaded file writer; actions to memory")
     t.row("   messages/s, threaded writer to a file", ("ours", "messages_threaded_file"),
           ("eliot", "messages_threaded_file"), "ours/peer", "≥ 5× Eliot", at_least(5))
@@ -591,6 +609,7 @@ def main():
         deferred_workloads(samples, args)
     if "monitor" in groups:
         monitor_workloads(samples, args)
+        streaming_threads_workloads(samples, args)
     if "writers" in groups:
         writer_workloads(samples, args)
     file_sizes = {}

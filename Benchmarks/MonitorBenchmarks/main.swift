@@ -6,7 +6,11 @@
 //     MonitorBenchmarks --rounds N            timed rounds per measurement (default 5)
 //
 // Workloads: untracked_callback, tracked_callback_buffered, tracked_callback_streaming, streaming_events (the
-// last two come from the same measurement).
+// last two come from the same measurement), and streaming_8_threads_events, streaming_8_threads_rss_mb,
+// streaming_8_threads_lost (8 threads tracking flat out into one streaming monitor with its default backlog
+// bound: events written per second until stop() returned, the process's peak memory, events lost to the bound;
+// run it alone for the memory figure to be its own).
+import Actions
 import BenchmarkSupport
 import Defer
 import Foundation
@@ -46,10 +50,49 @@ func measure(rounds: Int = innerRounds, chains: Int, monitor makeMonitor: () -> 
 
 let only = arguments.only
 arguments.checkOnly(
-    known: ["untracked_callback", "tracked_callback_buffered", "tracked_callback_streaming", "streaming_events"],
+    known: [
+        "untracked_callback", "tracked_callback_buffered", "tracked_callback_streaming", "streaming_events",
+        "streaming_8_threads_events", "streaming_8_threads_rss_mb", "streaming_8_threads_lost",
+    ],
     program: "MonitorBenchmarks")
 let runStreaming = only.map { !$0.isDisjoint(with: ["tracked_callback_streaming", "streaming_events"]) } ?? true
 let noFigure = (perCallback: Double.nan, seconds: 0.0)
+
+/// 8 threads, each tracking `chains` chains of 10 callbacks into one streaming monitor, flat out.
+func streamingFromThreads(chains: Int) -> (eventsPerSecond: Double, rssMB: Double, lost: Double) {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("reactortrack-bench8-\(getpid()).out").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    guard let monitor = try? JSONMonitor(streamingTo: path) else { return (.nan, .nan, .nan) }
+    let start = nanoseconds()
+    DispatchQueue.concurrentPerform(iterations: 8) { _ in
+        for i in 0..<chains {
+            let d = Deferred<Int>()
+            monitor.track(d, label: "bench")
+            var chain = d.addCallback(label: "step") { $0 &+ 1 }
+            for _ in 0..<9 { chain = chain.addCallback(label: "step") { $0 &+ 1 } }
+            try? d.callback(i)
+        }
+    }
+    let report = monitor.stop()
+    let seconds = Double(nanoseconds() - start) / 1e9
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    return (Double(report?.written ?? 0) / seconds, Double(usage.ru_maxrss) / 1024, Double(report?.lost ?? 0))
+}
+
+let threadNames: Set<String> = ["streaming_8_threads_events", "streaming_8_threads_rss_mb", "streaming_8_threads_lost"]
+if let only, only.isSubset(of: threadNames) {
+    // Alone, so that the peak memory is this workload's.
+    let figures = streamingFromThreads(chains: 25_000)
+    let rows: [(String, Double, String)] = [
+        ("streaming_8_threads_events", figures.eventsPerSecond, "events/s"),
+        ("streaming_8_threads_rss_mb", figures.rssMB, "MB"), ("streaming_8_threads_lost", figures.lost, "events"),
+    ]
+    for (name, value, unit) in rows where arguments.selects(name) {
+        print(arguments.json ? jsonLine(name, value, unit) : "\(name): \(String(format: "%.1f", value)) \(unit)")
+    }
+    exit(0)
+}
 
 let chains = 20_000
 let untracked = measure(chains: chains) { nil }
