@@ -28,7 +28,7 @@ private struct Wide: Equatable {
 /// Typed callbacks read the chain's `Any` value: exactly the callback's type (the common, fast case) or anything
 /// Swift's `as?` accepts (subclass for superclass, value for a protocol existential or `Any`, wrapping in an
 /// optional). Anything else is a `DeferredTypeError` failure.
-@Suite("Typed callback inputs")
+@Suite("Typed callback inputs", .serialized)
 struct TypedInputTests {
     @Test("values of exactly the callback's type arrive intact: inline, boxed, strings, arrays, classes")
     func exactTypes() throws {

@@ -109,13 +109,13 @@ public struct LogLoader {
         reader.onMessage = { message, file in
             if let target = Self.linkTarget(of: message) { linkTargets.insert(ChainFamily.Key(file: file, id: target)) }
         }
-        // The latest end of any chain, per file: chains still open at the end are drawn up to it.
+        // The latest end of any of the original format's chains, per file: those still open at the end are drawn
+        // up to it. (An Eliot input's latest timestamp comes from the reader, once the input is read.)
         var fileEnd: [String: Double] = [:]
         func noteEnd(file: String, end: Double?) {
             if let end { fileEnd[file] = max(fileEnd[file] ?? end, end) }
         }
-        // Chains handed out once everything is read: the tasks not handed out as they completed (all of them
-        // unless streaming), in order of first message, then the original format's chains.
+        // The original format's chains, handed out after the Eliot tasks.
         var last: [(chain: Chain, ordinal: Int)] = []
         let result: TaskReader.Result
         do {
@@ -124,15 +124,18 @@ public struct LogLoader {
                 switch handout {
                 case .brief(let task):
                     guard let figures = ChainFigures(brief: task, locate: locate) else { return }
-                    noteEnd(file: figures.file, end: figures.end)
                     handleBrief?(figures, task.ordinal)
                 case .task(let task, let ordinal, let atEnd):
                     guard var chain = ChainBuilder.chain(from: task, locate: locate) else { return }
                     if let id = chain.deferredID {
                         chain.isLinkTarget = linkTargets.contains(ChainFamily.Key(file: chain.file, id: id))
                     }
-                    noteEnd(file: chain.file, end: chain.end)
-                    if atEnd { last.append((chain, ordinal)) } else { handle(chain, ordinal) }
+                    // A chain still open when its file ends is drawn up to that file's last event: it was pending
+                    // that long. Handed out at once, one at a time: 200,000 chains left open are never all held.
+                    if atEnd, chain.outcome.isOpen, let end = map.latestTimestamps[chain.file] {
+                        chain.end = max(chain.end ?? end, end)
+                    }
+                    handle(chain, ordinal)
                 }
             })
         } catch {
@@ -156,7 +159,6 @@ public struct LogLoader {
                 legacyCount += 1
             }
         }
-        // A chain still open when its file ends is drawn up to that file's last event: it was pending that long.
         for i in last.indices where last[i].chain.outcome.isOpen {
             if let end = fileEnd[last[i].chain.file] { last[i].chain.end = max(last[i].chain.end ?? end, end) }
         }

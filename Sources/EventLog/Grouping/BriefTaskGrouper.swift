@@ -42,6 +42,10 @@ public struct BriefTaskGrouper {
     let fieldBytes: [[UInt8]]
     /// Open tasks by id: their slot in `slots`.
     private var tasks: [ByteKey: Int] = [:]
+    /// The latest timestamp of any message added (the reader resets it for each input).
+    package var latestTimestamp: Double?
+    /// How many task slots get room for a typical chain up front (see `OpenTask.init`).
+    private static let reservedSlots = 4_096
     /// Open tasks, and freed slots whose storage the next new task reuses.
     private var slots: [OpenTask] = []
     private var freeSlots: [Int] = []
@@ -87,11 +91,14 @@ public struct BriefTaskGrouper {
         var lastLevelCount = 0
         var lastLine = 0
 
-        init(uuid: String, ordinal: Int) {
+        init(uuid: String, ordinal: Int, reserving: Bool) {
             self.uuid = uuid
             self.ordinal = ordinal
             // Room for a typical chain (a dozen runs: about 25 lines, 4 KiB): growing there from empty took eight
             // reallocations and copies per task, and the first tasks of an interleaved log all grow at once.
+            // About 10 KiB a task: only the first slots get it (slots are reused as tasks end), so that a log
+            // of 200,000 tasks left open does not reserve 2 GB.
+            guard reserving else { return }
             entries.reserveCapacity(32)
             levels.reserveCapacity(64)
             raw.reserveCapacity(4_096)
@@ -175,8 +182,12 @@ public struct BriefTaskGrouper {
                 levelScratch.append(contentsOf: full.taskLevel)
                 isAction = full.isActionMessage
                 message.status = full.actionStatus
+                message.timestamp = full.timestamp ?? 0
                 slow = true
             }
+        }
+        if message.timestamp.isFinite, message.timestamp > latestTimestamp ?? -.infinity {
+            latestTimestamp = message.timestamp
         }
         let t: Int
         if let open = tasks[key] {
@@ -188,7 +199,7 @@ public struct BriefTaskGrouper {
                 slots[t].reuse(uuid: id, ordinal: nextOrdinal)
             } else {
                 t = slots.count
-                slots.append(OpenTask(uuid: id, ordinal: nextOrdinal))
+                slots.append(OpenTask(uuid: id, ordinal: nextOrdinal, reserving: slots.count < Self.reservedSlots))
             }
             nextOrdinal += 1
             tasks[key] = t

@@ -118,7 +118,10 @@ public struct TaskReader {
                 messages += 1
                 if messages % 50_000 == 0 { progress?(offset + reader.lineNumber) }
             }
+            var latest: Double?
             if briefGrouper != nil {
+                briefGrouper!.latestTimestamp = nil
+                defer { latest = briefGrouper!.latestTimestamp }
                 while let raw = reader.nextLine() {
                     switch raw {
                     case .warning(let warning):
@@ -143,6 +146,7 @@ public struct TaskReader {
                     switch entry {
                     case .message(let message, let line):
                         onMessage?(message, name)
+                        if let time = message.timestamp, time > latest ?? -.infinity { latest = time }
                         if let (ordinal, task) = grouper.add(message, line: offset + line) {
                             note(.task(task, ordinal: ordinal, atEnd: false), ordinal: ordinal)
                         }
@@ -154,6 +158,7 @@ public struct TaskReader {
                 }
             }
             if messages == 0 { throw Self.noContent(head, name: name, problems: warnings, size: reader.bytesRead) }
+            map.noteLatest(latest, in: name)
             result.messageCount += messages
             result.warnings += warnings
             result.byteCount += reader.bytesRead
