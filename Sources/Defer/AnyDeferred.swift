@@ -95,7 +95,11 @@ public final class AnyDeferred {
     public init(canceller: ((AnyDeferred) -> Void)? = nil, file: String = #fileID, line: UInt = #line) {
         if let canceller { self.canceller = canceller }
         if DeferredDebug.isEnabled { debugInfo = DebugInfo(createdAt: "\(file):\(line)") }
+        if CreationSites.isRecording { extrasForWriting.creationSite = (file, line) }
     }
+
+    /// Where the deferred was made (`#fileID` and line of its `init`), when ``CreationSites`` was recording then.
+    public var creationSite: (file: String, line: UInt)? { extras?.creationSite }
 
     deinit {
         let pendingFailure: Failure?

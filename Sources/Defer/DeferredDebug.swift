@@ -14,6 +14,21 @@ public enum DeferredDebug {
     }
 }
 
+/// Where deferreds were created, recorded while an observer wants it (a `JSONMonitor` does, to say where a
+/// chain it tracks was made rather than where it was tracked). Off, it costs a deferred one relaxed load.
+public enum CreationSites {
+    private static let users = Atomic<Int>(0)
+
+    /// Whether new deferreds record their creation site (see ``AnyDeferred/creationSite``).
+    public static var isRecording: Bool { users.load(ordering: .relaxed) > 0 }
+
+    /// Starts recording for one more user; balance with ``stopRecording()``.
+    public static func startRecording() { users.wrappingAdd(1, ordering: .relaxed) }
+
+    /// Stops recording for one user.
+    public static func stopRecording() { users.wrappingSubtract(1, ordering: .relaxed) }
+}
+
 /// The locations a deferred records in debug mode.
 struct DebugInfo {
     var createdAt: String

@@ -7,6 +7,8 @@ final class DeferredExtras {
     var members: [AnyDeferred]?
     var observer: (any DeferredObserver)?
     var observerSlot = 0
+    /// Where the deferred was made (while ``CreationSites`` records).
+    var creationSite: (file: String, line: UInt)?
     /// The observed pair running now (see `AnyDeferred.runInProgress`).
     var runInProgress: RunInProgress?
     /// Set on a `chainDeferred` target: the deferred whose outcome it waits for (see `AnyDeferred.waitingOn`).

@@ -69,15 +69,22 @@ public final class JSONMonitor: DeferredObserver {
     /// - Parameters:
     ///   - followChained: Also track every deferred a tracked one waits on, `chainDeferred`s to, or aggregates.
     ///   - bufferLimit: The most events kept; beyond it new ones are dropped and counted.
-    public init(followChained: Bool = false, bufferLimit: Int = 1_000_000) {
+    ///   - clock: Stamp events with this reactor's clock instead of the system's: under a `ManualReactor`, the
+    ///     durations in the log are the test clock's, so a test can assert them exactly.
+    public init(followChained: Bool = false, bufferLimit: Int = 1_000_000, clock: (any ReactorTime)? = nil) {
         self.followChained = followChained
         self.bufferLimit = bufferLimit
         self.backlogBytes = .max
         self.backlogWait = .zero
         self.writer = nil
         self.state = NIOLockedValueBox(State())
-        self.clock = MonitorClock()
-        self.origin = clock.anchor()
+        self.clock = Self.clock(clock)
+        self.origin = self.clock.anchor()
+        CreationSites.startRecording()
+    }
+
+    deinit {
+        CreationSites.stopRecording()
     }
 
     /// A monitor that streams events to `path` through the package's writer thread: tracking only queues events;
@@ -92,10 +99,11 @@ public final class JSONMonitor: DeferredObserver {
     ///     backlog, then is dropped, counted, and said in the log (`reactortrack:dropped`).
     ///   - backlogWait: How long a tracked thread may be held up by a full backlog (a second by default): long
     ///     enough for the writer to catch up with a burst, once per stall of the disk.
+    ///   - clock: Stamp events with this reactor's clock instead of the system's (see `init(followChained:...)`).
     /// - Throws: `ActionError` if the file cannot be opened or written.
     public init(
         streamingTo path: String, followChained: Bool = false, backlogBytes: Int = 32 << 20,
-        backlogWait: Duration = .seconds(1)
+        backlogWait: Duration = .seconds(1), clock reactor: (any ReactorTime)? = nil
     ) throws(ActionError) {
         self.followChained = followChained
         self.bufferLimit = .max
@@ -103,7 +111,7 @@ public final class JSONMonitor: DeferredObserver {
         self.backlogWait = backlogWait
         let state = NIOLockedValueBox(State())
         self.state = state
-        let clock = MonitorClock()
+        let clock = Self.clock(reactor)
         let origin = clock.anchor()
         self.clock = clock
         self.origin = origin
@@ -131,6 +139,16 @@ public final class JSONMonitor: DeferredObserver {
             scale: { clock.scale(since: origin) }, destination: destination,
             encoder: NIOLockedValueBox(MonitorEncoder(scale: clock.scale(since: origin))))
         self.writer = WriterThread(name: "reactortrack.monitor.writer", source: source, exitDrainSeconds: 3)
+        CreationSites.startRecording()
+    }
+
+    /// The monitor's clock: the system's, or a reactor's.
+    private static func clock(_ reactor: (any ReactorTime)?) -> MonitorClock {
+        guard let given = reactor else { return MonitorClock() }
+        // A reactor's clock is read on its own thread only; the monitor reads it when a tracked deferred reports,
+        // on the thread that drives the deferred: the reactor's (a test's, for a ManualReactor).
+        nonisolated(unsafe) let reactor = given
+        return MonitorClock(external: { reactor.seconds })
     }
 
     /// Starts recording `deferred`: its task begins now, and every later event is written into it.
@@ -144,7 +162,7 @@ public final class JSONMonitor: DeferredObserver {
 
     /// Starts recording an untyped deferred; see `track(_:label:)`.
     public func track(_ deferred: AnyDeferred, label: String? = nil, file: String = #fileID, line: UInt = #line) {
-        track(deferred, label: label, createdAt: (file, line), trackedBy: "user")
+        track(deferred, label: label, trackedAt: (file, line), trackedBy: "user")
     }
 
     /// The messages recorded so far (buffered mode), as they will be written (without header and the end
@@ -208,8 +226,11 @@ public final class JSONMonitor: DeferredObserver {
 
     // MARK: Recording
 
-    func track(_ deferred: AnyDeferred, label: String?, createdAt: (file: String, line: UInt)?, trackedBy: String) {
+    func track(_ deferred: AnyDeferred, label: String?, trackedAt: (file: String, line: UInt)?, trackedBy: String) {
         if deferred.observer === self, deferred.observerSlot != 0 { return }
+        // Where it was made, if the monitor was there to see; else where it was tracked, said as such.
+        let created = deferred.creationSite
+        let site = created ?? trackedAt
         let time = clock.now()
         let isCalled = deferred.isCalled
         let outcome = isCalled ? Self.outcome(of: deferred) : nil
@@ -228,7 +249,8 @@ public final class JSONMonitor: DeferredObserver {
                     chain: Int32(recording: id), time: time,
                     detail: buffer.detail(
                         .started(
-                            label: buffer.text(label ?? "Deferred #\(id)"), createdAt: createdAt.map { (buffer.text($0.file), $0.line) },
+                            label: buffer.text(label ?? "Deferred #\(id)"),
+                            site: site.map { (buffer.text($0.file), $0.line) }, siteIsCreation: created != nil,
                             trackedBy: buffer.text(trackedBy))))
             }
             return (id, wake)
@@ -248,7 +270,7 @@ public final class JSONMonitor: DeferredObserver {
             let index = deferred.observerSlot - 1
             return state.chains.indices.contains(index) ? "chained from #\(deferred.observerSlot)" : nil
         }
-        track(other, label: label, createdAt: nil, trackedBy: "chained")
+        track(other, label: label, trackedAt: nil, trackedBy: "chained")
     }
 
     /// The monitor's id for a deferred it tracks.

@@ -16,18 +16,42 @@ import Darwin
 /// Ticks become seconds by linear interpolation between two anchors, each a tick count read together with the
 /// system clock (`scale(since:)`): one when the monitor starts, and one when it encodes. An event between them is
 /// then off by at most the anchors' own error (tens of nanoseconds), however short or long the interval.
+///
+/// A monitor given a reactor's clock (a test's `ManualReactor`) stamps events with that clock instead: a tick is
+/// 2^-30 of its seconds, and its time 0 is the whole second of the system clock when the monitor started, so the
+/// durations in the log are the test clock's, exactly for the clock's usual steps.
 struct MonitorClock: Sendable {
-    /// Whether ticks are counter values (else `CLOCK_MONOTONIC` nanoseconds).
+    /// Whether ticks are counter values (else `CLOCK_MONOTONIC` nanoseconds, or the external clock's).
     let usesCounter: Bool
+    /// The clock events are stamped with instead of the system's, in seconds.
+    let external: (@Sendable () -> Double)?
+
+    /// Ticks per second of an external clock: a power of two, so that its binary fractions stay exact.
+    static let externalTicksPerSecond = 1_073_741_824.0
 
     init(usesCounter: Bool = MonitorClock.counterIsTimeSource) {
         self.usesCounter = usesCounter && rt_cycle_counter_supported() != 0
+        external = nil
+    }
+
+    /// A clock that reads `seconds`.
+    init(external seconds: @escaping @Sendable () -> Double) {
+        usesCounter = false
+        external = seconds
     }
 
     /// Now, in ticks.
     @inline(__always)
     func now() -> UInt64 {
-        usesCounter ? rt_cycle_counter() : Self.monotonicNanoseconds()
+        if usesCounter { return rt_cycle_counter() }
+        if let external { return Self.ticks(external()) }
+        return Self.monotonicNanoseconds()
+    }
+
+    /// An external clock's seconds in ticks (negative and non-finite times count as 0).
+    static func ticks(_ seconds: Double) -> UInt64 {
+        let ticks = seconds * externalTicksPerSecond
+        return ticks.isFinite && ticks > 0 ? UInt64(min(ticks, Double(UInt64.max / 2))) : 0
     }
 
     /// A tick count and the system clocks at (nearly) the same instant.
@@ -42,6 +66,11 @@ struct MonitorClock: Sendable {
     /// Reads an anchor. With the counter, the clocks are read between two counter reads and the tightest of three
     /// tries is kept (a preempted try would be off by the time the thread was away).
     func anchor() -> Anchor {
+        if let external {
+            // The external clock's time, and the system clock's whole second (see the type's notes).
+            let seconds = external()
+            return Anchor(ticks: Self.ticks(seconds), realtime: Self.realtime().rounded(.down), monotonic: seconds)
+        }
         guard usesCounter else {
             let monotonic = Self.monotonicNanoseconds()
             return Anchor(ticks: monotonic, realtime: Self.realtime(), monotonic: Double(monotonic) / 1e9)
@@ -62,7 +91,8 @@ struct MonitorClock: Sendable {
 
     /// The conversion for events recorded since `start`, anchored again now.
     func scale(since start: Anchor) -> TickScale {
-        TickScale(from: start, to: anchor(), nanosecondTicks: !usesCounter)
+        if external != nil { return TickScale(origin: start, secondsPerTick: 1 / Self.externalTicksPerSecond) }
+        return TickScale(from: start, to: anchor(), nanosecondTicks: !usesCounter)
     }
 
     /// Unix seconds now, from the real-time clock.
@@ -116,6 +146,13 @@ struct TickScale: Sendable {
             nanosecondTicks || end.ticks <= start.ticks ? 1e-9 : max(end.monotonic - start.monotonic, 0) / ticks
         let wallRate = end.ticks > start.ticks ? (end.realtime - start.realtime) / ticks : monotonicRate
         secondsPerTick = abs(wallRate - monotonicRate) <= monotonicRate * 1e-3 ? wallRate : monotonicRate
+    }
+
+    /// A fixed rate from `origin`.
+    init(origin: MonitorClock.Anchor, secondsPerTick: Double) {
+        originTicks = origin.ticks
+        originSeconds = origin.realtime
+        self.secondsPerTick = secondsPerTick
     }
 
     /// Unix seconds at `ticks`.

@@ -35,14 +35,19 @@ struct MonitorEncoder: Sendable {
     mutating func append(_ event: MonitorEvent, in buffer: EventBuffer, to line: inout LineBuilder) -> Bool {
         let scale = self.scale
         if case .chainStarted(let chain, let time, let detail) = event {
-            guard case .started(let label, let createdAt, let trackedBy) = buffer[detail: detail] else { return false }
+            guard case .started(let label, let site, let siteIsCreation, let trackedBy) = buffer[detail: detail] else {
+                return false
+            }
+            let siteText = site.map { "\(buffer[text: $0.file]):\($0.line)" }
             let state = ChainState(prefix: LineBuilder.prefix(taskUUID: newTaskUUID()))
             chains[chain] = state
             line.open(prefix: state.prefix, level: 1, timestamp: scale.seconds(time))
             Self.action(V.deferredAction, .started, to: &line)
-            line.field(F.createdAt, createdAt.map { "\(buffer[text: $0.file]):\($0.line)" })
+            // Where the Deferred was made, when known; else where it was tracked (keys in sorted order).
+            if siteIsCreation { line.field(F.createdAt, siteText) }
             line.field(F.deferredID, Int(chain))
             line.field(F.label, buffer[text: label])
+            if !siteIsCreation, let siteText { line.field(F.trackedAt, siteText) }
             line.field(F.trackedBy, buffer[text: trackedBy])
             line.close()
             return true

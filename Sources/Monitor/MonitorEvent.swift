@@ -79,7 +79,7 @@ enum MonitorEvent: Sendable {
     /// The fields of the large, rare events, and a failure's two texts.
     enum Detail: Sendable {
         /// `createdAt` is where `track` was called (the file's text and the line), joined when encoded.
-        case started(label: Ref, createdAt: (file: Ref, line: UInt)?, trackedBy: Ref)
+        case started(label: Ref, site: (file: Ref, line: UInt)?, siteIsCreation: Bool, trackedBy: Ref)
         /// `waited` is in ticks.
         case resumed(from: Int32?, waited: UInt64, outcome: Value?)
         case ended(closedAt: UInt64, endedBy: Ref, runs: Int, outcome: Value)

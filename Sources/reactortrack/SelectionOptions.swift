@@ -7,8 +7,11 @@ struct SelectionOptions: ParsableArguments {
     @Option(name: .customLong("task"), help: ArgumentHelp("Only this task (a task_uuid or a prefix of 4+ characters, or #ID for a Deferred id). Repeatable.", valueName: "UUID"))
     var tasks: [String] = []
 
-    @Flag(help: "Only chains that failed (or ended with an unhandled error).")
+    @Flag(help: "Only chains that ended failed (or with an unhandled error).")
     var failed = false
+
+    @Flag(help: "Only chains where anything raised: those that ended failed, and those that recovered from a failure.")
+    var errors = false
 
     @Option(help: ArgumentHelp("Only the N slowest chains.", valueName: "N"))
     var slowest: Int?
@@ -27,7 +30,7 @@ struct SelectionOptions: ParsableArguments {
 
     var selection: ChainSelection {
         ChainSelection(
-            tasks: tasks, failedOnly: failed, slowest: slowest, since: since.flatMap(ChainSelection.parseTime),
+            tasks: tasks, failedOnly: failed, errorsOnly: errors, slowest: slowest, since: since.flatMap(ChainSelection.parseTime),
             until: until.flatMap(ChainSelection.parseTime))
     }
 }

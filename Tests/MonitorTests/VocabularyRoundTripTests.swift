@@ -71,7 +71,8 @@ struct VocabularyRoundTripTests {
         #expect(explode.exception == "Boom" && explode.reason == "boom")
         #expect(dc.pairs[2].run?.input == "Boom: boom")
         #expect(dc.links == [ChainLink(kind: .chained, target: try #require(d2c.deferredID), pairIndex: 3, time: dc.links.first?.time)])
-        #expect(dc.outcome == .succeeded && dc.firedSide == .callback && dc.firedValue == "1")
+        #expect(dc.outcome == .recovered(exception: "Boom", reason: "boom"))
+        #expect(dc.firedSide == .callback && dc.firedValue == "1")
         #expect(d2c.firedValue == "7" && d2c.outcome == .succeeded)
 
         let outerChain = try #require(chains["outer"])

@@ -12,7 +12,9 @@ struct ChainModelTests {
         #expect(log.warnings.isEmpty)
         #expect(log.chains.map(\.title) == ["d #1", "d2 #2"])
         let d = log.chains[0]
-        #expect(d.outcome == .succeeded)
+        // problem() raised and simpleErrback recovered: the chain ended well, with a failure on the way.
+        #expect(d.outcome == .recovered(exception: "seed_example.Problem", reason: "something went wrong in problem()"))
+        #expect(d.outcome.badge == "recovered from Problem" && !d.outcome.isFailure && d.raised)
         #expect(d.pairs.map(\.fate) == Array(repeating: .ran, count: 6))
         #expect(d.pairs.map { $0.run?.side } == [.callback, .callback, .callback, .errback, .callback, .callback])
         #expect(d.pairs[2].run?.exception == "seed_example.Problem")

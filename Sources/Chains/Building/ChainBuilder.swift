@@ -111,7 +111,13 @@ public enum ChainBuilder {
         switch (root.isOpen, root.status) {
         case (true, _): outcome = .pending
         case (false, .failed?): outcome = .failed(exception: root.exception ?? "?", reason: root.reason ?? "")
-        default: outcome = .succeeded
+        default:
+            // An action inside that failed, or a traceback logged, under a root that succeeded: handled.
+            if let failed = facts.failedActions.last {
+                outcome = .recovered(exception: failed.exception ?? "?", reason: failed.reason ?? "")
+            } else {
+                outcome = .succeeded
+            }
         }
         let start = spans.first?.start ?? spans.compactMap(\.start).min()
         return Chain(
@@ -135,7 +141,15 @@ public enum ChainBuilder {
         var firedSide: LadderSide?
         var firedValue: String?
         var cancelled = false
+        var cancelledAt: Double?
         var unhandled: (String, String)?
+        // The last failure on the way (fired with one, a run that raised, a wait that resumed with one): for a
+        // chain that ends well, the one something recovered from.
+        var lastFailure: (exception: String, reason: String)?
+        func noteFailure(_ m: EventMessage) {
+            guard side(m.fields[F.path]) == .errback else { return }
+            lastFailure = (m.exception ?? m.fields["exception"]?.stringValue ?? "?", m.reason ?? m.fields["reason"]?.stringValue ?? "")
+        }
         // Links of format-1 `chained` messages written before the pair that makes them was added.
         var linksAwaitingPair: [Int] = []
         var lastAdded: Int?
@@ -165,6 +179,7 @@ public enum ChainBuilder {
                     firedAt = m.timestamp
                     firedSide = side(f[F.path])
                     firedValue = outcomeText(m)
+                    noteFailure(m)
                 case .waiting:
                     let on = f[F.on]?.intValue
                     waits.append(ChainWait(on: on, start: m.timestamp, end: nil, pairIndex: lastRunPair))
@@ -180,6 +195,7 @@ public enum ChainBuilder {
                         waits[i].resumedSide = side(f[F.path])
                         waits[i].resumedValue = outcomeText(m)
                     }
+                    noteFailure(m)
                 case .chained:
                     if let to = f[F.to]?.intValue {
                         // Format 2 names the pair that passes the result on; in format 1 it is the next one added.
@@ -195,6 +211,7 @@ public enum ChainBuilder {
                     }
                 case .cancelled:
                     cancelled = true
+                    cancelledAt = cancelledAt ?? m.timestamp
                 case .unhandledError:
                     unhandled = (
                         m.exception ?? f["exception"]?.stringValue ?? "?", m.reason ?? f["reason"]?.stringValue ?? ""
@@ -209,6 +226,7 @@ public enum ChainBuilder {
                 for inner in action.children { facts.note(inner) }
                 guard action.actionType == MonitorVocabulary.runAction else { continue }
                 let run = self.run(from: action, locate: locate)
+                if let exception = run.exception { lastFailure = (exception, run.reason ?? "") }
                 if let index = run.index {
                     var pair = pairs[index] ?? LadderPair(index: index, callback: nil, errback: nil)
                     if pair.name(on: run.side) == nil {
@@ -240,6 +258,8 @@ public enum ChainBuilder {
             outcome = .unhandled(exception: unhandled.0, reason: unhandled.1)
         } else if !root.isOpen, root.status == .failed {
             outcome = .failed(exception: root.exception ?? "?", reason: root.reason ?? "")
+        } else if !root.isOpen, let lastFailure {
+            outcome = .recovered(exception: lastFailure.exception, reason: lastFailure.reason)
         } else if !root.isOpen {
             outcome = .succeeded
         } else if cancelled {
@@ -253,10 +273,11 @@ public enum ChainBuilder {
         return Chain(
             id: task.taskUUID, kind: .deferred, label: label, deferredID: deferredID,
             createdAt: startFields[F.createdAt]?.stringValue, trackedBy: startFields[F.trackedBy]?.stringValue,
+            trackedAt: startFields[F.trackedAt]?.stringValue,
             outcome: outcome, start: root.startTime ?? firedAt ?? ordered.compactMap(\.run?.start).min(),
             end: root.endTime ?? lastTime, firedAt: firedAt, firedSide: firedSide, firedValue: firedValue,
             result: root.endMessage?.message.fields[F.result]?.stringValue, pairs: ordered, extraRuns: extraRuns,
-            waits: waits, links: links, cancelled: cancelled, file: place.file, line: place.line, facts: facts)
+            waits: waits, links: links, cancelled: cancelled, cancelledAt: cancelledAt, file: place.file, line: place.line, facts: facts)
     }
 
     static func run(from action: WrittenAction, locate: (Int?) -> (file: String, line: Int?)) -> ChainRun {

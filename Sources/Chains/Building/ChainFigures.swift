@@ -22,6 +22,8 @@ struct ChainFigures {
     var deferredID: Int?
     var outcome: String
     var isFailure: Bool
+    /// Whether anything raised on the way (failed, unhandled or recovered): what `--errors` selects.
+    var raised: Bool
     var start: Double?
     var end: Double?
     var isDeferred: Bool
@@ -58,6 +60,7 @@ struct ChainFigures {
         deferredID = chain.deferredID
         outcome = chain.outcome.name
         isFailure = chain.outcome.isFailure
+        raised = chain.raised
         start = chain.start
         end = chain.end
         isDeferred = chain.isDeferred
@@ -86,7 +89,7 @@ struct ChainFigures {
     }
 
     /// The fields of a ``EventLog/BriefTaskGrouper`` that ``init(brief:locate:)`` reads, in this order.
-    static let briefFields = [F.deferredID, F.label, F.index, F.name, F.on, F.from]
+    static let briefFields = [F.deferredID, F.label, F.index, F.name, F.on, F.from, F.path]
     private typealias F = MonitorVocabulary.Field
 
     /// The figures of the chain ``ChainBuilder`` makes of the task (a `reactortrack:deferred` root, or a lone
@@ -106,6 +109,7 @@ struct ChainFigures {
             label = first.type ?? "<message>"
             outcome = ChainOutcome.message.name
             isFailure = false
+            raised = false
             status = "message"
             failedActions = 0
             tracebacks = first.type == EventLogFormat.tracebackMessageType ? 1 : 0
@@ -135,6 +139,8 @@ struct ChainFigures {
         var extraRuns: [Run] = []
         var waits: [(on: Int?, start: Double, end: Double?)] = []
         var unhandled = false
+        // A chain fired with a failure, or a wait resumed with one (`path` error), raised on the way.
+        var failurePassed = false
         var failedRuns = 0
         var tracebackMessages = 0
         for child in task.children {
@@ -146,6 +152,8 @@ struct ChainFigures {
                 case M.added.rawValue:
                     let index = value(2, m).intValue ?? (pairs.lazy.map(\.index).max().map { $0.addingSaturating(1) } ?? 0)
                     set(index, nil)
+                case M.fired.rawValue:
+                    if value(6, m).stringValue == MonitorVocabulary.Path.error.rawValue { failurePassed = true }
                 case M.waiting.rawValue:
                     waits.append((value(4, m).intValue, m.timestamp, nil))
                 case M.resumed.rawValue:
@@ -153,6 +161,7 @@ struct ChainFigures {
                     if let i = waits.lastIndex(where: { $0.end == nil && ($0.on == from || from == nil) }) {
                         waits[i].end = m.timestamp
                     }
+                    if value(6, m).stringValue == MonitorVocabulary.Path.error.rawValue { failurePassed = true }
                 case M.unhandledError.rawValue:
                     unhandled = true
                 default:
@@ -181,9 +190,13 @@ struct ChainFigures {
         } else if rootEnd.status == .failed {
             outcome = "failed"
             isFailure = true
+        } else if failedRuns > 0 || failurePassed {
+            outcome = "recovered"
+            isFailure = false
         } else {
             outcome = "succeeded"
             isFailure = false
         }
+        raised = isFailure || outcome == "recovered"
     }
 }

@@ -11,6 +11,8 @@ public struct Chain: Sendable, Hashable {
     public var deferredID: Int?
     /// Where the Deferred was created (`File.swift:12`).
     public var createdAt: String?
+    /// Where `track` was called, for a Deferred made before the monitor existed (its creation site unknown).
+    public var trackedAt: String?
     /// `user` or `chained`.
     public var trackedBy: String?
     /// How it ended.
@@ -37,6 +39,8 @@ public struct Chain: Sendable, Hashable {
     public var links: [ChainLink]
     /// Whether `cancel()` was called.
     public var cancelled: Bool
+    /// When `cancel()` was called on it (a timeout cancels too).
+    public var cancelledAt: Double?
     /// Rows of an action tree (action and message chains).
     public var spans: [ActionSpan]
     /// The file the chain was read from.
@@ -59,9 +63,10 @@ public struct Chain: Sendable, Hashable {
     /// Creates a chain.
     public init(
         id: String, kind: ChainKind, label: String, deferredID: Int? = nil, createdAt: String? = nil,
-        trackedBy: String? = nil, outcome: ChainOutcome, start: Double?, end: Double?, firedAt: Double? = nil,
+        trackedBy: String? = nil, trackedAt: String? = nil, outcome: ChainOutcome, start: Double?, end: Double?, firedAt: Double? = nil,
         firedSide: LadderSide? = nil, firedValue: String? = nil, result: String? = nil, pairs: [LadderPair] = [],
         extraRuns: [ChainRun] = [], waits: [ChainWait] = [], links: [ChainLink] = [], cancelled: Bool = false,
+        cancelledAt: Double? = nil,
         spans: [ActionSpan] = [], file: String, line: Int?, facts: TaskFacts? = nil, inferred: [Inference] = [],
         droppedEvents: Int? = nil
     ) {
@@ -71,6 +76,7 @@ public struct Chain: Sendable, Hashable {
         self.deferredID = deferredID
         self.createdAt = createdAt
         self.trackedBy = trackedBy
+        self.trackedAt = trackedAt
         self.outcome = outcome
         self.start = start
         self.end = end
@@ -83,6 +89,7 @@ public struct Chain: Sendable, Hashable {
         self.waits = waits
         self.links = links
         self.cancelled = cancelled
+        self.cancelledAt = cancelledAt
         self.spans = spans
         self.file = file
         self.line = line
@@ -108,6 +115,23 @@ public struct Chain: Sendable, Hashable {
 
     /// Every run: those of the pairs, then the extra ones.
     public var runs: [ChainRun] { pairs.compactMap(\.run) + extraRuns }
+
+    /// The run that turned the cancellation into another failure (a timeout's `TimeoutError`): it got the
+    /// `CancelledError` and raised something else.
+    public var cancellationConverter: ChainRun? {
+        guard cancelled else { return nil }
+        return runs.first { run in
+            (run.input?.hasPrefix("CancelledError") ?? false) && run.failed
+                && ChainOutcome.shortType(run.exception ?? "") != "CancelledError"
+        }
+    }
+
+    /// Whether anything raised on the way: it ended failed, unhandled or recovered, or (not yet ended) was fired
+    /// with a failure or had a run that raised. What `--errors` selects.
+    public var raised: Bool {
+        outcome.raised || firedSide == .errback || runs.contains(where: \.failed)
+            || spans.contains { $0.status == "failed" }
+    }
 
     /// Time spent in callbacks: the union of the runs' intervals, so time in a run that contains another counts
     /// once (for action trees, the root's duration).

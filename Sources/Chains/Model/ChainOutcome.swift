@@ -1,7 +1,10 @@
 /// How a chain ended, or that it had not ended when the log stops.
 public enum ChainOutcome: Sendable, Hashable {
-    /// Ended with a result.
+    /// Ended with a result, nothing having raised on the way.
     case succeeded
+    /// Ended with a result after a failure on the way that something handled (an errback recovered, a timeout
+    /// was retried): the first failure's exception and reason. Not a failure; a chain to look at all the same.
+    case recovered(exception: String, reason: String)
     /// Ended holding a failure (or the action failed).
     case failed(exception: String, reason: String)
     /// Released holding a failure nobody handled.
@@ -16,12 +19,15 @@ public enum ChainOutcome: Sendable, Hashable {
     case message
 
     /// Every outcome name, in the order summaries list them.
-    public static let names = ["succeeded", "failed", "unhandled", "cancelled", "waiting", "pending", "message"]
+    public static let names = [
+        "succeeded", "recovered", "failed", "unhandled", "cancelled", "waiting", "pending", "message",
+    ]
 
-    /// A one-word name: `succeeded`, `failed`, `unhandled`, `cancelled`, `waiting`, `pending`.
+    /// A one-word name: `succeeded`, `recovered`, `failed`, `unhandled`, `cancelled`, `waiting`, `pending`.
     public var name: String {
         switch self {
         case .succeeded: "succeeded"
+        case .recovered: "recovered"
         case .failed: "failed"
         case .unhandled: "unhandled"
         case .cancelled: "cancelled"
@@ -47,18 +53,28 @@ public enum ChainOutcome: Sendable, Hashable {
         }
     }
 
-    /// The exception type of a failure.
+    /// Whether something raised on the way: a failure, or a recovered one.
+    public var raised: Bool {
+        switch self {
+        case .failed, .unhandled, .recovered: true
+        default: false
+        }
+    }
+
+    /// The exception type of a failure (for a recovered chain, of the failure it recovered from).
     public var exception: String? {
         switch self {
-        case .failed(let exception, _), .unhandled(let exception, _): exception
+        case .failed(let exception, _), .unhandled(let exception, _), .recovered(let exception, _): exception
         default: nil
         }
     }
 
-    /// A short badge text: `succeeded`, `FAILED: KeyError: 'id'`, `pending at end of log`, ...
+    /// A short badge text: `succeeded`, `recovered from TimeoutError`, `FAILED: KeyError: 'id'`, `pending at end of
+    /// log`, ...
     public var badge: String {
         switch self {
         case .succeeded: "succeeded"
+        case .recovered(let exception, _): "recovered from \(Self.shortType(exception))"
         case .failed(let exception, let reason): "FAILED: \(Self.shortType(exception))\(reason.isEmpty ? "" : ": \(reason)")"
         case .unhandled(let exception, _): "UNHANDLED ERROR: \(Self.shortType(exception))"
         case .cancelled: "cancelled"

@@ -45,10 +45,12 @@ public enum MonitorVocabulary {
         public static let deferredID = "deferred_id"
         /// Chain start: the label given to `track`.
         public static let label = "label"
-        /// Chain start: where the Deferred was created, `File.swift:12`.
+        /// Chain start: where the Deferred was created, `File.swift:12` (when the monitor existed then).
         public static let createdAt = "created_at"
         /// Chain start: `user` or `chained`.
         public static let trackedBy = "tracked_by"
+        /// Chain start: where `track` was called, for a Deferred made before the monitor (instead of `created_at`).
+        public static let trackedAt = "tracked_at"
         /// `added`, `chained` and run start: the pair's 0-based index.
         public static let index = "index"
         /// `added`: the callback's name (null: a pass-through half).

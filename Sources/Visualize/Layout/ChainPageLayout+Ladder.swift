@@ -26,6 +26,19 @@ extension ChainPageLayout {
             let fx = axis.position(firedAt - t0)
             page.line([(fx, top), (fx, bottom)], color: Palette.muted, dashed: true, tooltip: "fired \(chain.firedValue ?? "")", role: "fired")
         }
+        if let cancelledAt = chain.cancelledAt {
+            // Where cancel() was called (a timeout cancels too), marked on the time axis.
+            let cx = axis.position(cancelledAt - t0)
+            let offset = chain.start.map { "+\(DurationFormat.text(cancelledAt - $0))" } ?? ""
+            var tip = "cancelled \(offset)"
+            if let converter = chain.cancellationConverter {
+                tip += "\n\(converter.name) turned the CancelledError into \(ChainOutcome.shortType(converter.exception ?? "?"))"
+            }
+            legend.insert(.cancelled)
+            // The line, and a ⊘ at its head; the header's facts say when and which pair converted it.
+            page.line([(cx, top), (cx, bottom)], color: Palette.pending, width: 1.5, tooltip: tip, role: "cancelled")
+            page.text("⊘", x: cx, y: top - 1, size: 10, style: .bold, color: Palette.pending, anchor: .middle, tooltip: tip, role: "cancelled-mark")
+        }
         let cellsX = x + gutter
         func columnX(_ side: LadderSide) -> Double { (side == .callback ? cellsX : cellsX + cellWidth + cellGap) + 7 }
         var rows: [Int: Double] = [:]
@@ -199,6 +212,10 @@ extension ChainPageLayout {
             if let value = wait.resumedValue { detail = "→ \(value)" }
         } else if run.failed {
             detail = "✗ \(ChainOutcome.shortType(run.exception ?? "?")): \(run.reason ?? "")"
+            // The pair that turned the cancellation into this failure says so.
+            if chain.cancellationConverter?.start == run.start, chain.cancellationConverter?.name == run.name {
+                detail = "⊘→" + detail
+            }
             detailColor = Palette.failure
         } else if let output = run.output {
             detail = "→ \(output)"

@@ -134,6 +134,7 @@ struct ChainPageLayout {
         case .skipped: page.box(x, y, 16, 10, stroke: Palette.grid, radius: 2, role: "swatch")
         case .message: page.box(x + 5, y + 2, 6, 6, fill: Palette.muted, radius: 1, role: "swatch")
         case .link: page.line([(x, y + 5), (x + 16, y + 5)], color: Palette.link, width: 1.5, dashed: true, arrow: true, role: "swatch")
+        case .cancelled: page.line([(x + 8, y - 1), (x + 8, y + 11)], color: Palette.pending, width: 1.5, role: "swatch")
         }
     }
 
@@ -227,10 +228,12 @@ struct ChainPageLayout {
         let right = width - margin
         var tip = ["\(chain.title) — \(chain.outcome.badge)", "task \(chain.id)", "\(chain.file):\(chain.line.map(String.init) ?? "?")"]
         if let created = chain.createdAt { tip.append("created at \(created)") }
+        if let tracked = chain.trackedAt { tip.append("tracked at \(tracked)") }
         if let fired = chain.firedValue { tip.append("fired with \(fired)") }
         if let result = chain.result { tip.append("result: \(result)") }
         if case .failed(let e, let r) = chain.outcome { tip.append("\(e): \(r)") }
         if case .unhandled(let e, let r) = chain.outcome { tip.append("unhandled \(e): \(r)") }
+        if case .recovered(let e, let r) = chain.outcome { tip.append("recovered from \(e): \(r)") }
         page.box(x, top, right - x, headerHeight - 6, fill: Palette.band, radius: 6, tooltip: tip.joined(separator: "\n"), role: "header")
         let titleWidth = page.text(
             chain.title, x: x + 12, y: top + 19, size: 14, style: .bold, maxWidth: 360, middle: true, role: "chain-title")
@@ -265,6 +268,13 @@ struct ChainPageLayout {
             if let firedAt = chain.firedAt, let start = chain.start {
                 facts.append("fired +\(DurationFormat.text(firedAt - start))\(chain.firedSide == .errback ? " with a failure" : "")")
             }
+            if let cancelledAt = chain.cancelledAt, let start = chain.start {
+                var text = "⊘ cancelled +\(DurationFormat.text(cancelledAt - start))"
+                if let converter = chain.cancellationConverter {
+                    text += " (\(converter.name) → \(ChainOutcome.shortType(converter.exception ?? "?")))"
+                }
+                facts.append(text)
+            }
         } else {
             let actions = chain.spans.filter { $0.kind == .action }.count
             let messages = chain.spans.count - actions
@@ -280,6 +290,7 @@ struct ChainPageLayout {
             }
         }
         if let created = chain.createdAt { facts.append("created at \(created)") }
+        if let tracked = chain.trackedAt { facts.append("tracked at \(tracked)") }
         page.text(
             facts.joined(separator: " · "), x: x + 12, y: top + 37, size: 10.5, color: Palette.muted,
             maxWidth: right - x - 24, role: "facts")
@@ -302,7 +313,7 @@ struct ChainPageLayout {
 
     static func color(of outcome: ChainOutcome) -> Color {
         switch outcome {
-        case .succeeded: Palette.errback
+        case .succeeded, .recovered: Palette.errback
         case .failed, .unhandled: Palette.failure
         case .waiting: Palette.waiting
         case .pending: Palette.pending

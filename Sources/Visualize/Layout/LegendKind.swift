@@ -1,6 +1,6 @@
 /// A kind of mark that may appear in a diagram's legend (only the kinds drawn are listed).
 enum LegendKind: Int, CaseIterable, Comparable {
-    case callbackRun, errbackRun, failure, waiting, open, passThrough, skipped, message, link
+    case callbackRun, errbackRun, failure, waiting, open, passThrough, skipped, message, link, cancelled
 
     static func < (a: LegendKind, b: LegendKind) -> Bool { a.rawValue < b.rawValue }
 
@@ -15,6 +15,7 @@ enum LegendKind: Int, CaseIterable, Comparable {
         case .skipped: "not taken"
         case .message: "message"
         case .link: "link to another chain"
+        case .cancelled: "cancelled (a timeout cancels too)"
         }
     }
 }

@@ -44,7 +44,9 @@ struct OverviewLayout {
             let color = Self.color(name)
             let text = "\(count) \(name)"
             let w = page.width(text, size: 12, style: .bold) + 20
-            page.box(x, y, w, 24, fill: color, radius: 12, role: "chip")
+            // Recovered: the success colour ringed with the failure's (it ended well; something raised).
+            let ring = name == ChainOutcome.recovered(exception: "", reason: "").name ? Palette.failure : nil
+            page.box(x, y, w, 24, fill: color, stroke: ring, radius: 12, role: "chip")
             page.text(text, x: x + 10, y: y + 16.5, size: 12, style: .bold, color: Palette.background, role: "chip-text")
             x += w + 8
         }
@@ -212,9 +214,14 @@ struct OverviewLayout {
         if chain.outcome.isOpen { label += "  (\(chain.outcome.name))" }
         var failure: String?
         if let exception = chain.outcome.exception {
-            var text = "✗ \(ChainOutcome.shortType(exception))"
-            if case .failed(_, let reason) = chain.outcome, !reason.isEmpty { text += ": \(reason)" }
-            if case .unhandled(_, let reason) = chain.outcome, !reason.isEmpty { text += ": \(reason)" }
+            // A recovered chain is marked too (✓, in the success colour): a failure was handled on the way.
+            var text = chain.outcome.isFailure ? "✗ " : "✓ recovered from "
+            text += ChainOutcome.shortType(exception)
+            switch chain.outcome {
+            case .failed(_, let reason), .unhandled(_, let reason), .recovered(_, let reason):
+                if !reason.isEmpty { text += ": \(reason)" }
+            default: break
+            }
             failure = text
         }
         let labelX = max(end, group.count > 1 ? axis.position(offset + p.max) : end) + 6
@@ -242,6 +249,7 @@ struct OverviewLayout {
         }
         if case .failed(let e, let r) = chain.outcome { tip.append("\(e): \(r)") }
         if case .unhandled(let e, let r) = chain.outcome { tip.append("unhandled \(e): \(r)") }
+        if case .recovered(let e, let r) = chain.outcome { tip.append("recovered from \(e): \(r)") }
         let tooltip = tip.joined(separator: "\n")
         let failed = chain.outcome.isFailure
         page.box(margin + 4, mid - 4, 8, 8, fill: ChainPageLayout.color(of: chain.outcome), radius: 4, tooltip: chain.outcome.badge, role: "outcome-dot")
@@ -280,14 +288,15 @@ struct OverviewLayout {
         let room = width - margin - row.labelX
         let labelWidth = page.text(row.label, x: row.labelX, y: mid + 4, size: 10, color: color, maxWidth: room, tooltip: tooltip, role: "bar-label")
         guard let failure = row.failure else { return }
+        let failureColor = failed ? Palette.failure : Palette.errback
         if row.failureOwnLine {
             // No room to the right of a long bar: the failure gets a line of its own, the width of the axis and
             // what is right of it, so that the exception type and reason can be read (the tooltip has it all).
             let x = axis.x
-            page.text(failure, x: x, y: top + rowPitch + 8, size: 10, color: Palette.failure, maxWidth: width - margin - x, tooltip: tooltip, role: "bar-failure-text")
+            page.text(failure, x: x, y: top + rowPitch + 8, size: 10, color: failureColor, maxWidth: width - margin - x, tooltip: tooltip, role: "bar-failure-text")
         } else {
             let x = row.labelX + labelWidth + page.width("  ", size: 10)
-            page.text(failure, x: x, y: mid + 4, size: 10, color: Palette.failure, maxWidth: width - margin - x, tooltip: tooltip, role: "bar-failure-text")
+            page.text(failure, x: x, y: mid + 4, size: 10, color: failureColor, maxWidth: width - margin - x, tooltip: tooltip, role: "bar-failure-text")
         }
     }
 
@@ -310,7 +319,7 @@ struct OverviewLayout {
 
     static func color(_ outcome: String) -> Color {
         switch outcome {
-        case "succeeded": Palette.errback
+        case "succeeded", "recovered": Palette.errback
         case "failed", "unhandled": Palette.failure
         case "waiting": Palette.waiting
         case "pending": Palette.pending

@@ -94,6 +94,8 @@ public struct TreeFormatter: Sendable {
     private func outcome(_ outcome: ChainOutcome) -> String {
         switch outcome {
         case .succeeded: green("✓ succeeded")
+        case .recovered(_, let reason):
+            green("✓ " + esc(outcome.badge)) + (reason.isEmpty ? "" : dim(": " + esc(reason)))
         case .failed, .unhandled: red("✗ " + esc(outcome.badge))
         case .waiting: yellow("⧖ " + outcome.badge)
         case .message: dim("· message")
@@ -105,6 +107,13 @@ public struct TreeFormatter: Sendable {
         var lines: [(String, Int?)] = []
         if let firedAt = chain.firedAt, let start = chain.start {
             lines.append((pad + "├── " + dim("fired +\(DurationFormat.text(firedAt - start)) on the \(chain.firedSide == .errback ? "errback" : "callback") path\(chain.firedValue.map { " with \(bounded($0))" } ?? "")"), nil))
+        }
+        if let cancelledAt = chain.cancelledAt, let start = chain.start {
+            var line = "⊘ cancelled +\(DurationFormat.text(cancelledAt - start))"
+            if let converter = chain.cancellationConverter {
+                line += "; \(esc(converter.name)) turned it into \(esc(ChainOutcome.shortType(converter.exception ?? "?")))"
+            }
+            lines.append((pad + "├── " + magenta(line), nil))
         }
         var pairs = chain.pairs
         for run in chain.extraRuns { pairs.append(LadderPair(index: -1, callback: run.side == .callback ? run.name : nil, errback: run.side == .errback ? run.name : nil, run: run, fate: .ran)) }

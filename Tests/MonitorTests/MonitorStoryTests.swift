@@ -1,0 +1,148 @@
+import Chains
+import Defer
+import EventLog
+import Foundation
+import Monitor
+import Testing
+
+/// What the monitor tells about a run beyond its callbacks: failures that were handled, where each Deferred was
+/// made, and, under a test clock, durations that are the test clock's.
+@Suite("The monitor's whole story")
+struct MonitorStoryTests {
+    struct Timeout: Error, CustomStringConvertible {
+        var description: String { "fetch took too long" }
+    }
+
+    static func path(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("story-\(UUID().uuidString)-\(name)").path
+    }
+
+    static func load(_ monitor: JSONMonitor) throws -> (chains: [String: Chain], path: String) {
+        let path = Self.path("mon.out")
+        try monitor.dump(to: path)
+        let log = try LogLoader().load([path])
+        #expect(log.warnings.isEmpty, "\(log.warnings)")
+        return (Dictionary(log.chains.map { ($0.label, $0) }, uniquingKeysWith: { a, _ in a }), path)
+    }
+
+    @Test("a failure handled on the way is 'recovered': counted, selected by --errors, not by --failed")
+    func recovered() throws {
+        let monitor = JSONMonitor()
+        // A timeout swallowed by an errback that retries with a cached value.
+        let fetch = Deferred<Int>()
+        monitor.track(fetch, label: "fetch")
+        fetch.addCallback(label: "download") { _ -> Int in throw Timeout() }
+            .addErrback(label: "useCache") { _ in 42 }
+        try fetch.callback(1)
+        // Fired with a failure, handled by the first errback.
+        let parse = Deferred<Int>()
+        monitor.track(parse, label: "parse")
+        parse.addErrback(label: "fallback") { _ in 0 }
+        try parse.errback(Timeout())
+        // Nothing raised.
+        let store = Deferred<Int>()
+        monitor.track(store, label: "store")
+        store.addCallback(label: "write") { $0 + 1 }
+        try store.callback(1)
+
+        let (chains, path) = try Self.load(monitor)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let timeout = "Timeout"
+        #expect(chains["fetch"]?.outcome == .recovered(exception: timeout, reason: "fetch took too long"))
+        #expect(chains["parse"]?.outcome == .recovered(exception: timeout, reason: "fetch took too long"))
+        #expect(chains["store"]?.outcome == .succeeded)
+        #expect(chains.values.filter(\.raised).map(\.label).sorted() == ["fetch", "parse"])
+
+        let reactortrack = BuiltProducts.url(of: "reactortrack")
+        // The summary counts them apart, the short way (text) and the long way (JSON) alike.
+        let text = try BuiltProducts.run(reactortrack, ["summary", path])
+        #expect(text.output.contains("1 succeeded") && text.output.contains("2 recovered"), "\(text.output)")
+        let json = try BuiltProducts.run(reactortrack, ["summary", "--json", path])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        let outcomes = try #require(object["outcomes"] as? [String: Int])
+        #expect(outcomes["recovered"] == 2 && outcomes["succeeded"] == 1 && outcomes["failed"] == nil)
+        // --failed: ended failed, so nothing here; --errors: where anything raised.
+        let failed = try BuiltProducts.run(reactortrack, ["summary", "--failed", path])
+        #expect(failed.status == 1 && failed.output.contains("nothing selected"), "\(failed.output)")
+        let errors = try BuiltProducts.run(reactortrack, ["tree", "--errors", "--no-timestamps", path])
+        #expect(errors.status == 0)
+        #expect(errors.output.contains("fetch #1") && errors.output.contains("parse #2") && !errors.output.contains("store #3"))
+        #expect(errors.output.contains("recovered from Timeout"), "\(errors.output)")
+    }
+
+    @Test("created_at is where the Deferred was made; one made before the monitor says where it was tracked")
+    func creationSite() throws {
+        let early = Deferred<Int>()
+        let earlyLine = #line - 1
+        let monitor = JSONMonitor()
+        let d = Deferred<Int>()
+        let madeLine = #line - 1
+        // Tracked a few lines later, as a function that builds a chain and returns it would be.
+        d.addCallback(label: "step") { $0 }
+        monitor.track(d, label: "made")
+        monitor.track(early, label: "early")
+        let trackedLine = #line - 1
+        try d.callback(1)
+        try early.callback(2)
+        let (chains, path) = try Self.load(monitor)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(chains["made"]?.createdAt == "MonitorTests/MonitorStoryTests.swift:\(madeLine)")
+        #expect(chains["made"]?.trackedAt == nil)
+        // Sites are recorded while any monitor exists (in a parallel test run, another test's may): where the
+        // early one's was not, the log says where it was tracked instead.
+        if early.base.creationSite == nil {
+            #expect(chains["early"]?.createdAt == nil)
+            #expect(chains["early"]?.trackedAt == "MonitorTests/MonitorStoryTests.swift:\(trackedLine)")
+        } else {
+            #expect(chains["early"]?.createdAt == "MonitorTests/MonitorStoryTests.swift:\(earlyLine)")
+        }
+    }
+
+    @Test("under a ManualReactor the monitor's durations are the test clock's, exactly")
+    func testClock() throws {
+        let clock = ManualReactor()
+        let monitor = JSONMonitor(clock: clock)
+        let d = Deferred<Int>()
+        monitor.track(d, label: "fetch")
+        d.addCallback(label: "download") { _ in deferLater(clock, delay: 2) { 40 } }
+            .addCallback(label: "parse") { $0 + 2 }
+        clock.advance(by: 0.5)
+        try d.callback(0)
+        clock.advance(by: 2)
+        let (chains, path) = try Self.load(monitor)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let chain = try #require(chains["fetch"])
+        let start = try #require(chain.start)
+        #expect(chain.firedAt.map { $0 - start } == 0.5)
+        #expect(chain.waits.count == 1)
+        #expect(chain.waits.first.flatMap { wait in wait.end.flatMap { end in wait.start.map { end - $0 } } } == 2)
+        #expect(chain.end.map { $0 - start } == 2.5)
+        #expect(chain.runs.map(\.name) == ["download", "parse"])
+        #expect(chain.runs.allSatisfy { $0.start != nil && $0.start == $0.end }, "callbacks take no test-clock time")
+    }
+
+    @Test("a timeout is drawn: when it cancelled, and which pair turned the cancellation into a TimeoutError")
+    func timeoutDrawn() throws {
+        let clock = ManualReactor()
+        let monitor = JSONMonitor(clock: clock)
+        let fetch = Deferred<Int>()
+        monitor.track(fetch, label: "fetch")
+        fetch.addTimeout(0.3, reactor: clock).addErrback(label: "fallback") { _ in 0 }
+        // (As Twisted's Clock, advance moves time first, then runs what fell due: the timeout runs at 0.3 s.)
+        clock.advance(by: 0.3)
+        clock.advance(by: 0.7)
+        let path = Self.path("timeout.out")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try monitor.dump(to: path)
+        let reactortrack = BuiltProducts.url(of: "reactortrack")
+        let tree = try BuiltProducts.run(reactortrack, ["tree", "--no-timestamps", "--color", "never", path])
+        #expect(tree.output.contains("⊘ cancelled +300 ms; addTimeout.convert turned it into TimeoutError"), "\(tree.output)")
+        #expect(tree.output.contains("recovered from TimeoutError"))
+        let svg = Self.path("timeout.svg")
+        defer { try? FileManager.default.removeItem(atPath: svg) }
+        #expect(try BuiltProducts.run(reactortrack, ["render", path, "-o", svg]).status == 0)
+        let drawn = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(drawn.contains("⊘ cancelled +300 ms (addTimeout.convert → TimeoutError)"))
+        #expect(drawn.contains("⊘→✗ TimeoutError"))
+    }
+}
