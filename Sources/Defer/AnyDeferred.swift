@@ -193,7 +193,9 @@ public final class AnyDeferred {
         _ step: consuming @escaping ChainStep, callback: String??, errback: String??, kind: StaticString, file: String, line: UInt
     ) {
         let halves: Halves = callback == nil ? .errback : (errback == nil ? .callback : .both)
-        if extras != nil { reportAdded(callback: callback, errback: errback, kind: kind, file: file, line: line) }
+        if extras != nil || CreationSites.isRecording {
+            reportAdded(callback: callback, errback: errback, kind: kind, file: file, line: line)
+        }
         if links.capacity == 0 { links.reserveCapacity(4) }
         links.append(.step(step, halves: halves))
         if isCalledStorage { runCallbacks() }
@@ -209,10 +211,10 @@ public final class AnyDeferred {
             self, didRunPairAt: index, onErrorPath: run.onErrorPath, returned: returned, token: run.token)
     }
 
-    /// Tells the observer, if any, about the pair about to be appended.
+    /// Tells the observer, if any, about the pair about to be appended; with none, notes the pair while
+    /// ``CreationSites`` records, so that an observer attached later learns its names (``notedPairs``).
     @usableFromInline
     func reportAdded(callback: String??, errback: String??, kind: StaticString, file: String, line: UInt) {
-        guard let observer else { return }
         func name(_ label: String??) -> CallbackName {
             switch label {
             case .none: .passThrough
@@ -220,10 +222,29 @@ public final class AnyDeferred {
             case .some(.some(let text)): .named(text)
             }
         }
+        guard let observer else {
+            guard CreationSites.isRecording else { return }
+            let note = NotedPair(
+                index: nextPairIndex, callback: name(callback), errback: name(errback), kind: kind, file: file,
+                line: line)
+            extrasForWriting.notedPairs.append(note)
+            return
+        }
         observer.deferred(
             self, didAddPairAt: nextPairIndex, callback: name(callback),
             errback: name(errback), kind: kind, file: file, line: line)
     }
+
+    /// The pairs added before an observer was attached, noted while ``CreationSites`` recorded (oldest first);
+    /// taking them empties the list.
+    public func takeNotedPairs() -> [NotedPair] {
+        guard let extras, !extras.notedPairs.isEmpty else { return [] }
+        defer { extras.notedPairs = [] }
+        return extras.notedPairs
+    }
+
+    /// The index of the next pair to run (the pairs before it have run).
+    public var firstQueuedPairIndex: Int { nextPairIndex - queuedPairCount }
 
     /// The index the next pair added to this chain gets: the number of pairs ever added.
     public var nextPairIndex: Int { cursorBase + links.count - Int(cursor) }

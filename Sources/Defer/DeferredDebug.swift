@@ -14,8 +14,9 @@ public enum DeferredDebug {
     }
 }
 
-/// Where deferreds were created, recorded while an observer wants it (a `JSONMonitor` does, to say where a
-/// chain it tracks was made rather than where it was tracked). Off, it costs a deferred one relaxed load.
+/// Where deferreds were created, and the pairs added to them before an observer was attached, recorded while an
+/// observer wants it (a `JSONMonitor` does: to say where a chain it tracks was made rather than where it was
+/// tracked, and to name the pairs a function added before returning the chain). Off, it costs one relaxed load.
 public enum CreationSites {
     private static let users = Atomic<Int>(0)
 

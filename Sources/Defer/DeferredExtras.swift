@@ -9,10 +9,23 @@ final class DeferredExtras {
     var observerSlot = 0
     /// Where the deferred was made (while ``CreationSites`` records).
     var creationSite: (file: String, line: UInt)?
+    /// Pairs added with no observer attached, while ``CreationSites`` records.
+    var notedPairs: [NotedPair] = []
     /// The observed pair running now (see `AnyDeferred.runInProgress`).
     var runInProgress: RunInProgress?
     /// Set on a `chainDeferred` target: the deferred whose outcome it waits for (see `AnyDeferred.waitingOn`).
     var chainedTo: AnyDeferred?
+}
+
+/// A pair added to a deferred before an observer was attached: what the observer's `didAddPairAt` would have
+/// been told.
+public struct NotedPair: Sendable {
+    public let index: Int
+    public let callback: CallbackName
+    public let errback: CallbackName
+    public let kind: StaticString
+    public let file: String
+    public let line: UInt
 }
 
 /// A pair that is running on an observed deferred: where it is, which half runs, and the token its observer

@@ -3,6 +3,8 @@
 struct ChainRecord: Sendable {
     /// The monitor's id for this deferred (1, 2, 3… within a log).
     let id: Int
+    /// Its label, for the titles of the chains followed from it.
+    var label = ""
     /// The next free slot at the root of the task (the root action's start took `[1]`).
     var nextSlot: Int32 = 2
     /// The slot of the run in progress.

@@ -235,13 +235,18 @@ public final class JSONMonitor: DeferredObserver {
         let isCalled = deferred.isCalled
         let outcome = isCalled ? Self.outcome(of: deferred) : nil
         let queued = deferred.queuedPairCount
+        // Pairs added before it was tracked, while a monitor existed: recorded with their names below.
+        let firstQueued = deferred.firstQueuedPairIndex
+        let noted = deferred.takeNotedPairs().filter { $0.index >= firstQueued }
+        let title = label ?? ""
         let started = withRoom { state -> (Int, Bool)? in
             guard !state.stopped else { return nil }
             let id = state.chains.count + 1
             var chain = ChainRecord(id: id, time: time)
             // A deferred may be tracked after it fired or got callbacks: start from where it stands.
             chain.fired = isCalled
-            chain.pairsAdded = queued
+            chain.pairsAdded = queued - noted.count
+            chain.label = title.isEmpty ? "Deferred #\(id)" : title
             if let outcome { chain.lastOutcome = outcome }
             state.chains.append(chain)
             let wake = record(in: &state, chain: id - 1) { _, buffer in
@@ -259,16 +264,34 @@ public final class JSONMonitor: DeferredObserver {
         if wake { writer?.wake() }
         deferred.observer = self
         deferred.observerSlot = id
+        for pair in noted {
+            self.deferred(
+                deferred, didAddPairAt: pair.index, callback: pair.callback, errback: pair.errback, kind: pair.kind,
+                file: pair.file, line: pair.line)
+        }
         guard followChained else { return }
-        if case .waiting(let inner) = deferred.state { follow(inner, from: deferred) }
-        for member in deferred.members ?? [] { follow(member, from: deferred) }
+        if case .waiting(let inner) = deferred.state { follow(inner, from: deferred, as: .returned) }
+        for (i, member) in (deferred.members ?? []).enumerated() { follow(member, from: deferred, as: .member(i)) }
     }
 
-    private func follow(_ other: AnyDeferred, from deferred: AnyDeferred) {
+    /// How a followed deferred came to be linked to a tracked one: what its chain is titled by.
+    enum FollowedAs {
+        case returned
+        case chained
+        case member(Int)
+    }
+
+    private func follow(_ other: AnyDeferred, from deferred: AnyDeferred, as how: FollowedAs) {
         guard followChained, other.observer == nil || other.observer === self else { return }
         let label = state.withLockedValue { state -> String? in
             let index = deferred.observerSlot - 1
-            return state.chains.indices.contains(index) ? "chained from #\(deferred.observerSlot)" : nil
+            guard state.chains.indices.contains(index) else { return nil }
+            let parent = "\(state.chains[index].label) #\(deferred.observerSlot)"
+            switch how {
+            case .returned: return "returned to \(parent)"
+            case .chained: return "chained from \(parent)"
+            case .member(let i): return "member \(i) of \(parent)"
+            }
         }
         track(other, label: label, trackedAt: nil, trackedBy: "chained")
     }
@@ -510,13 +533,13 @@ public final class JSONMonitor: DeferredObserver {
         case .added, .willRun, .skipped, .pauseChanged, .cancelled: break
         case .didRun(_, nil), .fired: outcome = Self.outcome(of: deferred)
         case .didRun(_, let returned?):
-            follow(returned, from: deferred)
+            follow(returned, from: deferred, as: .returned)
             linked = id(of: returned)
         case .waiting(let inner):
-            follow(inner, from: deferred)
+            follow(inner, from: deferred, as: .returned)
             linked = id(of: inner)
         case .chained(let target):
-            follow(target, from: deferred)
+            follow(target, from: deferred, as: .chained)
             linked = id(of: target)
             // The pair that passes the result on is added right after this event: it gets the next index.
             pairIndex = deferred.nextPairIndex

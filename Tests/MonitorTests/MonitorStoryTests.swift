@@ -145,4 +145,31 @@ struct MonitorStoryTests {
         #expect(drawn.contains("⊘ cancelled +300 ms (addTimeout.convert → TimeoutError)"))
         #expect(drawn.contains("⊘→✗ TimeoutError"))
     }
+
+    @Test("a followed chain keeps the names of pairs added before the monitor saw it, and is titled by what made it")
+    func followedChains() throws {
+        let clock = ManualReactor()
+        let monitor = JSONMonitor(followChained: true, clock: clock)
+        /// Builds a chain and returns it: its pairs are added before anything tracks it.
+        func download(_ delay: Double) -> Deferred<Int> {
+            let d = deferLater(clock, delay: delay) { 7 }
+            return d.addCallback(label: "checkStatus") { $0 }.addCallback(label: "readBody") { $0 * 6 }
+        }
+        let fetch = Deferred<Int>()
+        monitor.track(fetch, label: "fetch")
+        fetch.addCallback(label: "start") { _ in download(2) }
+        let list = deferredList([download(0.05), download(0.05)])
+        monitor.track(list.base, label: "batch")
+        try fetch.callback(0)
+        clock.advance(by: 2)
+        let (chains, path) = try Self.load(monitor)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let returned = try #require(chains["returned to fetch #1"], "\(chains.keys.sorted())")
+        // deferLater's own pair (the call it makes), then the function's two: all before the monitor saw it.
+        #expect(returned.pairs.map(\.callback) == ["deferLater", "checkStatus", "readBody"])
+        #expect(returned.runs.map(\.name) == ["deferLater", "checkStatus", "readBody"])
+        #expect(chains["member 0 of batch #2"] != nil && chains["member 1 of batch #2"] != nil, "\(chains.keys.sorted())")
+        #expect(
+            chains["member 0 of batch #2"]?.pairs.map(\.callback) == ["deferLater", "checkStatus", "readBody", "DeferredList[0]"])
+    }
 }

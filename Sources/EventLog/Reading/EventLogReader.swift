@@ -90,8 +90,20 @@ public final class EventLogReader: Sequence, IteratorProtocol {
 
     /// Reads from any sequence of bytes, pulling it a chunk at a time.
     public convenience init(bytes: some Sequence<UInt8>, name: String = "<bytes>") {
-        var iterator = bytes.makeIterator()
         let chunkSize = Self.chunkSize
+        if let array = bytes as? [UInt8] {
+            // Bytes already in memory are handed over a chunk at a time, not pulled one by one.
+            var offset = 0
+            self.init(
+                source: .chunks({
+                    guard offset < array.count else { return nil }
+                    let end = Swift.min(array.count, offset + chunkSize)
+                    defer { offset = end }
+                    return Array(array[offset..<end])
+                }), name: name)
+            return
+        }
+        var iterator = bytes.makeIterator()
         self.init(
             source: .chunks({
                 var chunk: [UInt8] = []
