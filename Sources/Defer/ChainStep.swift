@@ -221,7 +221,11 @@ enum Steps {
                 return .stored
             }
             switch output {
-            case .value(let value): deferred.storeOutput(value)  // a `Failure` value goes to the error path
+            case .value(let value):
+                // A Deferred handed back as a value is chained on, as Python's `return d` is.
+                if let inner = value as? AnyDeferred { return .returned(inner) }
+                if let typed = value as? any DeferredWrapping { return .returned(typed.base) }
+                deferred.storeOutput(value)  // a `Failure` value goes to the error path
             case .failure(let failure): deferred.stateStorage = .failure(failure)
             case .deferred(let inner): return .returned(inner)
             }

@@ -108,3 +108,28 @@ public func race<Value>(_ members: [Deferred<Value>], file: String = #fileID, li
     }
     return result
 }
+
+/// ``deferredList(_:fireOnOneCallback:fireOnOneErrback:consumeErrors:file:line:)`` for untyped deferreds (or
+/// deferreds of different types), with the values as `Any`.
+public func deferredList(
+    _ members: [AnyDeferred], fireOnOneCallback: Bool = false, fireOnOneErrback: Bool = false,
+    consumeErrors: Bool = false, file: String = #fileID, line: UInt = #line
+) -> Deferred<DeferredListResult<Any>> {
+    deferredList(
+        members.map { Deferred<Any>(unchecked: $0) }, fireOnOneCallback: fireOnOneCallback,
+        fireOnOneErrback: fireOnOneErrback, consumeErrors: consumeErrors, file: file, line: line)
+}
+
+/// ``gatherResults(_:consumeErrors:file:line:)`` for untyped deferreds (or deferreds of different types).
+public func gatherResults(
+    _ members: [AnyDeferred], consumeErrors: Bool = false, file: String = #fileID, line: UInt = #line
+) -> Deferred<[Any]> {
+    gatherResults(members.map { Deferred<Any>(unchecked: $0) }, consumeErrors: consumeErrors, file: file, line: line)
+}
+
+/// A typed deferred seen without its type: what a callback's `.value` may turn out to hold.
+protocol DeferredWrapping {
+    var base: AnyDeferred { get }
+}
+
+extension Deferred: DeferredWrapping {}

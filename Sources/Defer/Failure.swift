@@ -60,6 +60,12 @@ public final class Failure: Error, Sendable, CustomStringConvertible {
     /// Returns the matching type, or re-throws this same failure so the next errback sees the original error.
     @discardableResult
     public func trap(_ types: any Error.Type...) throws -> any Error.Type {
+        try trap(types)
+    }
+
+    /// ``trap(_:)-(any Error.Type...)`` with the types in an array, for a list built at run time.
+    @discardableResult
+    public func trap(_ types: [any Error.Type]) throws -> any Error.Type {
         if let match = check(types) { return match }
         throw self
     }

@@ -90,6 +90,29 @@ public final class DeferredContext<Value> {
         return self
     }
 
+    /// Adds an errback, returning another deferred (a retry), that runs inside the action: the chain waits for it.
+    @discardableResult
+    public func addErrback(
+        label: String? = nil, file: String = #fileID, line: UInt = #line,
+        _ errback: @escaping (Failure) throws -> Deferred<Value>
+    ) throws(DeferredContextError) -> DeferredContext<Value> {
+        try checkNotFinished()
+        let action = self.action
+        result.addErrback(label: label, file: file, line: line) { failure in try action.run { try errback(failure) } }
+        return self
+    }
+
+    /// Adds a function for both tracks, returning another deferred, that runs inside the action.
+    @discardableResult
+    public func addBoth<U>(
+        label: String? = nil, file: String = #fileID, line: UInt = #line,
+        _ body: @escaping (Result<Value, Failure>) throws -> Deferred<U>
+    ) throws(DeferredContextError) -> DeferredContext<U> {
+        try checkNotFinished()
+        let action = self.action
+        return moving(to: result.addBoth(label: label, file: file, line: line) { outcome in try action.run { try body(outcome) } })
+    }
+
     /// Adds a function for both tracks that runs inside the action.
     @discardableResult
     public func addBoth<U>(

@@ -41,6 +41,33 @@ struct DeferredContextTests {
         #expect(memory.tasks.first?.isComplete == true)
     }
 
+    @Test("an errback that retries returns a Deferred: the chain waits for it inside the action")
+    func retryInErrback() throws {
+        struct Flaky: Error {}
+        let memory = MemoryDestination()
+        let d = Deferred<Int>()
+        let retry = Deferred<Int>()
+        let plain = try withLogDestination(memory) {
+            let action = startAction("app:fetch")
+            return try action.run {
+                try DeferredContext(d)
+                    .addCallback { _ -> Int in throw Flaky() }
+                    .addErrback { _ -> Deferred<Int> in
+                        logMessage("app:retrying")
+                        return retry
+                    }
+                    .addActionFinish()
+            }
+        }
+        var seen: Int?
+        plain.addCallback { seen = $0 }
+        try d.callback(1)
+        #expect(seen == nil, "waiting on the retry")
+        try retry.callback(7)
+        #expect(seen == 7)
+        #expect(Self.shape(memory.messages) == ["app:fetch[1] started", "app:retrying[2]", "app:fetch[3] succeeded"])
+    }
+
     @Test("a failed chain finishes the action as failed and the failure keeps propagating")
     func failedChain() throws {
         let memory = MemoryDestination()
