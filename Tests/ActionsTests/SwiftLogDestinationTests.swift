@@ -48,6 +48,48 @@ struct SwiftLogDestinationTests {
         #expect(records[0].metadata["task_level"] == "/1")
     }
 
+    @Test("swift-log records land in the current action as eliot:stdlib messages, with level and metadata")
+    func logHandlerWritesIntoTheAction() throws {
+        let memory = MemoryDestination()
+        let logger = Logger(label: "fetcher") { label in ActionLogHandler(label: label) }
+        withLogDestination(memory) {
+            withAction("app:fetch") { _ in
+                logger.info("cache miss", metadata: ["key": "user:42", "task_uuid": "not mine"])
+                logger.debug("below the handler's level")
+            }
+            logger.error("outside any action")
+        }
+        let messages = memory.messages
+        #expect(messages.map { $0.messageType ?? $0.actionType ?? "?" } == [
+            "app:fetch", "eliot:stdlib", "app:fetch", "eliot:stdlib",
+        ])
+        let inside = messages[1]
+        #expect(inside.taskUUID == messages[0].taskUUID && inside.taskLevel == [2])
+        #expect(inside.fields["message"] == "cache miss" && inside.fields["log_level"] == "INFO")
+        #expect(inside.fields["logger"] == "fetcher" && inside.fields["key"] == "user:42")
+        #expect(inside.fields["metadata.task_uuid"] == "not mine")
+        let outside = messages[3]
+        #expect(outside.taskLevel == [1] && outside.taskUUID != messages[0].taskUUID && outside.fields["log_level"] == "ERROR")
+    }
+
+    @Test("wired both ways, records forwarded from Eliot are not written back; writeFailure's level is its log_level")
+    func bothWaysDoNotLoop() throws {
+        let store = RecordingHandler.Store()
+        let forward = Logger(label: "eliot") { _ in RecordingHandler(store: store) }
+        let memory = MemoryDestination()
+        let back = Logger(label: "eliot") { label in ActionLogHandler(label: label) }
+        withLogDestinations(LogDestinations([memory, SwiftLogDestination(logger: forward)])) {
+            logMessage("app:note")
+            // What the forwarding logger received, replayed into a handler that writes into Eliot: dropped.
+            for record in store.records.withLockedValue({ $0 }) {
+                back.log(level: record.level, "\(record.message)", metadata: record.metadata)
+            }
+            logMessage("eliot:traceback", fields: ["log_level": "ERROR"])
+        }
+        #expect(memory.messages.map(\.messageType) == ["app:note", "eliot:traceback"])
+        #expect(store.records.withLockedValue { $0.map(\.level) } == [.info, .error])
+    }
+
     @Test("redirects once under swift test, and not at all elsewhere")
     func redirection() {
         let set = LogDestinations()

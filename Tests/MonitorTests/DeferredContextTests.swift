@@ -119,6 +119,8 @@ struct DeferredContextTests {
         #expect(Self.shape(memory.messages) == ["app:job[1] started", "eliot:traceback[2]", "app:job[3] succeeded"])
         let traceback = try #require(memory.messages.first { $0.messageType == "eliot:traceback" })
         #expect(traceback.fields["reason"]?.stringValue == "boom")
+        // Used as an errback it handled the failure: logged at ERROR, not CRITICAL.
+        #expect(traceback.fields["log_level"]?.stringValue == "ERROR")
         #expect(traceback.fields["exception"]?.stringValue?.hasSuffix("Boom") == true)
         #expect(traceback.fields["traceback"]?.stringValue?.contains("MonitorTests/DeferredContextTests.swift") == true)
         if case .success(let value) = d.state { #expect(value as? Int == -1) } else { Issue.record("not handled") }

@@ -62,6 +62,17 @@ public struct EventLogEncoder: Sendable {
     /// Whether `key` is written from one of `message`'s properties rather than from its fields: the standard
     /// keys always; `exception` and `reason` when the property is set (it wins), so that a failure given as
     /// ordinary fields is still written.
+    /// Whether `key` is one of the keys a message's own properties are written as (so a field by that name
+    /// would not be written as given).
+    package static func isReserved(_ key: String) -> Bool {
+        switch key {
+        case "task_uuid", "task_level", "timestamp", "message_type", "action_type", "action_status", "exception",
+            "reason":
+            true
+        default: false
+        }
+    }
+
     static func isWritten(_ key: String, by message: EventMessage) -> Bool {
         switch key {
         case "task_uuid", "task_level", "timestamp", "message_type", "action_type", "action_status": true
