@@ -50,15 +50,20 @@ cli: swift-deps system-deps
 demo: cli
 	$(SWIFT) build -c release --product seed-example
 	$(SWIFT) build -c release --product echo-service-example
+	$(SWIFT) build -c release --product pipeline-example
 	.build/release/seed-example mon.out
 	.build/release/echo-service-example echo-service.out
+	.build/release/pipeline-example pipeline.out
 	$(CLI) render mon.out -o chain.svg
 	$(CLI) render mon.out -o chain.png
 	$(CLI) render echo-service.out --view overview -o echo-service-overview.png
+	$(CLI) render echo-service.out --task '#8' -o echo-service-timeout.png
+	$(CLI) render pipeline.out -o pipeline.png
 	$(CLI) summary echo-service.out
 	@echo
-	@echo "Wrote: mon.out, echo-service.out (Eliot logs), chain.svg and chain.png (the seed chain),"
-	@echo "       echo-service-overview.png (20 requests). Try: $(CLI) tree mon.out"
+	@echo "Wrote: mon.out, echo-service.out, pipeline.out (Eliot logs), chain.svg and chain.png (the seed chain),"
+	@echo "       echo-service-overview.png (20 requests), echo-service-timeout.png (the timed-out request),"
+	@echo "       pipeline.png (actions and their chains in one log). Try: $(CLI) tree pipeline.out"
 
 test: deps test-fuzz test-debug test-tsan
 

@@ -55,6 +55,8 @@ let package = Package(
             name: "echo-service-example", dependencies: ["Defer", "Monitor", nioCore, nioPosix],
             path: "examples/echo-service"),
 
+        .executableTarget(
+            name: "pipeline-example", dependencies: ["Actions", "Defer", "EventLog", "Monitor", logging], path: "examples/pipeline"),
         .executableTarget(name: "stream-probe", dependencies: ["Actions", "Defer", "Monitor"], path: "examples/stream-probe"),
 
         .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),

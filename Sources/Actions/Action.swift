@@ -105,6 +105,12 @@ public final class Action: Sendable {
         return (uuid, level)
     }
 
+    /// Reserves this action's next child slot for something written elsewhere (the monitor writes a chain
+    /// tracked inside this action there, as a child action); returns its level.
+    public func reserveChildLevel() -> [Int] {
+        nextLevel()
+    }
+
     /// Hands out the next child slot.
     func nextLevel() -> [Int] {
         let slot = state.withLockedValue { state in

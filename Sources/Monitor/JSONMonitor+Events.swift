@@ -3,6 +3,22 @@ import Defer
 /// How each deferred event changes a chain's record, and the event recorded for it (called under the monitor's
 /// lock).
 extension JSONMonitor {
+    /// The monitor's clock: the system's, or a reactor's.
+    static func clock(_ reactor: (any ReactorTime)?) -> MonitorClock {
+        guard let given = reactor else { return MonitorClock() }
+        // A reactor's clock is read on its own thread only; the monitor reads it when a tracked deferred reports,
+        // on the thread that drives the deferred: the reactor's (a test's, for a ManualReactor).
+        nonisolated(unsafe) let reactor = given
+        return MonitorClock(external: { reactor.seconds })
+    }
+
+    /// How a followed deferred came to be linked to a tracked one: what its chain is titled by.
+    enum FollowedAs {
+        case returned
+        case chained
+        case member(Int)
+    }
+
     /// Updates a chain's record for one deferred event and returns what to record.
     static func event(
         for event: DeferredEvent, chain chainID: Int, record: inout ChainRecord, buffer: inout EventBuffer,

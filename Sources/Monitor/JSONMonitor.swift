@@ -33,8 +33,8 @@ public final class JSONMonitor: DeferredObserver {
     /// How long an event that finds the backlog full waits for the writer before it is dropped (streaming mode).
     public let backlogWait: Duration
 
-    private let state: NIOLockedValueBox<State>
-    private let writer: WriterThread<MonitorStream>?
+    let state: NIOLockedValueBox<State>
+    let writer: WriterThread<MonitorStream>?
     /// Stamps events in ticks; `origin` anchors them to the system clock when they are encoded.
     private let clock: MonitorClock
     private let origin: MonitorClock.Anchor
@@ -101,8 +101,23 @@ public final class JSONMonitor: DeferredObserver {
     ///     enough for the writer to catch up with a burst, once per stall of the disk.
     ///   - clock: Stamp events with this reactor's clock instead of the system's (see `init(followChained:...)`).
     /// - Throws: `ActionError` if the file cannot be opened or written.
-    public init(
+    public convenience init(
         streamingTo path: String, followChained: Bool = false, backlogBytes: Int = 32 << 20,
+        backlogWait: Duration = .seconds(1), clock reactor: (any ReactorTime)? = nil
+    ) throws(ActionError) {
+        try self.init(
+            streamingTo: try FileDestination(path: path, append: false), followChained: followChained,
+            backlogBytes: backlogBytes, backlogWait: backlogWait, clock: reactor)
+    }
+
+    /// A monitor that streams to a file other writers share: give the same `FileDestination` to the actions
+    /// (`LogDestinations.global.add(file)`), and chains and actions are in one log, on one clock. A chain tracked
+    /// inside an action is written as an action inside it (see `track(_:label:)`).
+    ///
+    /// The parameters are those of ``init(streamingTo:followChained:backlogBytes:backlogWait:clock:)-(String,_,_,_,_)``;
+    /// the format header is written first.
+    public init(
+        streamingTo destination: FileDestination, followChained: Bool = false, backlogBytes: Int = 32 << 20,
         backlogWait: Duration = .seconds(1), clock reactor: (any ReactorTime)? = nil
     ) throws(ActionError) {
         self.followChained = followChained
@@ -115,12 +130,11 @@ public final class JSONMonitor: DeferredObserver {
         let origin = clock.anchor()
         self.clock = clock
         self.origin = origin
-        let destination = try FileDestination(path: path, append: false)
         let header = EventLogFormat.header(
             taskUUID: newTaskUUID(), timestamp: MonitorClock.realtime(),
             fields: [MonitorVocabulary.Field.producer: "reactortrack JSONMonitor"])
         do { try destination.write(header) } catch {
-            throw ActionError(code: .ioFailure, message: "\(path): \(error)")
+            throw ActionError(code: .ioFailure, message: "\(destination.name): \(error)")
         }
         // The writer thread takes the recorded events in batches, under the same lock the tracked path records
         // with: one lock per event, whether buffered or streaming.
@@ -142,16 +156,13 @@ public final class JSONMonitor: DeferredObserver {
         CreationSites.startRecording()
     }
 
-    /// The monitor's clock: the system's, or a reactor's.
-    private static func clock(_ reactor: (any ReactorTime)?) -> MonitorClock {
-        guard let given = reactor else { return MonitorClock() }
-        // A reactor's clock is read on its own thread only; the monitor reads it when a tracked deferred reports,
-        // on the thread that drives the deferred: the reactor's (a test's, for a ManualReactor).
-        nonisolated(unsafe) let reactor = given
-        return MonitorClock(external: { reactor.seconds })
-    }
-
     /// Starts recording `deferred`: its task begins now, and every later event is written into it.
+    ///
+    /// Tracked inside an Eliot action (``Actions/Action/current``), the chain is written as an action within it
+    /// (Eliot's task and level: the action's task, at a child level the action reserves), so `tree` and `render`
+    /// show the chain inside the action that started it, on the action's time axis, when both write to one log
+    /// (see ``init(streamingTo:followChained:backlogBytes:backlogWait:clock:)-(FileDestination,_,_,_,_)``).
+    /// Outside any action, or followed from another chain, it is a task of its own.
     ///
     /// Tracking the same deferred twice does nothing. Call it on the thread that drives the deferred.
     public func track<Value>(
@@ -162,7 +173,7 @@ public final class JSONMonitor: DeferredObserver {
 
     /// Starts recording an untyped deferred; see `track(_:label:)`.
     public func track(_ deferred: AnyDeferred, label: String? = nil, file: String = #fileID, line: UInt = #line) {
-        track(deferred, label: label, trackedAt: (file, line), trackedBy: "user")
+        track(deferred, label: label, trackedAt: (file, line), trackedBy: "user", in: Action.current)
     }
 
     /// The messages recorded so far (buffered mode), as they will be written (without header and the end
@@ -226,8 +237,12 @@ public final class JSONMonitor: DeferredObserver {
 
     // MARK: Recording
 
-    func track(_ deferred: AnyDeferred, label: String?, trackedAt: (file: String, line: UInt)?, trackedBy: String) {
+    func track(
+        _ deferred: AnyDeferred, label: String?, trackedAt: (file: String, line: UInt)?, trackedBy: String,
+        in action: Action? = nil
+    ) {
         if deferred.observer === self, deferred.observerSlot != 0 { return }
+
         // Where it was made, if the monitor was there to see; else where it was tracked, said as such.
         let created = deferred.creationSite
         let site = created ?? trackedAt
@@ -241,6 +256,9 @@ public final class JSONMonitor: DeferredObserver {
         let title = label ?? ""
         let started = withRoom { state -> (Int, Bool)? in
             guard !state.stopped else { return nil }
+            // The enclosing action's task, and a child level of it reserved only now that the chain is recorded:
+            // a level reserved and never written would leave the action's task incomplete.
+            let context = action.map { ($0.taskUUID, $0.reserveChildLevel()) }
             let id = state.chains.count + 1
             var chain = ChainRecord(id: id, time: time)
             // A deferred may be tracked after it fired or got callbacks: start from where it stands.
@@ -256,7 +274,8 @@ public final class JSONMonitor: DeferredObserver {
                         .started(
                             label: buffer.text(label ?? "Deferred #\(id)"),
                             site: site.map { (buffer.text($0.file), $0.line) }, siteIsCreation: created != nil,
-                            trackedBy: buffer.text(trackedBy))))
+                            trackedBy: buffer.text(trackedBy),
+                            context: context.map { (buffer.text($0.0), $0.1) })))
             }
             return (id, wake)
         }
@@ -272,13 +291,6 @@ public final class JSONMonitor: DeferredObserver {
         guard followChained else { return }
         if case .waiting(let inner) = deferred.state { follow(inner, from: deferred, as: .returned) }
         for (i, member) in (deferred.members ?? []).enumerated() { follow(member, from: deferred, as: .member(i)) }
-    }
-
-    /// How a followed deferred came to be linked to a tracked one: what its chain is titled by.
-    enum FollowedAs {
-        case returned
-        case chained
-        case member(Int)
     }
 
     private func follow(_ other: AnyDeferred, from deferred: AnyDeferred, as how: FollowedAs) {
@@ -374,32 +386,6 @@ public final class JSONMonitor: DeferredObserver {
         }
         if recorded == .wake { writer?.wake() }
         return time
-    }
-
-    /// Runs `body` under the lock, for a chain's start or end (dropping one of those would lose the whole
-    /// chain's lines): a streaming monitor whose backlog is full first holds the thread, as `recordEvent` does.
-    private func withRoom<Result>(_ body: (inout State) -> Result) -> Result {
-        guard writer != nil else { return state.withLockedValue(body) }
-        let limit = bufferLimit
-        let bytes = backlogBytes
-        var deadline: ContinuousClock.Instant?
-        var mayWait = true
-        while true {
-            let drains = state.withLockedValue { state -> (Result?, UInt64) in
-                if mayWait, !state.overflowing, state.isFull(events: limit, bytes: bytes) { return (nil, state.drains) }
-                return (body(&state), 0)
-            }
-            if let result = drains.0 { return result }
-            let until = deadline ?? ContinuousClock.now + backlogWait
-            deadline = until
-            mayWait = waitForRoom(after: drains.1, until: until)
-        }
-    }
-
-    /// Holds the thread until the writer takes the backlog it had taken `drains` times, or `backlogWait` passes.
-    @inline(never)
-    private func waitForRoom(after drains: UInt64, until deadline: ContinuousClock.Instant) -> Bool {
-        writer?.waitForRoom(until: deadline) { state.withLockedValue { $0.drains != drains } } ?? false
     }
 
     /// Records the start of `run`, stamped with its token (under the lock, for `recordEvent`).

@@ -35,11 +35,13 @@ struct MonitorEncoder: Sendable {
     mutating func append(_ event: MonitorEvent, in buffer: EventBuffer, to line: inout LineBuilder) -> Bool {
         let scale = self.scale
         if case .chainStarted(let chain, let time, let detail) = event {
-            guard case .started(let label, let site, let siteIsCreation, let trackedBy) = buffer[detail: detail] else {
-                return false
-            }
+            guard case .started(let label, let site, let siteIsCreation, let trackedBy, let context) = buffer[detail: detail]
+            else { return false }
             let siteText = site.map { "\(buffer[text: $0.file]):\($0.line)" }
-            let state = ChainState(prefix: LineBuilder.prefix(taskUUID: newTaskUUID()))
+            // A task of its own, or an action at the level its enclosing action reserved.
+            let state = ChainState(
+                prefix: LineBuilder.prefix(
+                    taskUUID: context.map { buffer[text: $0.taskUUID] } ?? newTaskUUID(), levels: context?.level ?? []))
             chains[chain] = state
             line.open(prefix: state.prefix, level: 1, timestamp: scale.seconds(time))
             Self.action(V.deferredAction, .started, to: &line)

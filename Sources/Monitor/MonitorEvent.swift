@@ -79,7 +79,9 @@ enum MonitorEvent: Sendable {
     /// The fields of the large, rare events, and a failure's two texts.
     enum Detail: Sendable {
         /// `createdAt` is where `track` was called (the file's text and the line), joined when encoded.
-        case started(label: Ref, site: (file: Ref, line: UInt)?, siteIsCreation: Bool, trackedBy: Ref)
+        case started(
+            label: Ref, site: (file: Ref, line: UInt)?, siteIsCreation: Bool, trackedBy: Ref,
+            context: (taskUUID: Ref, level: [Int])?)
         /// `waited` is in ticks.
         case resumed(from: Int32?, waited: UInt64, outcome: Value?)
         case ended(closedAt: UInt64, endedBy: Ref, runs: Int, outcome: Value)

@@ -18,14 +18,22 @@ public enum ChainBuilder {
     static func chains(from tasks: [WrittenTask], locate: (Int?) -> (file: String, line: Int?)) -> [Chain] {
         var result: [Chain] = []
         result.reserveCapacity(tasks.count)
-        for task in tasks {
-            if let chain = chain(from: task, locate: locate) { result.append(chain) }
-        }
+        for task in tasks { result += chains(from: task, locate: locate) }
         return result
     }
 
-    static func chain(from task: WrittenTask, locate: (Int?) -> (file: String, line: Int?)) -> Chain? {
-        shape(task, locate: locate)
+    /// The chains of one task: one, or, for an action with Deferred chains tracked inside it, the action's tree
+    /// and then each of those chains (linked from it, `contains`).
+    static func chains(from task: WrittenTask, locate: (Int?) -> (file: String, line: Int?)) -> [Chain] {
+        if case .action(let root) = task.root, root.actionType != MonitorVocabulary.deferredAction {
+            var nested: [Chain] = []
+            var chain = actionChain(task: task, root: root, locate: locate, nested: &nested)
+            chain.links = nested.compactMap { inner in
+                inner.deferredID.map { ChainLink(kind: .contains, target: $0, pairIndex: nil, time: inner.start) }
+            }
+            return [chain] + nested
+        }
+        return shape(task, locate: locate).map { [$0] } ?? []
     }
 
     private static func shape(_ task: WrittenTask, locate: (Int?) -> (file: String, line: Int?)) -> Chain? {
@@ -53,15 +61,18 @@ public enum ChainBuilder {
                 facts: TaskFacts(root: task), droppedEvents: dropped)
         case .action(let root):
             if root.actionType == MonitorVocabulary.deferredAction { return deferredChain(task: task, root: root, locate: locate) }
-            return actionChain(task: task, root: root, locate: locate)
+            var nested: [Chain] = []
+            return actionChain(task: task, root: root, locate: locate, nested: &nested)
         }
     }
 
     // MARK: - Generic Eliot tasks
 
-    static func actionChain(task: WrittenTask, root: WrittenAction, locate: (Int?) -> (file: String, line: Int?))
-        -> Chain
-    {
+    /// An action tree; a `reactortrack:deferred` action inside it (a chain the monitor tracked inside the action)
+    /// is one span of the tree, and its chain is built apart, into `nested`, to be drawn as a ladder below.
+    static func actionChain(
+        task: WrittenTask, root: WrittenAction, locate: (Int?) -> (file: String, line: Int?), nested: inout [Chain]
+    ) -> Chain {
         var spans: [ActionSpan] = []
         var lastTime: Double?
         // The task's facts are noted in the same walk (the root's own in `init(root:)`).
@@ -100,6 +111,19 @@ public enum ChainBuilder {
                 if let end = action.endMessage {
                     span.endLevel = FieldText.level(end.taskLevel)
                     span.endFields = FieldText.fields(end.message)
+                }
+                if depth > 0, action.actionType == MonitorVocabulary.deferredAction {
+                    var chain = deferredChain(task: task, root: action, locate: locate)
+                    // One task, several chains: this one is named by its level, and the task's facts stay with
+                    // the action's chain (counted once, as eliot.parse counts the task once).
+                    chain.id = task.taskUUID + FieldText.level(action.taskLevel)
+                    chain.facts = nil
+                    chain.isLinkTarget = true
+                    span.name = chain.title
+                    spans.append(span)
+                    for child in action.children { facts.note(child) }
+                    nested.append(chain)
+                    return
                 }
                 spans.append(span)
                 for child in action.children { visit(child, depth: depth + 1) }

@@ -32,8 +32,11 @@ public struct ChainFamilyStream: Sendable {
     ///   - ordinal: Its place in first-message order (distinct for every chain).
     public mutating func add(_ chain: Chain, ordinal: Int) -> [ChainFamily] {
         guard let id = chain.deferredID else {
-            // Only Deferreds are linked: an action tree or a lone message is a family of its own.
-            return [ChainFamily(members: [ChainFamily.Member(chain: chain, depth: 0)])]
+            // An action tree or a lone message is a family of its own, unless Deferred chains were tracked
+            // inside the action: then it waits for them, as a chain waits for the chains it links to.
+            guard !chain.links.isEmpty else { return [ChainFamily(members: [ChainFamily.Member(chain: chain, depth: 0)])] }
+            held[ordinal] = chain
+            return complete(ordinal).map { [$0] } ?? []
         }
         held[ordinal] = chain
         let key = Key(file: chain.file, id: id)

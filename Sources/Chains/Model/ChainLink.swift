@@ -8,6 +8,8 @@ public struct ChainLink: Sendable, Hashable {
         case waitedOn
         /// A callback returned the target (already fired, so no wait).
         case returned
+        /// The target was tracked inside this action (the monitor wrote its chain into the action's task).
+        case contains
     }
 
     /// How the chains are linked.

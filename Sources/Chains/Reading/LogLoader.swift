@@ -124,18 +124,20 @@ public struct LogLoader {
                 switch handout {
                 case .brief(let task):
                     guard let figures = ChainFigures(brief: task, locate: locate) else { return }
-                    handleBrief?(figures, task.ordinal)
+                    handleBrief?(figures, Self.chainOrdinal(task: task.ordinal))
                 case .task(let task, let ordinal, let atEnd):
-                    guard var chain = ChainBuilder.chain(from: task, locate: locate) else { return }
-                    if let id = chain.deferredID {
-                        chain.isLinkTarget = linkTargets.contains(ChainFamily.Key(file: chain.file, id: id))
+                    for (k, var chain) in ChainBuilder.chains(from: task, locate: locate).enumerated() {
+                        if let id = chain.deferredID, !chain.isLinkTarget {
+                            chain.isLinkTarget = linkTargets.contains(ChainFamily.Key(file: chain.file, id: id))
+                        }
+                        // A chain still open when its file ends is drawn up to that file's last event: it was
+                        // pending that long. Handed out at once, one at a time: 200,000 chains left open are
+                        // never all held.
+                        if atEnd, chain.outcome.isOpen, let end = map.latestTimestamps[chain.file] {
+                            chain.end = max(chain.end ?? end, end)
+                        }
+                        handle(chain, Self.chainOrdinal(task: ordinal, chain: k))
                     }
-                    // A chain still open when its file ends is drawn up to that file's last event: it was pending
-                    // that long. Handed out at once, one at a time: 200,000 chains left open are never all held.
-                    if atEnd, chain.outcome.isOpen, let end = map.latestTimestamps[chain.file] {
-                        chain.end = max(chain.end ?? end, end)
-                    }
-                    handle(chain, ordinal)
                 }
             })
         } catch {
@@ -155,7 +157,7 @@ public struct LogLoader {
             }
             for chain in chains {
                 noteEnd(file: chain.file, end: chain.end)
-                last.append((chain, result.ordinalCount + legacyCount))
+                last.append((chain, Self.chainOrdinal(task: result.ordinalCount + legacyCount)))
                 legacyCount += 1
             }
         }
@@ -166,6 +168,12 @@ public struct LogLoader {
         return TrackedLog(
             chains: [], warnings: result.warnings + legacyWarnings, inputs: paths.map(Self.displayName),
             formats: result.formats, messageCount: result.messageCount + legacyRecords, byteCount: result.byteCount)
+    }
+
+    /// A chain's place in first-message order: its task's, then its place in the task (an action with Deferred
+    /// chains tracked inside it is several chains).
+    static func chainOrdinal(task: Int, chain: Int = 0) -> Int {
+        task.multipliedReportingOverflow(by: 1 << 16).partialValue &+ min(chain, (1 << 16) - 1)
     }
 
     /// The Deferred a monitor message links its chain to: `chained` (`to`) or `waiting` (`on`). (A Deferred

@@ -50,15 +50,20 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
         close()
     }
 
-    /// The bytes every line of a task starts with, `{"task_uuid":"…","task_level":[`: built once per task and
-    /// passed to ``open(prefix:level:sublevel:timestamp:)``.
-    package static func prefix(taskUUID: String) -> [UInt8] {
+    /// The bytes every line of a task starts with, `{"task_uuid":"…","task_level":[` and the `levels` its
+    /// lines are under (each with its comma): built once per task and passed to
+    /// ``open(prefix:level:sublevel:timestamp:)``.
+    package static func prefix(taskUUID: String, levels: [Int] = []) -> [UInt8] {
         var line = LineBuilder(capacity: 64)
         line.byte(UInt8(ascii: "{"))
         line.key("task_uuid", first: true)
         line.string(taskUUID)
         line.key("task_level")
         line.byte(UInt8(ascii: "["))
+        for level in levels {
+            line.int(level)
+            line.byte(UInt8(ascii: ","))
+        }
         return line.bytes
     }
 

@@ -184,6 +184,8 @@ struct ChainPageLayout {
             page.line(
                 [(lineX + 14, fromY), (lineX, fromY), (lineX, target.y), (target.x - 2, target.y)], color: Palette.link,
                 width: 1.5, arrow: true, tooltip: tip, role: "link")
+            // A chain tracked inside an action starts inside it: the margin arrow says so, no flow is drawn.
+            if link.kind == .contains { continue }
             let sourceRun = link.pairIndex.flatMap { index in chainNamed(parentID, in: family)?.pairs.first { $0.index == index }?.run }
             let flowTime = link.kind == .chained ? (sourceRun?.start ?? link.time) : (link.time ?? sourceRun?.end)
             if link.kind == .waitedOn, let startY = firstRowMid[member.chain.id],
@@ -218,6 +220,7 @@ struct ChainPageLayout {
         case .chained: "chainDeferred →"
         case .waitedOn: "waited on →"
         case .returned: "returned →"
+        case .contains: "tracked inside →"
         }
     }
 
@@ -287,6 +290,7 @@ struct ChainPageLayout {
             case .chained: facts.append("chained from \(parent)\(chain.inferred.contains(.link) ? " (inferred)" : "")")
             case .waitedOn: facts.append("awaited by \(parent)")
             case .returned: facts.append("returned to \(parent)")
+            case .contains: facts.append("tracked inside \(parent)")
             }
         }
         if let created = chain.createdAt { facts.append("created at \(created)") }

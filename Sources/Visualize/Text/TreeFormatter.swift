@@ -55,7 +55,13 @@ public struct TreeFormatter: Sendable {
                 head += dim(" (running \(DurationFormat.text(chain.runningTime)), waiting \(DurationFormat.text(chain.waitingTime)))")
             }
             if let link = member.link, let parent = member.parentTitle {
-                head += dim("  \(link.kind == .chained ? "chained from" : link.kind == .waitedOn ? "awaited by" : "returned to") \(esc(parent))")
+                let verb = switch link.kind {
+                case .chained: "chained from"
+                case .waitedOn: "awaited by"
+                case .returned: "returned to"
+                case .contains: "tracked inside"
+                }
+                head += dim("  \(verb) \(esc(parent))")
                 if chain.inferred.contains(.link) { head += dim(" (inferred)") }
             }
             lines.append(head)
