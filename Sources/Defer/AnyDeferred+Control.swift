@@ -39,11 +39,27 @@ extension AnyDeferred {
     /// Unfired: calls the canceller (or, without one, arms a one-time swallow of the late result), then
     /// errbacks with `CancelledError` if still unfired. Waiting on another deferred: cancels that one instead.
     /// Already fired: does nothing.
+    ///
+    /// A canceller that throws leaves the deferred unfired (a later `cancel()` calls it again); its error is
+    /// reported as an unhandled error ("Exception raised from user supplied canceller"), as Twisted logs it for a
+    /// `DeferredList`'s members. Use ``cancelOrThrow()`` to get the error instead, as Twisted's `cancel()` raises.
     public func cancel() {
+        do { try cancelOrThrow() } catch {
+            UnhandledError.sink(
+                UnhandledError(
+                    failure: Failure.wrapping(error), deferredID: UInt64(UInt(bitPattern: ObjectIdentifier(self).hashValue)),
+                    createdAt: debugInfo?.createdAt, firstFiredAt: nil,
+                    headline: "Exception raised from user supplied canceller:"))
+        }
+    }
+
+    /// ``cancel()``, throwing what the canceller threw (Twisted's `cancel()`: the exception comes out, and the
+    /// deferred stays unfired).
+    public func cancelOrThrow() throws {
         observer?.deferred(self, didRecord: .cancelled)
         if !isCalled {
             if let canceller {
-                canceller(self)
+                try canceller(self)
             } else {
                 suppressAlreadyCalled = true
             }
@@ -51,7 +67,7 @@ extension AnyDeferred {
                 try! errback(CancelledError())  // unfired, so it cannot throw
             }
         } else if case .waiting(let inner) = stateStorage {
-            inner.cancel()
+            try inner.cancelOrThrow()
         }
     }
 

@@ -46,7 +46,7 @@ public final class AnyDeferred {
         return made
     }
 
-    var canceller: ((AnyDeferred) -> Void)? {
+    var canceller: ((AnyDeferred) throws -> Void)? {
         get { extras?.canceller }
         set { if newValue != nil || extras != nil { extrasForWriting.canceller = newValue } }
     }
@@ -92,7 +92,9 @@ public final class AnyDeferred {
     ///
     /// - Parameter canceller: Called at most once with this deferred; it may fire it. If it leaves it unfired,
     ///   `cancel()` errbacks it with `CancelledError`.
-    public init(canceller: ((AnyDeferred) -> Void)? = nil, file: String = #fileID, line: UInt = #line) {
+    ///   A canceller that throws leaves the deferred unfired: ``cancelOrThrow()`` throws what it threw, and
+    ///   ``cancel()`` reports it (Twisted's `cancel()` raises it).
+    public init(canceller: ((AnyDeferred) throws -> Void)? = nil, file: String = #fileID, line: UInt = #line) {
         if let canceller { self.canceller = canceller }
         if DeferredDebug.isEnabled { debugInfo = DebugInfo(createdAt: "\(file):\(line)") }
         if CreationSites.isRecording { extrasForWriting.creationSite = (file, line) }

@@ -19,9 +19,9 @@ public struct Deferred<Value> {
     public let base: AnyDeferred
 
     /// Makes an unfired deferred, with an optional canceller that `cancel()` calls while it is unfired.
-    public init(canceller: ((Deferred<Value>) -> Void)? = nil, file: String = #fileID, line: UInt = #line) {
+    public init(canceller: ((Deferred<Value>) throws -> Void)? = nil, file: String = #fileID, line: UInt = #line) {
         if let canceller {
-            base = AnyDeferred(canceller: { canceller(Deferred(unchecked: $0)) }, file: file, line: line)
+            base = AnyDeferred(canceller: { try canceller(Deferred(unchecked: $0)) }, file: file, line: line)
         } else {
             base = AnyDeferred(file: file, line: line)
         }
@@ -68,6 +68,9 @@ public struct Deferred<Value> {
     public func unpause() { base.unpause() }
     /// See `AnyDeferred.cancel()`.
     public func cancel() { base.cancel() }
+
+    /// See `AnyDeferred.cancelOrThrow()`.
+    public func cancelOrThrow() throws { try base.cancelOrThrow() }
 
     /// Sends this chain's outcome on to `target`; this chain then holds `()` (Twisted's `chainDeferred`).
     @discardableResult

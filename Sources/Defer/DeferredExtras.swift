@@ -2,7 +2,7 @@
 /// observer — kept out of line so a plain deferred stays small; allocated the first time one is set.
 @usableFromInline
 final class DeferredExtras {
-    var canceller: ((AnyDeferred) -> Void)?
+    var canceller: ((AnyDeferred) throws -> Void)?
     var debugInfo: DebugInfo?
     var members: [AnyDeferred]?
     var observer: (any DeferredObserver)?

@@ -10,10 +10,24 @@ public struct UnhandledError: Sendable, CustomStringConvertible {
     public let createdAt: String?
     /// Where the deferred was first fired, in debug mode.
     public let firstFiredAt: String?
+    /// The first line of the report: what happened.
+    public let headline: String
+
+    /// A report; `headline` is Twisted's for a failure left unhandled unless told otherwise.
+    public init(
+        failure: Failure, deferredID: UInt64, createdAt: String?, firstFiredAt: String?,
+        headline: String = "Unhandled error in Deferred:"
+    ) {
+        self.failure = failure
+        self.deferredID = deferredID
+        self.createdAt = createdAt
+        self.firstFiredAt = firstFiredAt
+        self.headline = headline
+    }
 
     /// The report as Twisted logs it: the headline, then the failure, then debug locations.
     public var description: String {
-        var text = "Unhandled error in Deferred:\n\(failure)\(failure.site.map { " (at \($0))" } ?? "")"
+        var text = "\(headline)\n\(failure)\(failure.site.map { " (at \($0))" } ?? "")"
         if let createdAt { text += "\n(debug:  C: Deferred was created: \(createdAt))" }
         if let firstFiredAt { text += "\n(debug:  I: First Invoker was: \(firstFiredAt))" }
         return text

@@ -258,7 +258,7 @@ final class CaseRecorder {
 
     func cancel(_ deferred: AnyDeferred) {
         record(["ev": "cancel", "d": .string(name(of: deferred))])
-        deferred.cancel()
+        do { try deferred.cancelOrThrow() } catch { raised("cancel", name(of: deferred), error) }
     }
 
     func pause(_ deferred: AnyDeferred) {
@@ -358,11 +358,11 @@ final class CaseRecorder {
         }
     }
 
-    /// A recorded canceller: logs `{"canceller": C, "d": N}`, then runs `body`.
-    func canceller(_ name: String, _ body: ((AnyDeferred) -> Void)? = nil) -> (AnyDeferred) -> Void {
+    /// A recorded canceller: logs `{"canceller": C, "d": N}`, then runs `body` (which may throw).
+    func canceller(_ name: String, _ body: ((AnyDeferred) throws -> Void)? = nil) -> (AnyDeferred) throws -> Void {
         { deferred in
             self.record(["canceller": .string(name), "d": .string(self.name(of: deferred))])
-            body?(deferred)
+            try body?(deferred)
         }
     }
 

@@ -65,6 +65,18 @@ extension TwistedCaseReplays {
         d.addErrback(r.eb("eb2", .ret(())))
     }
 
+    /// Recorded from real Twisted by scripts/record_twisted_cases.py (Inputs/extra-cases.jsonl).
+    static func cancellerRaises(_ r: CaseRecorder) throws {
+        let d = r.track("d", AnyDeferred(canceller: r.canceller("canc") { _ in throw ErrorA("cannot stop") }))
+        d.addErrback(r.eb("eb1", .pass))
+        r.cancel(d)
+        r.snapshot(d)
+        r.cancel(d)
+        r.callback(d, "late")
+        d.addCallback(
+            r.cb("cb1", .custom { input in .value(((try? input.get()) as? String ?? "") + "!") }))
+    }
+
     static func cancellerFiresTheDeferredItself(_ r: CaseRecorder) throws {
         let d1 = r.track("d1", AnyDeferred(canceller: r.canceller("canc1") { r.fireQuietly($0, "cancel-value") }))
         d1.addCallbacks(r.cb("cb1", .pass), r.eb("eb1", .pass))

@@ -50,6 +50,7 @@ enum TwistedCaseReplays {
             "cancel_without_canceller": cancelWithoutCanceller,
             "cancel_with_canceller_that_does_nothing": cancelWithCancellerThatDoesNothing,
             "canceller_fires_the_deferred_itself": cancellerFiresTheDeferredItself,
+            "canceller_raises": cancellerRaises,
             "cancel_after_fire_is_noop": cancelAfterFireIsNoop,
             "cancel_outer_waiting_on_inner_cancels_inner": cancelOuterWaitingOnInnerCancelsInner,
             "deferLater_fires_and_cancel": deferLaterFiresAndCancel,

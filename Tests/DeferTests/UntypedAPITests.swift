@@ -50,4 +50,18 @@ struct UntypedAPITests {
         #expect(try failure.trap(retryable) == Refused.self)
         #expect(throws: Failure.self) { try Failure(CancelledError()).trap(retryable) }
     }
+
+    @Test("a canceller that throws: cancelOrThrow throws it, cancel() reports it; either way the Deferred stays unfired")
+    func throwingCanceller() throws {
+        struct Stuck: Error {}
+        let d = Deferred<Int>(canceller: { _ in throw Stuck() })
+        #expect(throws: Stuck.self) { try d.cancelOrThrow() }
+        #expect(!d.base.isCalled)
+        let (_, reports) = UnhandledErrorCapture.run { d.cancel() }
+        #expect(reports.count == 1)
+        #expect(reports.first?.description.hasPrefix("Exception raised from user supplied canceller:") == true)
+        #expect(!d.base.isCalled)
+        try d.callback(3)
+        #expect(d.base.isCalled)
+    }
 }
