@@ -105,3 +105,28 @@ extension JSONMonitor {
             detail: buffer.detail(detail))
     }
 }
+
+extension JSONMonitor {
+    /// The chains (by index) that wait, through other tracked chains, on themselves, each with its cycle of
+    /// Deferred ids from it round to it again (`[1, 2, 1]`). Chains waiting on one outside a cycle are not in it.
+    static func waitCycles(in chains: [ChainRecord]) -> [(index: Int, cycle: [Int])] {
+        var found: [(index: Int, cycle: [Int])] = []
+        for start in chains.indices where !chains[start].ended && chains[start].waitingOn != nil {
+            var path = [chains[start].id]
+            var current = start
+            // At most as many steps as there are chains: a longer walk has gone round a cycle not through `start`.
+            for _ in 0..<chains.count {
+                guard let next = chains[current].waitingOn, chains.indices.contains(next - 1),
+                    !chains[next - 1].ended
+                else { break }
+                path.append(next)
+                if next == chains[start].id {
+                    found.append((start, path))
+                    break
+                }
+                current = next - 1
+            }
+        }
+        return found
+    }
+}

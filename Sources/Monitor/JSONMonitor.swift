@@ -569,6 +569,14 @@ public final class JSONMonitor: DeferredObserver {
         let time = clock.now()
         state.withLockedValue { state in
             guard !state.stopped else { return }
+            // Chains that wait, through others, on themselves can never fire: each says so in its task.
+            for (index, cycle) in Self.waitCycles(in: state.chains) {
+                record(in: &state, chain: index) { record, buffer in
+                    .waitCycle(
+                        chain: Int32(recording: record.id), slot: record.takeSlot(), time: time,
+                        cycle: buffer.detail(.cycle(cycle.map { Int32(recording: $0) })))
+                }
+            }
             for index in state.chains.indices where state.chains[index].isIdle && !state.chains[index].ended {
                 record(in: &state, chain: index) { record, buffer in
                     Self.end(&record, buffer: &buffer, time: time, endedBy: "monitor_stopped")

@@ -147,6 +147,10 @@ struct MonitorEncoder: Sendable {
             line.field(F.count, Int(count))
         case .cancelled(_, let slot, let time):
             open(slot, time, .cancelled)
+        case .waitCycle(_, let slot, let time, let ref):
+            guard case .cycle(let ids) = buffer[detail: ref] else { return false }
+            open(slot, time, .waitCycle)
+            line.field(F.cycle, ids.map { Int($0) })
         case .unhandled(_, let slot, let time, let value):
             open(slot, time, .unhandledError)
             let outcome = buffer.outcome(value)

@@ -172,4 +172,29 @@ struct MonitorStoryTests {
         #expect(
             chains["member 0 of batch #2"]?.pairs.map(\.callback) == ["deferLater", "checkStatus", "readBody", "DeferredList[0]"])
     }
+
+    @Test("two Deferreds waiting on each other are reported as a wait cycle when the monitor stops")
+    func waitCycle() throws {
+        let monitor = JSONMonitor()
+        let a = Deferred<Int>()
+        let b = Deferred<Int>()
+        let bystander = Deferred<Int>()
+        monitor.track(a, label: "a")
+        monitor.track(b, label: "b")
+        monitor.track(bystander, label: "waits on b")
+        a.addCallback { _ in b }
+        b.addCallback { _ in a }
+        bystander.addCallback { _ in b }
+        try a.callback(1)
+        try b.callback(2)
+        try bystander.callback(3)
+        let (chains, path) = try Self.load(monitor)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(chains["a"]?.waitCycle == [1, 2, 1])
+        #expect(chains["b"]?.waitCycle == [2, 1, 2])
+        // Waiting on the cycle is not being in it.
+        #expect(chains["waits on b"]?.waitCycle == nil)
+        let tree = try BuiltProducts.run(BuiltProducts.url(of: "reactortrack"), ["tree", "--color", "never", path])
+        #expect(tree.output.contains("⟲ stuck in a wait cycle: #1 → #2 → #1 (none can fire)"), "\(tree.output)")
+    }
 }

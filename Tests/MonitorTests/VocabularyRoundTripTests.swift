@@ -122,6 +122,15 @@ struct VocabularyRoundTripTests {
             monitor.track(lost)
             try lost.errback(Boom())
         }
+        // A wait cycle: a's callback returns b, b's returns a; neither can fire again.
+        let a = Deferred<Int>()
+        let b = Deferred<Int>()
+        monitor.track(a)
+        monitor.track(b)
+        a.addCallback { _ in b }
+        b.addCallback { _ in a }
+        try a.callback(1)
+        try b.callback(2)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mon-\(UUID().uuidString).out").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try monitor.dump(to: path)

@@ -166,6 +166,7 @@ public enum ChainBuilder {
         var firedValue: String?
         var cancelled = false
         var cancelledAt: Double?
+        var waitCycle: [Int]?
         var unhandled: (String, String)?
         // The last failure on the way (fired with one, a run that raised, a wait that resumed with one): for a
         // chain that ends well, the one something recovered from.
@@ -236,6 +237,8 @@ public enum ChainBuilder {
                 case .cancelled:
                     cancelled = true
                     cancelledAt = cancelledAt ?? m.timestamp
+                case .waitCycle:
+                    if case .array(let ids)? = f[F.cycle] { waitCycle = ids.compactMap(\.intValue) }
                 case .unhandledError:
                     unhandled = (
                         m.exception ?? f["exception"]?.stringValue ?? "?", m.reason ?? f["reason"]?.stringValue ?? ""
@@ -294,7 +297,7 @@ public enum ChainBuilder {
             outcome = .pending
         }
         let place = locate(root.startMessage?.line ?? root.children.first.flatMap(\.firstLine))
-        return Chain(
+        var chain = Chain(
             id: task.taskUUID, kind: .deferred, label: label, deferredID: deferredID,
             createdAt: startFields[F.createdAt]?.stringValue, trackedBy: startFields[F.trackedBy]?.stringValue,
             trackedAt: startFields[F.trackedAt]?.stringValue,
@@ -302,6 +305,8 @@ public enum ChainBuilder {
             end: root.endTime ?? lastTime, firedAt: firedAt, firedSide: firedSide, firedValue: firedValue,
             result: root.endMessage?.message.fields[F.result]?.stringValue, pairs: ordered, extraRuns: extraRuns,
             waits: waits, links: links, cancelled: cancelled, cancelledAt: cancelledAt, file: place.file, line: place.line, facts: facts)
+        chain.waitCycle = waitCycle
+        return chain
     }
 
     static func run(from action: WrittenAction, locate: (Int?) -> (file: String, line: Int?)) -> ChainRun {

@@ -41,6 +41,8 @@ public struct Chain: Sendable, Hashable {
     public var cancelled: Bool
     /// When `cancel()` was called on it (a timeout cancels too).
     public var cancelledAt: Double?
+    /// The Deferred ids of the wait cycle it is stuck in, from it round to it again, when the monitor found one.
+    public var waitCycle: [Int]?
     /// Rows of an action tree (action and message chains).
     public var spans: [ActionSpan]
     /// The file the chain was read from.

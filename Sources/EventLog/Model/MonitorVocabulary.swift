@@ -27,6 +27,7 @@ public enum MonitorVocabulary {
         case cancelled = "reactortrack:cancelled"
         /// Released holding a failure nobody handled: `exception`, `reason`.
         case unhandledError = "reactortrack:unhandled_error"
+        case waitCycle = "reactortrack:wait_cycle"
         /// A task of its own at the start of a dump: `count` events were dropped by a bounded buffer.
         case dropped = "reactortrack:dropped"
         /// The log's header, a task of its own: `format_version`.
@@ -83,6 +84,8 @@ public enum MonitorVocabulary {
         public static let to = "to"
         /// `pause`: the pause counter; `dropped`: the events lost.
         public static let count = "count"
+        /// `wait_cycle`: the Deferred ids of the cycle, from this chain round to it again (`[1, 2, 1]`).
+        public static let cycle = "cycle"
         /// Chain end: `released` or `monitor_stopped`.
         public static let endedBy = "ended_by"
         /// Chain end: how many runs the chain made.

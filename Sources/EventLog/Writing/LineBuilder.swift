@@ -122,6 +122,17 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
         field(key, value)
     }
 
+    /// Appends `,"key":[1,2,…]`.
+    package mutating func field(_ key: String, _ values: [Int]) {
+        self.key(key)
+        byte(UInt8(ascii: "["))
+        for (i, value) in values.enumerated() {
+            if i > 0 { byte(UInt8(ascii: ",")) }
+            int(value)
+        }
+        byte(UInt8(ascii: "]"))
+    }
+
     /// Appends `,"key":null`.
     package mutating func null(_ key: String) {
         self.key(key)

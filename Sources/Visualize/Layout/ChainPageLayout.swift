@@ -271,6 +271,9 @@ struct ChainPageLayout {
             if let firedAt = chain.firedAt, let start = chain.start {
                 facts.append("fired +\(DurationFormat.text(firedAt - start))\(chain.firedSide == .errback ? " with a failure" : "")")
             }
+            if let cycle = chain.waitCycle {
+                facts.append("⟲ stuck in a wait cycle " + cycle.map { "#\($0)" }.joined(separator: " → "))
+            }
             if let cancelledAt = chain.cancelledAt, let start = chain.start {
                 var text = "⊘ cancelled +\(DurationFormat.text(cancelledAt - start))"
                 if let converter = chain.cancellationConverter {

@@ -114,6 +114,10 @@ public struct TreeFormatter: Sendable {
         if let firedAt = chain.firedAt, let start = chain.start {
             lines.append((pad + "├── " + dim("fired +\(DurationFormat.text(firedAt - start)) on the \(chain.firedSide == .errback ? "errback" : "callback") path\(chain.firedValue.map { " with \(bounded($0))" } ?? "")"), nil))
         }
+        if let cycle = chain.waitCycle {
+            let text = "⟲ stuck in a wait cycle: " + cycle.map { "#\($0)" }.joined(separator: " → ") + " (none can fire)"
+            lines.append((pad + "├── " + magenta(text), nil))
+        }
         if let cancelledAt = chain.cancelledAt, let start = chain.start {
             var line = "⊘ cancelled +\(DurationFormat.text(cancelledAt - start))"
             if let converter = chain.cancellationConverter {
