@@ -252,7 +252,10 @@ public final class JSONMonitor: DeferredObserver {
         let queued = deferred.queuedPairCount
         // Pairs added before it was tracked, while a monitor existed: recorded with their names below.
         let firstQueued = deferred.firstQueuedPairIndex
-        let noted = deferred.takeNotedPairs().filter { $0.index >= firstQueued }
+        let notes = deferred.takeNotedPairs()
+        let noted = notes.filter { $0.index >= firstQueued }
+        // Pairs that already ran (or were passed) before it was tracked: recorded with their names, as such.
+        let ran = notes.filter { $0.index < firstQueued }
         let title = label ?? ""
         let started = withRoom { state -> (Int, Bool)? in
             guard !state.stopped else { return nil }
@@ -263,7 +266,8 @@ public final class JSONMonitor: DeferredObserver {
             var chain = ChainRecord(id: id, time: time)
             // A deferred may be tracked after it fired or got callbacks: start from where it stands.
             chain.fired = isCalled
-            chain.pairsAdded = queued - noted.count
+            chain.pairsAdded = queued - noted.count - ran.count
+            chain.pairsConsumed = -ran.count
             chain.label = title.isEmpty ? "Deferred #\(id)" : title
             if let outcome { chain.lastOutcome = outcome }
             state.chains.append(chain)
@@ -283,10 +287,23 @@ public final class JSONMonitor: DeferredObserver {
         if wake { writer?.wake() }
         deferred.observer = self
         deferred.observerSlot = id
-        for pair in noted {
+        for pair in ran + noted {
             self.deferred(
                 deferred, didAddPairAt: pair.index, callback: pair.callback, errback: pair.errback, kind: pair.kind,
                 file: pair.file, line: pair.line)
+            guard pair.index < firstQueued else { continue }
+            recordEvent(chain: id) { record, _, time in
+                record.pairsConsumed += 1
+                return .beforeTracking(
+                    chain: Int32(recording: id), slot: record.takeSlot(), time: time, index: Int32(recording: pair.index))
+            }
+        }
+        if isCalled {
+            // Fired before it was tracked: say so, with the result it holds now, so that the pairs still to run
+            // are read as on the path that result takes.
+            recordEvent(chain: id) { record, buffer, time in
+                .fired(chain: Int32(recording: id), slot: record.takeSlot(), time: time, outcome: buffer.value(outcome ?? .success("None")))
+            }
         }
         guard followChained else { return }
         if case .waiting(let inner) = deferred.state { follow(inner, from: deferred, as: .returned) }

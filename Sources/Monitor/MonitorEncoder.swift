@@ -147,6 +147,9 @@ struct MonitorEncoder: Sendable {
             line.field(F.count, Int(count))
         case .cancelled(_, let slot, let time):
             open(slot, time, .cancelled)
+        case .beforeTracking(_, let slot, let time, let index):
+            open(slot, time, .beforeTracking)
+            line.field(F.index, Int(index))
         case .waitCycle(_, let slot, let time, let ref):
             guard case .cycle(let ids) = buffer[detail: ref] else { return false }
             open(slot, time, .waitCycle)

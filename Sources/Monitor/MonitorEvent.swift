@@ -21,6 +21,8 @@ enum MonitorEvent: Sendable {
     case chained(chain: Int32, slot: Int32, time: UInt64, to: Int32?, index: Int32)
     case pause(chain: Int32, slot: Int32, time: UInt64, count: Int32)
     case cancelled(chain: Int32, slot: Int32, time: UInt64)
+    /// Pair `index` ran before the monitor tracked the deferred (its names are in the `added` just before).
+    case beforeTracking(chain: Int32, slot: Int32, time: UInt64, index: Int32)
     /// The chain waits, through others, on itself: none of them can ever fire (found when the monitor stops).
     case waitCycle(chain: Int32, slot: Int32, time: UInt64, cycle: Ref)
     case unhandled(chain: Int32, slot: Int32, time: UInt64, failure: Value)
@@ -32,7 +34,7 @@ enum MonitorEvent: Sendable {
         case .chainStarted(_, let time, _), .added(_, _, let time, _, _), .fired(_, _, let time, _),
             .runStarted(_, _, let time, _, _), .runEnded(_, _, let time, _), .waiting(_, _, let time, _),
             .resumed(_, _, let time, _), .chained(_, _, let time, _, _), .pause(_, _, let time, _),
-            .cancelled(_, _, let time), .waitCycle(_, _, let time, _), .unhandled(_, _, let time, _), .chainEnded(_, _, let time, _):
+            .cancelled(_, _, let time), .waitCycle(_, _, let time, _), .beforeTracking(_, _, let time, _), .unhandled(_, _, let time, _), .chainEnded(_, _, let time, _):
             time
         }
     }
@@ -44,7 +46,7 @@ enum MonitorEvent: Sendable {
         case .chainStarted(let chain, _, _), .added(let chain, _, _, _, _), .fired(let chain, _, _, _),
             .runStarted(let chain, _, _, _, _), .runEnded(let chain, _, _, _), .waiting(let chain, _, _, _),
             .resumed(let chain, _, _, _), .chained(let chain, _, _, _, _), .pause(let chain, _, _, _),
-            .cancelled(let chain, _, _), .waitCycle(let chain, _, _, _), .unhandled(let chain, _, _, _), .chainEnded(let chain, _, _, _):
+            .cancelled(let chain, _, _), .waitCycle(let chain, _, _, _), .beforeTracking(let chain, _, _, _), .unhandled(let chain, _, _, _), .chainEnded(let chain, _, _, _):
             chain
         }
     }

@@ -197,4 +197,22 @@ struct MonitorStoryTests {
         let tree = try BuiltProducts.run(BuiltProducts.url(of: "reactortrack"), ["tree", "--color", "never", path])
         #expect(tree.output.contains("⟲ stuck in a wait cycle: #1 → #2 → #1 (none can fire)"), "\(tree.output)")
     }
+
+    @Test("a Deferred tracked after it fired keeps the pairs that ran before, with their names, marked as such")
+    func trackedAfterFiring() throws {
+        let monitor = JSONMonitor()
+        let d = Deferred<Int>()
+        d.addCallback(label: "parse") { $0 + 1 }.addCallback(label: "validate") { $0 }
+        try d.callback(1)
+        monitor.track(d, label: "late")
+        d.addCallback(label: "store") { $0 * 2 }
+        let (chains, path) = try Self.load(monitor)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let chain = try #require(chains["late"])
+        #expect(chain.pairs.map(\.callback) == ["parse", "validate", "store"])
+        #expect(chain.pairs.map(\.fate) == [.beforeTracking, .beforeTracking, .ran])
+        #expect(chain.runs.map(\.name) == ["store"])
+        let tree = try BuiltProducts.run(BuiltProducts.url(of: "reactortrack"), ["tree", "--color", "never", path])
+        #expect(tree.output.contains("[0] parse / pass  ran before tracking"), "\(tree.output)")
+    }
 }

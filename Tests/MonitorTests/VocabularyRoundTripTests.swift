@@ -122,6 +122,11 @@ struct VocabularyRoundTripTests {
             monitor.track(lost)
             try lost.errback(Boom())
         }
+        // Tracked after it fired: the pair that ran before is recorded as such.
+        let late = Deferred<Int>()
+        late.addCallback(label: "early") { $0 }
+        try late.callback(1)
+        monitor.track(late)
         // A wait cycle: a's callback returns b, b's returns a; neither can fire again.
         let a = Deferred<Int>()
         let b = Deferred<Int>()

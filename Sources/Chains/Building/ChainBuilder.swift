@@ -167,6 +167,7 @@ public enum ChainBuilder {
         var cancelled = false
         var cancelledAt: Double?
         var waitCycle: [Int]?
+        var beforeTracking = Set<Int>()
         var unhandled: (String, String)?
         // The last failure on the way (fired with one, a run that raised, a wait that resumed with one): for a
         // chain that ends well, the one something recovered from.
@@ -237,6 +238,8 @@ public enum ChainBuilder {
                 case .cancelled:
                     cancelled = true
                     cancelledAt = cancelledAt ?? m.timestamp
+                case .beforeTracking:
+                    if let index = f[F.index]?.intValue { beforeTracking.insert(index) }
                 case .waitCycle:
                     if case .array(let ids)? = f[F.cycle] { waitCycle = ids.compactMap(\.intValue) }
                 case .unhandledError:
@@ -279,6 +282,11 @@ public enum ChainBuilder {
         let openRun = ordered.contains { $0.run != nil && $0.run!.end == nil }
         let ended = !root.isOpen
         tracePath(&ordered, firedSide: firedSide, canPassAtEnd: ended || (firedSide != nil && openWait == nil && !openRun))
+        for i in ordered.indices where beforeTracking.contains(ordered[i].index) && ordered[i].run == nil {
+            ordered[i].fate = .beforeTracking
+            ordered[i].pathIn = nil
+            ordered[i].pathOut = nil
+        }
 
         let outcome: ChainOutcome
         if let unhandled {

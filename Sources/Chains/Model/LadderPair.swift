@@ -8,6 +8,8 @@ public struct LadderPair: Sendable, Hashable {
         case passedThrough
         /// The chain never got this far before the log ends.
         case notReached
+        /// It had run (or been passed) before the monitor tracked the Deferred: no timing, no values.
+        case beforeTracking
     }
 
     /// The 0-based pair index.

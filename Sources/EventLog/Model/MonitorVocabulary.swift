@@ -28,6 +28,7 @@ public enum MonitorVocabulary {
         /// Released holding a failure nobody handled: `exception`, `reason`.
         case unhandledError = "reactortrack:unhandled_error"
         case waitCycle = "reactortrack:wait_cycle"
+        case beforeTracking = "reactortrack:before_tracking"
         /// A task of its own at the start of a dump: `count` events were dropped by a bounded buffer.
         case dropped = "reactortrack:dropped"
         /// The log's header, a task of its own: `format_version`.

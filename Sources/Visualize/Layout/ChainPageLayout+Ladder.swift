@@ -148,7 +148,12 @@ extension ChainPageLayout {
             if let exception = run.exception { tip.append("raised \(exception): \(run.reason ?? "")") }
             else if let output = run.output { tip.append("output: \(output)") }
         } else {
-            tip.append(pair.fate == .notReached ? "not reached before the log ends" : "not taken: the chain was on the \(side == .callback ? "errback" : "callback") path")
+            tip.append(
+                pair.fate == .notReached
+                    ? "not reached before the log ends"
+                    : pair.fate == .beforeTracking
+                        ? "ran before the monitor tracked this Deferred (no timing recorded)"
+                        : "not taken: the chain was on the \(side == .callback ? "errback" : "callback") path")
         }
         if taken, let run {
             let strong = run.failed ? Palette.failure : (side == .callback ? Palette.callback : Palette.errback)
@@ -167,6 +172,12 @@ extension ChainPageLayout {
         guard let run = pair.run, let start = run.start else {
             if pair.fate == .notReached, chain.outcome.isOpen {
                 legend.insert(.open)
+            }
+            if pair.fate == .beforeTracking {
+                page.text(
+                    "ran before tracking", x: axis.x + 4, y: mid + 3.5, size: 10, color: Palette.muted,
+                    tooltip: "this pair ran before the monitor tracked the Deferred: no timing recorded",
+                    role: "before-tracking")
             }
             return
         }

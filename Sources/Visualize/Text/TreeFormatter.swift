@@ -133,7 +133,12 @@ public struct TreeFormatter: Sendable {
             let index = pair.index >= 0 ? "[\(pair.index)] " : ""
             guard let run = pair.run else {
                 let names = esc("\(pair.callback ?? "pass") / \(pair.errback ?? "pass")")
-                let what = pair.fate == .notReached ? "not reached" : "passed on the \(pair.pathIn == .errback ? "errback" : "callback") path"
+                let what =
+                    switch pair.fate {
+                    case .notReached: "not reached"
+                    case .beforeTracking: "ran before tracking"
+                    default: "passed on the \(pair.pathIn == .errback ? "errback" : "callback") path"
+                    }
                 lines.append((pad + branch + dim("\(index)\(names)  \(what)"), pair.index))
                 continue
             }
