@@ -138,12 +138,9 @@ package final class WriterThread<Source: WriterSource>: Sendable {
             defer { state.stopping = true }
             return !state.stopping
         }
-        if first {
-            wakeUp.signal()
-            if done.wait(timeout: deadline) == .success { done.signal() }
-        } else {
-            if done.wait(timeout: deadline) == .success { done.signal() }
-        }
+        if first { wakeUp.signal() }
+        // Passed on, so that every caller of stop() sees the thread end.
+        if done.wait(timeout: deadline) == .success { done.signal() }
         return report
     }
 
