@@ -47,6 +47,12 @@ public final class DeferredContext<Value> {
         }
     }
 
+    /// `function`, run inside the action whenever the chain calls it.
+    private func inAction<Input, Output>(_ function: @escaping (Input) throws -> Output) -> (Input) throws -> Output {
+        let action = self.action
+        return { input in try action.run { try function(input) } }
+    }
+
     private func moving<U>(to next: Deferred<U>) -> DeferredContext<U> {
         finished = true  // this view is used up; the returned one continues the same chain
         return DeferredContext<U>(action: action, result: next)
@@ -61,9 +67,7 @@ public final class DeferredContext<Value> {
         _ callback: @escaping (Value) throws -> U
     ) throws(DeferredContextError) -> DeferredContext<U> {
         try checkNotFinished()
-        let action = self.action
-        return moving(
-            to: result.addCallback(label: label, file: file, line: line) { value in try action.run { try callback(value) } })
+        return moving(to: result.addCallback(label: label, file: file, line: line, inAction(callback)))
     }
 
     /// Adds a callback, returning another deferred, that runs inside the action.
@@ -73,9 +77,7 @@ public final class DeferredContext<Value> {
         _ callback: @escaping (Value) throws -> Deferred<U>
     ) throws(DeferredContextError) -> DeferredContext<U> {
         try checkNotFinished()
-        let action = self.action
-        return moving(
-            to: result.addCallback(label: label, file: file, line: line) { value in try action.run { try callback(value) } })
+        return moving(to: result.addCallback(label: label, file: file, line: line, inAction(callback)))
     }
 
     /// Adds an errback that runs inside the action.
@@ -85,8 +87,7 @@ public final class DeferredContext<Value> {
         _ errback: @escaping (Failure) throws -> Value
     ) throws(DeferredContextError) -> DeferredContext<Value> {
         try checkNotFinished()
-        let action = self.action
-        result.addErrback(label: label, file: file, line: line) { failure in try action.run { try errback(failure) } }
+        result.addErrback(label: label, file: file, line: line, inAction(errback))
         return self
     }
 
@@ -97,8 +98,7 @@ public final class DeferredContext<Value> {
         _ errback: @escaping (Failure) throws -> Deferred<Value>
     ) throws(DeferredContextError) -> DeferredContext<Value> {
         try checkNotFinished()
-        let action = self.action
-        result.addErrback(label: label, file: file, line: line) { failure in try action.run { try errback(failure) } }
+        result.addErrback(label: label, file: file, line: line, inAction(errback))
         return self
     }
 
@@ -109,8 +109,7 @@ public final class DeferredContext<Value> {
         _ body: @escaping (Result<Value, Failure>) throws -> Deferred<U>
     ) throws(DeferredContextError) -> DeferredContext<U> {
         try checkNotFinished()
-        let action = self.action
-        return moving(to: result.addBoth(label: label, file: file, line: line) { outcome in try action.run { try body(outcome) } })
+        return moving(to: result.addBoth(label: label, file: file, line: line, inAction(body)))
     }
 
     /// Adds a function for both tracks that runs inside the action.
@@ -120,8 +119,7 @@ public final class DeferredContext<Value> {
         _ body: @escaping (Result<Value, Failure>) throws -> U
     ) throws(DeferredContextError) -> DeferredContext<U> {
         try checkNotFinished()
-        let action = self.action
-        return moving(to: result.addBoth(label: label, file: file, line: line) { outcome in try action.run { try body(outcome) } })
+        return moving(to: result.addBoth(label: label, file: file, line: line, inAction(body)))
     }
 
     /// Finishes the action when the chain gets here — `succeeded`, or `failed` with the failure's error — and

@@ -68,6 +68,24 @@ struct DeferredContextTests {
         #expect(Self.shape(memory.messages) == ["app:fetch[1] started", "app:retrying[2]", "app:fetch[3] succeeded"])
     }
 
+    @Test("a callback returning a Deferred through it is waited for, not passed on as a value")
+    func callbackReturningDeferred() throws {
+        let memory = MemoryDestination()
+        let d = Deferred<Int>()
+        let inner = Deferred<String>()
+        let plain = try withLogDestination(memory) {
+            try startAction("app:fetch").run {
+                try DeferredContext(d).addCallback { _ -> Deferred<String> in inner }.addActionFinish()
+            }
+        }
+        var seen: String?
+        plain.addCallback { seen = $0 }
+        try d.callback(1)
+        #expect(seen == nil)
+        try inner.callback("body")
+        #expect(seen == "body")
+    }
+
     @Test("a failed chain finishes the action as failed and the failure keeps propagating")
     func failedChain() throws {
         let memory = MemoryDestination()
