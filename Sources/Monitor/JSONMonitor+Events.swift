@@ -1,8 +1,17 @@
+import Actions
 import Defer
+import EventLog
 
 /// How each deferred event changes a chain's record, and the event recorded for it (called under the monitor's
 /// lock).
 extension JSONMonitor {
+    /// The format header a monitor's log starts with.
+    static func header() -> EventMessage {
+        EventLogFormat.header(
+            taskUUID: newTaskUUID(), timestamp: MonitorClock.realtime(),
+            fields: [MonitorVocabulary.Field.producer: "reactortrack JSONMonitor"])
+    }
+
     /// The monitor's clock: the system's, or a reactor's.
     static func clock(_ reactor: (any ReactorTime)?) -> MonitorClock {
         guard let given = reactor else { return MonitorClock() }
@@ -91,42 +100,5 @@ extension JSONMonitor {
         case .failure(let failure): MonitorEvent.Outcome(failure)
         case .pending, .waiting: nil
         }
-    }
-
-    /// Ends a chain's record: the event that closes its task.
-    static func end(
-        _ record: inout ChainRecord, buffer: inout EventBuffer, time: UInt64, endedBy: String
-    ) -> MonitorEvent {
-        record.ended = true
-        let detail = MonitorEvent.Detail.ended(
-            closedAt: time, endedBy: buffer.text(endedBy), runs: record.runs, outcome: buffer.value(record.lastOutcome))
-        return .chainEnded(
-            chain: Int32(recording: record.id), slot: record.takeSlot(), time: record.lastActivity,
-            detail: buffer.detail(detail))
-    }
-}
-
-extension JSONMonitor {
-    /// The chains (by index) that wait, through other tracked chains, on themselves, each with its cycle of
-    /// Deferred ids from it round to it again (`[1, 2, 1]`). Chains waiting on one outside a cycle are not in it.
-    static func waitCycles(in chains: [ChainRecord]) -> [(index: Int, cycle: [Int])] {
-        var found: [(index: Int, cycle: [Int])] = []
-        for start in chains.indices where !chains[start].ended && chains[start].waitingOn != nil {
-            var path = [chains[start].id]
-            var current = start
-            // At most as many steps as there are chains: a longer walk has gone round a cycle not through `start`.
-            for _ in 0..<chains.count {
-                guard let next = chains[current].waitingOn, chains.indices.contains(next - 1),
-                    !chains[next - 1].ended
-                else { break }
-                path.append(next)
-                if next == chains[start].id {
-                    found.append((start, path))
-                    break
-                }
-                current = next - 1
-            }
-        }
-        return found
     }
 }

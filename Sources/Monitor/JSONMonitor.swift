@@ -36,7 +36,7 @@ public final class JSONMonitor: DeferredObserver {
     let state: NIOLockedValueBox<State>
     let writer: WriterThread<MonitorStream>?
     /// Stamps events in ticks; `origin` anchors them to the system clock when they are encoded.
-    private let clock: MonitorClock
+    let clock: MonitorClock
     private let origin: MonitorClock.Anchor
 
     struct State {
@@ -130,10 +130,7 @@ public final class JSONMonitor: DeferredObserver {
         let origin = clock.anchor()
         self.clock = clock
         self.origin = origin
-        let header = EventLogFormat.header(
-            taskUUID: newTaskUUID(), timestamp: MonitorClock.realtime(),
-            fields: [MonitorVocabulary.Field.producer: "reactortrack JSONMonitor"])
-        do { try destination.write(header) } catch {
+        do { try destination.write(Self.header()) } catch {
             throw ActionError(code: .ioFailure, message: "\(destination.name): \(error)")
         }
         // The writer thread takes the recorded events in batches, under the same lock the tracked path records
@@ -208,10 +205,7 @@ public final class JSONMonitor: DeferredObserver {
         let destination = try FileDestination(path: path, append: false)
         var encoder = MonitorEncoder(scale: clock.scale(since: origin))
         var lines = LineBuilder(capacity: events.count * 200 + 4096)
-        lines.append(
-            EventLogFormat.header(
-                taskUUID: newTaskUUID(), timestamp: MonitorClock.realtime(),
-                fields: [MonitorVocabulary.Field.producer: "reactortrack JSONMonitor"]))
+        lines.append(Self.header())
         if dropped > 0 {
             lines.append(
                 EventMessage(
@@ -250,13 +244,10 @@ public final class JSONMonitor: DeferredObserver {
         let isCalled = deferred.isCalled
         let outcome = isCalled ? Self.outcome(of: deferred) : nil
         let queued = deferred.queuedPairCount
-        // Pairs added before it was tracked, while a monitor existed: recorded with their names below.
+        // Pairs added before it was tracked, while a monitor existed: recorded with their names below, those
+        // that already ran (or were passed) marked as such.
         let firstQueued = deferred.firstQueuedPairIndex
         let notes = deferred.takeNotedPairs()
-        let noted = notes.filter { $0.index >= firstQueued }
-        // Pairs that already ran (or were passed) before it was tracked: recorded with their names, as such.
-        let ran = notes.filter { $0.index < firstQueued }
-        let title = label ?? ""
         let started = withRoom { state -> (Int, Bool)? in
             guard !state.stopped else { return nil }
             // The enclosing action's task, and a child level of it reserved only now that the chain is recorded:
@@ -266,9 +257,9 @@ public final class JSONMonitor: DeferredObserver {
             var chain = ChainRecord(id: id, time: time)
             // A deferred may be tracked after it fired or got callbacks: start from where it stands.
             chain.fired = isCalled
-            chain.pairsAdded = queued - noted.count - ran.count
-            chain.pairsConsumed = -ran.count
-            chain.label = title.isEmpty ? "Deferred #\(id)" : title
+            // The noted pairs are counted as they are recorded below (all added, none consumed since tracking).
+            chain.pairsAdded = queued - notes.count
+            chain.label = label ?? "Deferred #\(id)"
             if let outcome { chain.lastOutcome = outcome }
             state.chains.append(chain)
             let wake = record(in: &state, chain: id - 1) { _, buffer in
@@ -276,7 +267,7 @@ public final class JSONMonitor: DeferredObserver {
                     chain: Int32(recording: id), time: time,
                     detail: buffer.detail(
                         .started(
-                            label: buffer.text(label ?? "Deferred #\(id)"),
+                            label: buffer.text(chain.label),
                             site: site.map { (buffer.text($0.file), $0.line) }, siteIsCreation: created != nil,
                             trackedBy: buffer.text(trackedBy),
                             context: context.map { (buffer.text($0.0), $0.1) })))
@@ -287,14 +278,13 @@ public final class JSONMonitor: DeferredObserver {
         if wake { writer?.wake() }
         deferred.observer = self
         deferred.observerSlot = id
-        for pair in ran + noted {
+        for pair in notes {
             self.deferred(
                 deferred, didAddPairAt: pair.index, callback: pair.callback, errback: pair.errback, kind: pair.kind,
                 file: pair.file, line: pair.line)
             guard pair.index < firstQueued else { continue }
             recordEvent(chain: id) { record, _, time in
-                record.pairsConsumed += 1
-                return .beforeTracking(
+                .beforeTracking(
                     chain: Int32(recording: id), slot: record.takeSlot(), time: time, index: Int32(recording: pair.index))
             }
         }
@@ -336,7 +326,7 @@ public final class JSONMonitor: DeferredObserver {
     ///
     /// - Returns: Whether the streaming writer must be woken (its queue was empty); wake it after the lock.
     @discardableResult
-    private func record(
+    func record(
         in state: inout State, chain index: Int, _ make: (inout ChainRecord, inout EventBuffer) -> MonitorEvent?
     ) -> Bool {
         if !state.isFull(events: bufferLimit, bytes: backlogBytes) {
@@ -554,51 +544,6 @@ public final class JSONMonitor: DeferredObserver {
             Self.event(
                 for: event, chain: chain, record: &record, buffer: &buffer, linked: linked, pairIndex: pairIndex,
                 outcome: outcome, time: time)
-        }
-    }
-
-    /// Ends the chain of a released deferred, reporting an unhandled failure first.
-    public func deferredWasReleased(_ id: ObjectIdentifier, observerSlot chain: Int, unhandled: Failure?) {
-        guard chain != 0 else { return }
-        let time = clock.now()
-        let failure = unhandled.map(MonitorEvent.Outcome.init)
-        let wake = withRoom { state -> Bool in
-            let index = chain - 1
-            guard !state.stopped, state.chains.indices.contains(index), !state.chains[index].ended else { return false }
-            var wake = false
-            if let failure {
-                state.chains[index].lastActivity = time
-                wake = record(in: &state, chain: index) { record, buffer in
-                    .unhandled(
-                        chain: Int32(recording: chain), slot: record.takeSlot(), time: time,
-                        failure: buffer.value(failure))
-                }
-            }
-            let ended = record(in: &state, chain: index) { record, buffer in
-                Self.end(&record, buffer: &buffer, time: time, endedBy: "released")
-            }
-            return ended || wake
-        }
-        if wake { writer?.wake() }
-    }
-
-    private func endIdleChains() {
-        let time = clock.now()
-        state.withLockedValue { state in
-            guard !state.stopped else { return }
-            // Chains that wait, through others, on themselves can never fire: each says so in its task.
-            for (index, cycle) in Self.waitCycles(in: state.chains) {
-                record(in: &state, chain: index) { record, buffer in
-                    .waitCycle(
-                        chain: Int32(recording: record.id), slot: record.takeSlot(), time: time,
-                        cycle: buffer.detail(.cycle(cycle.map { Int32(recording: $0) })))
-                }
-            }
-            for index in state.chains.indices where state.chains[index].isIdle && !state.chains[index].ended {
-                record(in: &state, chain: index) { record, buffer in
-                    Self.end(&record, buffer: &buffer, time: time, endedBy: "monitor_stopped")
-                }
-            }
         }
     }
 }
