@@ -42,7 +42,12 @@ let package = Package(
         // depends on the Deferred runtime.
         .target(name: "Chains", dependencies: ["EventLog"]),
         // Chains -> layout values -> SVG, PNG, PDF, terminal tree and summary text.
-        .target(name: "Visualize", dependencies: ["Chains", "EventLog", "CCairo"]),
+        .target(
+            name: "Visualize", dependencies: ["Chains", "EventLog", "CCairo"],
+            // The HTML report's page, styles and scripts, compiled in: the command is one file and needs no
+            // resource folder beside it.
+            resources: ["page.html", "style.css", "data.js", "overview.js", "detail.js", "replay.js", "main.js"]
+                .map { .embedInCode("Report/" + $0) }),
         // The command: render, tree, summary.
         .executableTarget(
             name: "reactortrack",

@@ -6,13 +6,15 @@ import Visualize
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Draw chains as SVG, PNG or PDF.",
+        abstract: "Draw chains as SVG, PNG or PDF, or write an interactive HTML report.",
         discussion: """
             The format follows the extension of --output: .svg (text stays text, with tooltips), .png or .pdf \
             (overview first, then a page per chain). A few chains are drawn in detail: a header, the \
             callback/errback ladder with the path the run took, and each run as a bar on a time axis; many \
             chains get an overview (outcome counts, percentiles, a waterfall with identical chains grouped, \
-            the slowest callbacks). The output is never one of the inputs.
+            the slowest callbacks). .html writes one self-contained interactive report (an overview to zoom and \
+            filter, each chain's ladder, and a step-through replay of the log's events; see docs/html-report.md). \
+            The output is never one of the inputs.
 
             Exit status: 0 success, 1 bad input or failed write, 2 usage error.
             """)
@@ -20,7 +22,7 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write: .svg, .png or .pdf.", valueName: "OUT"))
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write: .svg, .png, .pdf or .html.", valueName: "OUT"))
     var output = "chain.svg"
 
     @Option(help: "Order of the overview's waterfall: duration (slowest first) or start.")

@@ -153,7 +153,7 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
 
     /// One byte.
     @inline(__always)
-    mutating func byte(_ byte: UInt8) {
+    package mutating func byte(_ byte: UInt8) {
         reserve(1)
         base[byteCount] = byte
         byteCount += 1
@@ -173,14 +173,14 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
     }
 
     /// A string's UTF-8 as it is (for text known to need no escaping).
-    mutating func raw(_ text: String) {
+    package mutating func raw(_ text: String) {
         var text = text
         text.withUTF8 { raw($0) }
     }
 
     /// A JSON string: quoted, with the escapes JSON requires (quote, backslash, every control character below
     /// U+0020); other characters as raw UTF-8, as Eliot writes them.
-    mutating func string(_ string: String) {
+    package mutating func string(_ string: String) {
         byte(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { escaped($0) }
@@ -223,7 +223,7 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
     }
 
     /// An integer in decimal.
-    mutating func int(_ value: Int) {
+    package mutating func int(_ value: Int) {
         if value >= 0 && value < 10 {
             byte(UInt8(ascii: "0") + UInt8(value))
             return
@@ -248,7 +248,7 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
     }
 
     /// A number (`null` when not finite).
-    mutating func double(_ value: Double) {
+    package mutating func double(_ value: Double) {
         guard value.isFinite else { return raw("null") }
         // A Unix timestamp of 2004–2038 (2^30 to 2^31 seconds) is written with seven decimals, from integers:
         // doubles there are 2^-22 s (about 2.4e-7) apart, so the nearest seven-decimal number reads back as the

@@ -9,7 +9,7 @@ import EventLog
 /// Renders chains to a file in the format its extension names (one ``ReportOutput`` type per format).
 public enum Renderer {
     /// Every format `render` writes.
-    public static let outputs: [any ReportOutput.Type] = [SVGOutput.self, PNGOutput.self, PDFOutput.self]
+    public static let outputs: [any ReportOutput.Type] = [SVGOutput.self, PNGOutput.self, PDFOutput.self, HTMLOutput.self]
 
     /// The extensions of every format, for messages: `.svg, .png or .pdf`.
     public static var extensionList: String {

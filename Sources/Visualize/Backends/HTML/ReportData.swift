@@ -1,0 +1,311 @@
+import Chains
+import EventLog
+
+/// The data an HTML report carries: the selected chains as columnar tables with a string table, and the replay's
+/// steps in time order (format 1, described in `docs/html-report.md`).
+///
+/// Columns of integers and one table of distinct strings keep a 100 MB log's report small and quick to parse: a
+/// chain label or callback name repeated a hundred thousand times is written once.
+struct ReportData {
+    /// Values longer than this many characters are cut, ending in `…` (a report is for reading, not for
+    /// carrying megabyte payloads).
+    static let valueLimit = 2_000
+
+    /// The kinds of step the replay goes through, in the order of `enums.event`.
+    enum Step: Int, CaseIterable {
+        case created, fired, run, wait, resumed, link, cancelled, ended, action, message
+    }
+
+    private(set) var strings = StringTable()
+    private var chains = Table(
+        "id", "label", "badge", "exception", "reason", "result", "firedValue", "createdAt", "trackedBy", "file",
+        "title", "kind", "outcome", "firedSide", "deferredID", "line", "start", "end", "fired", "cancelledAt",
+        "complete", "recovered", "family", "depth", "parent", "pairStart", "pairCount", "runStart", "runCount",
+        "waitStart", "waitCount", "linkStart", "linkCount", "spanStart", "spanCount")
+    private var pairs = Table("chain", "index", "callback", "errback", "site", "fate", "pathIn", "pathOut", "run")
+    private var runs = Table(
+        "chain", "pair", "name", "side", "start", "end", "input", "output", "outSide", "exception", "reason",
+        "returned", "line")
+    private var waits = Table("chain", "on", "onID", "start", "end", "pair", "side", "value")
+    private var links = Table("chain", "kind", "target", "targetID", "pair", "time")
+    private var spans = Table(
+        "chain", "kind", "name", "depth", "level", "start", "end", "status", "exception", "reason", "fields", "line")
+    /// (time, chain, step, ref), sorted at the end.
+    private var steps: [(time: Double, chain: Int, step: Step, ref: Int)] = []
+    private let t0: Double
+
+    /// Builds the tables of `chains` (in family order: each chain followed by the chains linked from it).
+    init(_ chains: [Chain]) {
+        let shown = chains.filter { !$0.isDropMarker }
+        t0 = shown.compactMap(\.start).min() ?? 0
+        let families = ChainFamily.group(shown)
+        // Where each Deferred's chain lands in the table: links resolve within their file, as in the views.
+        var indexOf: [String: [Int: Int]] = [:]
+        var position = 0
+        for family in families {
+            for member in family.members {
+                if let id = member.chain.deferredID, indexOf[member.chain.file]?[id] == nil {
+                    indexOf[member.chain.file, default: [:]][id] = position
+                }
+                position += 1
+            }
+        }
+        for (f, family) in families.enumerated() {
+            var lastAtDepth: [Int] = []
+            for member in family.members {
+                let index = self.chains.count
+                lastAtDepth.removeSubrange(min(member.depth, lastAtDepth.count)...)
+                let parent = member.depth > 0 ? lastAtDepth.last ?? -1 : -1
+                lastAtDepth.append(index)
+                add(member.chain, family: f, depth: member.depth, parent: parent) { id in
+                    indexOf[member.chain.file]?[id] ?? -1
+                }
+            }
+        }
+    }
+
+    /// The microseconds since `t0` of `time`, or -1.
+    private func micros(_ time: Double?) -> Int {
+        guard let time, time.isFinite else { return -1 }
+        let value = ((time - t0) * 1e6).rounded()
+        return value.isFinite && abs(value) < 9e15 ? Int(value) : -1
+    }
+
+    private mutating func text(_ value: String?) -> Int { strings.index(of: value) }
+
+    private static func side(_ side: LadderSide?) -> Int {
+        switch side {
+        case .callback: 1
+        case .errback: 2
+        case nil: 0
+        }
+    }
+
+    private mutating func add(_ chain: Chain, family: Int, depth: Int, parent: Int, target: (Int) -> Int) {
+        let c = chains.count
+        let pairStart = pairs.count, runStart = runs.count, waitStart = waits.count
+        let linkStart = links.count, spanStart = spans.count
+        for pair in chain.pairs {
+            var run = -1
+            if let chainRun = pair.run {
+                run = runs.count
+                addRun(chainRun, chain: c, pair: pairs.count)
+            }
+            pairs.append([
+                c, pair.index, text(pair.callback), text(pair.errback), text(pair.site),
+                ReportData.fates.firstIndex(of: pair.fate) ?? 0, Self.side(pair.pathIn), Self.side(pair.pathOut), run,
+            ])
+        }
+        for run in chain.extraRuns { addRun(run, chain: c, pair: -1) }
+        for wait in chain.waits {
+            let w = waits.count
+            waits.append([
+                c, wait.on.map(target) ?? -1, wait.on ?? -1, micros(wait.start), micros(wait.end),
+                wait.pairIndex ?? -1, Self.side(wait.resumedSide), text(wait.resumedValue),
+            ])
+            if let start = wait.start { steps.append((start, c, .wait, w)) }
+            if let end = wait.end { steps.append((end, c, .resumed, w)) }
+        }
+        for link in chain.links {
+            let l = links.count
+            links.append([
+                c, ReportData.linkKinds.firstIndex(of: link.kind) ?? 0, target(link.target), link.target,
+                link.pairIndex ?? -1, micros(link.time),
+            ])
+            // A chained link is a message of its own; a wait's link lights up with the wait.
+            if link.kind == .chained, let time = link.time { steps.append((time, c, .link, l)) }
+        }
+        for span in chain.spans {
+            let s = spans.count
+            let fields = (span.startFields + span.endFields).map { "\($0.key): \($0.value)" }.joined(separator: "\n")
+            spans.append([
+                c, span.kind == .action ? 0 : 1, text(span.name), span.depth, text(span.level), micros(span.start),
+                micros(span.end), text(span.status), text(span.exception), text(span.reason),
+                text(fields.isEmpty ? nil : fields), span.line ?? -1,
+            ])
+            if let start = span.start { steps.append((start, c, span.kind == .action ? .action : .message, s)) }
+        }
+        if chain.isDeferred, let start = chain.start { steps.append((start, c, .created, -1)) }
+        if let fired = chain.firedAt { steps.append((fired, c, .fired, -1)) }
+        if let cancelled = chain.cancelledAt { steps.append((cancelled, c, .cancelled, -1)) }
+        if !chain.outcome.isOpen, chain.outcome != .message, let end = chain.end { steps.append((end, c, .ended, -1)) }
+        for r in runStart..<runs.count {
+            if let start = chain.runs[r - runStart].start { steps.append((start, c, .run, r)) }
+        }
+        let outcome = ReportData.outcomes.firstIndex(of: chain.outcome.name) ?? 0
+        chains.append([
+            text(chain.id), text(chain.label), text(chain.outcome.badge), text(chain.outcome.exception),
+            text(ReportData.reason(of: chain.outcome)), text(chain.result), text(chain.firedValue), text(chain.createdAt ?? chain.trackedAt),
+            text(chain.trackedBy), text(chain.file), text(chain.title), ReportData.kinds.firstIndex(of: chain.kind) ?? 0,
+            outcome, Self.side(chain.firedSide), chain.deferredID ?? -1, chain.line ?? -1, micros(chain.start),
+            micros(chain.end), micros(chain.firedAt), micros(chain.cancelledAt), chain.isComplete ? 1 : 0,
+            chain.outcome.name == "recovered" ? 1 : 0, family, depth, parent, pairStart, pairs.count - pairStart,
+            runStart, runs.count - runStart, waitStart, waits.count - waitStart, linkStart, links.count - linkStart,
+            spanStart, spans.count - spanStart,
+        ])
+    }
+
+    private mutating func addRun(_ run: ChainRun, chain: Int, pair: Int) {
+        runs.append([
+            chain, pair, text(run.name), Self.side(run.side), micros(run.start), micros(run.end), text(run.input),
+            text(run.output), Self.side(run.outputSide), text(run.exception), text(run.reason),
+            run.returnedDeferred ?? -1, run.line ?? -1,
+        ])
+    }
+
+    static let outcomes = ["succeeded", "recovered", "failed", "unhandled", "cancelled", "waiting", "pending", "message"]
+    static let fates: [LadderPair.Fate] = [.ran, .passedThrough, .notReached, .beforeTracking]
+    static let kinds: [ChainKind] = [.deferred, .legacy, .action, .message]
+    static let linkKinds: [ChainLink.Kind] = [.chained, .waitedOn, .returned, .contains]
+
+    static func reason(of outcome: ChainOutcome) -> String? {
+        switch outcome {
+        case .failed(_, let reason), .unhandled(_, let reason), .recovered(_, let reason): reason
+        default: nil
+        }
+    }
+
+    // MARK: Writing
+
+    /// Writes the data as one JSON object (HTML-escaping is the page's job: see ``HTMLOutput``).
+    func write(
+        to out: inout LineBuilder, title: String, inputs: [String], warnings: [String], warningCount: Int,
+        summary: LogSummary
+    ) {
+        out.raw("{\"format\":1,\"title\":")
+        out.string(title)
+        out.raw(",\"t0\":")
+        out.double(t0)
+        out.raw(",\"valueLimit\":")
+        out.int(Self.valueLimit)
+        out.raw(",\"inputs\":")
+        out.strings(inputs)
+        out.raw(",\"warnings\":")
+        out.strings(warnings)
+        out.raw(",\"warningCount\":")
+        out.int(warningCount)
+        out.raw(",\"enums\":{\"kind\":")
+        out.strings(ReportData.kinds.map(\.rawValue))
+        out.raw(",\"outcome\":")
+        out.strings(Self.outcomes)
+        out.raw(",\"side\":[\"\",\"callback\",\"errback\"],\"fate\":")
+        out.strings(Self.fates.map(\.rawValue))
+        out.raw(",\"link\":")
+        out.strings(ReportData.linkKinds.map(\.rawValue))
+        out.raw(",\"span\":[\"action\",\"message\"],\"event\":")
+        out.strings(Step.allCases.map { "\($0)" })
+        out.raw("},\"summary\":")
+        Self.write(summary, to: &out)
+        out.raw(",\"strings\":")
+        out.strings(strings.values)
+        for (name, table) in [("chains", chains), ("pairs", pairs), ("runs", runs), ("waits", waits),
+                              ("links", links), ("spans", spans)] {
+            out.raw(",\"\(name)\":")
+            table.write(to: &out)
+        }
+        // Ties keep the order the steps were noted in: chain by chain in the table's order.
+        let order = steps.indices.sorted { a, b in
+            steps[a].time != steps[b].time ? steps[a].time < steps[b].time : a < b
+        }
+        var events = Table("time", "type", "chain", "ref")
+        for i in order {
+            let step = steps[i]
+            events.append([micros(step.time), step.step.rawValue, step.chain, step.ref])
+        }
+        out.raw(",\"events\":")
+        events.write(to: &out)
+        out.raw("}")
+    }
+
+    private static func write(_ summary: LogSummary, to out: inout LineBuilder) {
+        out.raw("{\"chains\":")
+        out.int(summary.chains)
+        out.raw(",\"complete\":")
+        out.int(summary.complete)
+        out.raw(",\"outcomes\":{")
+        for (i, name) in summary.outcomes.keys.sorted().enumerated() {
+            if i > 0 { out.raw(",") }
+            out.string(name)
+            out.raw(":")
+            out.int(summary.outcomes[name] ?? 0)
+        }
+        out.raw("},\"durations\":{")
+        let d = summary.durations
+        for (i, (name, value)) in [("p50", d.p50), ("p90", d.p90), ("p95", d.p95), ("p99", d.p99), ("max", d.max)]
+            .enumerated()
+        {
+            if i > 0 { out.raw(",") }
+            out.raw("\"\(name)\":")
+            out.double(d.count > 0 ? value : .nan)
+        }
+        out.raw(",\"count\":")
+        out.int(d.count)
+        out.raw("},\"running\":")
+        out.double(summary.running)
+        out.raw(",\"waiting\":")
+        out.double(summary.waiting)
+        out.raw("}")
+    }
+}
+
+/// Distinct strings, each written once; index 0 is `""`, "none".
+struct StringTable {
+    private(set) var values: [String] = [""]
+    private var indices: [String: Int] = ["": 0]
+
+    /// The index of `value`, cut to ``ReportData/valueLimit`` characters.
+    mutating func index(of value: String?) -> Int {
+        guard let value, !value.isEmpty else { return 0 }
+        if let index = indices[value] { return index }
+        let kept = value.utf8.count <= ReportData.valueLimit || value.count <= ReportData.valueLimit
+            ? value : String(value.prefix(ReportData.valueLimit - 1)) + "…"
+        let index = values.count
+        values.append(kept)
+        indices[value] = index
+        return index
+    }
+}
+
+/// A table of integer columns, written as `{"name":[…],…}`.
+struct Table {
+    private let names: [String]
+    private var columns: [[Int]]
+
+    init(_ names: String...) {
+        self.names = names
+        columns = Array(repeating: [], count: names.count)
+    }
+
+    var count: Int { columns[0].count }
+
+    mutating func append(_ row: [Int]) {
+        precondition(row.count == columns.count, "a row of \(row.count) values for \(columns.count) columns")
+        for (i, value) in row.enumerated() { columns[i].append(value) }
+    }
+
+    func write(to out: inout LineBuilder) {
+        out.raw("{")
+        for (i, name) in names.enumerated() {
+            if i > 0 { out.raw(",") }
+            out.raw("\"\(name)\":[")
+            for (j, value) in columns[i].enumerated() {
+                if j > 0 { out.byte(UInt8(ascii: ",")) }
+                out.int(value)
+            }
+            out.raw("]")
+        }
+        out.raw("}")
+    }
+}
+
+extension LineBuilder {
+    /// A JSON array of strings.
+    mutating func strings(_ values: [String]) {
+        raw("[")
+        for (i, value) in values.enumerated() {
+            if i > 0 { byte(UInt8(ascii: ",")) }
+            string(value)
+        }
+        raw("]")
+    }
+}
