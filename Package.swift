@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Monitor", targets: ["Monitor"]),
         .library(name: "Chains", targets: ["Chains"]),
         .library(name: "Visualize", targets: ["Visualize"]),
+        .library(name: "Export", targets: ["Export"]),
         .executable(name: "reactortrack", targets: ["reactortrack"]),
     ],
     dependencies: [
@@ -48,11 +49,14 @@ let package = Package(
             // resource folder beside it.
             resources: ["page.html", "style.css", "data.js", "overview.js", "detail.js", "replay.js", "main.js"]
                 .map { .embedInCode("Report/" + $0) }),
-        // The command: render, tree, summary.
+        // Chains -> the trace ecosystem's formats: Chrome trace (Perfetto), OpenTelemetry spans. Draws nothing.
+        .target(name: "Export", dependencies: ["Chains", "EventLog"]),
+        // The command: render, tree, summary, export.
         .executableTarget(
             name: "reactortrack",
             dependencies: [
-                "Visualize", "Chains", "EventLog", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Visualize", "Export", "Chains", "EventLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .executableTarget(name: "seed-example", dependencies: ["Defer", "Monitor"], path: "examples/seed"),
@@ -86,6 +90,7 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Defer", "EventLog", "Actions", "Chains"]),
         .testTarget(
             name: "VisualizeTests", dependencies: ["Visualize", "Chains", "EventLog"], exclude: ["Inputs", "__Snapshots__"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Chains", "EventLog"], exclude: ["Inputs"]),
         .testTarget(name: "ReactortrackTests", dependencies: ["reactortrack"], exclude: ["Oracle"]),
     ]
 )

@@ -29,7 +29,7 @@ struct ReactorTrack: ParsableCommand {
               2  usage error: unknown option, bad value, missing argument
             """,
         version: "0.1.0",
-        subcommands: [RenderCommand.self, TreeCommand.self, SummaryCommand.self])
+        subcommands: [RenderCommand.self, TreeCommand.self, SummaryCommand.self, ExportCommand.self])
 
     /// Exit status for bad input.
     static let inputFailure: Int32 = 1
