@@ -4,6 +4,7 @@ import PackageDescription
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioLocks = Target.Dependency.product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 
 let package = Package(
@@ -49,8 +50,9 @@ let package = Package(
             // resource folder beside it.
             resources: ["page.html", "style.css", "data.js", "overview.js", "detail.js", "replay.js", "main.js"]
                 .map { .embedInCode("Report/" + $0) }),
-        // Chains -> the trace ecosystem's formats: Chrome trace (Perfetto), OpenTelemetry spans. Draws nothing.
-        .target(name: "Export", dependencies: ["Chains", "EventLog"]),
+        // Chains -> the trace ecosystem's formats: Chrome trace (Perfetto), OpenTelemetry spans (OTLP JSON, and
+        // OTLP/HTTP to a collector). Draws nothing.
+        .target(name: "Export", dependencies: ["Chains", "EventLog", nioCore, nioPosix, nioHTTP1]),
         // The command: render, tree, summary, export.
         .executableTarget(
             name: "reactortrack",

@@ -69,6 +69,14 @@ public enum ChainOutcome: Sendable, Hashable {
         }
     }
 
+    /// The exception message of a failure (for a recovered chain, of the failure it recovered from).
+    public var reason: String? {
+        switch self {
+        case .failed(_, let reason), .unhandled(_, let reason), .recovered(_, let reason): reason
+        default: nil
+        }
+    }
+
     /// A short badge text: `succeeded`, `recovered from TimeoutError`, `FAILED: KeyError: 'id'`, `pending at end of
     /// log`, ...
     public var badge: String {

@@ -135,7 +135,7 @@ struct ReportData {
         let outcome = ReportData.outcomes.firstIndex(of: chain.outcome.name) ?? 0
         chains.append([
             text(chain.id), text(chain.label), text(chain.outcome.badge), text(chain.outcome.exception),
-            text(ReportData.reason(of: chain.outcome)), text(chain.result), text(chain.firedValue), text(chain.createdAt ?? chain.trackedAt),
+            text(chain.outcome.reason), text(chain.result), text(chain.firedValue), text(chain.createdAt ?? chain.trackedAt),
             text(chain.trackedBy), text(chain.file), text(chain.title), ReportData.kinds.firstIndex(of: chain.kind) ?? 0,
             outcome, Self.side(chain.firedSide), chain.deferredID ?? -1, chain.line ?? -1, micros(chain.start),
             micros(chain.end), micros(chain.firedAt), micros(chain.cancelledAt), chain.isComplete ? 1 : 0,
@@ -158,12 +158,6 @@ struct ReportData {
     static let kinds: [ChainKind] = [.deferred, .legacy, .action, .message]
     static let linkKinds: [ChainLink.Kind] = [.chained, .waitedOn, .returned, .contains]
 
-    static func reason(of outcome: ChainOutcome) -> String? {
-        switch outcome {
-        case .failed(_, let reason), .unhandled(_, let reason), .recovered(_, let reason): reason
-        default: nil
-        }
-    }
 
     // MARK: Writing
 

@@ -1,0 +1,83 @@
+/// One OpenTelemetry span as OTLP carries it (the fields of `opentelemetry.proto.trace.v1.Span` that the
+/// mapping fills), encoded by ``OTLPJSON`` and ``OTLPProtobuf``.
+public struct OTLPSpan: Sendable, Hashable {
+    /// An attribute value (`AnyValue`: the kinds the mapping writes).
+    public enum Value: Sendable, Hashable {
+        case string(String)
+        case int(Int)
+        case bool(Bool)
+        case double(Double)
+    }
+
+    /// A key and its value (`KeyValue`).
+    public struct Attribute: Sendable, Hashable {
+        public var key: String
+        public var value: Value
+
+        public init(_ key: String, _ value: Value) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// A timed event on the span (`Span.Event`): an Eliot message, or an exception.
+    public struct Event: Sendable, Hashable {
+        public var time: UInt64
+        public var name: String
+        public var attributes: [Attribute]
+    }
+
+    /// A link to another span (`Span.Link`): a wait, `chainDeferred`, a returned Deferred.
+    public struct Link: Sendable, Hashable {
+        public var traceID: [UInt8]
+        public var spanID: [UInt8]
+        public var attributes: [Attribute]
+    }
+
+    /// `Status.StatusCode`.
+    public enum StatusCode: Int, Sendable, Hashable {
+        case unset = 0
+        case ok = 1
+        case error = 2
+    }
+
+    /// 16 bytes.
+    public var traceID: [UInt8]
+    /// 8 bytes.
+    public var spanID: [UInt8]
+    /// 8 bytes, or empty for a root span.
+    public var parentSpanID: [UInt8]
+    public var name: String
+    /// `SPAN_KIND_INTERNAL`: everything here happens inside one process.
+    public var kind = 1
+    /// Unix nanoseconds.
+    public var start: UInt64
+    /// Unix nanoseconds.
+    public var end: UInt64
+    public var attributes: [Attribute] = []
+    public var events: [Event] = []
+    public var links: [Link] = []
+    public var status = StatusCode.unset
+    public var statusMessage = ""
+}
+
+/// The spans of one input (one OTLP `ResourceSpans`): its resource's attributes and its spans.
+public struct OTLPBatch: Sendable, Hashable {
+    /// The resource's attributes (`service.name`, the input file).
+    public var resource: [OTLPSpan.Attribute]
+    public var spans: [OTLPSpan]
+}
+
+extension [UInt8] {
+    /// Lower-case hex, as OTLP's JSON encoding writes ids.
+    var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

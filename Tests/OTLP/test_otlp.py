@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""OTLP export checks with the official schema (PyPI's opentelemetry-proto), against the log itself.
+
+    test_otlp.py CLI LOG...
+
+For each log: a loopback OTLP/HTTP receiver on 127.0.0.1 takes `reactortrack export LOG --otlp-endpoint`,
+decodes the protobuf with the official classes and checks span count, names, parent/child structure, links,
+statuses and timestamps against the log's own lines (read here with json, not with reactortrack). Then the
+`--format otlp-json` file must parse with the official schema (after turning its hex ids into the base64 that
+protobuf's JSON reader expects) and hold the same spans. Finally the sender's retry (503, then 200) and its
+error when the collector refuses (400).
+"""
+import base64
+import http.server
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+
+from google.protobuf import json_format
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+from opentelemetry.proto.trace.v1 import trace_pb2
+
+FAILURES = []
+
+
+def check(condition, text):
+    if not condition:
+        FAILURES.append(text)
+        print("FAIL:", text, file=sys.stderr)
+
+
+class Receiver(http.server.ThreadingHTTPServer):
+    """Collects the ExportTraceServiceRequests posted to /v1/traces; answers `script` statuses first."""
+
+    def __init__(self, script=()):
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.requests = []
+        self.script = list(script)
+        self.posts = 0
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def endpoint(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def spans(self):
+        return [span for request in self.requests for rs in request.resource_spans for ss in rs.scope_spans
+                for span in ss.spans]
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.posts += 1
+        if self.server.script:
+            status = self.server.script.pop(0)
+            self.send_response(status)
+            message = b"spans refused: bad batch" if status == 400 else b""
+            self.send_header("Content-Length", str(len(message)))
+            if status == 503:
+                self.send_header("Retry-After", "0")
+            self.end_headers()
+            self.wfile.write(message)
+            return
+        check(self.path == "/v1/traces", f"posted to {self.path}")
+        check(self.headers["Content-Type"] == "application/x-protobuf", f"content type {self.headers['Content-Type']}")
+        request = trace_service_pb2.ExportTraceServiceRequest()
+        request.ParseFromString(body)
+        self.server.requests.append(request)
+        reply = trace_service_pb2.ExportTraceServiceResponse().SerializeToString()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args):
+        pass
+
+
+def expected(log):
+    """What the log says: its chains (tasks with a reactortrack:deferred root) with their runs, and links."""
+    chains = {}
+    for line in open(log, encoding="utf-8"):
+        m = json.loads(line)
+        task = m["task_uuid"]
+        if m.get("action_type") == "reactortrack:deferred" and m["task_level"] == [1]:
+            chains[task] = {"label": m.get("label"), "id": m.get("deferred_id"), "runs": [], "waits": 0,
+                            "chained": 0}
+        chain = chains.get(task)
+        if chain is None:
+            continue
+        if m.get("action_type") == "reactortrack:run":
+            if m["action_status"] == "started":
+                chain["runs"].append({"name": m["name"], "start": m["timestamp"], "level": m["task_level"][:-1]})
+            else:
+                run = next(r for r in chain["runs"] if r["level"] == m["task_level"][:-1])
+                run["failed"] = m["action_status"] == "failed"
+                run["exception"] = m.get("exception")
+        elif m.get("message_type") == "reactortrack:waiting":
+            chain["waits"] += 1
+        elif m.get("message_type") == "reactortrack:chained":
+            chain["chained"] += 1
+    return chains
+
+
+def check_spans(spans, log, label):
+    chains = expected(log)
+    for span in spans:
+        check(len(span.trace_id) == 16, f"{label}: trace id of {len(span.trace_id)} bytes")
+        check(len(span.span_id) == 8, f"{label}: span id of {len(span.span_id)} bytes")
+    ids = {span.span_id for span in spans}
+    check(len(ids) == len(spans), f"{label}: span ids are not unique")
+    roots = {span.trace_id.hex(): span for span in spans if not span.parent_span_id}
+    # Plain Eliot actions: each is a span of its action type at its start time; each message in an action an
+    # event on it.
+    actions, messages = [], 0
+    for line in open(log, encoding="utf-8"):
+        m = json.loads(line)
+        if m.get("action_type", "").startswith("reactortrack:") or m.get("message_type", "").startswith("reactortrack:"):
+            continue
+        if m.get("action_status") == "started":
+            actions.append((m["action_type"], m["timestamp"]))
+        elif "message_type" in m and m["task_level"] == [1]:
+            actions.append((m["message_type"], m["timestamp"]))  # a task that is one message: a span of its own
+        elif "message_type" in m:
+            messages += 1
+    for name, start in actions:
+        check(any(s.name == name and abs(s.start_time_unix_nano - start * 1e9) < 2000 for s in spans),
+              f"{label}: no span for action {name} at {start}")
+    events = sum(1 for s in spans for e in s.events if e.name not in ("exception", "fired", "cancelled"))
+    check(events == messages, f"{label}: {events} span events for {messages} messages in actions")
+    want = len(chains) + sum(len(c["runs"]) + c["waits"] for c in chains.values()) + len(actions)
+    check(len(spans) == want, f"{label}: {len(spans)} spans, the log has {want} chains, runs and waits")
+    links = 0
+    for task, chain in chains.items():
+        root = roots.get(task.replace("-", ""))
+        check(root is not None, f"{label}: no root span for task {task}")
+        if root is None:
+            continue
+        check(root.name == chain["label"], f"{label}: root span {root.name!r} for chain {chain['label']!r}")
+        children = [s for s in spans if s.parent_span_id == root.span_id and s.name != "wait" and
+                    not s.name.startswith("wait on")]
+        check([s.name for s in children] == [r["name"] for r in chain["runs"]],
+              f"{label}: runs of {chain['label']}: {[s.name for s in children]} vs {[r['name'] for r in chain['runs']]}")
+        for span, run in zip(children, chain["runs"]):
+            check(span.trace_id == root.trace_id, f"{label}: run {run['name']} in another trace")
+            check(abs(span.start_time_unix_nano - run["start"] * 1e9) < 2000,
+                  f"{label}: run {run['name']} starts at {span.start_time_unix_nano}, the log says {run['start']}")
+            check(span.end_time_unix_nano >= span.start_time_unix_nano, f"{label}: run {run['name']} ends before it starts")
+            failed = run.get("failed", False)
+            check((span.status.code == trace_pb2.Status.STATUS_CODE_ERROR) == failed,
+                  f"{label}: run {run['name']} status {span.status.code}, failed in the log: {failed}")
+            if failed:
+                check(run["exception"] in span.status.message, f"{label}: {run['name']}'s status lacks its exception")
+                check(any(e.name == "exception" for e in span.events), f"{label}: {run['name']} has no exception event")
+        chained = [link for link in root.links
+                   if any(a.key == "reactortrack.link" and a.value.string_value == "chained" for a in link.attributes)]
+        check(len(chained) == chain["chained"], f"{label}: {chain['label']} has {len(chained)} chained links, "
+                                                f"the log {chain['chained']}")
+        for link in chained:
+            links += 1
+            check(link.span_id in ids, f"{label}: a link to a span that was not sent")
+    return links
+
+
+def send(cli, log, receiver):
+    return subprocess.run([cli, "export", log, "--otlp-endpoint", receiver.endpoint], capture_output=True, text=True)
+
+
+def hex_to_base64(obj):
+    """OTLP/JSON writes ids as hex; protobuf's JSON reader wants base64 for bytes fields."""
+    if isinstance(obj, dict):
+        return {k: (base64.b64encode(bytes.fromhex(v)).decode() if k in ("traceId", "spanId", "parentSpanId")
+                    and isinstance(v, str) else hex_to_base64(v)) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [hex_to_base64(v) for v in obj]
+    return obj
+
+
+def main():
+    cli, logs = sys.argv[1], sys.argv[2:]
+    with tempfile.TemporaryDirectory() as work:
+        for log in logs:
+            label = os.path.basename(log)
+            receiver = Receiver()
+            done = send(cli, log, receiver)
+            check(done.returncode == 0, f"{label}: export --otlp-endpoint exited {done.returncode}: {done.stderr}")
+            sent = receiver.spans()
+            links = check_spans(sent, log, label + " (OTLP/HTTP)")
+            receiver.shutdown()
+            # The JSON file holds the same spans, and parses with the official schema once ids are base64.
+            path = os.path.join(work, label + ".jsonl")
+            done = subprocess.run([cli, "export", log, "--format", "otlp-json", "-o", path], capture_output=True,
+                                  text=True)
+            check(done.returncode == 0, f"{label}: export --format otlp-json exited {done.returncode}: {done.stderr}")
+            from_file = []
+            for line in open(path, encoding="utf-8"):
+                raw = json.loads(line)
+                for rs in raw["resourceSpans"]:
+                    for ss in rs["scopeSpans"]:
+                        for span in ss["spans"]:
+                            check(len(span["traceId"]) == 32 and len(span["spanId"]) == 16,
+                                  f"{label}: ids in the JSON file are not hex of 16 and 8 bytes")
+                data = json_format.Parse(json.dumps(hex_to_base64(raw)), trace_pb2.TracesData())
+                from_file += [s for rs in data.resource_spans for ss in rs.scope_spans for s in ss.spans]
+            check_spans(from_file, log, label + " (OTLP JSON)")
+            check(sorted(s.SerializeToString(deterministic=True) for s in from_file) ==
+                  sorted(s.SerializeToString(deterministic=True) for s in sent),
+                  f"{label}: the JSON file and the posted spans differ")
+            print(f"{label}: {len(sent)} spans, {links} chained links, posted and written alike")
+
+        # The collector asks to retry twice, then takes the spans.
+        receiver = Receiver(script=[503, 503])
+        done = send(cli, logs[0], receiver)
+        check(done.returncode == 0 and receiver.posts == 3 and receiver.spans(),
+              f"retry: exit {done.returncode}, {receiver.posts} posts: {done.stderr}")
+        receiver.shutdown()
+        # The collector refuses: a clear error naming the collector and its answer, exit 1.
+        receiver = Receiver(script=[400])
+        done = send(cli, logs[0], receiver)
+        check(done.returncode == 1 and "HTTP 400" in done.stderr and "spans refused: bad batch" in done.stderr
+              and receiver.endpoint.split("//")[1] in done.stderr, f"refusal: exit {done.returncode}: {done.stderr}")
+        check(receiver.posts == 1, f"refusal: {receiver.posts} posts (a refusal is not retried)")
+        receiver.shutdown()
+    if FAILURES:
+        print(f"{len(FAILURES)} OTLP check(s) failed", file=sys.stderr)
+        sys.exit(1)
+    print("OTLP checks passed")
+
+
+if __name__ == "__main__":
+    main()
