@@ -18,12 +18,14 @@ let package = Package(
         .library(name: "Chains", targets: ["Chains"]),
         .library(name: "Visualize", targets: ["Visualize"]),
         .library(name: "Export", targets: ["Export"]),
+        .library(name: "MonitorTracing", targets: ["MonitorTracing"]),
         .executable(name: "reactortrack", targets: ["reactortrack"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     ],
     targets: [
         // Twisted's Deferred, Failure, the reactors (SwiftNIO-backed and manual), aggregates and bridges.
@@ -50,6 +52,11 @@ let package = Package(
             // resource folder beside it.
             resources: ["page.html", "style.css", "data.js", "overview.js", "detail.js", "replay.js", "main.js"]
                 .map { .embedInCode("Report/" + $0) }),
+        // The monitor's live counterpart: tracked chains as spans through swift-distributed-tracing, to whatever
+        // tracer the application bootstrapped (swift-otel for OTLP; see examples/otel-service).
+        .target(
+            name: "MonitorTracing",
+            dependencies: ["Defer", "Monitor", nioLocks, .product(name: "Tracing", package: "swift-distributed-tracing")]),
         // Chains -> the trace ecosystem's formats: Chrome trace (Perfetto), OpenTelemetry spans (OTLP JSON, and
         // OTLP/HTTP to a collector). Draws nothing.
         .target(name: "Export", dependencies: ["Chains", "EventLog", nioCore, nioPosix, nioHTTP1]),
@@ -92,6 +99,12 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Defer", "EventLog", "Actions", "Chains"]),
         .testTarget(
             name: "VisualizeTests", dependencies: ["Visualize", "Chains", "EventLog"], exclude: ["Inputs", "__Snapshots__"]),
+        .testTarget(
+            name: "MonitorTracingTests",
+            dependencies: [
+                "MonitorTracing", "Defer", .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+            ]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Chains", "EventLog"], exclude: ["Inputs"]),
         .testTarget(name: "ReactortrackTests", dependencies: ["reactortrack"], exclude: ["Oracle"]),
     ]

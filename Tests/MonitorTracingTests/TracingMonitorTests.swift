@@ -1,0 +1,78 @@
+import Defer
+import InMemoryTracing
+import MonitorTracing
+import Testing
+import Tracing
+
+struct Problem: Error, CustomStringConvertible {
+    var description: String { "something went wrong in problem()" }
+}
+
+/// The live spans of the seed example's chains, received by swift-distributed-tracing's in-memory tracer.
+@Suite("Tracing monitor")
+struct TracingMonitorTests {
+    /// The seed's two Deferreds and their callbacks, fired at once (the example's sleeps left out).
+    static func runSeed(_ monitor: TracingMonitor) {
+        let d = Deferred<Int?>()
+        let d2 = Deferred<Int>()
+        monitor.track(d, label: "d")
+        monitor.track(d2, label: "d2")
+        let chain = d.addCallback(label: "simpleCallback") { _ in 1 }
+            .addCallback(label: "followup") { _ in 2 }
+            .addCallback(label: "problem") { (_: Int) throws -> Int in throw Problem() }
+            .addErrback(label: "simpleErrback") { _ in 3 }
+            .chainDeferred(d2)
+        d2.addCallback(label: "simpleCallback") { _ in 1 }
+        chain.addCallback(label: "finished") { _ in }
+        try? d.callback(nil)
+    }
+
+    @Test("the seed: two chain spans, seven run spans, one link, the error on problem")
+    func seed() throws {
+        let tracer = InMemoryTracer()
+        let monitor = TracingMonitor(tracer: tracer)
+        Self.runSeed(monitor)  // the Deferreds are released on return, which ends their spans
+        monitor.stop()
+        let spans = tracer.finishedSpans
+        let roots = spans.filter { $0.parentSpanID == nil }
+        #expect(roots.map(\.operationName).sorted() == ["d", "d2"])
+        let runs = spans.filter { $0.parentSpanID != nil }
+        #expect(runs.count == 7)
+        let d = try #require(roots.first { $0.operationName == "d" })
+        let d2 = try #require(roots.first { $0.operationName == "d2" })
+        #expect(runs.filter { $0.parentSpanID == d.spanID }.map(\.operationName)
+            == ["simpleCallback", "followup", "problem", "simpleErrback", "chainDeferred.callback", "finished"])
+        #expect(runs.filter { $0.parentSpanID == d2.spanID }.map(\.operationName) == ["simpleCallback"])
+        // Both were tracked at the top level: two traces, joined by the chainDeferred link.
+        #expect(Set(spans.map(\.traceID)).count == 2)
+        #expect(runs.allSatisfy { run in roots.contains { $0.spanID == run.parentSpanID && $0.traceID == run.traceID } })
+        let links = spans.flatMap(\.links)
+        #expect(links.count == 1)
+        #expect(links.first?.context.inMemorySpanContext?.spanID == d2.spanID)
+        #expect(d.links.count == 1)
+        let failed = spans.filter { $0.status?.code == .error }
+        #expect(failed.map(\.operationName) == ["problem"])
+        #expect(failed.first?.errors.first?.error is Problem)
+        #expect(failed.first?.status?.message?.contains("something went wrong") == true)
+    }
+
+    @Test("a chain is parented to the context current when it is tracked")
+    func parent() throws {
+        let tracer = InMemoryTracer()
+        let monitor = TracingMonitor(tracer: tracer)
+        let request = tracer.startSpan("request")
+        InstrumentationContext.withValue(request.context) {
+            let d = Deferred<Int>()
+            monitor.track(d, label: "lookup")
+            d.addCallback(label: "parse") { $0 + 1 }
+            try? d.callback(1)
+        }
+        request.end()
+        monitor.stop()
+        let spans = tracer.finishedSpans
+        let parent = try #require(spans.first { $0.operationName == "request" })
+        let lookup = try #require(spans.first { $0.operationName == "lookup" })
+        #expect(lookup.parentSpanID == parent.spanID)
+        #expect(spans.first { $0.operationName == "parse" }?.parentSpanID == lookup.spanID)
+    }
+}
