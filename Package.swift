@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(
             name: "MonitorTracingTests",
             dependencies: [
-                "MonitorTracing", "Defer", .product(name: "Tracing", package: "swift-distributed-tracing"),
+                "MonitorTracing", "Monitor", "Defer", "EventLog", .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Chains", "EventLog"], exclude: ["Inputs"]),

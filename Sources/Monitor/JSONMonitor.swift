@@ -32,6 +32,8 @@ public final class JSONMonitor: DeferredObserver {
     public let backlogBytes: Int
     /// How long an event that finds the backlog full waits for the writer before it is dropped (streaming mode).
     public let backlogWait: Duration
+    /// Told of every chain and event after the monitor recorded it (a `TracingMonitor` emitting live spans).
+    public let companion: (any MonitorCompanion)?
 
     let state: NIOLockedValueBox<State>
     let writer: WriterThread<MonitorStream>?
@@ -71,8 +73,13 @@ public final class JSONMonitor: DeferredObserver {
     ///   - bufferLimit: The most events kept; beyond it new ones are dropped and counted.
     ///   - clock: Stamp events with this reactor's clock instead of the system's: under a `ManualReactor`, the
     ///     durations in the log are the test clock's, so a test can assert them exactly.
-    public init(followChained: Bool = false, bufferLimit: Int = 1_000_000, clock: (any ReactorTime)? = nil) {
+    ///   - companion: Told of every chain and event too (see ``MonitorCompanion``).
+    public init(
+        followChained: Bool = false, bufferLimit: Int = 1_000_000, clock: (any ReactorTime)? = nil,
+        companion: (any MonitorCompanion)? = nil
+    ) {
         self.followChained = followChained
+        self.companion = companion
         self.bufferLimit = bufferLimit
         self.backlogBytes = .max
         self.backlogWait = .zero
@@ -103,11 +110,12 @@ public final class JSONMonitor: DeferredObserver {
     /// - Throws: `ActionError` if the file cannot be opened or written.
     public convenience init(
         streamingTo path: String, followChained: Bool = false, backlogBytes: Int = 32 << 20,
-        backlogWait: Duration = .seconds(1), clock reactor: (any ReactorTime)? = nil
+        backlogWait: Duration = .seconds(1), clock reactor: (any ReactorTime)? = nil,
+        companion: (any MonitorCompanion)? = nil
     ) throws(ActionError) {
         try self.init(
             streamingTo: try FileDestination(path: path, append: false), followChained: followChained,
-            backlogBytes: backlogBytes, backlogWait: backlogWait, clock: reactor)
+            backlogBytes: backlogBytes, backlogWait: backlogWait, clock: reactor, companion: companion)
     }
 
     /// A monitor that streams to a file other writers share: give the same `FileDestination` to the actions
@@ -118,9 +126,11 @@ public final class JSONMonitor: DeferredObserver {
     /// the format header is written first.
     public init(
         streamingTo destination: FileDestination, followChained: Bool = false, backlogBytes: Int = 32 << 20,
-        backlogWait: Duration = .seconds(1), clock reactor: (any ReactorTime)? = nil
+        backlogWait: Duration = .seconds(1), clock reactor: (any ReactorTime)? = nil,
+        companion: (any MonitorCompanion)? = nil
     ) throws(ActionError) {
         self.followChained = followChained
+        self.companion = companion
         self.bufferLimit = .max
         self.backlogBytes = max(1, backlogBytes)
         self.backlogWait = backlogWait
@@ -201,6 +211,7 @@ public final class JSONMonitor: DeferredObserver {
             throw ActionError(code: .misuse, message: "dump(to: \(path)) on a streaming monitor; call stop() instead")
         }
         endIdleChains()
+        companion?.monitorStopped()
         let (events, dropped) = state.withLockedValue { ($0.events, $0.dropped) }
         let destination = try FileDestination(path: path, append: false)
         var encoder = MonitorEncoder(scale: clock.scale(since: origin))
@@ -226,6 +237,7 @@ public final class JSONMonitor: DeferredObserver {
     public func stop() -> WriteReport? {
         endIdleChains()
         state.withLockedValue { $0.stopped = true }
+        companion?.monitorStopped()
         return writer?.stop()
     }
 
@@ -233,7 +245,7 @@ public final class JSONMonitor: DeferredObserver {
 
     func track(
         _ deferred: AnyDeferred, label: String?, trackedAt: (file: String, line: UInt)?, trackedBy: String,
-        in action: Action? = nil
+        in action: Action? = nil, from parent: AnyDeferred? = nil
     ) {
         if deferred.observer === self, deferred.observerSlot != 0 { return }
 
@@ -278,6 +290,7 @@ public final class JSONMonitor: DeferredObserver {
         if wake { writer?.wake() }
         deferred.observer = self
         deferred.observerSlot = id
+        companion?.monitorTracked(deferred, label: label ?? "Deferred #\(id)", id: id, from: parent)
         for pair in notes {
             self.deferred(
                 deferred, didAddPairAt: pair.index, callback: pair.callback, errback: pair.errback, kind: pair.kind,
@@ -312,7 +325,7 @@ public final class JSONMonitor: DeferredObserver {
             case .member(let i): return "member \(i) of \(parent)"
             }
         }
-        track(other, label: label, trackedAt: nil, trackedBy: "chained")
+        track(other, label: label, trackedAt: nil, trackedBy: "chained", from: deferred)
     }
 
     /// The monitor's id for a deferred it tracks.
@@ -445,6 +458,7 @@ public final class JSONMonitor: DeferredObserver {
     public func deferred(_ deferred: AnyDeferred, didRecord event: DeferredEvent) {
         let chain = deferred.observerSlot
         guard chain != 0 else { return }
+        defer { companion?.monitorObserved(deferred, event: event) }
         switch event {
         case .willRun(let index, let onErrorPath):
             recordEvent(chain: chain) { record, _, time in
@@ -472,7 +486,8 @@ public final class JSONMonitor: DeferredObserver {
     public func deferred(
         _ deferred: AnyDeferred, willRunPairAt index: Int, onErrorPath: Bool, after previous: UInt64?
     ) -> UInt64 {
-        previous ?? clock.now()
+        companion?.monitorObserved(deferred, event: .willRun(index: index, onErrorPath: onErrorPath))
+        return previous ?? clock.now()
     }
 
     /// A pair has run: records its start (stamped with `token`) and its end. The end takes a short path when the
@@ -483,6 +498,7 @@ public final class JSONMonitor: DeferredObserver {
     ) -> UInt64 {
         let chain = deferred.observerSlot
         guard chain != 0 else { return 0 }
+        defer { companion?.monitorObserved(deferred, event: .didRun(index: index, returned: returned)) }
         let run = RunInProgress(index: index, onErrorPath: onErrorPath, token: token)
         guard returned == nil, let int = deferred.currentValue(as: Int.self) else {
             return recordGeneral(.didRun(index: index, returned: returned), of: deferred, chain: chain, startingRun: run)
@@ -502,6 +518,10 @@ public final class JSONMonitor: DeferredObserver {
     ) {
         let chain = deferred.observerSlot
         guard chain != 0 else { return }
+        defer {
+            companion?.monitorObserved(
+                deferred, event: .added(index: index, callback: callback, errback: errback, kind: kind, file: file, line: line))
+        }
         recordEvent(chain: chain, startingRun: deferred.runInProgress) { record, buffer, time in
             record.pairsAdded += 1
             return .added(

@@ -1,21 +1,22 @@
 public import Defer
-import Monitor
+public import Monitor
 import NIOConcurrencyHelpers
 public import Tracing
 
 /// Emits the spans of tracked Deferreds as they happen, through swift-distributed-tracing: the live
 /// counterpart of `reactortrack export --format otlp-json`, with the same mapping (see `docs/exports.md`).
 ///
-/// - a tracked chain is a span, parented to the context current when `track` is called (pass `context` to
-///   choose another) and ended when the Deferred is released;
+/// - a tracked chain is a span, parented to the context current when it is tracked (a followed chain: to the
+///   chain it was followed from), ended when the Deferred is released or the monitor stops;
 /// - each callback/errback run is a child span (its error recorded and status ERROR when it raised);
 /// - a wait on another Deferred is a child span with a link to that Deferred's chain span;
 /// - `chainDeferred` is a link on the chain span; firing and cancelling are events on it.
 ///
-/// The backend is whatever tracer the application bootstrapped (`InstrumentationSystem.bootstrap`): swift-otel
-/// sends the spans to an OpenTelemetry collector (`examples/otel-service` shows it). A Deferred has one
-/// observer: track it with this monitor or with a `JSONMonitor`, not both.
-public final class TracingMonitor: DeferredObserver, Sendable {
+/// Use it on its own (`track`), or give it to a `JSONMonitor` (`JSONMonitor(…, companion: tracing)`): the
+/// monitor then tracks, writes `mon.out`, and tells this one, so one run is both a log and live spans. The
+/// backend is whatever tracer the application bootstrapped (`InstrumentationSystem.bootstrap`); swift-otel
+/// sends the spans to an OpenTelemetry collector (`examples/otel-service` shows it).
+public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable {
     /// What is known of one tracked chain.
     struct Chain {
         var label: String
@@ -27,7 +28,7 @@ public final class TracingMonitor: DeferredObserver, Sendable {
     }
 
     struct State {
-        var chains: [Int: Chain] = [:]
+        var chains: [ObjectIdentifier: Chain] = [:]
         var nextID = 1
         var stopped = false
     }
@@ -38,16 +39,20 @@ public final class TracingMonitor: DeferredObserver, Sendable {
 
     /// A monitor emitting through `tracer` (by default the bootstrapped one).
     ///
-    /// - Parameter followChained: Whether Deferreds that tracked ones return, wait on or chain to are tracked
-    ///   too (as `JSONMonitor(followChained:)`).
+    /// - Parameter followChained: On its own, whether Deferreds that tracked ones return, wait on or chain to
+    ///   are tracked too (as `JSONMonitor(followChained:)`; given to a `JSONMonitor`, that monitor decides).
     public init(tracer: (any Tracer)? = nil, followChained: Bool = true) {
         self.tracer = tracer ?? InstrumentationSystem.tracer
         self.followChained = followChained
     }
 
-    /// Starts the chain span of `deferred`, under `context` (by default the current context).
+    /// Tracks `deferred` on its own (without a `JSONMonitor`), under `context` (by default the current one).
     public func track<Value>(_ deferred: Deferred<Value>, label: String, context: InstrumentationContext? = nil) {
-        track(deferred.base, label: label, context: context ?? .current ?? .topLevel, trackedBy: "user")
+        let base = deferred.base
+        guard base.observer == nil else { return }
+        if start(base, label: label, context: context ?? .current ?? .topLevel, trackedBy: "user") {
+            base.observer = self
+        }
     }
 
     /// Ends every span still open (chains not yet released); later events are not traced.
@@ -65,46 +70,86 @@ public final class TracingMonitor: DeferredObserver, Sendable {
         }
     }
 
-    func track(_ deferred: AnyDeferred, label: String, context: InstrumentationContext, trackedBy: String) {
-        if deferred.observer === self, deferred.observerSlot != 0 { return }
+    /// Starts the chain span of `deferred`; whether it did (not stopped, not tracked already).
+    @discardableResult
+    private func start(_ deferred: AnyDeferred, label: String, context: InstrumentationContext, trackedBy: String) -> Bool {
+        let key = ObjectIdentifier(deferred)
+        guard state.withLockedValue({ !$0.stopped && $0.chains[key] == nil }) else { return false }
         let span = tracer.startSpan(label, context: context, ofKind: .internal)
-        let slot = state.withLockedValue { state -> Int? in
-            guard !state.stopped else { return nil }
+        let id = state.withLockedValue { state -> Int? in
+            guard !state.stopped, state.chains[key] == nil else { return nil }
             let id = state.nextID
             state.nextID += 1
-            state.chains[id] = Chain(label: label, id: id, span: span)
+            state.chains[key] = Chain(label: label, id: id, span: span)
             return id
         }
-        guard let slot else {
+        guard let id else {
             span.end()
-            return
+            return false
         }
-        span.attributes["reactortrack.deferred_id"] = slot
+        span.attributes["reactortrack.deferred_id"] = id
         span.attributes["reactortrack.tracked_by"] = trackedBy
         if let site = deferred.creationSite { span.attributes["reactortrack.created_at"] = "\(site.file):\(site.line)" }
-        deferred.observerSlot = slot
-        deferred.observer = self
+        return true
     }
 
     private func chain(_ deferred: AnyDeferred) -> Chain? {
-        let slot = deferred.observerSlot
-        guard slot != 0 else { return nil }
-        return state.withLockedValue { $0.chains[slot] }
+        state.withLockedValue { $0.chains[ObjectIdentifier(deferred)] }
     }
 
-    /// Tracks `other`, reached from `deferred`, when following chained Deferreds; its chain span.
-    private func follow(_ other: AnyDeferred, from deferred: AnyDeferred, how: String) -> (any Span)? {
-        if other.observer !== self, followChained, let parent = chain(deferred) {
-            track(other, label: "\(how) \(parent.label) #\(parent.id)", context: parent.span.context, trackedBy: "chained")
+    private func update(_ deferred: AnyDeferred, _ body: (inout Chain) -> Void) {
+        state.withLockedValue { state in
+            if var chain = state.chains[ObjectIdentifier(deferred)] {
+                body(&chain)
+                state.chains[ObjectIdentifier(deferred)] = chain
+            }
         }
-        return other.observer === self ? chain(other)?.span : nil
     }
+
+    /// The chain span of `other`, reached from `deferred`; on its own and following, it tracks `other` first.
+    private func follow(_ other: AnyDeferred, from deferred: AnyDeferred, how: String) -> (any Span)? {
+        if other.observer == nil, followChained, let parent = chain(deferred),
+            start(other, label: "\(how) \(parent.label) #\(parent.id)", context: parent.span.context, trackedBy: "chained")
+        {
+            other.observer = self
+        }
+        return chain(other)?.span
+    }
+
+    // MARK: As a JSONMonitor's companion
+
+    public func monitorTracked(_ deferred: AnyDeferred, label: String, id: Int, from parent: AnyDeferred?) {
+        let context = parent.flatMap { chain($0)?.span.context } ?? .current ?? .topLevel
+        start(deferred, label: label, context: context, trackedBy: parent == nil ? "user" : "chained")
+    }
+
+    public func monitorObserved(_ deferred: AnyDeferred, event: DeferredEvent) {
+        record(event, of: deferred)
+    }
+
+    public func monitorReleased(_ id: ObjectIdentifier, unhandled: Failure?) {
+        end(id, unhandled: unhandled)
+    }
+
+    public func monitorStopped() { stop() }
+
+    // MARK: As an observer
 
     public func deferred(_ deferred: AnyDeferred, didRecord event: DeferredEvent) {
+        record(event, of: deferred)
+    }
+
+    public func deferredWasReleased(_ id: ObjectIdentifier, observerSlot: Int, unhandled: Failure?) {
+        end(id, unhandled: unhandled)
+    }
+
+    // MARK: Events
+
+    private func record(_ event: DeferredEvent, of deferred: AnyDeferred) {
         switch event {
         case .added(let index, let callback, let errback, let kind, let file, let line):
             let names = (Self.text(callback, kind, file, line), Self.text(errback, kind, file, line))
-            state.withLockedValue { $0.chains[deferred.observerSlot]?.names[index] = names }
+            update(deferred) { $0.names[index] = names }
         case .fired:
             guard let chain = chain(deferred) else { return }
             var attributes: SpanAttributes = [:]
@@ -124,13 +169,13 @@ public final class TracingMonitor: DeferredObserver, Sendable {
             let wait = tracer.startSpan("wait", context: chain.span.context, ofKind: .internal)
             if let target {
                 wait.addLink(SpanLink(context: target.context, attributes: ["reactortrack.link": "waitedOn"]))
-                wait.attributes["reactortrack.on"] = inner.observerSlot
             }
-            state.withLockedValue { $0.chains[deferred.observerSlot]?.wait = wait }
+            update(deferred) { $0.wait = wait }
         case .resumed:
-            let wait = state.withLockedValue { state -> (any Span)? in
-                defer { state.chains[deferred.observerSlot]?.wait = nil }
-                return state.chains[deferred.observerSlot]?.wait
+            var wait: (any Span)?
+            update(deferred) { chain in
+                wait = chain.wait
+                chain.wait = nil
             }
             wait?.end()
         case .chained(let target):
@@ -141,9 +186,9 @@ public final class TracingMonitor: DeferredObserver, Sendable {
         case .cancelled:
             chain(deferred)?.span.addEvent("cancelled")
         case .willRun(let index, let onErrorPath):
-            _ = self.deferred(deferred, willRunPairAt: index, onErrorPath: onErrorPath, after: nil)
-        case .didRun(let index, let returned):
-            _ = self.deferred(deferred, didRunPairAt: index, onErrorPath: false, returned: returned, token: 0)
+            runStarted(deferred, index: index, onErrorPath: onErrorPath)
+        case .didRun(_, let returned):
+            runEnded(deferred, returned: returned)
         case .skipped, .pauseChanged:
             break
         }
@@ -152,27 +197,38 @@ public final class TracingMonitor: DeferredObserver, Sendable {
     public func deferred(
         _ deferred: AnyDeferred, willRunPairAt index: Int, onErrorPath: Bool, after previous: UInt64?
     ) -> UInt64 {
-        guard let chain = chain(deferred) else { return 0 }
-        let names = chain.names[index]
-        let name = (onErrorPath ? names?.errback : names?.callback) ?? "pair \(index)"
-        let run = tracer.startSpan(name, context: chain.span.context, ofKind: .internal)
-        run.attributes["reactortrack.pair"] = index
-        run.attributes["reactortrack.path"] = onErrorPath ? "errback" : "callback"
-        state.withLockedValue { $0.chains[deferred.observerSlot]?.run = run }
+        runStarted(deferred, index: index, onErrorPath: onErrorPath)
         return 0
     }
 
     public func deferred(
         _ deferred: AnyDeferred, didRunPairAt index: Int, onErrorPath: Bool, returned: AnyDeferred?, token: UInt64
     ) -> UInt64 {
-        let run = state.withLockedValue { state -> (any Span)? in
-            defer { state.chains[deferred.observerSlot]?.run = nil }
-            return state.chains[deferred.observerSlot]?.run
+        runEnded(deferred, returned: returned)
+        return 0
+    }
+
+    private func runStarted(_ deferred: AnyDeferred, index: Int, onErrorPath: Bool) {
+        guard let chain = chain(deferred) else { return }
+        let names = chain.names[index]
+        let name = (onErrorPath ? names?.errback : names?.callback) ?? "pair \(index)"
+        let run = tracer.startSpan(name, context: chain.span.context, ofKind: .internal)
+        run.attributes["reactortrack.pair"] = index
+        run.attributes["reactortrack.path"] = onErrorPath ? "errback" : "callback"
+        update(deferred) { $0.run = run }
+    }
+
+    private func runEnded(_ deferred: AnyDeferred, returned: AnyDeferred?) {
+        var run: (any Span)?
+        update(deferred) { chain in
+            run = chain.run
+            chain.run = nil
         }
-        guard let run else { return 0 }
+        guard let run else { return }
         if let returned {
-            _ = follow(returned, from: deferred, how: "returned to")
-            if returned.observer === self { run.attributes["reactortrack.returned_deferred"] = returned.observerSlot }
+            if let target = follow(returned, from: deferred, how: "returned to") {
+                run.addLink(SpanLink(context: target.context, attributes: ["reactortrack.link": "returned"]))
+            }
         } else {
             switch deferred.state {
             case .failure(let failure):
@@ -184,7 +240,18 @@ public final class TracingMonitor: DeferredObserver, Sendable {
             }
         }
         run.end()
-        return 0
+    }
+
+    private func end(_ id: ObjectIdentifier, unhandled: Failure?) {
+        guard let chain = state.withLockedValue({ $0.chains.removeValue(forKey: id) }) else { return }
+        chain.run?.end()
+        chain.wait?.end()
+        if let unhandled {
+            chain.span.recordError(unhandled.error)
+            chain.span.setStatus(SpanStatus(code: .error, message: "unhandled: " + ValueDescription.describe(unhandled)))
+        }
+        chain.span.attributes["reactortrack.ended_by"] = "released"
+        chain.span.end()
     }
 
     /// A pair half's name: its label, `pass`, or (unlabelled) how and where it was added.
@@ -194,17 +261,5 @@ public final class TracingMonitor: DeferredObserver, Sendable {
         case .passThrough: "pass"
         case .unnamed: "\(kind) at \(file):\(line)"
         }
-    }
-
-    public func deferredWasReleased(_ id: ObjectIdentifier, observerSlot: Int, unhandled: Failure?) {
-        guard let chain = state.withLockedValue({ $0.chains.removeValue(forKey: observerSlot) }) else { return }
-        chain.run?.end()
-        chain.wait?.end()
-        if let unhandled {
-            chain.span.recordError(unhandled.error)
-            chain.span.setStatus(SpanStatus(code: .error, message: "unhandled: " + ValueDescription.describe(unhandled)))
-        }
-        chain.span.attributes["reactortrack.ended_by"] = "released"
-        chain.span.end()
     }
 }

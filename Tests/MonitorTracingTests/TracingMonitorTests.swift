@@ -1,6 +1,8 @@
 import Defer
 import InMemoryTracing
+import Monitor
 import MonitorTracing
+import EventLog
 import Testing
 import Tracing
 
@@ -74,5 +76,39 @@ struct TracingMonitorTests {
         let lookup = try #require(spans.first { $0.operationName == "lookup" })
         #expect(lookup.parentSpanID == parent.spanID)
         #expect(spans.first { $0.operationName == "parse" }?.parentSpanID == lookup.spanID)
+    }
+}
+
+extension TracingMonitorTests {
+    @Test("given to a JSONMonitor, the same run is a log and spans: the seed's chains in both")
+    func companion() throws {
+        let tracer = InMemoryTracer()
+        let tracing = TracingMonitor(tracer: tracer)
+        let monitor = JSONMonitor(followChained: true, companion: tracing)
+        Self.runSeedOnJSON(monitor)
+        monitor.stop()
+        let spans = tracer.finishedSpans
+        #expect(spans.filter { $0.parentSpanID == nil }.map(\.operationName).sorted() == ["d", "d2"])
+        #expect(spans.count == 9)
+        #expect(spans.flatMap(\.links).count == 1)
+        #expect(spans.filter { $0.status?.code == .error }.map(\.operationName) == ["problem"])
+        // The monitor recorded the same run.
+        let runs = monitor.messages.filter { $0.actionType == "reactortrack:run" && $0.actionStatus == .started }
+        #expect(runs.count == 7)
+    }
+
+    static func runSeedOnJSON(_ monitor: JSONMonitor) {
+        let d = Deferred<Int?>()
+        let d2 = Deferred<Int>()
+        monitor.track(d, label: "d")
+        monitor.track(d2, label: "d2")
+        let chain = d.addCallback(label: "simpleCallback") { _ in 1 }
+            .addCallback(label: "followup") { _ in 2 }
+            .addCallback(label: "problem") { (_: Int) throws -> Int in throw Problem() }
+            .addErrback(label: "simpleErrback") { _ in 3 }
+            .chainDeferred(d2)
+        d2.addCallback(label: "simpleCallback") { _ in 1 }
+        chain.addCallback(label: "finished") { _ in }
+        try? d.callback(nil)
     }
 }
