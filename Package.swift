@@ -75,6 +75,13 @@ let package = Package(
 
         .executableTarget(
             name: "pipeline-example", dependencies: ["Actions", "Defer", "EventLog", "Monitor", logging], path: "examples/pipeline"),
+        .executableTarget(
+            name: "live-spans-example",
+            dependencies: [
+                "Defer", "Monitor", "MonitorTracing", "Export", nioLocks,
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "examples/live-spans"),
         .executableTarget(name: "stream-probe", dependencies: ["Actions", "Defer", "Monitor"], path: "examples/stream-probe"),
 
         .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),

@@ -25,6 +25,12 @@ public struct OTLPSpan: Sendable, Hashable {
         public var time: UInt64
         public var name: String
         public var attributes: [Attribute]
+
+        public init(time: UInt64, name: String, attributes: [Attribute]) {
+            self.time = time
+            self.name = name
+            self.attributes = attributes
+        }
     }
 
     /// A link to another span (`Span.Link`): a wait, `chainDeferred`, a returned Deferred.
@@ -32,6 +38,12 @@ public struct OTLPSpan: Sendable, Hashable {
         public var traceID: [UInt8]
         public var spanID: [UInt8]
         public var attributes: [Attribute]
+
+        public init(traceID: [UInt8], spanID: [UInt8], attributes: [Attribute]) {
+            self.traceID = traceID
+            self.spanID = spanID
+            self.attributes = attributes
+        }
     }
 
     /// `Status.StatusCode`.
@@ -59,6 +71,16 @@ public struct OTLPSpan: Sendable, Hashable {
     public var links: [Link] = []
     public var status = StatusCode.unset
     public var statusMessage = ""
+
+    /// A span; the rest is set field by field.
+    public init(traceID: [UInt8], spanID: [UInt8], parentSpanID: [UInt8], name: String, start: UInt64, end: UInt64) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.parentSpanID = parentSpanID
+        self.name = name
+        self.start = start
+        self.end = end
+    }
 }
 
 /// The spans of one input (one OTLP `ResourceSpans`): its resource's attributes and its spans.
@@ -66,6 +88,11 @@ public struct OTLPBatch: Sendable, Hashable {
     /// The resource's attributes (`service.name`, the input file).
     public var resource: [OTLPSpan.Attribute]
     public var spans: [OTLPSpan]
+
+    public init(resource: [OTLPSpan.Attribute], spans: [OTLPSpan]) {
+        self.resource = resource
+        self.spans = spans
+    }
 }
 
 extension [UInt8] {
