@@ -15,7 +15,7 @@ FUZZ_SCRATCH := .build-fuzz
 FUZZ := $(FUZZ_SCRATCH)/debug/reactortrack-fuzz
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps swift-deps system-deps python-deps cli demo test test-debug test-tsan fuzz fuzz-build test-fuzz bench clean
+.PHONY: all deps swift-deps system-deps browser-deps python-deps cli demo test test-debug test-tsan test-browser test-otlp fuzz fuzz-build test-fuzz bench otel-example otel-check clean
 
 all: test
 
@@ -29,18 +29,26 @@ system-deps:
 	  apt-get update -qq && apt-get install -y -qq libcairo2-dev pkg-config >/dev/null; \
 	fi
 
+# Chromium and its driver, from Debian's packages: the HTML report's browser tests and its bench row.
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ -n "$(NO_INSTALL)" ]; then echo "error: chromium and chromium-driver are missing (apt-get install -y chromium chromium-driver)"; exit 1; fi; \
+	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
 # eliot and eliot-tree (the real Python tools) check that our logs are valid Eliot logs; twisted is the peer
-# `make bench` measures our Deferred against.
+# `make bench` measures our Deferred against; selenium drives Chromium in the HTML report's tests;
+# opentelemetry-proto decodes what `export` sends, with the official schema.
 python-deps:
-	@if [ ! -f $(VENV)/.ready ] || ! $(VENV)/bin/python -c 'import twisted, eliot, eliottree' 2>/dev/null; then \
+	@if [ ! -f $(VENV)/.ready ] || ! $(VENV)/bin/python -c 'import twisted, eliot, eliottree, selenium, opentelemetry.proto' 2>/dev/null; then \
 	  if ! python3 -m venv $(VENV) >/dev/null 2>&1; then \
 	    [ -n "$(NO_INSTALL)" ] || { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }; \
 	    rm -rf $(VENV); python3 -m venv $(VENV); \
 	  fi; \
-	  $(VENV)/bin/pip install -q --disable-pip-version-check eliot eliot-tree twisted && touch $(VENV)/.ready; \
+	  $(VENV)/bin/pip install -q --disable-pip-version-check eliot eliot-tree twisted selenium opentelemetry-proto && touch $(VENV)/.ready; \
 	fi
 
-deps: swift-deps system-deps python-deps
+deps: swift-deps system-deps browser-deps python-deps
 
 # The main job: the seed example runs under the monitor and writes mon.out; the echo-service example (20
 # concurrent requests on 127.0.0.1) writes echo-service.out.
@@ -59,16 +67,40 @@ demo: cli
 	$(CLI) render echo-service.out --view overview -o echo-service-overview.png
 	$(CLI) render echo-service.out --task '#8' -o echo-service-timeout.png
 	$(CLI) render pipeline.out -o pipeline.png
+	$(CLI) render mon.out echo-service.out pipeline.out -o report.html
 	$(CLI) summary echo-service.out
 	@echo
 	@echo "Wrote: mon.out, echo-service.out, pipeline.out (Eliot logs), chain.svg and chain.png (the seed chain),"
 	@echo "       echo-service-overview.png (20 requests), echo-service-timeout.png (the timed-out request),"
-	@echo "       pipeline.png (actions and their chains in one log). Try: $(CLI) tree pipeline.out"
+	@echo "       pipeline.png (actions and their chains in one log), report.html (all three logs: open it in a"
+	@echo "       browser, step through with n/p). Try: $(CLI) tree pipeline.out"
 
-test: deps test-fuzz test-debug test-tsan
+test: deps test-fuzz test-debug test-browser test-otlp test-tsan
 
 test-debug:
 	REACTORTRACK_PYTHON=$(PYTHON) $(SWIFT) test
+
+# The HTML report in a real browser (headless Chromium through selenium), on the debug products `swift test`
+# built: the seed and echo-service examples' logs, a hostile log; writes screenshots to .build/browser-tests.
+test-browser:
+	$(SWIFT) build --product reactortrack
+	$(SWIFT) build --product seed-example
+	$(SWIFT) build --product echo-service-example
+	mkdir -p .build/browser-tests
+	.build/debug/seed-example .build/browser-tests/mon.out >/dev/null
+	.build/debug/echo-service-example .build/browser-tests/echo-service.out >/dev/null
+	REACTORTRACK_SEED_LOG=.build/browser-tests/mon.out REACTORTRACK_ECHO_LOG=.build/browser-tests/echo-service.out \
+	  $(PYTHON) Tests/Browser/test_report.py .build/debug/reactortrack .build/browser-tests
+
+# `export` to a loopback OTLP/HTTP receiver and to OTLP JSON, and the live spans of examples/live-spans (through
+# swift-distributed-tracing), decoded with the official schema and checked against the logs themselves.
+test-otlp:
+	$(SWIFT) build --product reactortrack
+	$(SWIFT) build --product live-spans-example
+	$(PYTHON) Tests/OTLP/test_otlp.py .build/debug/reactortrack --live .build/debug/live-spans-example \
+	  Tests/ExportTests/Inputs/mon.out \
+	  Tests/ExportTests/Inputs/echo-service.out Tests/ExportTests/Inputs/twisted-eliot.log \
+	  Tests/ExportTests/Inputs/generated.log
 
 # The whole suite again under the thread sanitizer, in its own build folder.
 test-tsan:
@@ -93,12 +125,21 @@ test-fuzz: fuzz-build
 
 # Our benchmarks beside Twisted, SwiftNIO, Eliot and eliot-tree, alternating, as one table plus
 # bench/results.json (see bench/README.md). GNU time gives the file commands' peak memory.
-bench: cli python-deps
+bench: cli browser-deps python-deps
 	@command -v /usr/bin/time >/dev/null || [ -n "$(NO_INSTALL)" ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 	$(SWIFT) build -c release --product DeferBenchmarks
 	$(SWIFT) build -c release --product EventLogBenchmarks
 	$(SWIFT) build -c release --product MonitorBenchmarks
 	python3 bench/run.py --cli $(CLI)
 
+# The swift-otel example (examples/otel-service), in its own build folder: swift-otel's first build takes several
+# minutes, so neither `make test` nor the library builds it. Run it against any OTLP/HTTP collector on :4318.
+otel-example: swift-deps
+	REACTORTRACK_OTEL=1 $(SWIFT) build --product otel-service-example --scratch-path .build-otel
+
+# Which of swift-otel's OTLP/HTTP encodings reaches a collector intact (protobuf must; JSON is reported).
+otel-check: otel-example python-deps
+	$(PYTHON) Tests/OTLP/check_otel_example.py .build-otel/debug/otel-service-example
+
 clean:
-	rm -rf .build $(TSAN_SCRATCH) $(CLI_SCRATCH) $(FUZZ_SCRATCH) .fuzz-corpus $(VENV)
+	rm -rf .build .build-otel $(TSAN_SCRATCH) $(CLI_SCRATCH) $(FUZZ_SCRATCH) .fuzz-corpus $(VENV)

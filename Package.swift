@@ -90,7 +90,11 @@ let package = Package(
             dependencies: ["Defer", "BenchmarkSupport", nioCore, .product(name: "NIOEmbedded", package: "swift-nio")],
             path: "Benchmarks/DeferBenchmarks"),
         .executableTarget(
-            name: "MonitorBenchmarks", dependencies: ["Actions", "Defer", "Monitor", "BenchmarkSupport"],
+            name: "MonitorBenchmarks",
+            dependencies: [
+                "Actions", "Defer", "Monitor", "MonitorTracing", "BenchmarkSupport",
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+            ],
             path: "Benchmarks/MonitorBenchmarks"),
         .executableTarget(name: "RenderBenchmarks", path: "Benchmarks/RenderBenchmarks"),
         .executableTarget(name: "LogGenerator", path: "Benchmarks/LogGenerator"),
@@ -122,6 +126,24 @@ let package = Package(
 if Context.environment["REACTORTRACK_FUZZ"] != nil {
     package.targets.append(
         .executableTarget(name: "reactortrack-fuzz", dependencies: ["Chains", "Visualize"], path: "Fuzz/ReadAndDraw"))
+}
+
+// The swift-otel example exists only for `make otel-example` (REACTORTRACK_OTEL=1): swift-otel's first build takes
+// several minutes, which neither the library nor `make test` should pay.
+if Context.environment["REACTORTRACK_OTEL"] != nil {
+    package.dependencies += [
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ]
+    package.targets.append(
+        .executableTarget(
+            name: "otel-service-example",
+            dependencies: [
+                "Defer", "Monitor", "MonitorTracing", .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "examples/otel-service"))
 }
 
 for target in package.targets where target.type != .system {

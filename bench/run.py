@@ -270,7 +270,7 @@ def deferred_workloads(samples, args):
 
 def monitor_workloads(samples, args):
     ours = os.path.join(RELEASE, "MonitorBenchmarks")
-    names = ["untracked_callback", "tracked_callback_buffered"]
+    names = ["untracked_callback", "tracked_callback_buffered", "tracked_callback_spans"]
     command = [ours, "--json", "--only", ",".join(names), "--rounds", str(args.inner_rounds)]
     alternate(args.rounds, [lambda: run_json(samples, "ours", command, names)],
               "tracked callbacks")
@@ -303,6 +303,25 @@ def generate(generator, size_mb, order, directory):
         sys.exit(f"bench: LogGenerator failed: {done.stderr.strip()}")
     log(f"bench:   generated {path} ({os.path.getsize(path) / MB:.0f} MB) in {time.monotonic() - started:.1f} s")
     return path
+
+
+def measure_report(samples, cli, path, size_mb, directory):
+    """`render -o report.html`: its time, the report's size, and the time Chromium takes to open it to
+    interactive (bench/report_open.py, with the venv's selenium)."""
+    html = os.path.join(directory, f"report-{size_mb}.html")
+    measure_file(samples, "ours", f"report:{size_mb}:inorder", [cli, "render", path, "-o", html],
+                 os.path.getsize(path))
+    if not os.path.exists(html):
+        return
+    samples.add("ours", f"report:{size_mb}:size", os.path.getsize(html) / MB, "MB")
+    done = subprocess.run([VENV_PYTHON, os.path.join(ROOT, "bench", "report_open.py"), html, "--rounds", "1"],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        samples.fail("ours", f"report:{size_mb}:open", (done.stderr.strip().splitlines() or ["failed"])[-1])
+        log(f"bench:   report_open failed: {done.stderr.strip()[-300:]}")
+        return
+    for seconds in json.loads(done.stdout)["open_s"]:
+        samples.add("ours", f"report:{size_mb}:open", seconds, "s")
 
 
 def file_workloads(samples, args, generator, cli, notes):
@@ -347,7 +366,10 @@ def file_workloads(samples, args, generator, cli, notes):
                                                             [ELIOT_TREE, p], size(k)))
             steps.append(lambda p=path, k=key: measure_file(samples, "cat", f"cat:{k[0]}:{k[1]}",
                                                             ["cat", p], size(k)))
-        alternate(args.rounds, steps, f"{peer_mb} MB logs (tree, summary, eliot-tree, cat)")
+        if cli:
+            key = (peer_mb, "inorder")
+            steps.append(lambda p=files[key]: measure_report(samples, cli, p, peer_mb, directory))
+        alternate(args.rounds, steps, f"{peer_mb} MB logs (tree, summary, eliot-tree, cat, report)")
 
         # Ours alone on the large files (with cat as the floor), as many rounds as the time budget allows.
         steps = []
@@ -368,6 +390,13 @@ def file_workloads(samples, args, generator, cli, notes):
                                                             [cli, "render", p, "--view", "overview", "-o", png], size(k)))
             steps.append(lambda p=path, k=key: measure_file(samples, "ours", f"render-svg:{k[0]}:{k[1]}",
                                                             [cli, "render", p, "--view", "overview", "-o", svg], size(k)))
+            steps.append(lambda p=path: measure_report(samples, cli, p, 100, directory))
+            trace = os.path.join(directory, "trace.json")
+            spans = os.path.join(directory, "spans.jsonl")
+            steps.append(lambda p=path, k=key: measure_file(samples, "ours", f"export-chrome:{k[0]}:{k[1]}",
+                                                            [cli, "export", p, "--format", "chrome", "-o", trace], size(k)))
+            steps.append(lambda p=path, k=key: measure_file(samples, "ours", f"export-otlp:{k[0]}:{k[1]}",
+                                                            [cli, "export", p, "--format", "otlp-json", "-o", spans], size(k)))
         if steps:
             started = time.monotonic()
             rounds_done = 0
@@ -510,6 +539,9 @@ def build_table(samples, cli_missing, peer_mb, large_sizes):
     t.row("   tracked vs our untracked chain", ("ours", "tracked_callback_buffered"),
           ("ours", "untracked_callback"), "ours/peer", "≤ 300 ns (ratio: × untracked)",
           lambda o, p, r: o <= 300, peer_name="untracked")
+    t.row("   with live spans (TracingMonitor companion, in-memory tracer) vs the plain monitor",
+          ("ours", "tracked_callback_spans"), ("ours", "tracked_callback_buffered"), "ours/peer", "—", None,
+          peer_name="monitor")
     t.heading("6b. streaming monitor, 8 threads tracking flat out, default 32 MiB backlog")
     t.row("   events/s written", ("ours", "streaming_8_threads_events"), None, None, "≥ 1,000,000",
           lambda o, p, r: o >= 1_000_000)
@@ -568,6 +600,19 @@ def build_table(samples, cli_missing, peer_mb, large_sizes):
               ("eliot-tree", "eliot-tree:100:inorder:s (from rate)"), "peer/ours", "≥ 20× eliot-tree", at_least(20))
         t.row(f"   {kind.upper()}, peak RSS", ("ours", f"render-{kind}:100:inorder:rss"), None, None, "< 1 GB",
               lambda o, pv, r: o < 1024)
+
+    t.heading("11. `export` of the 100 MB log (input MB/s)")
+    for kind, name in [("chrome", "Chrome trace"), ("otlp", "OTLP JSON")]:
+        t.row(f"   {name}, MB/s", ("ours", f"export-{kind}:100:inorder:MB/s"), None, None, "—", None)
+        t.row(f"   {name}, peak RSS", ("ours", f"export-{kind}:100:inorder:rss"), None, None, "< 1 GB",
+              lambda o, pv, r: o < 1024)
+    t.heading("12. HTML report (`render -o report.html`): file size and open-to-interactive in headless Chromium")
+    for size_mb, name in [(p, f"{p} MB"), (100, "100 MB")]:
+        t.row(f"   {name} log, report size, MB", ("ours", f"report:{size_mb}:size"), None, None, "< 30 MB",
+              lambda o, pv, r: o < 30)
+        t.row(f"   {name} log, open to interactive, s", ("ours", f"report:{size_mb}:open"), None, None, "< 3 s",
+              lambda o, pv, r: o < 3)
+        t.row(f"   {name} log, render time, s", ("ours", f"report:{size_mb}:inorder:s"), None, None, "—", None)
     return t
 
 

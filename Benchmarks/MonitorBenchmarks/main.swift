@@ -9,12 +9,16 @@
 // last two come from the same measurement), and streaming_8_threads_events, streaming_8_threads_rss_mb,
 // streaming_8_threads_lost (8 threads tracking flat out into one streaming monitor with its default backlog
 // bound: events written per second until stop() returned, the process's peak memory, events lost to the bound;
-// run it alone for the memory figure to be its own).
+// run it alone for the memory figure to be its own), and tracked_callback_spans (the buffered monitor with a
+// TracingMonitor companion emitting every chain and run as a span, into swift-distributed-tracing's in-memory
+// tracer: the cost of span emission beside the plain monitor's).
 import Actions
 import BenchmarkSupport
 import Defer
 import Foundation
+import InMemoryTracing
 import Monitor
+import MonitorTracing
 
 #if canImport(Glibc)
 import Glibc
@@ -53,6 +57,7 @@ arguments.checkOnly(
     known: [
         "untracked_callback", "tracked_callback_buffered", "tracked_callback_streaming", "streaming_events",
         "streaming_8_threads_events", "streaming_8_threads_rss_mb", "streaming_8_threads_lost",
+        "tracked_callback_spans",
     ],
     program: "MonitorBenchmarks")
 let runStreaming = only.map { !$0.isDisjoint(with: ["tracked_callback_streaming", "streaming_events"]) } ?? true
@@ -98,6 +103,10 @@ let chains = 20_000
 let untracked = measure(chains: chains) { nil }
 let buffered = only.map { $0.contains("tracked_callback_buffered") } ?? true
     ? measure(chains: chains) { JSONMonitor(bufferLimit: 10_000_000) } : noFigure
+let spans = only.map { $0.contains("tracked_callback_spans") } ?? true
+    ? measure(chains: chains) {
+        JSONMonitor(bufferLimit: 10_000_000, companion: TracingMonitor(tracer: InMemoryTracer()))
+    } : noFigure
 let path = FileManager.default.temporaryDirectory.appendingPathComponent("reactortrack-bench-\(getpid()).out").path
 var streamedEvents = 0
 let streaming = runStreaming
@@ -114,6 +123,7 @@ if arguments.json {
     let figures: [(String, Double, String)] = [
         ("untracked_callback", untracked.perCallback, "ns/callback"),
         ("tracked_callback_buffered", buffered.perCallback, "ns/callback"),
+        ("tracked_callback_spans", spans.perCallback, "ns/callback"),
         ("tracked_callback_streaming", streaming.perCallback, "ns/callback"),
         ("streaming_events", Double(streamedEvents) / max(streaming.seconds, 1e-9), "events/s"),
     ]
@@ -125,5 +135,6 @@ func figure(_ value: Double) -> String { String(format: "%9.1f ns", value) }
 print("Monitor benchmarks (release, median of \(innerRounds) rounds, \(chains) chains of 10 callbacks)")
 print("untracked chain, per callback               \(figure(untracked.perCallback))")
 print("tracked, buffered monitor, per callback     \(figure(buffered.perCallback))   (\(String(format: "%.1f", buffered.perCallback / untracked.perCallback))x untracked)")
+print("tracked, with live spans, per callback     \(figure(spans.perCallback))   (\(String(format: "%.1f", spans.perCallback / untracked.perCallback))x untracked)")
 print("tracked, streaming monitor, per callback    \(figure(streaming.perCallback))   (\(String(format: "%.1f", streaming.perCallback / untracked.perCallback))x untracked)")
 print("streaming: \(streamedEvents) lines written, \(String(format: "%.0f", Double(streamedEvents) / max(streaming.seconds, 1e-9))) events/s sustained (including stop())")
