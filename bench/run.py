@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from table import CLI_MISSING, build_table
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, ".venv")
 VENV_PYTHON = os.path.join(VENV, "bin", "python")
@@ -32,7 +34,6 @@ RELEASE = os.path.join(ROOT, ".build", "release")
 PEERS = os.path.join(ROOT, "bench", "peers")
 PYTHON_PACKAGES = ["twisted", "eliot", "eliot-tree"]
 MB = 1 << 20
-CLI_MISSING = "n/a (reactortrack CLI not built)"
 
 
 def log(text):
@@ -313,7 +314,7 @@ def measure_report(samples, cli, path, size_mb, directory):
                  os.path.getsize(path))
     if not os.path.exists(html):
         return
-    samples.add("ours", f"report:{size_mb}:size", os.path.getsize(html) / MB, "MB")
+    samples.add("ours", f"report:{size_mb}:size", os.path.getsize(html) / MB, "MB file")
     done = subprocess.run([VENV_PYTHON, os.path.join(ROOT, "bench", "report_open.py"), html, "--rounds", "1"],
                           capture_output=True, text=True)
     if done.returncode != 0:
@@ -419,204 +420,6 @@ def file_workloads(samples, args, generator, cli, notes):
             shutil.rmtree(directory, ignore_errors=True)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# The table
-
-
-def fmt(value, unit):
-    if value is None:
-        return None
-    if unit == "events/s":
-        return f"{value / 1e6:,.2f}M events/s"
-    if unit == "events":
-        return f"{value:,.0f} events"
-    if unit in ("msg/s", "act/s"):
-        return f"{value / 1000:,.0f}k {unit}"
-    if unit == "MB/s":
-        return f"{value:,.1f} MB/s" if value < 100 else f"{value:,.0f} MB/s"
-    if unit == "MB":
-        return f"{value:,.0f} MB RSS"
-    if unit == "B":
-        return f"{value:,.0f} B"
-    if unit == "s":
-        return f"{value:,.2f} s"
-    if unit.startswith("ms"):
-        return f"{value:,.2f} ms"
-    return f"{value:,.0f} ns" if value >= 100 else f"{value:,.1f} ns"
-
-
-class Table:
-    def __init__(self, samples, cli_missing):
-        self.samples = samples
-        self.cli_missing = cli_missing
-        self.rows = []
-
-    def heading(self, text):
-        self.rows.append({"heading": text})
-
-    def cell(self, side, workload):
-        """(value, unit, text) for a measured figure; text explains a missing one."""
-        value = self.samples.median(side, workload)
-        unit = self.samples.units.get((side, workload), "")
-        if value is not None:
-            return value, unit, fmt(value, unit)
-        if (side, workload) in self.samples.errors:
-            return None, unit, "error: " + self.samples.errors[(side, workload)][:60]
-        if side == "ours" and ":" in workload and self.cli_missing:
-            return None, unit, CLI_MISSING
-        return None, unit, "n/a"
-
-    def row(self, name, ours, peer, ratio_kind, target, check, peer_name=None, note=None):
-        """ours/peer: (side, workload) or None. ratio_kind: 'peer/ours', 'ours/peer' or None.
-        check(ours, peer, ratio) -> bool decides `met?`."""
-        ours_value, ours_unit, ours_text = self.cell(*ours) if ours else (None, "", "—")
-        if ours_value is None and note:
-            ours_text = note
-        peer_value, peer_unit, peer_text = self.cell(*peer) if peer else (None, "", "—")
-        if peer_name and peer_value is not None:
-            peer_text = f"{peer_text} ({peer_name})"
-        ratio = None
-        if ours_value and peer_value and ratio_kind:
-            ratio = peer_value / ours_value if ratio_kind == "peer/ours" else ours_value / peer_value
-        if check is None:
-            met = "—"
-        elif ours_value is None:
-            met = "n/a"
-        else:
-            met = "yes" if check(ours_value, peer_value, ratio) else "NO"
-        self.rows.append({
-            "workload": name, "ours": ours_text, "peer": peer_text,
-            "ratio": f"{ratio:,.2f}×" if ratio is not None else "—", "target": target, "met": met,
-            "ours_value": ours_value, "ours_unit": ours_unit, "peer_value": peer_value, "peer_unit": peer_unit,
-            "ratio_value": ratio, "ratio_kind": ratio_kind, "note": note})
-
-    def render(self):
-        headers = ["workload", "ours", "peer", "ratio", "target", "met?"]
-        keys = ["workload", "ours", "peer", "ratio", "target", "met"]
-        body = [r for r in self.rows if "heading" not in r]
-        widths = [max([len(h)] + [len(str(r[k])) for r in body]) for h, k in zip(headers, keys)]
-        widths[0] = max(widths[0], 40)
-        lines = [" | ".join(h.ljust(w) for h, w in zip(headers, widths)),
-                 "-+-".join("-" * w for w in widths)]
-        for r in self.rows:
-            if "heading" in r:
-                lines.append(r["heading"])
-            else:
-                lines.append(" | ".join(str(r[k]).ljust(w) for k, w in zip(keys, widths)))
-        return "\n".join(lines)
-
-
-def build_table(samples, cli_missing, peer_mb, large_sizes):
-    t = Table(samples, cli_missing)
-    at_least = lambda n: (lambda o, p, r: r is not None and r >= n)  # noqa: E731
-
-    t.heading("1. 10-callback success chain, per callback")
-    t.row("   vs Twisted Deferred (CPython)", ("ours", "success_chain"), ("twisted", "success_chain"),
-          "peer/ours", "≥ 10× Twisted", at_least(10))
-    t.row("   vs SwiftNIO map", ("ours", "success_chain"), ("nio", "nio_map"), "peer/ours", "≥ 2× NIO",
-          at_least(2))
-    t.heading("2. error path: callback throws, errback recovers, per stage")
-    t.row("   vs Twisted", ("ours", "error_path"), ("twisted", "error_path"), "peer/ours", "≥ 9× Twisted",
-          at_least(9))
-    t.row("   vs SwiftNIO flatMapError", ("ours", "error_path"), ("nio", "nio_flatMapError"), "peer/ours",
-          "faster than NIO", at_least(1.0000001))
-    t.heading("3. implicit chaining: callback returns an unfired Deferred, later fired (per chain)")
-    t.row("   vs Twisted", ("ours", "implicit_chaining"), ("twisted", "implicit_chaining"), "peer/ours",
-          "≥ 7× Twisted", at_least(7))
-    t.row("   vs SwiftNIO flatMap", ("ours", "implicit_chaining"), ("nio", "nio_flatMap"), "peer/ours",
-          "faster than NIO", at_least(1.0000001))
-    t.heading("4. 10,000-deep chain of returned Deferreds (whole chain)")
-    t.row("   vs Twisted", ("ours", "deep_chain_10k"), ("twisted", "deep_chain_10k"), "peer/ours",
-          "≥ 10× Twisted", at_least(10))
-    t.row("   1,000,000 deep (ours alone, once)", ("ours", "deep_chain_1m"), None, None, "works",
-          lambda o, p, r: True)
-    t.heading("5. memory per pending Deferred with 3 callbacks")
-    t.row("   vs Twisted (tracemalloc)", ("ours", "memory_pending_3cb"), ("twisted", "memory_pending_3cb"),
-          "peer/ours", "≤ 250 B", lambda o, p, r: o <= 250)
-    t.row("   vs SwiftNIO future + 3 maps", ("ours", "memory_pending_3cb"), ("nio", "nio_memory_pending_3cb"),
-          "peer/ours", "≤ 250 B", lambda o, p, r: o <= 250)
-    t.heading("6. tracked callback (monitor on, buffered), per callback")
-    t.row("   tracked vs our untracked chain", ("ours", "tracked_callback_buffered"),
-          ("ours", "untracked_callback"), "ours/peer", "≤ 300 ns (ratio: × untracked)",
-          lambda o, p, r: o <= 300, peer_name="untracked")
-    t.row("   with live spans (TracingMonitor companion, in-memory tracer) vs the plain monitor",
-          ("ours", "tracked_callback_spans"), ("ours", "tracked_callback_buffered"), "ours/peer", "—", None,
-          peer_name="monitor")
-    t.heading("6b. streaming monitor, 8 threads tracking flat out, default 32 MiB backlog")
-    t.row("   events/s written", ("ours", "streaming_8_threads_events"), None, None, "≥ 1,000,000",
-          lambda o, p, r: o >= 1_000_000)
-    t.row("   peak memory, MB", ("ours", "streaming_8_threads_rss_mb"), None, None, "≤ 256 MB",
-          lambda o, p, r: o <= 256)
-    t.row("   events lost to the bound", ("ours", "streaming_8_threads_lost"), None, None, "reported", None)
-    t.heading("7. threaded file writer; actions to memory")
-    t.row("   messages/s, threaded writer to a file", ("ours", "messages_threaded_file"),
-          ("eliot", "messages_threaded_file"), "ours/peer", "≥ 5× Eliot", at_least(5))
-    t.row("   actions/s to memory", ("ours", "actions_memory"), ("eliot", "actions_memory"), "ours/peer",
-          "≥ 6× Eliot", at_least(6))
-
-    p = peer_mb
-    less_memory = lambda o, pv, r: pv is not None and o < pv  # noqa: E731
-    t.heading(f"8. `tree` of a 100 MB Eliot log (eliot-tree on the same {p} MB file; ours alone on 100 MB)")
-    t.row(f"   {p} MB in order, MB/s", ("ours", f"tree:{p}:inorder:MB/s"), ("eliot-tree", f"eliot-tree:{p}:inorder:MB/s"),
-          "ours/peer", "≥ 50× eliot-tree", at_least(50))
-    t.row(f"   {p} MB in order, peak RSS", ("ours", f"tree:{p}:inorder:rss"), ("eliot-tree", f"eliot-tree:{p}:inorder:rss"),
-          "peer/ours", "less memory", less_memory)
-    t.row(f"   100 MB in order, MB/s (vs eliot-tree at {p} MB)", ("ours", "tree:100:inorder:MB/s"),
-          ("eliot-tree", f"eliot-tree:{p}:inorder:MB/s"), "ours/peer", "≥ 50× eliot-tree", at_least(50))
-    t.row(f"   100 MB in order, peak RSS (vs eliot-tree at {p} MB)", ("ours", "tree:100:inorder:rss"),
-          ("eliot-tree", f"eliot-tree:{p}:inorder:rss"), "peer/ours", "less memory", less_memory)
-
-    t.heading(f"9. `summary` of generated logs (eliot-tree and cat on the same {p} MB files; cat on every file)")
-    for order in ["inorder", "interleaved"]:
-        name = "in order" if order == "inorder" else "interleaved"
-        t.row(f"   {p} MB {name}, MB/s", ("ours", f"summary:{p}:{order}:MB/s"),
-              ("eliot-tree", f"eliot-tree:{p}:{order}:MB/s"), "ours/peer", "≥ 200× eliot-tree", at_least(200))
-        t.row(f"   {p} MB {name}, peak RSS", ("ours", f"summary:{p}:{order}:rss"),
-              ("eliot-tree", f"eliot-tree:{p}:{order}:rss"), "peer/ours", "—", None)
-        t.row(f"   {p} MB {name}, vs cat floor", ("ours", f"summary:{p}:{order}:MB/s"),
-              ("cat", f"cat:{p}:{order}:MB/s"), "ours/peer", "—", None, peer_name="cat")
-    for size_mb, size_name in [(100, "100 MB"), (1024, "1 GB")]:
-        for order in ["inorder", "interleaved"]:
-            name = "in order" if order == "inorder" else "interleaved"
-            skipped = size_mb not in large_sizes and not cli_missing
-            note = "skipped (disk space)" if skipped else None
-            t.row(f"   {size_name} {name}, MB/s (vs eliot-tree at {p} MB)", ("ours", f"summary:{size_mb}:{order}:MB/s"),
-                  ("eliot-tree", f"eliot-tree:{p}:{order}:MB/s"), "ours/peer", "≥ 200× eliot-tree", at_least(200),
-                  note=note)
-            rss_target = "< 300 MB" if (size_mb, order) == (1024, "interleaved") else "—"
-            t.row(f"   {size_name} {name}, peak RSS", ("ours", f"summary:{size_mb}:{order}:rss"), None, None,
-                  rss_target, (lambda o, pv, r: o < 300) if rss_target != "—" else None, note=note)
-            t.row(f"   {size_name} {name}, vs cat floor", ("ours", f"summary:{size_mb}:{order}:MB/s"),
-                  ("cat", f"cat:{size_mb}:{order}:MB/s"), "ours/peer", "—", None, peer_name="cat", note=note)
-
-    t.heading(f"10. `render` overview of a 100 MB log (vs eliot-tree's time on 100 MB, from its {p} MB MB/s)")
-    eliot_rate = samples.median("eliot-tree", f"eliot-tree:{p}:inorder:MB/s")
-    if eliot_rate:
-        # eliot-tree's time on the same 100 MB file, from its measured rate (it streams in-order logs, so its
-        # time grows linearly; running it on 100 MB five times would take the whole budget).
-        samples.add("eliot-tree", "eliot-tree:100:inorder:s (from rate)", 100 / eliot_rate, "s")
-    for kind in ["png", "svg"]:
-        t.row(f"   {kind.upper()}, time", ("ours", f"render-{kind}:100:inorder:s"),
-              ("eliot-tree", "eliot-tree:100:inorder:s (from rate)"), "peer/ours", "≥ 20× eliot-tree", at_least(20))
-        t.row(f"   {kind.upper()}, peak RSS", ("ours", f"render-{kind}:100:inorder:rss"), None, None, "< 1 GB",
-              lambda o, pv, r: o < 1024)
-
-    t.heading("11. `export` of the 100 MB log (input MB/s)")
-    for kind, name in [("chrome", "Chrome trace"), ("otlp", "OTLP JSON")]:
-        t.row(f"   {name}, MB/s", ("ours", f"export-{kind}:100:inorder:MB/s"), None, None, "—", None)
-        t.row(f"   {name}, peak RSS", ("ours", f"export-{kind}:100:inorder:rss"), None, None, "< 1 GB",
-              lambda o, pv, r: o < 1024)
-    t.heading("12. HTML report (`render -o report.html`): file size and open-to-interactive in headless Chromium")
-    for size_mb, name in [(p, f"{p} MB"), (100, "100 MB")]:
-        t.row(f"   {name} log, report size, MB", ("ours", f"report:{size_mb}:size"), None, None, "< 30 MB",
-              lambda o, pv, r: o < 30)
-        t.row(f"   {name} log, open to interactive, s", ("ours", f"report:{size_mb}:open"), None, None, "< 3 s",
-              lambda o, pv, r: o < 3)
-        t.row(f"   {name} log, render time, s", ("ours", f"report:{size_mb}:inorder:s"), None, None, "—", None)
-    return t
-
-
-# ---------------------------------------------------------------------------------------------------------
 
 
 def main():
