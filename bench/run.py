@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 
-from table import CLI_MISSING, build_table
+from table import build_table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, ".venv")
