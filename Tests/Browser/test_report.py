@@ -404,6 +404,52 @@ class BigReport(ReportCase):
         self.assertNoErrors()
 
 
+class ColourSchemes(ReportCase):
+    """Readable in light and dark: the page follows prefers-color-scheme, and its text keeps a contrast of at
+    least 4.5:1 (WCAG AA) against what is behind it, in the header, the list, the ladder and the side panel."""
+
+    CONTRAST = """
+    function rgba(c) { var m = c.match(/[\\d.]+/g).map(Number); if (m.length < 4) m.push(1); return m; }
+    function over(top, under) {  // a translucent colour composited over what is under it
+      return [0, 1, 2].map(function (i) { return top[i] * top[3] + under[i] * (1 - top[3]); }).concat([1]);
+    }
+    function lum(c) {
+      var v = c.slice(0, 3).map(function (x) { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+      return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+    }
+    function background(e) {
+      if (!e) return [255, 255, 255, 1];
+      var b = rgba(getComputedStyle(e).backgroundColor);
+      return b[3] >= 1 ? b : over(b, background(e.parentElement));
+    }
+    var out = [];
+    document.querySelectorAll(arguments[0]).forEach(function (e) {
+      if (!e.offsetWidth || !e.textContent.trim()) return;
+      var bg = background(e), a = lum(over(rgba(getComputedStyle(e).color), bg)), b = lum(bg);
+      out.push([e.tagName + "." + e.className, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)]);
+    });
+    return [out, getComputedStyle(document.body).backgroundColor];
+    """
+
+    def test_light_and_dark(self):
+        html = render(SEED_LOG, "schemes.html")
+        backgrounds = []
+        for scheme in ("light", "dark"):
+            self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                                        {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+            self.open(html)
+            self.js("rtReport.openChain(0)")
+            pairs, body = self.js(self.CONTRAST, "h1, #counts, #figures, .chain-row .label, .chain-row .outcome, "
+                                  "#ladder .cb, #ladder .eb, #run-panel .key, #run-panel .value, #replay-text")
+            self.assertGreater(len(pairs), 10, scheme)
+            low = [(what, round(ratio, 2)) for what, ratio in pairs if ratio < 4.5]
+            self.assertEqual(low, [], "%s: text below 4.5:1 contrast" % scheme)
+            backgrounds.append(body)
+            self.assertNoErrors()
+        self.assertNotEqual(backgrounds[0], backgrounds[1], "the dark scheme changes nothing")
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
 class BrokenData(ReportCase):
     def test_unreadable_data_says_so(self):
         seed = render(SEED_LOG, "broken.html")
