@@ -93,6 +93,7 @@ let package = Package(
             name: "MonitorBenchmarks",
             dependencies: [
                 "Actions", "Defer", "Monitor", "MonitorTracing", "BenchmarkSupport",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ],
             path: "Benchmarks/MonitorBenchmarks"),

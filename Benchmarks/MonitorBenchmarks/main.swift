@@ -11,7 +11,8 @@
 // bound: events written per second until stop() returned, the process's peak memory, events lost to the bound;
 // run it alone for the memory figure to be its own), and tracked_callback_spans (the buffered monitor with a
 // TracingMonitor companion emitting every chain and run as a span, into swift-distributed-tracing's in-memory
-// tracer: the cost of span emission beside the plain monitor's).
+// tracer: the cost of span emission beside the plain monitor's), and tracked_callback_spans_noop (the same into
+// swift-distributed-tracing's no-op tracer: what the companion itself costs, without a backend).
 import Actions
 import BenchmarkSupport
 import Defer
@@ -19,6 +20,7 @@ import Foundation
 import InMemoryTracing
 import Monitor
 import MonitorTracing
+import Tracing
 
 #if canImport(Glibc)
 import Glibc
@@ -57,7 +59,7 @@ arguments.checkOnly(
     known: [
         "untracked_callback", "tracked_callback_buffered", "tracked_callback_streaming", "streaming_events",
         "streaming_8_threads_events", "streaming_8_threads_rss_mb", "streaming_8_threads_lost",
-        "tracked_callback_spans",
+        "tracked_callback_spans", "tracked_callback_spans_noop",
     ],
     program: "MonitorBenchmarks")
 let runStreaming = only.map { !$0.isDisjoint(with: ["tracked_callback_streaming", "streaming_events"]) } ?? true
@@ -107,6 +109,10 @@ let spans = only.map { $0.contains("tracked_callback_spans") } ?? true
     ? measure(chains: chains) {
         JSONMonitor(bufferLimit: 10_000_000, companion: TracingMonitor(tracer: InMemoryTracer()))
     } : noFigure
+let spansNoop = only.map { $0.contains("tracked_callback_spans_noop") } ?? true
+    ? measure(chains: chains) {
+        JSONMonitor(bufferLimit: 10_000_000, companion: TracingMonitor(tracer: NoOpTracer()))
+    } : noFigure
 let path = FileManager.default.temporaryDirectory.appendingPathComponent("reactortrack-bench-\(getpid()).out").path
 var streamedEvents = 0
 let streaming = runStreaming
@@ -124,6 +130,7 @@ if arguments.json {
         ("untracked_callback", untracked.perCallback, "ns/callback"),
         ("tracked_callback_buffered", buffered.perCallback, "ns/callback"),
         ("tracked_callback_spans", spans.perCallback, "ns/callback"),
+        ("tracked_callback_spans_noop", spansNoop.perCallback, "ns/callback"),
         ("tracked_callback_streaming", streaming.perCallback, "ns/callback"),
         ("streaming_events", Double(streamedEvents) / max(streaming.seconds, 1e-9), "events/s"),
     ]
@@ -136,5 +143,6 @@ print("Monitor benchmarks (release, median of \(innerRounds) rounds, \(chains) c
 print("untracked chain, per callback               \(figure(untracked.perCallback))")
 print("tracked, buffered monitor, per callback     \(figure(buffered.perCallback))   (\(String(format: "%.1f", buffered.perCallback / untracked.perCallback))x untracked)")
 print("tracked, with live spans, per callback     \(figure(spans.perCallback))   (\(String(format: "%.1f", spans.perCallback / untracked.perCallback))x untracked)")
+print("tracked, spans to a no-op tracer           \(figure(spansNoop.perCallback))   (\(String(format: "%.1f", spansNoop.perCallback / untracked.perCallback))x untracked)")
 print("tracked, streaming monitor, per callback    \(figure(streaming.perCallback))   (\(String(format: "%.1f", streaming.perCallback / untracked.perCallback))x untracked)")
 print("streaming: \(streamedEvents) lines written, \(String(format: "%.0f", Double(streamedEvents) / max(streaming.seconds, 1e-9))) events/s sustained (including stop())")

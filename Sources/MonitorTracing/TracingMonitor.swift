@@ -17,14 +17,21 @@ public import Tracing
 /// backend is whatever tracer the application bootstrapped (`InstrumentationSystem.bootstrap`); swift-otel
 /// sends the spans to an OpenTelemetry collector (`examples/otel-service` shows it).
 public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable {
-    /// What is known of one tracked chain.
-    struct Chain {
-        var label: String
-        var id: Int
-        var span: any Span
+    /// What is known of one tracked chain: a reference, so a lookup takes no copy of it. Its mutable parts are
+    /// changed only under the state's lock.
+    final class Chain: @unchecked Sendable {
+        let label: String
+        let id: Int
+        let span: any Span
         var names: [Int: (callback: String, errback: String)] = [:]
         var run: (any Span)?
         var wait: (any Span)?
+
+        init(label: String, id: Int, span: any Span) {
+            self.label = label
+            self.id = id
+            self.span = span
+        }
     }
 
     struct State {
@@ -97,12 +104,11 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
         state.withLockedValue { $0.chains[ObjectIdentifier(deferred)] }
     }
 
-    private func update(_ deferred: AnyDeferred, _ body: (inout Chain) -> Void) {
+    /// Changes the chain of `deferred`, under the lock.
+    private func update(_ deferred: AnyDeferred, _ body: (Chain) -> Void) {
+        let key = ObjectIdentifier(deferred)
         state.withLockedValue { state in
-            if var chain = state.chains[ObjectIdentifier(deferred)] {
-                body(&chain)
-                state.chains[ObjectIdentifier(deferred)] = chain
-            }
+            if let chain = state.chains[key] { body(chain) }
         }
     }
 
@@ -209,12 +215,18 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
     }
 
     private func runStarted(_ deferred: AnyDeferred, index: Int, onErrorPath: Bool) {
-        guard let chain = chain(deferred) else { return }
-        let names = chain.names[index]
-        let name = (onErrorPath ? names?.errback : names?.callback) ?? "pair \(index)"
-        let run = tracer.startSpan(name, context: chain.span.context, ofKind: .internal)
-        run.attributes["reactortrack.pair"] = index
-        run.attributes["reactortrack.path"] = onErrorPath ? "errback" : "callback"
+        let key = ObjectIdentifier(deferred)
+        let found = state.withLockedValue { state -> (String?, InstrumentationContext)? in
+            guard let chain = state.chains[key] else { return nil }
+            let names = chain.names[index]
+            return (onErrorPath ? names?.errback : names?.callback, chain.span.context)
+        }
+        guard let (name, context) = found else { return }
+        let run = tracer.startSpan(name ?? "pair \(index)", context: context, ofKind: .internal)
+        if run.isRecording {
+            run.attributes["reactortrack.pair"] = index
+            run.attributes["reactortrack.path"] = onErrorPath ? "errback" : "callback"
+        }
         update(deferred) { $0.run = run }
     }
 
@@ -225,6 +237,8 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
             chain.run = nil
         }
         guard let run else { return }
+        // Describing values is most of the cost: only for a span that is recorded.
+        guard run.isRecording else { return run.end() }
         if let returned {
             if let target = follow(returned, from: deferred, how: "returned to") {
                 run.addLink(SpanLink(context: target.context, attributes: ["reactortrack.link": "returned"]))
