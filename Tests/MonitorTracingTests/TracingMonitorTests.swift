@@ -13,12 +13,12 @@ struct Problem: Error, CustomStringConvertible {
 /// The live spans of the seed example's chains, received by swift-distributed-tracing's in-memory tracer.
 @Suite("Tracing monitor")
 struct TracingMonitorTests {
-    /// The seed's two Deferreds and their callbacks, fired at once (the example's sleeps left out).
-    static func runSeed(_ monitor: TracingMonitor) {
+    /// The seed's two Deferreds and their callbacks, fired at once (the example's sleeps left out); `track`
+    /// tracks them, with whichever monitor the test uses.
+    static func runSeed(track: (Deferred<Int?>, Deferred<Int>) -> Void) {
         let d = Deferred<Int?>()
         let d2 = Deferred<Int>()
-        monitor.track(d, label: "d")
-        monitor.track(d2, label: "d2")
+        track(d, d2)
         let chain = d.addCallback(label: "simpleCallback") { _ in 1 }
             .addCallback(label: "followup") { _ in 2 }
             .addCallback(label: "problem") { (_: Int) throws -> Int in throw Problem() }
@@ -27,6 +27,13 @@ struct TracingMonitorTests {
         d2.addCallback(label: "simpleCallback") { _ in 1 }
         chain.addCallback(label: "finished") { _ in }
         try? d.callback(nil)
+    }
+
+    static func runSeed(_ monitor: TracingMonitor) {
+        runSeed { d, d2 in
+            monitor.track(d, label: "d")
+            monitor.track(d2, label: "d2")
+        }
     }
 
     @Test("the seed: two chain spans, seven run spans, one link, the error on problem")
@@ -98,17 +105,9 @@ extension TracingMonitorTests {
     }
 
     static func runSeedOnJSON(_ monitor: JSONMonitor) {
-        let d = Deferred<Int?>()
-        let d2 = Deferred<Int>()
-        monitor.track(d, label: "d")
-        monitor.track(d2, label: "d2")
-        let chain = d.addCallback(label: "simpleCallback") { _ in 1 }
-            .addCallback(label: "followup") { _ in 2 }
-            .addCallback(label: "problem") { (_: Int) throws -> Int in throw Problem() }
-            .addErrback(label: "simpleErrback") { _ in 3 }
-            .chainDeferred(d2)
-        d2.addCallback(label: "simpleCallback") { _ in 1 }
-        chain.addCallback(label: "finished") { _ in }
-        try? d.callback(nil)
+        runSeed { d, d2 in
+            monitor.track(d, label: "d")
+            monitor.track(d2, label: "d2")
+        }
     }
 }

@@ -54,7 +54,7 @@ public struct HTMLOutput: ReportOutput {
                     page += script
                     page.append(UInt8(ascii: "\n"))
                 }
-            case "DATA": json.withBytes { Self.appendScriptSafe($0, to: &page) }
+            case "DATA": Self.appendScriptSafe(json.bytes, to: &page)
             default: page += rest[open.lowerBound..<close.upperBound]
             }
             rest = rest[close.upperBound...]
@@ -87,7 +87,7 @@ public struct HTMLOutput: ReportOutput {
     /// JSON made safe inside a `<script>` element: `<`, `>` and `&` (which JSON has only inside strings) and the
     /// line separators U+2028 and U+2029 as `\u` escapes, so no string from the log can end the element or
     /// start a comment in it.
-    static func appendScriptSafe(_ json: UnsafeBufferPointer<UInt8>, to page: inout [UInt8]) {
+    static func appendScriptSafe(_ json: [UInt8], to page: inout [UInt8]) {
         let hex = Array("0123456789abcdef".utf8)
         var index = 0
         while index < json.count {
