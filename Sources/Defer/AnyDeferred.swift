@@ -97,11 +97,17 @@ public final class AnyDeferred {
     public init(canceller: ((AnyDeferred) throws -> Void)? = nil, file: String = #fileID, line: UInt = #line) {
         if let canceller { self.canceller = canceller }
         if DeferredDebug.isEnabled { debugInfo = DebugInfo(createdAt: "\(file):\(line)") }
-        if CreationSites.isRecording { extrasForWriting.creationSite = (file, line) }
+        if CreationSites.isRecording {
+            extrasForWriting.creationSite = (file, line)
+            if let context = CreationSites.currentContext() { extrasForWriting.creationContext = context }
+        }
     }
 
     /// Where the deferred was made (`#fileID` and line of its `init`), when ``CreationSites`` was recording then.
     public var creationSite: (file: String, line: UInt)? { extras?.creationSite }
+
+    /// The context captured when the deferred was made (see ``CreationSites/startCapturingContext(_:)``).
+    public var creationContext: (any Sendable)? { extras?.creationContext }
 
     deinit {
         let pendingFailure: Failure?

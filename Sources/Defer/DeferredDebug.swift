@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// Debug mode: when on, new deferreds remember where they were created and first fired.
@@ -28,6 +29,32 @@ public enum CreationSites {
 
     /// Stops recording for one user.
     public static func stopRecording() { users.wrappingSubtract(1, ordering: .relaxed) }
+
+    private static let contextUsers = Atomic<Int>(0)
+    private static let contextProvider = NIOLockedValueBox<(@Sendable () -> (any Sendable)?)?>(nil)
+
+    /// Records, with each new deferred's creation site, what `provider` returns then (a tracing library's current
+    /// context: `TracingMonitor` parents a chain's span to the context its Deferred was created in). Starts
+    /// recording creation sites too; balance with ``stopCapturingContext()``.
+    public static func startCapturingContext(_ provider: @escaping @Sendable () -> (any Sendable)?) {
+        contextProvider.withLockedValue { $0 = provider }
+        contextUsers.wrappingAdd(1, ordering: .relaxed)
+        startRecording()
+    }
+
+    /// Stops capturing for one user (the provider is dropped with the last).
+    public static func stopCapturingContext() {
+        stopRecording()
+        if contextUsers.wrappingSubtract(1, ordering: .relaxed).newValue == 0 {
+            contextProvider.withLockedValue { $0 = nil }
+        }
+    }
+
+    /// The context to record for a deferred made now, if one is being captured.
+    static func currentContext() -> (any Sendable)? {
+        guard contextUsers.load(ordering: .relaxed) > 0 else { return nil }
+        return contextProvider.withLockedValue { $0 }?()
+    }
 }
 
 /// The locations a deferred records in debug mode.

@@ -9,6 +9,8 @@ final class DeferredExtras {
     var observerSlot = 0
     /// Where the deferred was made (while ``CreationSites`` records).
     var creationSite: (file: String, line: UInt)?
+    /// The context captured when it was made (see ``CreationSites/startCapturingContext(_:)``).
+    var creationContext: (any Sendable)?
     /// Pairs added with no observer attached, while ``CreationSites`` records.
     var notedPairs: [NotedPair] = []
     /// The observed pair running now (see `AnyDeferred.runInProgress`).

@@ -6,8 +6,9 @@ public import Tracing
 /// Emits the spans of tracked Deferreds as they happen, through swift-distributed-tracing: the live
 /// counterpart of `reactortrack export --format otlp-json`, with the same mapping (see `docs/exports.md`).
 ///
-/// - a tracked chain is a span, parented to the context current when it is tracked (a followed chain: to the
-///   chain it was followed from), ended when the Deferred is released or the monitor stops;
+/// - a tracked chain is a span, parented to the context current when its Deferred was made (one made before
+///   this monitor existed: when it is tracked; a followed chain: the chain it was followed from), ended when
+///   the Deferred is released or the monitor stops;
 /// - each callback/errback run is a child span (its error recorded and status ERROR when it raised);
 /// - a wait on another Deferred is a child span with a link to that Deferred's chain span;
 /// - `chainDeferred` is a link on the chain span; firing and cancelling are events on it.
@@ -51,13 +52,26 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
     public init(tracer: (any Tracer)? = nil, followChained: Bool = true) {
         self.tracer = tracer ?? InstrumentationSystem.tracer
         self.followChained = followChained
+        // Each Deferred made from now on keeps the context current where it was made: its chain's parent.
+        CreationSites.startCapturingContext { InstrumentationContext.current }
     }
 
-    /// Tracks `deferred` on its own (without a `JSONMonitor`), under `context` (by default the current one).
+    deinit {
+        CreationSites.stopCapturingContext()
+    }
+
+    /// The parent of a chain tracked by the program: the context its Deferred was made in, when captured, else
+    /// the one current now.
+    private static func context(of deferred: AnyDeferred) -> InstrumentationContext {
+        deferred.creationContext as? InstrumentationContext ?? .current ?? .topLevel
+    }
+
+    /// Tracks `deferred` on its own (without a `JSONMonitor`), under `context` (by default the context it was
+    /// made in, or, made before this monitor existed, the current one).
     public func track<Value>(_ deferred: Deferred<Value>, label: String, context: InstrumentationContext? = nil) {
         let base = deferred.base
         guard base.observer == nil else { return }
-        if start(base, label: label, context: context ?? .current ?? .topLevel, trackedBy: "user") {
+        if start(base, label: label, context: context ?? Self.context(of: base), trackedBy: "user") {
             base.observer = self
         }
     }
@@ -125,7 +139,7 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
     // MARK: As a JSONMonitor's companion
 
     public func monitorTracked(_ deferred: AnyDeferred, label: String, id: Int, from parent: AnyDeferred?) {
-        let context = parent.flatMap { chain($0)?.span.context } ?? .current ?? .topLevel
+        let context = parent.flatMap { chain($0)?.span.context } ?? Self.context(of: deferred)
         start(deferred, label: label, context: context, trackedBy: parent == nil ? "user" : "chained")
     }
 

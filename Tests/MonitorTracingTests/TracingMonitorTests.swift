@@ -65,6 +65,21 @@ struct TracingMonitorTests {
         #expect(failed.first?.status?.message?.contains("something went wrong") == true)
     }
 
+    @Test("a chain is parented to the context its Deferred was made in, though tracked elsewhere")
+    func parentAtCreation() throws {
+        let tracer = InMemoryTracer()
+        let monitor = TracingMonitor(tracer: tracer)
+        let request = tracer.startSpan("request")
+        let d = InstrumentationContext.withValue(request.context) { Deferred<Int>() }
+        monitor.track(d, label: "made in the request")  // tracked outside it
+        try? d.callback(1)
+        request.end()
+        monitor.stop()
+        let spans = tracer.finishedSpans
+        let parent = try #require(spans.first { $0.operationName == "request" })
+        #expect(spans.first { $0.operationName == "made in the request" }?.parentSpanID == parent.spanID)
+    }
+
     @Test("a chain is parented to the context current when it is tracked")
     func parent() throws {
         let tracer = InMemoryTracer()
