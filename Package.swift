@@ -56,7 +56,9 @@ let package = Package(
         // tracer the application bootstrapped (swift-otel for OTLP; see examples/otel-service).
         .target(
             name: "MonitorTracing",
-            dependencies: ["Defer", "Monitor", nioLocks, .product(name: "Tracing", package: "swift-distributed-tracing")]),
+            dependencies: [
+                "Defer", "EventLog", "Monitor", nioLocks, .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]),
         // Chains -> the trace ecosystem's formats: Chrome trace (Perfetto), OpenTelemetry spans (OTLP JSON, and
         // OTLP/HTTP to a collector). Draws nothing.
         .target(name: "Export", dependencies: ["Chains", "EventLog", nioCore, nioPosix, nioHTTP1]),

@@ -176,7 +176,7 @@ extension ChromeTrace {
             for wait in chain.waits { end = max(end, micros(wait.end) ?? micros(wait.start) ?? end) }
             slice(chain.title, category: "chain", pid: pid, tid: tid, start: start, end: end, args: [
                 ("outcome", chain.outcome.badge), ("label", chain.label), ("created_at", chain.createdAt ?? chain.trackedAt),
-                ("fired", chain.firedSide.map { $0 == .callback ? "success" : "error" }), ("value", chain.firedValue),
+                ("fired", chain.firedSide.map { ($0 == .callback ? MonitorVocabulary.Path.success : .error).rawValue }), ("value", chain.firedValue),
                 ("result", chain.result), ("task_uuid", chain.id),
             ])
             // Runs and waits follow one another on the track; one that starts before the one before it ended (a

@@ -1,5 +1,6 @@
 import Actions
 public import Defer
+import EventLog
 import NIOConcurrencyHelpers
 
 /// How chains end: released, idle when the monitor stops, or stuck in a wait cycle.
@@ -23,7 +24,7 @@ extension JSONMonitor {
                 }
             }
             let ended = record(in: &state, chain: index) { record, buffer in
-                Self.end(&record, buffer: &buffer, time: time, endedBy: "released")
+                Self.end(&record, buffer: &buffer, time: time, endedBy: MonitorVocabulary.EndedBy.released.rawValue)
             }
             return ended || wake
         }
@@ -44,7 +45,7 @@ extension JSONMonitor {
             }
             for index in state.chains.indices where state.chains[index].isIdle && !state.chains[index].ended {
                 record(in: &state, chain: index) { record, buffer in
-                    Self.end(&record, buffer: &buffer, time: time, endedBy: "monitor_stopped")
+                    Self.end(&record, buffer: &buffer, time: time, endedBy: MonitorVocabulary.EndedBy.monitorStopped.rawValue)
                 }
             }
         }

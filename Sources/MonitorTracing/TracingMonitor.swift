@@ -1,4 +1,5 @@
 public import Defer
+import EventLog
 public import Monitor
 import NIOConcurrencyHelpers
 public import Tracing
@@ -18,6 +19,8 @@ public import Tracing
 /// backend is whatever tracer the application bootstrapped (`InstrumentationSystem.bootstrap`); swift-otel
 /// sends the spans to an OpenTelemetry collector (`examples/otel-service` shows it).
 public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable {
+    typealias Key = SpanVocabulary.Attribute
+
     /// What is known of one tracked chain: a reference, so a lookup takes no copy of it. Its mutable parts are
     /// changed only under the state's lock.
     final class Chain: @unchecked Sendable {
@@ -86,7 +89,7 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
         for chain in open {
             chain.run?.end()
             chain.wait?.end()
-            chain.span.attributes["reactortrack.ended_by"] = "monitor_stopped"
+            chain.span.attributes[Key.endedBy] = MonitorVocabulary.EndedBy.monitorStopped.rawValue
             chain.span.end()
         }
     }
@@ -108,9 +111,9 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
             span.end()
             return false
         }
-        span.attributes["reactortrack.deferred_id"] = id
-        span.attributes["reactortrack.tracked_by"] = trackedBy
-        if let site = deferred.creationSite { span.attributes["reactortrack.created_at"] = "\(site.file):\(site.line)" }
+        span.attributes[Key.deferredID] = id
+        span.attributes[Key.trackedBy] = trackedBy
+        if let site = deferred.creationSite { span.attributes[Key.createdAt] = "\(site.file):\(site.line)" }
         return true
     }
 
@@ -175,20 +178,20 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
             var attributes: SpanAttributes = [:]
             switch deferred.state {
             case .failure(let failure):
-                attributes["reactortrack.path"] = "error"
-                attributes["reactortrack.value"] = ValueDescription.describe(failure)
+                attributes[Key.path] = MonitorVocabulary.Path.error.rawValue
+                attributes[Key.value] = ValueDescription.describe(failure)
             case .success(let value):
-                attributes["reactortrack.path"] = "success"
-                attributes["reactortrack.value"] = ValueDescription.describe(value)
+                attributes[Key.path] = MonitorVocabulary.Path.success.rawValue
+                attributes[Key.value] = ValueDescription.describe(value)
             default: break
             }
-            chain.span.addEvent(SpanEvent(name: "fired", attributes: attributes))
+            chain.span.addEvent(SpanEvent(name: SpanVocabulary.Event.fired, attributes: attributes))
         case .waiting(let inner):
             guard let chain = chain(deferred) else { return }
             let target = follow(inner, from: deferred, how: "returned to")
             let wait = tracer.startSpan("wait", context: chain.span.context, ofKind: .internal)
             if let target {
-                wait.addLink(SpanLink(context: target.context, attributes: ["reactortrack.link": "waitedOn"]))
+                wait.addLink(SpanLink(context: target.context, attributes: [Key.link: .string(SpanVocabulary.Link.waitedOn.rawValue)]))
             }
             update(deferred) { $0.wait = wait }
         case .resumed:
@@ -202,9 +205,9 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
             guard let chain = chain(deferred), let other = follow(target, from: deferred, how: "chained from") else {
                 return
             }
-            chain.span.addLink(SpanLink(context: other.context, attributes: ["reactortrack.link": "chained"]))
+            chain.span.addLink(SpanLink(context: other.context, attributes: [Key.link: .string(SpanVocabulary.Link.chained.rawValue)]))
         case .cancelled:
-            chain(deferred)?.span.addEvent("cancelled")
+            chain(deferred)?.span.addEvent(SpanEvent(name: SpanVocabulary.Event.cancelled))
         case .willRun(let index, let onErrorPath):
             runStarted(deferred, index: index, onErrorPath: onErrorPath)
         case .didRun(_, let returned):
@@ -238,8 +241,8 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
         guard let (name, context) = found else { return }
         let run = tracer.startSpan(name ?? "pair \(index)", context: context, ofKind: .internal)
         if run.isRecording {
-            run.attributes["reactortrack.pair"] = index
-            run.attributes["reactortrack.path"] = onErrorPath ? "errback" : "callback"
+            run.attributes[Key.pair] = index
+            run.attributes[Key.path] = (onErrorPath ? SpanVocabulary.RunSide.errback : .callback).rawValue
         }
         update(deferred) { $0.run = run }
     }
@@ -255,7 +258,7 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
         guard run.isRecording else { return run.end() }
         if let returned {
             if let target = follow(returned, from: deferred, how: "returned to") {
-                run.addLink(SpanLink(context: target.context, attributes: ["reactortrack.link": "returned"]))
+                run.addLink(SpanLink(context: target.context, attributes: [Key.link: .string(SpanVocabulary.Link.returned.rawValue)]))
             }
         } else {
             switch deferred.state {
@@ -263,7 +266,7 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
                 run.recordError(failure.error)
                 run.setStatus(SpanStatus(code: .error, message: ValueDescription.describe(failure)))
             case .success(let value):
-                run.attributes["reactortrack.output"] = ValueDescription.describe(value)
+                run.attributes[Key.output] = ValueDescription.describe(value)
             default: break
             }
         }
@@ -278,7 +281,7 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
             chain.span.recordError(unhandled.error)
             chain.span.setStatus(SpanStatus(code: .error, message: "unhandled: " + ValueDescription.describe(unhandled)))
         }
-        chain.span.attributes["reactortrack.ended_by"] = "released"
+        chain.span.attributes[Key.endedBy] = MonitorVocabulary.EndedBy.released.rawValue
         chain.span.end()
     }
 

@@ -105,6 +105,14 @@ public enum MonitorVocabulary {
         public static let producer = "producer"
     }
 
+    /// The values of ``Field/endedBy``.
+    public enum EndedBy: String, Sendable {
+        /// The Deferred was released.
+        case released
+        /// The monitor stopped (or dumped) while the chain was still open.
+        case monitorStopped = "monitor_stopped"
+    }
+
     /// The values of ``Field/path`` and ``Field/outputPath``.
     public enum Path: String, Sendable {
         /// The callback half, or a success result.

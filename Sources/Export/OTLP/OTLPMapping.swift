@@ -1,4 +1,5 @@
 public import Chains
+import EventLog
 
 /// Chains as OpenTelemetry spans, the mapping `docs/exports.md` describes:
 ///
@@ -9,8 +10,7 @@ public import Chains
 ///   `chainDeferred` and a returned Deferred a link on the chain's span;
 /// - an Eliot action is a span under its parent action; a message is an event on the action it is in.
 public enum OTLPMapping {
-    /// The prefix of the attributes the mapping adds.
-    static let prefix = "reactortrack."
+    typealias Key = SpanVocabulary.Attribute
 
     /// One batch per input file, its spans in the chains' order.
     public static func batches(_ chains: [Chain], inputs: [String]) -> [OTLPBatch] {
@@ -30,7 +30,7 @@ public enum OTLPMapping {
             guard let list = spans[file], !list.isEmpty else { return nil }
             let name = file.split(separator: "/").last.map(String.init) ?? file
             return OTLPBatch(
-                resource: [.init("service.name", .string(name)), .init(prefix + "input", .string(file))], spans: list)
+                resource: [.init("service.name", .string(name)), .init(Key.input, .string(file))], spans: list)
         }
     }
 
@@ -89,8 +89,21 @@ public enum OTLPMapping {
         return UInt64(whole) * 1_000_000_000 + UInt64(max(0, fraction))
     }
 
+    static func link(_ kind: ChainLink.Kind) -> SpanVocabulary.Link {
+        switch kind {
+        case .chained: .chained
+        case .waitedOn: .waitedOn
+        case .returned: .returned
+        case .contains: .contains
+        }
+    }
+
+    static func side(_ side: LadderSide) -> SpanVocabulary.RunSide {
+        side == .callback ? .callback : .errback
+    }
+
     static func text(_ key: String, _ value: String?) -> OTLPSpan.Attribute? {
-        value.map { .init(prefix + key, .string($0)) }
+        value.map { .init(key, .string($0)) }
     }
 
     /// OpenTelemetry's `exception` event (semantic conventions: `exception.type`, `exception.message`).
@@ -111,18 +124,18 @@ public enum OTLPMapping {
         for run in chain.runs { end = max(end, nanos(run.end ?? run.start)) }
         var span = OTLPSpan(traceID: traceID, spanID: id, parentSpanID: [], name: chain.label, start: start, end: end)
         span.attributes = [
-            chain.deferredID.map { .init(prefix + "deferred_id", .int($0)) }, text("outcome", chain.outcome.name),
-            text("created_at", chain.createdAt), text("tracked_at", chain.trackedAt), text("tracked_by", chain.trackedBy),
-            text("result", chain.result), text("task_uuid", chain.id),
-            chain.outcome.isOpen ? .init(prefix + "open", .bool(true)) : nil,
+            chain.deferredID.map { .init(Key.deferredID, .int($0)) }, text(Key.outcome, chain.outcome.name),
+            text(Key.createdAt, chain.createdAt), text(Key.trackedAt, chain.trackedAt), text(Key.trackedBy, chain.trackedBy),
+            text(Key.result, chain.result), text(Key.taskUUID, chain.id),
+            chain.outcome.isOpen ? .init(Key.open, .bool(true)) : nil,
         ].compactMap { $0 }
         if let fired = chain.firedAt {
-            span.events.append(OTLPSpan.Event(time: nanos(fired), name: "fired", attributes: [
-                text("path", chain.firedSide.map { $0 == .callback ? "success" : "error" }), text("value", chain.firedValue),
+            span.events.append(OTLPSpan.Event(time: nanos(fired), name: SpanVocabulary.Event.fired, attributes: [
+                text(Key.path, chain.firedSide.map { ($0 == .callback ? MonitorVocabulary.Path.success : .error).rawValue }), text(Key.value, chain.firedValue),
             ].compactMap { $0 }))
         }
         if let cancelled = chain.cancelledAt {
-            span.events.append(OTLPSpan.Event(time: nanos(cancelled), name: "cancelled", attributes: []))
+            span.events.append(OTLPSpan.Event(time: nanos(cancelled), name: SpanVocabulary.Event.cancelled, attributes: []))
         }
         if chain.outcome.isFailure, let exception = chain.outcome.exception {
             span.status = .error
@@ -132,8 +145,8 @@ public enum OTLPMapping {
         for link in chain.links where link.kind != .waitedOn {
             guard let other = target(link.target), other.id != chain.id else { continue }
             span.links.append(OTLPSpan.Link(traceID: Self.traceID(other), spanID: chainSpanID(other), attributes: [
-                .init(prefix + "link", .string(link.kind.rawValue)),
-                link.pairIndex.map { .init(prefix + "pair", .int($0)) },
+                .init(Key.link, .string(Self.link(link.kind).rawValue)),
+                link.pairIndex.map { .init(Key.pair, .int($0)) },
             ].compactMap { $0 }))
         }
         var spans = [span]
@@ -143,9 +156,9 @@ public enum OTLPMapping {
                 traceID: traceID, spanID: spanID(chain.id + "#run\(i)"), parentSpanID: id, name: run.name,
                 start: runStart, end: max(runStart, run.end.map { nanos($0) } ?? end))
             child.attributes = [
-                run.index.map { .init(prefix + "pair", .int($0)) }, text("path", run.side.rawValue),
-                text("input", run.input), text("output", run.output),
-                run.end == nil ? .init(prefix + "open", .bool(true)) : nil,
+                run.index.map { .init(Key.pair, .int($0)) }, text(Key.path, Self.side(run.side).rawValue),
+                text(Key.input, run.input), text(Key.output, run.output),
+                run.end == nil ? .init(Key.open, .bool(true)) : nil,
             ].compactMap { $0 }
             if let exception = run.exception {
                 child.status = .error
@@ -161,12 +174,12 @@ public enum OTLPMapping {
                 name: "wait on #\(wait.on.map(String.init) ?? "?")", start: waitStart,
                 end: max(waitStart, wait.end.map { nanos($0) } ?? end))
             child.attributes = [
-                wait.on.map { .init(prefix + "on", .int($0)) }, text("resumed", wait.resumedValue),
-                wait.end == nil ? .init(prefix + "open", .bool(true)) : nil,
+                wait.on.map { .init(Key.on, .int($0)) }, text(Key.resumed, wait.resumedValue),
+                wait.end == nil ? .init(Key.open, .bool(true)) : nil,
             ].compactMap { $0 }
             if let on = wait.on, let other = target(on) {
                 child.links.append(OTLPSpan.Link(traceID: Self.traceID(other), spanID: chainSpanID(other), attributes: [
-                    .init(prefix + "link", .string(ChainLink.Kind.waitedOn.rawValue)),
+                    .init(Key.link, .string(SpanVocabulary.Link.waitedOn.rawValue)),
                 ]))
             }
             spans.append(child)
@@ -195,7 +208,7 @@ public enum OTLPMapping {
                 name: row.name, start: time, end: max(time, nanos(row.end ?? (row.kind == .message ? row.start : chain.end))))
             span.attributes = [.init("eliot.task_level", .string(row.level))]
                 + [row.status.map { .init("eliot.action_status", .string($0)) }].compactMap { $0 } + fields
-            if row.isOpen { span.attributes.append(.init(prefix + "open", .bool(true))) }
+            if row.isOpen { span.attributes.append(.init(Key.open, .bool(true))) }
             if row.status == "failed" {
                 span.status = .error
                 let exception = row.exception ?? "failed"
