@@ -1,5 +1,5 @@
 /// What a ``Chain`` was built from.
-public enum ChainKind: String, Sendable, Hashable, Codable {
+public enum ChainKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// A `reactortrack:deferred` task written by our monitor.
     case deferred
     /// A deferred from a log in the original Python Reactor Track format.

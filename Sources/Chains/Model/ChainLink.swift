@@ -1,7 +1,7 @@
 /// A link from one chain to another Deferred's chain.
 public struct ChainLink: Sendable, Hashable {
     /// How the chains are linked.
-    public enum Kind: String, Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         /// `chainDeferred(target)`.
         case chained
         /// A callback returned the target, and the chain waited on it.

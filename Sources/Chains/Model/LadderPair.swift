@@ -1,7 +1,7 @@
 /// One callback/errback pair of a Deferred, with what happened to it in this run.
 public struct LadderPair: Sendable, Hashable {
     /// What became of the pair.
-    public enum Fate: String, Sendable, Hashable, Codable {
+    public enum Fate: String, Sendable, Hashable, Codable, CaseIterable {
         /// One of its halves ran (see ``LadderPair/run``).
         case ran
         /// The chain passed it on the path whose half is a pass-through.

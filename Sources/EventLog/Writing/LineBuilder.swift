@@ -187,7 +187,8 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
         byte(UInt8(ascii: "\""))
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// Lower-case hex digits, for `\u` escapes and ids.
+    package static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// `bytes` with JSON's escapes: runs that need none are copied whole. (The scan is a plain loop over byte
     /// constants: it is most of the work, and stays quick in a debug build too.)

@@ -1,3 +1,5 @@
+import EventLog
+
 /// One OpenTelemetry span as OTLP carries it (the fields of `opentelemetry.proto.trace.v1.Span` that the
 /// mapping fills), encoded by ``OTLPJSON`` and ``OTLPProtobuf``.
 public struct OTLPSpan: Sendable, Hashable {
@@ -98,7 +100,7 @@ public struct OTLPBatch: Sendable, Hashable {
 extension [UInt8] {
     /// Lower-case hex, as OTLP's JSON encoding writes ids.
     var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
+        let digits = LineBuilder.hexDigits
         var out: [UInt8] = []
         out.reserveCapacity(count * 2)
         for byte in self {

@@ -88,7 +88,7 @@ public struct HTMLOutput: ReportOutput {
     /// line separators U+2028 and U+2029 as `\u` escapes, so no string from the log can end the element or
     /// start a comment in it.
     static func appendScriptSafe(_ json: [UInt8], to page: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
+        let hex = LineBuilder.hexDigits
         var index = 0
         while index < json.count {
             let byte = json[index]

@@ -153,10 +153,11 @@ struct ReportData {
         ])
     }
 
-    static let outcomes = ["succeeded", "recovered", "failed", "unhandled", "cancelled", "waiting", "pending", "message"]
-    static let fates: [LadderPair.Fate] = [.ran, .passedThrough, .notReached, .beforeTracking]
-    static let kinds: [ChainKind] = [.deferred, .legacy, .action, .message]
-    static let linkKinds: [ChainLink.Kind] = [.chained, .waitedOn, .returned, .contains]
+    // The enumerations' values in the order of `enums.*` (their declaration order).
+    static let outcomes = ChainOutcome.names
+    static let fates = LadderPair.Fate.allCases
+    static let kinds = ChainKind.allCases
+    static let linkKinds = ChainLink.Kind.allCases
 
 
     // MARK: Writing
