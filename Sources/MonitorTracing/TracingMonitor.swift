@@ -95,15 +95,20 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
     }
 
     /// Starts the chain span of `deferred`; whether it did (not stopped, not tracked already).
+    ///
+    /// - Parameter id: The chain's id: the `JSONMonitor`'s, so that spans and `mon.out` agree; on its own, the
+    ///   next of this monitor's.
     @discardableResult
-    private func start(_ deferred: AnyDeferred, label: String, context: InstrumentationContext, trackedBy: String) -> Bool {
+    private func start(
+        _ deferred: AnyDeferred, id given: Int? = nil, label: String, context: InstrumentationContext, trackedBy: String
+    ) -> Bool {
         let key = ObjectIdentifier(deferred)
         guard state.withLockedValue({ !$0.stopped && $0.chains[key] == nil }) else { return false }
         let span = tracer.startSpan(label, context: context, ofKind: .internal)
         let id = state.withLockedValue { state -> Int? in
             guard !state.stopped, state.chains[key] == nil else { return nil }
-            let id = state.nextID
-            state.nextID += 1
+            let id = given ?? state.nextID
+            if given == nil { state.nextID += 1 }
             state.chains[key] = Chain(label: label, id: id, span: span)
             return id
         }
@@ -143,7 +148,7 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
 
     public func monitorTracked(_ deferred: AnyDeferred, label: String, id: Int, from parent: AnyDeferred?) {
         let context = parent.flatMap { chain($0)?.span.context } ?? Self.context(of: deferred)
-        start(deferred, label: label, context: context, trackedBy: parent == nil ? "user" : "chained")
+        start(deferred, id: id, label: label, context: context, trackedBy: parent == nil ? "user" : "chained")
     }
 
     public func monitorObserved(_ deferred: AnyDeferred, event: DeferredEvent) {

@@ -114,8 +114,21 @@ extension TracingMonitorTests {
         #expect(spans.count == 9)
         #expect(spans.flatMap(\.links).count == 1)
         #expect(spans.filter { $0.status?.code == .error }.map(\.operationName) == ["problem"])
+        // The spans carry the monitor's ids.
+        let ids = monitor.messages.filter { $0.actionType == MonitorVocabulary.deferredAction && $0.actionStatus == .started }
+            .compactMap { message -> String? in
+                guard case .string(let label)? = message.fields[MonitorVocabulary.Field.label], case .int(let id)? = message.fields[MonitorVocabulary.Field.deferredID]
+                else { return nil }
+                return "\(label)=\(id)"
+            }
+        let spanIDs = spans.filter { $0.parentSpanID == nil }.compactMap { span -> String? in
+            guard case .int64(let id)? = span.attributes.get(SpanVocabulary.Attribute.deferredID) else { return nil }
+            return "\(span.operationName)=\(id)"
+        }
+        #expect(ids.count == 2)
+        #expect(spanIDs.sorted() == ids.sorted())
         // The monitor recorded the same run.
-        let runs = monitor.messages.filter { $0.actionType == "reactortrack:run" && $0.actionStatus == .started }
+        let runs = monitor.messages.filter { $0.actionType == MonitorVocabulary.runAction && $0.actionStatus == .started }
         #expect(runs.count == 7)
     }
 
