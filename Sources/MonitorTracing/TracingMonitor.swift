@@ -194,8 +194,12 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
         case .waiting(let inner):
             guard let chain = chain(deferred) else { return }
             let target = follow(inner, from: deferred, how: "returned to")
-            let wait = tracer.startSpan("wait", context: chain.span.context, ofKind: .internal)
-            if let target {
+            let targetID = self.chain(inner)?.id
+            // Named as the export names it: `wait on #2`, with the id attribute and the link.
+            let wait = tracer.startSpan(
+                "wait on #\(targetID.map(String.init) ?? "?")", context: chain.span.context, ofKind: .internal)
+            if let target, let targetID {
+                wait.attributes[Key.on] = targetID
                 wait.addLink(SpanLink(context: target.context, attributes: [Key.link: .string(SpanVocabulary.Link.waitedOn.rawValue)]))
             }
             update(deferred) { $0.wait = wait }

@@ -65,6 +65,27 @@ struct TracingMonitorTests {
         #expect(failed.first?.status?.message?.contains("something went wrong") == true)
     }
 
+    @Test("a wait is a child span named and linked as the export has it: wait on #2, linked to #2's span")
+    func wait() throws {
+        let tracer = InMemoryTracer()
+        let monitor = TracingMonitor(tracer: tracer)
+        let outer = Deferred<Int>()
+        let inner = Deferred<Int>()
+        monitor.track(outer, label: "outer")
+        outer.addCallback(label: "fetch") { (_: Int) -> Deferred<Int> in inner }
+        outer.addCallback(label: "use") { $0 + 1 }
+        try? outer.callback(1)
+        try? inner.callback(2)
+        monitor.stop()
+        let spans = tracer.finishedSpans
+        let outerSpan = try #require(spans.first { $0.operationName == "outer" })
+        let innerSpan = try #require(spans.first { $0.operationName == "returned to outer #1" })
+        let wait = try #require(spans.first { $0.operationName.hasPrefix("wait on") })
+        #expect(wait.operationName == "wait on #2")
+        #expect(wait.parentSpanID == outerSpan.spanID)
+        #expect(wait.links.first?.context.inMemorySpanContext?.spanID == innerSpan.spanID)
+    }
+
     @Test("a chain is parented to the context its Deferred was made in, though tracked elsewhere")
     func parentAtCreation() throws {
         let tracer = InMemoryTracer()
