@@ -1,7 +1,9 @@
 // A libFuzzer target: bytes as a log (`-`, so format detection runs too), through reading and grouping both
-// ways, the chain model, summaries, the terminal tree, the layout and the SVG writer. Any trap is a crash.
+// ways, the chain model, summaries, the terminal tree, the layout and the SVG writer, the HTML report's data and
+// the exports (Chrome trace, OTLP JSON and protobuf). Any trap is a crash.
 // Built with `-sanitize=fuzzer,address` by `make fuzz`; `make test` replays the corpus under Fuzz/Corpus.
 import Chains
+import Export
 import Visualize
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -20,6 +22,11 @@ public func readAndDraw(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let document = DiagramLayout.layout(log, chains: log.chains, options: options, measurer: FixedWidthMeasurer())
         for page in document.pages { _ = SVGWriter.svg(page) }
     }
+    _ = HTMLOutput.page(log, chains: log.chains)
+    _ = ChromeTrace.json(log.chains, inputs: log.inputs)
+    let batches = OTLPMapping.batches(log.chains, inputs: log.inputs)
+    _ = OTLPJSON.lines(batches, scopeVersion: "fuzz")
+    _ = OTLPProtobuf.request(batches, scopeVersion: "fuzz")
     return 0
 }
 

@@ -26,7 +26,7 @@ public struct HTMLOutput: ReportOutput {
     }
 
     /// The whole page of `chains`.
-    static func page(_ log: TrackedLog, chains: [Chain], options: DiagramOptions = DiagramOptions()) -> [UInt8] {
+    package static func page(_ log: TrackedLog, chains: [Chain], options: DiagramOptions = DiagramOptions()) -> [UInt8] {
         let names = options.sourceNames.isEmpty ? log.inputs : options.sourceNames
         let title = "reactortrack: " + (names.isEmpty ? "report" : names.joined(separator: ", "))
         var warnings = log.warnings.prefix(warningLimit).map(\.description)
