@@ -14,6 +14,8 @@ struct ReportData {
     /// The kinds of step the replay goes through, in the order of `enums.event`.
     enum Step: Int, CaseIterable {
         case created, fired, run, wait, resumed, link, cancelled, ended, action, message
+        /// An action below the task's root ended failed (the root's end is the chain's `ended`).
+        case actionFailed
     }
 
     private(set) var strings = StringTable()
@@ -124,14 +126,18 @@ struct ReportData {
                 text(fields.isEmpty ? nil : fields), span.line ?? -1,
             ])
             if let start = span.start { steps.append((start, c, span.kind == .action ? .action : .message, s)) }
+            if span.kind == .action, span.depth > 0, span.status == "failed", let end = span.end {
+                steps.append((end, c, .actionFailed, s))
+            }
         }
         if chain.isDeferred, let start = chain.start { steps.append((start, c, .created, -1)) }
         if let fired = chain.firedAt { steps.append((fired, c, .fired, -1)) }
         if let cancelled = chain.cancelledAt { steps.append((cancelled, c, .cancelled, -1)) }
-        if !chain.outcome.isOpen, chain.outcome != .message, let end = chain.end { steps.append((end, c, .ended, -1)) }
         for r in runStart..<runs.count {
             if let start = chain.runs[r - runStart].start { steps.append((start, c, .run, r)) }
         }
+        // Noted last, so that at a tie (a last callback that took no measurable time) it ends after its runs.
+        if !chain.outcome.isOpen, chain.outcome != .message, let end = chain.end { steps.append((end, c, .ended, -1)) }
         let outcome = ReportData.outcomes.firstIndex(of: chain.outcome.name) ?? 0
         chains.append([
             text(chain.id), text(chain.label), text(chain.outcome.badge), text(chain.outcome.exception),
