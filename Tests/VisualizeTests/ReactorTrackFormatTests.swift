@@ -1,3 +1,4 @@
+import Foundation
 import Chains
 import EventLog
 import Testing
@@ -25,16 +26,25 @@ struct ReactorTrackFormatTests {
         #"{"action": "executed", "deferred": \#(deferred), "time": \#(time), "callback?": \#(callback), "callback": "\#(name)"}"#
     }
 
-    @Test("the documented example: d runs 2.003 s, and d2's 1.001 s run lies inside d's chainDeferred run")
-    func documentedExample() throws {
-        let log = try LogLoader().load([TestInputs.path("reactor-track-chained.log")])
+    /// The seed program's log with the `chainDeferred` pair in each of Reactor Track's spellings: Python 3's
+    /// qualified name, Python 2's module and function name, and a bound method's repr.
+    static let chainedSpellings = [
+        "reactor-track-chained.log", "reactor-track-chained-py2.log", "reactor-track-chained-bound.log",
+    ]
+
+    @Test(
+        "the documented example: d runs 2.003 s, and d2's 1.001 s run lies inside d's chainDeferred run",
+        arguments: chainedSpellings)
+    func documentedExample(file: String) throws {
+        let log = try LogLoader().load([TestInputs.path(file)])
         #expect(log.warnings.isEmpty)
         #expect(log.messageCount == 14)
         let d = try #require(log.chain(deferredID: Self.d))
         let d2 = try #require(log.chain(deferredID: Self.d2))
         #expect(abs(d.duration - 2.003) < 0.0005)
         #expect(abs(d.runningTime - 2.003) < 0.0005)
-        #expect(d.pairs.map(\.callback)[4] == "twisted.internet.defer.Deferred.callback")
+        let pairName = try #require(d.pairs[4].callback)
+        #expect(try String(contentsOfFile: TestInputs.path(file), encoding: .utf8).contains("\"\(pairName)\""))
         let holder = try #require(d.pairs[4].run)
         let nested = try #require(d2.pairs[0].run)
         #expect(abs((nested.duration ?? 0) - 1.001) < 1e-9)
@@ -46,9 +56,11 @@ struct ReactorTrackFormatTests {
         for (before, after) in zip(runs, runs.dropFirst()) { #expect(after.start == before.end) }
     }
 
-    @Test("d2 is linked to d from the chainDeferred pair, and the two are one family with d2 under d")
-    func linkFromThePair() throws {
-        let log = try LogLoader().load([TestInputs.path("reactor-track-chained.log")])
+    @Test(
+        "d2 is linked to d from the chainDeferred pair, and the two are one family with d2 under d",
+        arguments: chainedSpellings)
+    func linkFromThePair(file: String) throws {
+        let log = try LogLoader().load([TestInputs.path(file)])
         let d = try #require(log.chain(deferredID: Self.d))
         #expect(d.links == [ChainLink(kind: .chained, target: Self.d2, pairIndex: 4, time: d.pairs[4].run?.start)])
         #expect(log.chain(deferredID: Self.d2)?.trackedBy == "chained")
@@ -59,7 +71,7 @@ struct ReactorTrackFormatTests {
         // Streamed, the family is the same.
         var stream = ChainFamilyStream()
         var streamed: [ChainFamily] = []
-        _ = try LogLoader().stream([TestInputs.path("reactor-track-chained.log")]) { chain, ordinal in
+        _ = try LogLoader().stream([TestInputs.path(file)]) { chain, ordinal in
             streamed += stream.add(chain, ordinal: ordinal)
         }
         streamed += stream.finish()
@@ -76,6 +88,29 @@ struct ReactorTrackFormatTests {
         #expect(plain.messageCount == 10)
         let eliot = try LogLoader().load([TestInputs.path("mon.out")])
         #expect(eliot.chains.allSatisfy { $0.inferred.isEmpty })
+    }
+
+    @Test(
+        "each spelling of a Deferred's own callback is the chainDeferred pair; a user's function named callback is not",
+        arguments: [
+            ("twisted.internet.defer.callback", "twisted.internet.defer.errback", true),
+            ("twisted.internet.defer.Deferred.callback", "twisted.internet.defer.Deferred.errback", true),
+            ("myapp.TracedDeferred.callback", "myapp.TracedDeferred.errback", true),
+            ("<bound method Deferred.callback of <Deferred at 0x2>>", "<bound method Deferred.errback of <Deferred at 0x2>>", true),
+            ("__main__.callback", "__main__.errback", false),
+            ("myapp.Client.callback", "myapp.Client.errback", false),
+            ("twisted.internet.defer.succeed", "twisted.internet.defer.fail", false),
+        ])
+    func spellings(callback: String, errback: String, links: Bool) throws {
+        let chains = Self.read([
+            Self.attached(1, "a"), Self.attached(1, callback, errback), Self.attached(2, "b"),
+            Self.executed(1, "a", 1.0), Self.executed(2, "b", 0.5), Self.executed(1, callback, 0.75),
+        ])
+        try #require(chains.count == 2)
+        #expect(chains[0].links.map(\.target) == (links ? [2] : []))
+        // Nested, the chain runs 1.75 s; laid end to end, 2.25 s with d2's run counted before the holder's.
+        #expect(chains[0].duration == (links ? 1.75 : 2.25))
+        #expect(chains[1].trackedBy == (links ? "chained" : nil))
     }
 
     @Test("runs that do not fit in the chainDeferred run, or of a Deferred that ran before, are not nested")

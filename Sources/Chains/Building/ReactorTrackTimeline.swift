@@ -68,10 +68,31 @@ struct ReactorTrackTimeline {
         self.chained = chained
     }
 
-    /// Whether a callback's name is a Deferred's own `callback` or `errback` (the pair `chainDeferred` adds):
-    /// `twisted.internet.defer.Deferred.callback`, or a name containing `Deferred.callback`.
+    /// Whether a callback's name is a Deferred's own `callback` or `errback` (the pair `chainDeferred` adds).
+    ///
+    /// Reactor Track named a callback by its module and function, so the same bound method is spelled three ways:
+    /// - Python 2's module and function: `twisted.internet.defer.callback` / `twisted.internet.defer.errback`;
+    /// - Python 3's module and qualified name: `twisted.internet.defer.Deferred.callback` (a subclass's name, such
+    ///   as `myapp.TracedDeferred.callback`, ends in `Deferred` too);
+    /// - a bound method's repr: `<bound method Deferred.callback of <Deferred at 0x7f…>>`.
+    ///
+    /// The rule: take the name inside a bound-method repr, split it at dots; the last part is `callback` or
+    /// `errback`, and the part before it is a class whose name ends in `Deferred`, or the parts before it are
+    /// exactly the module `twisted.internet.defer`. A user's own `__main__.callback` is not matched.
     static func passesResult(_ name: String) -> Bool {
-        name.contains("Deferred.callback") || name.contains("Deferred.errback")
+        var dotted = Substring(name)
+        let boundPrefix = "<bound method "
+        if dotted.hasPrefix(boundPrefix) {
+            dotted = dotted.dropFirst(boundPrefix.count)
+            dotted = dotted.prefix { $0 != " " && $0 != ">" }
+        }
+        let parts = dotted.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 2, let method = parts.last, method == "callback" || method == "errback" else {
+            return false
+        }
+        let owner = parts[parts.count - 2]
+        if owner.hasSuffix("Deferred") { return true }
+        return parts.dropLast().joined(separator: ".") == "twisted.internet.defer"
     }
 
     /// The Deferred whose runs `holder` holds, and how many of the last top-level records they are: the runs of

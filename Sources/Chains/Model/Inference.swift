@@ -10,7 +10,7 @@ public enum Inference: String, Sendable, Hashable, CaseIterable, Codable, Compar
     /// Runs placed inside another run: a chained Deferred's callbacks inside the `chainDeferred` run that fired
     /// it, because durations nest.
     case nesting
-    /// The `chainDeferred` link between two Deferreds, matched from the pair's `Deferred.callback` name and the
+    /// The `chainDeferred` link between two Deferreds, matched from the pair of a Deferred's own `callback`/`errback` (see `docs/monitor-format.md`) and the
     /// runs recorded just before it.
     case link
     /// The outcome: the format records no results and no exceptions, so a chain that ran is called succeeded.
