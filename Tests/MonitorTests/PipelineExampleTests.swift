@@ -49,4 +49,63 @@ struct PipelineExampleTests {
             #expect(try BuiltProducts.run(eliotTree, ["--color=never", log.path]).status == 0)
         }
     }
+
+    /// What a reader makes of one run's chains, without its times: label, runs, outcome and links, and the
+    /// action each chain is inside (by label), sorted.
+    static func shape(_ chains: [Chain]) -> [String] {
+        let byID = Dictionary(chains.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return chains.map { chain in
+            let parent = chain.id.split(separator: "/").dropLast().joined(separator: "/")
+            return [
+                chain.label ?? "-", chain.runs.map(\.name).joined(separator: ","), chain.outcome.name,
+                chain.links.map { "\($0.kind)" }.joined(separator: ","), byID[parent]?.label ?? "",
+            ].joined(separator: " | ")
+        }.sorted()
+    }
+
+    @Test("two files, actions.out and mon.out, read together give what one shared file gives: each chain once, in its action")
+    func twoFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let shared = directory.appendingPathComponent("pipeline.out").path
+        let actions = directory.appendingPathComponent("actions.out").path
+        let monitor = directory.appendingPathComponent("mon.out").path
+        let example = BuiltProducts.url(of: "pipeline-example")
+        let one = try BuiltProducts.run(example, [shared])
+        #expect(one.status == 0, "\(one.output)")
+        let two = try BuiltProducts.run(example, [actions, monitor])
+        #expect(two.status == 0, "\(two.output)")
+
+        let expected = try LogLoader().load([shared])
+        try #require(expected.chains.filter { $0.label == "job:fetch" }.count == 3)
+        // Both orders of the files, loaded whole and streamed.
+        for paths in [[actions, monitor], [monitor, actions]] {
+            let loaded = try LogLoader().load(paths)
+            #expect(loaded.warnings.isEmpty, "\(loaded.warnings)")
+            #expect(Self.shape(loaded.chains) == Self.shape(expected.chains))
+            var streamed: [Chain] = []
+            let log = try LogLoader().stream(paths) { chain, _ in streamed.append(chain) }
+            #expect(log.warnings.isEmpty, "\(log.warnings)")
+            #expect(Self.shape(streamed) == Self.shape(expected.chains))
+            #expect(!streamed.contains { $0.label == MonitorVocabulary.deferredAction })
+        }
+
+        // The command says the same: no raw chain actions in the tree, no warning, no chain label as a callback.
+        let command = BuiltProducts.url(of: "reactortrack")
+        let tree = try BuiltProducts.run(command, ["tree", "--color=never", actions, monitor])
+        #expect(tree.status == 0, "\(tree.output)")
+        #expect(!tree.output.contains(MonitorVocabulary.deferredAction) && !tree.output.contains("tracked_by"))
+        #expect(!tree.output.contains("warning"), "\(tree.output)")
+        let summary = try BuiltProducts.run(command, ["summary", "--json", actions, monitor])
+        let oneSummary = try BuiltProducts.run(command, ["summary", "--json", shared])
+        #expect(summary.status == 0 && !summary.output.contains("missing start"), "\(summary.output)")
+        let names = { (json: String) throws -> [String] in
+            let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+            let callbacks = object?["callbacks"] as? [[String: Any]] ?? []
+            return callbacks.compactMap { $0["name"] as? String }.sorted()
+        }
+        #expect(try names(summary.output) == names(oneSummary.output))
+        #expect(try !names(summary.output).contains { $0.hasPrefix("fetch ") })
+    }
 }

@@ -3,6 +3,10 @@
 // tracked inside it, so the chain is written into the action's task and `render` draws it under the action, on
 // the action's time axis. Existing swift-log calls land in the action they run in (ActionLogHandler). One
 // download is slow and times out; an errback retries it from a cache. Writes pipeline.out (or the path given).
+//
+// `pipeline-example actions.out mon.out` is the two-file setup: the actions stream to the first file and the
+// monitor buffers its chains and dumps them to the second at the end. `reactortrack tree actions.out mon.out`
+// reads the two as one log: each chain inside the action that tracked it.
 import Actions
 import Defer
 import EventLog
@@ -15,13 +19,17 @@ struct ParseError: Error, CustomStringConvertible {
 }
 
 func runPipeline() throws {
-    let output = CommandLine.arguments.dropFirst().first ?? "pipeline.out"
-    // One file, one clock: the monitor streams into the destination the actions write to.
+    let arguments = CommandLine.arguments.dropFirst()
+    let output = arguments.first ?? "pipeline.out"
+    let monitorOutput = arguments.dropFirst().first
+    // One file, one clock: the monitor streams into the destination the actions write to. Given a second path,
+    // the monitor keeps its chains in memory instead and dumps them there when the jobs are done.
     let file = try FileDestination(path: output, append: false)
     LogDestinations.global.add(file)
     LoggingSystem.bootstrap { label in ActionLogHandler(label: label) }
     let logger = Logger(label: "pipeline")
-    let monitor = try JSONMonitor(streamingTo: file, followChained: true)
+    let monitor =
+        monitorOutput == nil ? try JSONMonitor(streamingTo: file, followChained: true) : JSONMonitor(followChained: true)
     let reactor = EventLoopReactor()
 
     /// A download: a Deferred fired later, as a network call would be.
@@ -63,8 +71,14 @@ func runPipeline() throws {
     monitor.track(all, label: "all jobs")
     all.addBoth { _ in reactor.stop() }
     reactor.run()
-    let report = monitor.stop()
-    print("wrote \(output): \(report?.written ?? 0) chain lines; \(report?.lost ?? 0) lost")
+    if let monitorOutput {
+        try monitor.dump(to: monitorOutput)
+        LogDestinations.global.remove(file)
+        print("wrote \(output) (actions) and \(monitorOutput) (chains)")
+    } else {
+        let report = monitor.stop()
+        print("wrote \(output): \(report?.written ?? 0) chain lines; \(report?.lost ?? 0) lost")
+    }
 }
 
 do { try runPipeline() } catch {

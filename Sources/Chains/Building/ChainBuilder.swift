@@ -119,7 +119,13 @@ public enum ChainBuilder {
                     chain.id = task.taskUUID + FieldText.level(action.taskLevel)
                     chain.facts = nil
                     chain.isLinkTarget = true
+                    // The span marks where in the action the chain was tracked; its fields (`deferred_id`,
+                    // `label`, `tracked_by`, the end's) are the chain's, shown once, with the chain.
                     span.name = chain.title
+                    span.fields = []
+                    span.startFields = []
+                    span.endFields = []
+                    span.chainDeferredID = chain.deferredID
                     spans.append(span)
                     for child in action.children { facts.note(child) }
                     nested.append(chain)

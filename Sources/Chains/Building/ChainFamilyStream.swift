@@ -31,7 +31,7 @@ public struct ChainFamilyStream: Sendable {
     ///   - chain: The chain.
     ///   - ordinal: Its place in first-message order (distinct for every chain).
     public mutating func add(_ chain: Chain, ordinal: Int) -> [ChainFamily] {
-        guard let id = chain.deferredID else {
+        guard chain.deferredID != nil else {
             // An action tree or a lone message is a family of its own, unless Deferred chains were tracked
             // inside the action: then it waits for them, as a chain waits for the chains it links to.
             guard !chain.links.isEmpty else { return [ChainFamily(members: [ChainFamily.Member(chain: chain, depth: 0)])] }
@@ -39,14 +39,17 @@ public struct ChainFamilyStream: Sendable {
             return complete(ordinal).map { [$0] } ?? []
         }
         held[ordinal] = chain
-        let key = Key(file: chain.file, id: id)
-        if byID[key] == nil { byID[key] = ordinal }
         var families: [ChainFamily] = []
-        if let roots = waiting.removeValue(forKey: key) {
+        var awaited = false
+        for key in Key.keys(of: chain) {
+            if byID[key] == nil { byID[key] = ordinal }
+            guard let roots = waiting.removeValue(forKey: key) else { continue }
+            awaited = true
             for root in roots where held[root] != nil {
                 if let family = complete(root) { families.append(family) }
             }
-        } else if chain.trackedBy != "chained" && !chain.isLinkTarget {
+        }
+        if !awaited && chain.trackedBy != "chained" && !chain.isLinkTarget {
             if let family = complete(ordinal) { families.append(family) }
         }
         return families
@@ -70,7 +73,7 @@ public struct ChainFamilyStream: Sendable {
         while let index = stack.popLast() {
             let chain = held[index]!
             for link in chain.links where link.target != chain.deferredID {
-                let key = Key(file: chain.file, id: link.target)
+                let key = Key(link, from: chain)
                 guard let next = byID[key] else {
                     waiting[key, default: []].append(root)
                     return nil
@@ -84,9 +87,7 @@ public struct ChainFamilyStream: Sendable {
         let family = ChainFamily.collect(root, chain: { held[$0]! }, target: { byID[$0] }, visited: &visited)
         for member in visited {
             let chain = self.held.removeValue(forKey: member)!
-            if let id = chain.deferredID, self.byID[Key(file: chain.file, id: id)] == member {
-                self.byID.removeValue(forKey: Key(file: chain.file, id: id))
-            }
+            for key in Key.keys(of: chain) where self.byID[key] == member { self.byID.removeValue(forKey: key) }
         }
         return family
     }

@@ -80,7 +80,8 @@ struct ChainFigures {
         if chain.isDeferred {
             callbacks = chain.runs.map { Run(name: $0.name, start: $0.start, end: $0.end, failed: $0.failed) }
         } else {
-            callbacks = chain.spans.lazy.filter { $0.kind == .action && $0.depth > 0 }.map {
+            // An action's steps; a chain tracked inside it is a chain of its own, with its own callbacks.
+            callbacks = chain.spans.lazy.filter { $0.kind == .action && $0.depth > 0 && $0.chainDeferredID == nil }.map {
                 Run(name: $0.name, start: $0.start, end: $0.end, failed: $0.status == "failed")
             }
         }

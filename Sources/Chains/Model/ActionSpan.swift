@@ -36,6 +36,10 @@ public struct ActionSpan: Sendable, Hashable {
     public var endLevel: String?
     /// The fields of an action's end message, `exception` and `reason` among them.
     public var endFields: [FieldLine] = []
+    /// For the span of a Deferred chain tracked inside the action (a `reactortrack:deferred` action), that
+    /// Deferred: the chain is its own ``Chain``, linked from the action's (`contains`), and its runs are its own,
+    /// not the action's.
+    public var chainDeferredID: Int?
 
     /// Creates a row.
     public init(

@@ -19,27 +19,53 @@ public struct ChainFamily: Sendable, Hashable {
     public var root: Chain { members[0].chain }
 
     /// Where a Deferred's chain is found: deferred ids are unique within one monitor's log, so links are
-    /// resolved within the same file.
+    /// resolved within the same file; a chain tracked inside an action is also found from that action's task,
+    /// which may have been written to another file (actions to `actions.out`, the monitor's chains to `mon.out`).
     struct Key: Hashable {
+        /// The file, or `task ` and the task's UUID.
         var file: String
         var id: Int
+
+        /// The chain of Deferred `id` in `chain`'s file.
+        init(file: String, id: Int) {
+            self.file = file
+            self.id = id
+        }
+
+        /// Where the target of `link`, a link of `chain`, is found: a chain `contains` is in its task.
+        init(_ link: ChainLink, from chain: Chain) {
+            self.init(file: link.kind == .contains ? Self.task(of: chain.id) : chain.file, id: link.target)
+        }
+
+        /// The keys `chain` is found under: its file's, and its task's if it was tracked inside an action.
+        static func keys(of chain: Chain) -> [Key] {
+            guard let id = chain.deferredID else { return [] }
+            let file = Key(file: chain.file, id: id)
+            guard chain.kind == .deferred, chain.id.contains("/") else { return [file] }
+            return [file, Key(file: task(of: chain.id), id: id)]
+        }
+
+        /// The task scope of a chain id (`UUID` or `UUID/level…`).
+        private static func task(of chainID: String) -> String {
+            "task " + chainID.prefix { $0 != "/" }
+        }
     }
 
     /// Groups chains into families: a chain linked from another joins that one's family.
     public static func group(_ chains: [Chain]) -> [ChainFamily] {
         var byID: [Key: Int] = [:]
         for (i, chain) in chains.enumerated() {
-            if let id = chain.deferredID, byID[Key(file: chain.file, id: id)] == nil { byID[Key(file: chain.file, id: id)] = i }
+            for key in Key.keys(of: chain) where byID[key] == nil { byID[key] = i }
         }
         var targeted = Set<Key>()
         for chain in chains {
-            for link in chain.links where link.target != chain.deferredID { targeted.insert(Key(file: chain.file, id: link.target)) }
+            for link in chain.links where link.target != chain.deferredID { targeted.insert(Key(link, from: chain)) }
         }
         var visited = Set<Int>()
         var families: [ChainFamily] = []
         for pass in 0..<2 {
             for (i, chain) in chains.enumerated() where !visited.contains(i) {
-                if pass == 0, let id = chain.deferredID, targeted.contains(Key(file: chain.file, id: id)) { continue }
+                if pass == 0, Key.keys(of: chain).contains(where: targeted.contains) { continue }
                 families.append(collect(i, chain: { chains[$0] }, target: { byID[$0] }, visited: &visited))
             }
         }
@@ -62,7 +88,7 @@ public struct ChainFamily: Sendable, Hashable {
             members.append(Member(chain: chain, depth: depth, link: link, parentTitle: parent))
             var seen = Set<Int>()
             for link in chain.links where seen.insert(link.target).inserted {
-                if let next = target(Key(file: chain.file, id: link.target)) {
+                if let next = target(Key(link, from: chain)) {
                     visit(next, depth: depth + 1, link: link, parent: chain.title)
                 }
             }

@@ -1,7 +1,8 @@
 /// Reads one or more inputs as one log, end to end: every input is opened once, first (so one that cannot be
 /// opened fails before anything is handed out); its format is told from the head of the same stream (a pipe
 /// or standard input is never read twice); its lines are decoded and grouped into tasks, merged across the
-/// inputs as `cat a b | eliot-tree` merges them, so that a task continued in another file joins up.
+/// inputs so that a task continued in another file joins up. Several Eliot inputs are read merged in time order,
+/// as if their writers had shared one file (see `TaskReader+Merge.swift`), so a task is whole when it completes.
 ///
 /// Tasks are handed out as they complete when ``streaming`` (then memory holds only the open ones), the rest
 /// at the end, each with its ordinal (its place in order of first message). With ``brief`` set, tasks of the
@@ -85,17 +86,25 @@ public struct TaskReader {
     public func read(_ inputs: [Input], _ handle: (Handout, LineMap) -> Void) throws(EventLogError) -> Result {
         let firstName = inputs.first?.name ?? "<input>"
         var grouper = TaskGrouper(file: firstName, handsOutCompletedTasks: streaming)
-        var briefGrouper = brief.map {
-            BriefTaskGrouper(file: firstName, fields: $0.fields, keptFields: keptFields, rootType: $0.rootType)
-        }
+        let readers = try inputs.map(Self.open)
+        let heads = readers.map { $0.peek(Self.headLength) }
+        let formats = heads.map { InputFormat.detect($0) ?? .eliot }
+        // Several Eliot inputs are read merged in time order (see `TaskReader+Merge`), each message parsed.
+        let merging = formats.filter { $0 == .eliot }.count > 1
+        var merged: [MergedInput] = []
+        var briefGrouper =
+            merging
+            ? nil
+            : brief.map {
+                BriefTaskGrouper(file: firstName, fields: $0.fields, keptFields: keptFields, rootType: $0.rootType)
+            }
         var result = Result()
         var map = LineMap()
         var offset = 0
-        let readers = try inputs.map(Self.open)
-        for (input, reader) in zip(inputs, readers) {
+        for (k, (input, reader)) in zip(inputs, readers).enumerated() {
             let name = input.name
-            let head = reader.peek(Self.headLength)
-            let format = InputFormat.detect(head) ?? .eliot
+            let head = heads[k]
+            let format = formats[k]
             result.formats.append(format)
             if format == .reactorTrack {
                 let (bytes, problem) = reader.readToEnd()
@@ -107,6 +116,11 @@ public struct TaskReader {
             reader.keptFields = keptFields
             reader.maxLineLength = maxLineBytes
             reader.maxValueBytes = maxValueBytes
+            if merging {
+                map.add(name: name, offset: merged.count << Self.lineBits)
+                merged.append(MergedInput(name: name, head: head, reader: reader))
+                continue
+            }
             map.add(name: name, offset: offset)
             var messages = 0
             var warnings: [EventLogError] = []
@@ -163,6 +177,30 @@ public struct TaskReader {
             result.warnings += warnings
             result.byteCount += reader.bytesRead
             offset += reader.lineNumber
+        }
+        if merging {
+            for k in merged.indices { try Self.advance(&merged[k], onMessage: onMessage) }
+            var count = 0
+            while let k = Self.earliest(merged), let (message, line) = merged[k].next {
+                merged[k].next = nil
+                if let (ordinal, task) = grouper.add(message, line: (k << Self.lineBits) + line) {
+                    result.ordinalCount = max(result.ordinalCount, ordinal + 1)
+                    handle(.task(task, ordinal: ordinal, atEnd: false), map)
+                }
+                count += 1
+                if count % 50_000 == 0 { progress?(count) }
+                try Self.advance(&merged[k], onMessage: onMessage)
+            }
+            for input in merged {
+                if input.messages == 0 {
+                    throw Self.noContent(
+                        input.head, name: input.name, problems: input.warnings, size: input.reader.bytesRead)
+                }
+                map.noteLatest(input.latest, in: input.name)
+                result.messageCount += input.messages
+                result.warnings += input.warnings
+                result.byteCount += input.reader.bytesRead
+            }
         }
         // The tasks still open, one tree at a time: each is built, its warnings noted, handed out and let go.
         var unfinished: [EventLogError] = []
