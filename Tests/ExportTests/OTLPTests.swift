@@ -32,6 +32,87 @@ struct OTLPTests {
         }
     }
 
+    /// Every log kept under Tests/ (each `Tests/*/Inputs`, and below), that reads as one.
+    static func everyLog() -> [String] {
+        let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let manager = FileManager.default
+        var found: [String] = []
+        for folder in (try? manager.contentsOfDirectory(atPath: tests.path)) ?? [] {
+            let inputs = tests.appendingPathComponent(folder).appendingPathComponent("Inputs")
+            guard let walk = manager.enumerator(atPath: inputs.path) else { continue }
+            for case let name as String in walk where [".out", ".log", ".jsonl"].contains(where: name.hasSuffix) {
+                found.append(inputs.appendingPathComponent(name).path)
+            }
+        }
+        return found.sorted()
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    /// The trace id, as hex, of a chain whose task has a UUID (the original format's have none).
+    static func taskTrace(_ chain: Chain) -> String? {
+        let hex = chain.id.prefix(36).filter { $0 != "-" }.lowercased()
+        return hex.count == 32 && hex.allSatisfy(\.isHexDigit) ? hex : nil
+    }
+
+    @Test("one chain, one span; one root per trace (a chain tracked inside an action is under that action)")
+    func oneSpanPerChain() throws {
+        let logs = Self.everyLog()
+        #expect(logs.contains { $0.hasSuffix("OTLP/Inputs/pipeline.out") })
+        var checked = 0
+        for path in logs {
+            guard let log = try? LogLoader().load([path]) else { continue }
+            checked += 1
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            let spans = OTLPMapping.batches(log.chains, inputs: log.inputs).flatMap(\.spans)
+            var roots: [[UInt8]: [String]] = [:]
+            for span in spans where span.parentSpanID.isEmpty { roots[span.traceID, default: []].append(span.name) }
+            let traces = Set(spans.map(\.traceID))
+            for trace in traces {
+                #expect(roots[trace]?.count == 1, "\(name): trace \(Self.hex(trace)) has roots \(roots[trace] ?? [])")
+            }
+            // Each chain the log has is one span, named after it, at its start; in its task's trace.
+            for chain in log.chains where chain.isDeferred {
+                let id = chain.deferredID ?? -1
+                let same = spans.filter { span in
+                    (span.name == chain.label || span.name == chain.title)
+                        && (Self.taskTrace(chain).map { $0 == Self.hex(span.traceID) } ?? true)
+                        && span.attributes.contains {
+                            $0 == .init("reactortrack.deferred_id", .int(id)) || $0 == .init("deferred_id", .string("\(id)"))
+                        }
+                }
+                #expect(same.count == 1, "\(name): \(same.count) spans for the chain \(chain.title)")
+            }
+        }
+        #expect(checked >= 15)
+    }
+
+    @Test("pipeline.out: each job's chain is one span under its job:fetch action, in the job's trace")
+    func chainsInsideActions() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("OTLP/Inputs/pipeline.out").path
+        let log = try LogLoader().load([path])
+        let spans = OTLPMapping.batches(log.chains, inputs: log.inputs).flatMap(\.spans)
+        let jobs = log.chains.filter { !$0.isDeferred && $0.label == "job:fetch" }
+        let nested = log.chains.filter { chain in chain.isDeferred && jobs.contains { chain.id.hasPrefix($0.id + "/") } }
+        #expect(jobs.count == 3 && nested.count == 3)
+        for job in jobs {
+            let trace = try #require(Self.taskTrace(job))
+            let inTrace = spans.filter { Self.hex($0.traceID) == trace }
+            let root = try #require(inTrace.first { $0.parentSpanID.isEmpty })
+            #expect(inTrace.filter(\.parentSpanID.isEmpty).count == 1)
+            #expect(root.name == "job:fetch")
+            let chain = try #require(nested.first { $0.id.hasPrefix(job.id + "/") })
+            let chainSpans = inTrace.filter { $0.name == chain.label || $0.name == chain.title }
+            #expect(chainSpans.count == 1)
+            let span = try #require(chainSpans.first)
+            #expect(span.parentSpanID == root.spanID)
+            #expect(span.attributes.contains(.init("reactortrack.task_uuid", .string(job.id))))
+            // Its runs are its children.
+            #expect(inTrace.filter { $0.parentSpanID == span.spanID }.count == chain.runs.count + chain.waits.count)
+        }
+    }
+
     @Test("the same log gives the same ids")
     func deterministic() throws {
         let first = try Self.batches("twisted-eliot.log"), second = try Self.batches("twisted-eliot.log")

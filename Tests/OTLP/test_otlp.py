@@ -3,7 +3,7 @@
 
     test_otlp.py CLI [--live EXAMPLE] LOG...
 
-For each log: a loopback OTLP/HTTP receiver on 127.0.0.1 takes `reactortrack export LOG --otlp-endpoint`,
+For each log (those given, then those in Tests/OTLP/Inputs): a loopback OTLP/HTTP receiver on 127.0.0.1 takes `reactortrack export LOG --otlp-endpoint`,
 decodes the protobuf with the official classes and checks span count, names, parent/child structure, links,
 statuses and timestamps against the log's own lines (read here with json, not with reactortrack). Then the
 `--format otlp-json` file must parse with the official schema (after turning its hex ids into the base64 that
@@ -87,15 +87,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def expected(log):
-    """What the log says: its chains (tasks with a reactortrack:deferred root) with their runs, and links."""
-    chains = {}
-    for line in open(log, encoding="utf-8"):
-        m = json.loads(line)
-        task = m["task_uuid"]
-        if m.get("action_type") == "reactortrack:deferred" and m["task_level"] == [1]:
-            chains[task] = {"label": m.get("label"), "id": m.get("deferred_id"), "runs": [], "waits": 0,
-                            "chained": 0}
-        chain = chains.get(task)
+    """What the log says: its chains (reactortrack:deferred actions, at the root of their task or tracked inside
+    an action) with their runs, waits and links, keyed by (task, the action's slot)."""
+    messages = [json.loads(line) for line in open(log, encoding="utf-8")]
+    chains, actions = {}, {}
+    for m in messages:
+        if m.get("action_status") == "started":
+            actions[(m["task_uuid"], tuple(m["task_level"][:-1]))] = (m["action_type"], m["timestamp"])
+        if m.get("action_type") == "reactortrack:deferred" and m.get("action_status") == "started":
+            chains[(m["task_uuid"], tuple(m["task_level"][:-1]))] = {
+                "label": m.get("label"), "id": m.get("deferred_id"), "start": m["timestamp"], "runs": [],
+                "waits": 0, "chained": 0, "task": m["task_uuid"]}
+    for (task, slot), chain in chains.items():
+        # Tracked inside an action: the chain's span goes under that action's span (None: a task of its own).
+        chain["parent"] = actions.get((task, slot[:-1])) if slot else None
+
+    def chain_of(m):
+        """The innermost chain whose action holds this message."""
+        level = tuple(m["task_level"])
+        owners = [key for key in chains if key[0] == m["task_uuid"] and level[:len(key[1])] == key[1]
+                  and len(level) > len(key[1])]
+        return chains[max(owners, key=lambda key: len(key[1]))] if owners else None
+
+    for m in messages:
+        chain = chain_of(m)
         if chain is None:
             continue
         if m.get("action_type") == "reactortrack:run":
@@ -119,7 +134,7 @@ def check_spans(spans, log, label, tolerance_ns=2000, live=False):
         check(len(span.span_id) == 8, f"{label}: span id of {len(span.span_id)} bytes")
     ids = {span.span_id for span in spans}
     check(len(ids) == len(spans), f"{label}: span ids are not unique")
-    roots = {span.span_id.hex() if live else span.trace_id.hex(): span for span in spans if not span.parent_span_id}
+    roots = {span.span_id.hex(): span for span in spans if not span.parent_span_id}
     # Plain Eliot actions: each is a span of its action type at its start time; each message in an action an
     # event on it.
     actions, messages = [], 0
@@ -140,15 +155,41 @@ def check_spans(spans, log, label, tolerance_ns=2000, live=False):
     check(events == messages, f"{label}: {events} span events for {messages} messages in actions")
     want = len(chains) + sum(len(c["runs"]) + c["waits"] for c in chains.values()) + len(actions)
     check(len(spans) == want, f"{label}: {len(spans)} spans, the log has {want} chains, runs and waits")
+    if not live:
+        # A trace is a task: one root each (a chain tracked inside an action is under that action, not a root).
+        traces = {}
+        for span in spans:
+            traces.setdefault(span.trace_id, []).append(span)
+        for trace_id, members in traces.items():
+            count = sum(1 for s in members if not s.parent_span_id)
+            check(count == 1, f"{label}: trace {trace_id.hex()} has {count} root spans: "
+                              f"{sorted(s.name for s in members if not s.parent_span_id)}")
     links = 0
-    for task, chain in chains.items():
+    for (task, slot), chain in chains.items():
         # Exported spans carry the task's UUID as trace id; a live tracer makes its own ids, so there the chain's
         # span is found by its label.
-        root = (next((r for r in roots.values() if r.name == chain["label"]), None) if live
-                else roots.get(task.replace("-", "")))
-        check(root is not None, f"{label}: no root span for task {task}")
+        if live:
+            root = next((r for r in roots.values() if r.name == chain["label"]), None)
+        else:
+            trace = bytes.fromhex(task.replace("-", ""))
+            # One chain, one span: nothing else in its trace is named after it at its start.
+            names = {chain["label"], f"{chain['label']} #{chain['id']}"}
+            mine = [s for s in spans if s.trace_id == trace and s.name in names
+                    and abs(s.start_time_unix_nano - chain["start"] * 1e9) < tolerance_ns]
+            check(len(mine) == 1, f"{label}: {len(mine)} spans for the chain {chain['label']} of task {task}")
+            root = mine[0] if mine else None
+        check(root is not None, f"{label}: no span for the chain of task {task} at {list(slot)}")
         if root is None:
             continue
+        if not live:
+            parent = chain["parent"]
+            if parent is None:
+                check(not root.parent_span_id, f"{label}: the chain {chain['label']} is not a root span")
+            else:
+                above = [s for s in spans if s.span_id == root.parent_span_id]
+                check(len(above) == 1 and above[0].name == parent[0]
+                      and abs(above[0].start_time_unix_nano - parent[1] * 1e9) < tolerance_ns,
+                      f"{label}: the chain {chain['label']} is not under the action {parent[0]} it was tracked in")
         check(root.name == chain["label"], f"{label}: root span {root.name!r} for chain {chain['label']!r}")
         children = [s for s in spans if s.parent_span_id == root.span_id and s.name != "wait" and
                     not s.name.startswith("wait on")]
@@ -173,6 +214,31 @@ def check_spans(spans, log, label, tolerance_ns=2000, live=False):
             links += 1
             check(link.span_id in ids, f"{label}: a link to a span that was not sent")
     return links
+
+
+def is_legacy(log):
+    """Whether the log is in the original Reactor Track format (no task_uuid, one line per attach and run)."""
+    with open(log, encoding="utf-8") as f:
+        first = json.loads(f.readline())
+    return "task_uuid" not in first and "deferred" in first
+
+
+def check_legacy(spans, log, label):
+    """The original format: each Deferred is a chain, a trace of its own with one root, its runs in the order
+    the log has them."""
+    runs = {}
+    for line in open(log, encoding="utf-8"):
+        m = json.loads(line)
+        runs.setdefault(m["deferred"], [])
+        if m["action"] == "executed":
+            runs[m["deferred"]].append(m["callback"])
+    roots = [s for s in spans if not s.parent_span_id]
+    check(len(roots) == len(runs), f"{label}: {len(roots)} root spans for {len(runs)} Deferreds")
+    check(len({s.trace_id for s in roots}) == len(roots), f"{label}: two chains share a trace")
+    got = sorted([s.name for s in spans if s.parent_span_id == root.span_id] for root in roots)
+    check(got == sorted(runs.values()), f"{label}: runs {got}, the log has {sorted(runs.values())}")
+    check(len(spans) == len(roots) + sum(len(r) for r in runs.values()), f"{label}: {len(spans)} spans")
+    return sum(len(root.links) for root in roots)
 
 
 def send(cli, log, receiver):
@@ -213,6 +279,9 @@ def main():
         example = args[i + 1]
         del args[i:i + 2]
     cli, logs = args[0], args[1:]
+    # The logs kept here too: pipeline.out has chains tracked inside actions (examples/pipeline).
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "Inputs")
+    logs += [os.path.join(here, name) for name in sorted(os.listdir(here))]
     with tempfile.TemporaryDirectory() as work:
         if example:
             live(example, work)
@@ -222,7 +291,8 @@ def main():
             done = send(cli, log, receiver)
             check(done.returncode == 0, f"{label}: export --otlp-endpoint exited {done.returncode}: {done.stderr}")
             sent = receiver.spans()
-            links = check_spans(sent, log, label + " (OTLP/HTTP)")
+            legacy = is_legacy(log)
+            links = (check_legacy if legacy else check_spans)(sent, log, label + " (OTLP/HTTP)")
             receiver.shutdown()
             # The JSON file holds the same spans, and parses with the official schema once ids are base64.
             path = os.path.join(work, label + ".jsonl")
@@ -239,7 +309,7 @@ def main():
                                   f"{label}: ids in the JSON file are not hex of 16 and 8 bytes")
                 data = json_format.Parse(json.dumps(hex_to_base64(raw)), trace_pb2.TracesData())
                 from_file += [s for rs in data.resource_spans for ss in rs.scope_spans for s in ss.spans]
-            check_spans(from_file, log, label + " (OTLP JSON)")
+            (check_legacy if legacy else check_spans)(from_file, log, label + " (OTLP JSON)")
             check(sorted(s.SerializeToString(deterministic=True) for s in from_file) ==
                   sorted(s.SerializeToString(deterministic=True) for s in sent),
                   f"{label}: the JSON file and the posted spans differ")

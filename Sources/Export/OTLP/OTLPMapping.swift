@@ -21,10 +21,21 @@ public enum OTLPMapping {
         }
         var order = inputs
         for chain in shown where !order.contains(chain.file) { order.append(chain.file) }
+        // A chain tracked inside an action is one span: its chain's, under the action it was tracked in (in place
+        // of the action tree's row for it), so the action trees go first to say where each such chain goes.
+        var exported = Set<String>()
+        for chain in shown where chain.isDeferred { exported.insert(chain.id) }
+        var places: [String: Placement] = [:]
+        var treeSpans: [Int: [OTLPSpan]] = [:]
+        for (i, chain) in shown.enumerated() where !chain.isDeferred {
+            treeSpans[i] = actions(chain, tracked: exported.contains, places: &places)
+        }
         var spans: [String: [OTLPSpan]] = [:]
-        for chain in shown {
+        for (i, chain) in shown.enumerated() {
             let target = { (id: Int) in byID[chain.file]?[id] }
-            spans[chain.file, default: []] += chain.isDeferred ? deferred(chain, target: target) : actions(chain)
+            let trace = { (other: Chain) in places[other.id]?.traceID ?? traceID(other) }
+            spans[chain.file, default: []] +=
+                treeSpans[i] ?? deferred(chain, place: places[chain.id], target: target, trace: trace)
         }
         return order.compactMap { file in
             guard let list = spans[file], !list.isEmpty else { return nil }
@@ -32,6 +43,16 @@ public enum OTLPMapping {
             return OTLPBatch(
                 resource: [.init("service.name", .string(name)), .init(Key.input, .string(file))], spans: list)
         }
+    }
+
+    /// Where a chain tracked inside an action goes: under that action, in its task's trace.
+    struct Placement {
+        var traceID: [UInt8]
+        var parentSpanID: [UInt8]
+        /// The task's UUID (the chain's id is the task's UUID and the level of its action).
+        var taskUUID: String
+        /// The level of the chain's start message in the task (`/2/1`), as the action tree's rows carry it.
+        var level: String
     }
 
     // MARK: Ids and times
@@ -117,17 +138,23 @@ public enum OTLPMapping {
 
     static func chainSpanID(_ chain: Chain) -> [UInt8] { spanID(chain.id + "#chain") }
 
-    static func deferred(_ chain: Chain, target: (Int) -> Chain?) -> [OTLPSpan] {
-        let traceID = traceID(chain), id = chainSpanID(chain)
+    /// The spans of a Deferred chain: the chain's, a root unless `place` puts it under the action it was tracked
+    /// in, then its runs and waits; `trace` gives the trace id of a linked chain.
+    static func deferred(
+        _ chain: Chain, place: Placement? = nil, target: (Int) -> Chain?, trace: (Chain) -> [UInt8] = OTLPMapping.traceID
+    ) -> [OTLPSpan] {
+        let traceID = place?.traceID ?? traceID(chain), id = chainSpanID(chain)
         let start = nanos(chain.start)
         var end = max(start, nanos(chain.end))
         for run in chain.runs { end = max(end, nanos(run.end ?? run.start)) }
-        var span = OTLPSpan(traceID: traceID, spanID: id, parentSpanID: [], name: chain.label, start: start, end: end)
+        var span = OTLPSpan(
+            traceID: traceID, spanID: id, parentSpanID: place?.parentSpanID ?? [], name: chain.label, start: start,
+            end: end)
         span.attributes = [
             chain.deferredID.map { .init(Key.deferredID, .int($0)) }, text(Key.outcome, chain.outcome.name),
             text(Key.createdAt, chain.createdAt), text(Key.trackedAt, chain.trackedAt), text(Key.trackedBy, chain.trackedBy),
-            text(Key.result, chain.result), text(Key.taskUUID, chain.id),
-            chain.outcome.isOpen ? .init(Key.open, .bool(true)) : nil,
+            text(Key.result, chain.result), text(Key.taskUUID, place?.taskUUID ?? chain.id),
+            text("eliot.task_level", place?.level), chain.outcome.isOpen ? .init(Key.open, .bool(true)) : nil,
         ].compactMap { $0 }
         if let fired = chain.firedAt {
             span.events.append(OTLPSpan.Event(time: nanos(fired), name: SpanVocabulary.Event.fired, attributes: [
@@ -144,7 +171,7 @@ public enum OTLPMapping {
         }
         for link in chain.links where link.kind != .waitedOn {
             guard let other = target(link.target), other.id != chain.id else { continue }
-            span.links.append(OTLPSpan.Link(traceID: Self.traceID(other), spanID: chainSpanID(other), attributes: [
+            span.links.append(OTLPSpan.Link(traceID: trace(other), spanID: chainSpanID(other), attributes: [
                 .init(Key.link, .string(Self.link(link.kind).rawValue)),
                 link.pairIndex.map { .init(Key.pair, .int($0)) },
             ].compactMap { $0 }))
@@ -178,7 +205,7 @@ public enum OTLPMapping {
                 wait.end == nil ? .init(Key.open, .bool(true)) : nil,
             ].compactMap { $0 }
             if let on = wait.on, let other = target(on) {
-                child.links.append(OTLPSpan.Link(traceID: Self.traceID(other), spanID: chainSpanID(other), attributes: [
+                child.links.append(OTLPSpan.Link(traceID: trace(other), spanID: chainSpanID(other), attributes: [
                     .init(Key.link, .string(SpanVocabulary.Link.waitedOn.rawValue)),
                 ]))
             }
@@ -189,13 +216,23 @@ public enum OTLPMapping {
 
     // MARK: Eliot tasks
 
-    static func actions(_ chain: Chain) -> [OTLPSpan] {
+    /// The spans of an Eliot task. The row of a chain tracked inside an action, when that chain is exported too
+    /// (`tracked` says so of its id), is no span: the chain's own span takes its place, and `places` notes where.
+    static func actions(
+        _ chain: Chain, tracked: (String) -> Bool = { _ in false }, places: inout [String: Placement]
+    ) -> [OTLPSpan] {
         let traceID = traceID(chain)
         var spans: [OTLPSpan] = []
         // The open actions, innermost last: (depth, index in spans).
         var open: [(depth: Int, index: Int)] = []
         for row in chain.spans {
             while let last = open.last, last.depth >= row.depth { open.removeLast() }
+            if let nested = nestedChainID(row, in: chain, tracked: tracked) {
+                places[nested] = Placement(
+                    traceID: traceID, parentSpanID: open.last.map { spans[$0.index].spanID } ?? [],
+                    taskUUID: chain.id, level: row.level)
+                continue
+            }
             let fields = (row.startFields + row.endFields).map { OTLPSpan.Attribute($0.key, .string($0.value)) }
             let time = nanos(row.start)
             if row.kind == .message, let parent = open.last {
@@ -219,5 +256,15 @@ public enum OTLPMapping {
             if row.kind == .action { open.append((row.depth, spans.count - 1)) }
         }
         return spans
+    }
+
+    /// The id of the exported chain whose action `row` is: the builder names a chain tracked inside an action by
+    /// its task and the action's level, and the row carries its start message's level (the action's, with `/1`)
+    /// or, when the start message is missing, the action's own.
+    static func nestedChainID(_ row: ActionSpan, in chain: Chain, tracked: (String) -> Bool) -> String? {
+        guard row.kind == .action, row.depth > 0 else { return nil }
+        let action = row.level.hasSuffix("/1") ? String(row.level.dropLast(2)) : row.level
+        for id in [chain.id + action, chain.id + row.level] where tracked(id) { return id }
+        return nil
     }
 }
