@@ -150,10 +150,14 @@ public struct Chain: Sendable, Hashable {
         }
     }
 
-    /// A display name with the Deferred's id: `fetch #12`.
+    /// A display name with the Deferred's id: `fetch #12`. A label that has a `#` of its own reads naturally
+    /// instead of repeating it: a chain the monitor followed, labelled by its link (`returned to loadConfig #1`),
+    /// is `Deferred #6, returned to loadConfig #1`, and any other such label is `request #3 (Deferred #7)`.
     public var title: String {
-        if let deferredID { return "\(label) #\(deferredID)" }
-        return label
+        guard let deferredID else { return label }
+        guard label.contains("#") else { return "\(label) #\(deferredID)" }
+        if trackedBy == "chained" { return "Deferred #\(deferredID), \(label)" }
+        return "\(label) (Deferred #\(deferredID))"
     }
 
     /// The signature that makes chains "identical" for grouping in the overview.

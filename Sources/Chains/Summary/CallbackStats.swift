@@ -20,6 +20,19 @@ public struct CallbackStats: Sendable, Hashable, Encodable {
         self.failures = failures
     }
 
+    /// The name a callback is counted under by name: names that differ only by a trailing member index
+    /// (`DeferredList[7]`, `race[2]`, the pair an aggregate adds to each member) are one callback,
+    /// `DeferredList[n]`. The pair itself keeps its index.
+    public static func groupName(_ name: String) -> String {
+        let utf8 = name.utf8
+        guard utf8.last == UInt8(ascii: "]"), let open = utf8.lastIndex(of: UInt8(ascii: "[")) else { return name }
+        let digits = utf8[utf8.index(after: open)..<utf8.index(before: utf8.endIndex)]
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return name
+        }
+        return String(name[..<open]) + "[n]"
+    }
+
     enum CodingKeys: String, CodingKey { case name, calls, total, percentiles, failures }
 
     /// Writes the row; a non-finite total is `null`.

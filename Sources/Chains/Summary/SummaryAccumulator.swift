@@ -122,8 +122,9 @@ public struct SummaryAccumulator: Sendable {
         for run in chain.callbacks {
             // A run that never ended has no duration: it is not a call of 0 s.
             guard let duration = run.duration else { continue }
-            callbacks[run.name, default: Callback()].durations.append(duration, ordinal: ordinal)
-            if run.failed { callbacks[run.name, default: Callback()].failures += 1 }
+            let name = CallbackStats.groupName(run.name)
+            callbacks[name, default: Callback()].durations.append(duration, ordinal: ordinal)
+            if run.failed { callbacks[name, default: Callback()].failures += 1 }
         }
     }
 
