@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 ///
 /// An action at level `A` writes its start message at `A + [1]`; every message, child action and serialized
 /// task id inside it takes the next slot; its end message takes the last one, exactly as Eliot numbers them.
-/// The slot counter is behind a `Mutex`, so child tasks running in parallel get distinct slots (the numbers
+/// The slot counter is behind a lock (`NIOLockedValueBox`), so child tasks running in parallel get distinct slots (the numbers
 /// record the order slots were handed out, not the order lines reach the file).
 ///
 /// The action in effect is ``current``, a `@TaskLocal`: async functions, `async let`, task groups and

@@ -86,9 +86,6 @@ struct TwistedCasesTests {
         "unhandled_error_logged_at_gc":
             "The report is emitted from deinit when the do-block releases the deferred (ARC), not by a forced GC; "
             + "UnhandledError.sink reports map to the two `logged` events.",
-        "(cancellers that throw)":
-            "Cancellers cannot throw in Swift (non-throwing closure type). No recorded case has a raising "
-            + "canceller (deferredlist_cancel mentions it as untested), so nothing is adapted.",
         "(unpause when not paused)":
             "Our unpause() traps on an unpaused deferred (Twisted lets the counter go negative); no recorded case "
             + "does this.",
