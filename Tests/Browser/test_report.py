@@ -39,6 +39,8 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 import report_support  # noqa: E402  (beside this file)
 from report_support import ReportCase, chains_of, expected_counts, read_log, render, steps_of  # noqa: E402,F401
+# The report's facts (issue #21), in a file of their own; imported so that this runner runs them.
+from test_report_facts import ReportFacts  # noqa: E402,F401
 
 CLI = None
 WORK = None

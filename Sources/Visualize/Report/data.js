@@ -91,7 +91,21 @@ var RT = window.RT || (window.RT = {});
   }
   RT.Data = Data;
 
-  Data.prototype.str = function (i) { return i > 0 && i < this.S.length ? String(this.S[i]) : ""; };
+  // Controls that would act rather than show (C0 but newline and tab, DEL, C1, and the bidirectional marks,
+  // embeddings, overrides and isolates), written as visible escapes as `tree` writes them: \u{202E}.
+  var CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  RT.visible = function (text) {
+    text = String(text);
+    CONTROLS.lastIndex = 0;
+    if (!CONTROLS.test(text)) return text;
+    return text.replace(CONTROLS, function (ch) { return "\\u{" + ch.charCodeAt(0).toString(16).toUpperCase() + "}"; });
+  };
+  // A log string for the canvas, which has no elements to isolate it with: between FSI and PDI, so that its
+  // direction cannot reorder the words around it.
+  RT.isolated = function (text) { return text ? "\u2068" + text + "\u2069" : ""; };
+
+  // String i of the log, its controls visible (every string shown goes through here; see RT.bdi in detail.js).
+  Data.prototype.str = function (i) { return i > 0 && i < this.S.length ? RT.visible(this.S[i]) : ""; };
   Data.prototype.outcome = function (c) { return this.outcomeNames[this.C.outcome[c]] || "?"; };
   Data.prototype.kind = function (c) { return this.kindNames[this.C.kind[c]] || "?"; };
   Data.prototype.side = function (v) { return this.sideNames[v] || ""; };
@@ -99,11 +113,18 @@ var RT = window.RT || (window.RT = {});
   Data.prototype.name = function (c) {
     if (c < 0 || c >= this.n) return "?";
     var C = this.C;
-    var label = this.str(C.label[c]) || this.str(C.title[c]) || this.str(C.id[c]) || "chain " + c;
+    var label = this.label(c);
     return C.deferredID[c] >= 0 ? label + " #" + C.deferredID[c] : label;
+  };
+  // The label part of a chain's name (the name is the label and " #id"), for isolating it.
+  Data.prototype.label = function (c) {
+    var C = this.C;
+    return this.str(C.label[c]) || this.str(C.title[c]) || this.str(C.id[c]) || "chain " + c;
   };
   // Duration of a chain in µs; an open chain runs to the end of the log.
   Data.prototype.duration = function (c) { return this.endEff[c] - this.startEff[c]; };
+  // The end of an action row in µs: its end, or (never ended) the end of the log, where it was still open.
+  Data.prototype.spanEnd = function (s) { return this.SP.end[s] >= 0 ? this.SP.end[s] : this.tMax; };
 
   Data.prototype.precompute = function () {
     var C = this.C, R = this.R, W = this.W, SP = this.SP, E = this.E, n = this.n;
@@ -131,6 +152,14 @@ var RT = window.RT || (window.RT = {});
     for (i = 0; i < n; i++) {
       if (!(end[i] >= start[i])) { end[i] = tMax; openEnd[i] = 1; }
       else if (C.outcome[i] === pend || C.outcome[i] === waitO) openEnd[i] = 1;
+    }
+    // Incomplete: the root ended but the task did not (an action below it never ended), as eliot.parse and
+    // `summary` say. Its outcome is the root's; its open actions run on to the end of the log.
+    var incomplete = this.incomplete = new Uint8Array(n), msgO = this.OUT.message;
+    this.deferreds = 0;
+    for (i = 0; i < n; i++) {
+      if (!C.complete[i] && !openEnd[i] && C.outcome[i] !== msgO) incomplete[i] = 1;
+      if (C.kind[i] === this.KIND.deferred || C.kind[i] === this.KIND.legacy) this.deferreds++;
     }
     // Time in callbacks and waiting, and whether anything raised, per chain (one pass over each table).
     var running = this.runUs = new Float64Array(n);
@@ -325,10 +354,12 @@ var RT = window.RT || (window.RT = {});
   // chains), time in callbacks and waiting.
   Data.prototype.figures = function (list) {
     var C = this.C, counts = new Int32Array(this.outcomeNames.length), i, c;
-    var complete = [], run = 0, wait = 0;
+    var complete = [], run = 0, wait = 0, deferreds = 0, incomplete = 0;
     for (i = 0; i < list.length; i++) {
       c = list[i];
       counts[C.outcome[c]]++;
+      if (C.kind[c] === this.KIND.deferred || C.kind[c] === this.KIND.legacy) deferreds++;
+      if (this.incomplete[c]) incomplete++;
       run += this.runUs[c];
       wait += this.waitUs[c];
       if (C.complete[c] && !this.openEnd[c]) complete.push(this.endEff[c] - this.startEff[c]);
@@ -338,7 +369,7 @@ var RT = window.RT || (window.RT = {});
     return {
       chains: list.length, counts: counts, complete: d.length,
       p50: rank(50), p90: rank(90), p95: rank(95), p99: rank(99), max: d.length ? d[d.length - 1] : 0,
-      running: run, waiting: wait
+      running: run, waiting: wait, deferreds: deferreds, incomplete: incomplete
     };
   };
 

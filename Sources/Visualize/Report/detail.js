@@ -24,6 +24,29 @@ var RT = window.RT || (window.RT = {});
     return e;
   }
   RT.el = el;
+  // A string from the log, isolated from the words around it (its direction cannot reorder them).
+  function bdi(text) { return el("bdi", null, [text]); }
+  RT.bdi = bdi;
+  // A chain's name as nodes: its label isolated, then " #id".
+  RT.nameNode = function (D, c) {
+    var f = document.createDocumentFragment();
+    f.appendChild(bdi(D.label(c)));
+    if (D.C.deferredID[c] >= 0) f.appendChild(document.createTextNode(" #" + D.C.deferredID[c]));
+    return f;
+  };
+  // "✗ Exception: reason", each log string isolated.
+  function failText(D, exception, reason) {
+    var f = document.createDocumentFragment(), r = D.str(reason);
+    f.appendChild(document.createTextNode("✗ "));
+    f.appendChild(bdi(D.str(exception)));
+    if (r) { f.appendChild(document.createTextNode(": ")); f.appendChild(bdi(r)); }
+    return f;
+  }
+  // A run's result: "→ value", or that the log did not record it (the original Reactor Track format).
+  function outText(D, output) {
+    var v = D.str(output);
+    return v ? el("span", { class: "out" }, ["→ ", bdi(v)]) : el("span", { class: "out muted" }, ["result not recorded"]);
+  }
 
   var LINK_OUT = { chained: "chained to", waitedOn: "waited on", returned: "returned", contains: "contains" };
   var LINK_IN = { chained: "chained from", waitedOn: "waited on by", returned: "returned by", contains: "tracked inside" };
@@ -37,12 +60,14 @@ var RT = window.RT || (window.RT = {});
     this.run = -1;
     this.span = -1;
     this.showAll = false;
+    this.T = Infinity; // the replay's time: what happened later is not drawn
+    this.stepText = "";
     this.bind();
   }
   RT.Detail = Detail;
 
   Detail.prototype.chainLink = function (c, text) {
-    var a = el("a", { class: "chain-link", href: "#chain=" + c, "data-chain": String(c) }, [text || this.D.name(c)]);
+    var a = el("a", { class: "chain-link", href: "#chain=" + c, "data-chain": String(c) }, [text || RT.nameNode(this.D, c)]);
     return a;
   };
   // A link to a chain by index, or the Deferred id as text when that chain is not in the report.
@@ -61,7 +86,7 @@ var RT = window.RT || (window.RT = {});
     for (i = C.waitStart[c]; i < C.waitStart[c] + C.waitCount[c]; i++) if (W.end[i] > b) b = W.end[i];
     for (i = C.spanStart[c]; i < C.spanStart[c] + C.spanCount[c]; i++) {
       if (SP.start[i] >= 0 && SP.start[i] < a) a = SP.start[i];
-      if (SP.end[i] > b) b = SP.end[i];
+      if (D.spanEnd(i) > b) b = D.spanEnd(i);
     }
     if (!(b > a)) b = a + 1;
     return { a: a, b: b, pct: function (t) { return Math.max(0, Math.min(100, (t - a) / (b - a) * 100)); } };
@@ -86,8 +111,9 @@ var RT = window.RT || (window.RT = {});
     var head = el("div", { class: "chain-head" });
     var outcome = D.outcome(c);
     var title = el("h2", { id: "detail-title" }, [
-      el("span", { class: "name" }, [D.name(c)]),
-      el("span", { class: "badge " + outcome }, [D.str(C.badge[c]) || outcome]),
+      el("span", { class: "name" }, [RT.nameNode(D, c)]),
+      el("span", { class: "badge outcome-badge " + outcome }, [bdi(D.str(C.badge[c]) || outcome)]),
+      D.incomplete[c] ? el("span", { class: "badge incomplete", title: "the root ended, but not every action below it did" }, ["incomplete"]) : null,
       el("span", { class: "badge replay-state", hidden: "" })
     ]);
     head.appendChild(title);
@@ -103,25 +129,42 @@ var RT = window.RT || (window.RT = {});
   };
 
   Detail.prototype.subline = function (c) {
-    var D = this.D, C = D.C, parts = [];
+    // Each part is known from a time on (`at`): the replay hides the parts not known by its step.
+    var D = this.D, C = D.C, parts = [], end = D.openEnd[c] ? D.tMax : D.endEff[c];
+    var later = function (at, part) { return { at: at, part: part }; };
     var total = D.duration(c);
-    parts.push((D.openEnd[c] ? "open for " : "total ") + RT.duration(total));
+    if (D.incomplete[c]) parts.push(later(end, "incomplete: the root ended after " + RT.duration(total) + ", " + this.openCount(c) + " still open at the end of the log"));
+    else parts.push(later(end, (D.openEnd[c] ? "open for " : "total ") + RT.duration(total)));
     if (C.kind[c] === D.KIND.deferred || C.kind[c] === D.KIND.legacy) {
-      parts.push("running " + RT.duration(D.runUs[c]) + " (" + RT.percent(D.runUs[c], total) + ")");
-      parts.push("waiting " + RT.duration(D.waitUs[c]) + " (" + RT.percent(D.waitUs[c], total) + ")");
+      parts.push(later(end, "running " + RT.duration(D.runUs[c]) + " (" + RT.percent(D.runUs[c], total) + ")"));
+      parts.push(later(end, "waiting " + RT.duration(D.waitUs[c]) + " (" + RT.percent(D.waitUs[c], total) + ")"));
       parts.push(C.pairCount[c] + (C.pairCount[c] === 1 ? " pair" : " pairs") + ", " + C.runCount[c] + (C.runCount[c] === 1 ? " run" : " runs"));
-      if (C.fired[c] >= 0) parts.push("fired " + RT.tickLabel(C.fired[c] - D.startEff[c]) + (C.firedSide[c] === D.SIDE_ERR ? " with a failure" : ""));
-      else parts.push("never fired");
-      if (C.cancelledAt[c] >= 0) parts.push("⊘ cancelled " + RT.tickLabel(C.cancelledAt[c] - D.startEff[c]));
+      if (C.fired[c] >= 0) parts.push(later(C.fired[c], "fired " + RT.tickLabel(C.fired[c] - D.startEff[c]) + (C.firedSide[c] === D.SIDE_ERR ? " with a failure" : "")));
+      else parts.push(later(end, "never fired"));
+      if (C.cancelledAt[c] >= 0) parts.push(later(C.cancelledAt[c], "⊘ cancelled " + RT.tickLabel(C.cancelledAt[c] - D.startEff[c])));
       var made = D.str(C.createdAt[c]);
-      if (made) parts.push((D.str(C.trackedBy[c]) === "chained" ? "tracked at " : "created at ") + made);
+      if (made) parts.push([(D.str(C.trackedBy[c]) === "chained" ? "tracked at " : "created at "), bdi(made)]);
     } else {
       parts.push(C.spanCount[c] + (C.spanCount[c] === 1 ? " action or message" : " actions and messages"));
     }
-    parts.push("task " + D.str(C.id[c]));
+    parts.push(["task ", bdi(D.str(C.id[c]))]);
     var file = D.str(C.file[c]);
-    if (file) parts.push(file + (C.line[c] >= 0 ? ":" + C.line[c] : ""));
-    return parts.join(" · ");
+    if (file) parts.push([bdi(file), C.line[c] >= 0 ? ":" + C.line[c] : ""]);
+    var f = document.createDocumentFragment();
+    for (var i = 0; i < parts.length; i++) {
+      var at = parts[i].part !== undefined ? parts[i].at : null, part = at === null ? parts[i] : parts[i].part;
+      var span = el("span", { class: "sub-part", "data-at": at === null ? null : String(at) }, [i > 0 ? " · " : ""]);
+      part = typeof part === "string" ? [part] : part;
+      for (var j = 0; j < part.length; j++) span.appendChild(typeof part[j] === "string" ? document.createTextNode(part[j]) : part[j]);
+      f.appendChild(span);
+    }
+    return f;
+  };
+  // "1 action" / "2 actions": the actions of chain c that never ended.
+  Detail.prototype.openCount = function (c) {
+    var D = this.D, C = D.C, SP = D.SP, n = 0;
+    for (var s = C.spanStart[c]; s < C.spanStart[c] + C.spanCount[c]; s++) if (SP.kind[s] === 0 && SP.end[s] < 0) n++;
+    return n + (n === 1 ? " action" : " actions");
   };
 
   // Links from this chain (chained to, waited on, returned, contains) and to it, each opening the other chain.
@@ -206,7 +249,7 @@ var RT = window.RT || (window.RT = {});
         var ran = r >= 0 && rside === side;
         if (ran) cls += " ran" + (raised ? " raised" : "");
         if (pin === side && fate !== "notReached") cls += " on-path";
-        var cell = el("span", { class: cls, role: "cell", title: name || "pass-through: the result goes on unchanged" }, [name || "pass"]);
+        var cell = el("span", { class: cls, role: "cell", title: name || "pass-through: the result goes on unchanged" }, [name ? bdi(name) : "pass"]);
         if (ran) { cell.setAttribute("data-run", String(r)); cell.tabIndex = 0; }
         row.appendChild(cell);
       }
@@ -215,6 +258,7 @@ var RT = window.RT || (window.RT = {});
         var rs = R.start[r], re = R.end[r] >= 0 ? R.end[r] : D.endEff[c];
         tr.appendChild(bar((rside === "errback" ? "eb-run" : "cb-run") + (raised ? " raised" : ""), rg, rs, re, null));
         tr.lastChild.setAttribute("data-run", String(r));
+        tr.lastChild.setAttribute("data-end", String(re));
         note.appendChild(this.runNote(r));
       } else {
         note.appendChild(el("span", { class: "out" }, [fate === "passedThrough" ? "passed through" : fate === "notReached" ? "not reached" : fate === "beforeTracking" ? "ran before tracking" : ""]));
@@ -235,8 +279,8 @@ var RT = window.RT || (window.RT = {});
       box.appendChild(row);
       if (pin && pout && pin !== pout) {
         var toErr = pout === "errback";
-        var label = toErr ? "✗ " + (raised ? D.str(R.exception[r]) : "failure") : "✓ recovered";
-        box.appendChild(el("div", { class: "crossing " + (toErr ? "to-errback" : "to-callback"), "aria-hidden": "true" }, [el("span", { text: label })]));
+        var label = toErr ? ["✗ ", raised ? bdi(D.str(R.exception[r])) : "failure"] : ["✓ recovered"];
+        box.appendChild(el("div", { class: "crossing " + (toErr ? "to-errback" : "to-callback"), "aria-hidden": "true", "data-run": r >= 0 ? String(r) : null }, [el("span", null, label)]));
       }
     }
     if (shown < count) {
@@ -253,13 +297,15 @@ var RT = window.RT || (window.RT = {});
       for (j = 0; j < extra.length; j++) {
         var rx = extra[j], row2 = el("div", { class: "pair", "data-index": "", "data-fate": "ran", "data-path-in": "", "data-path-out": "" });
         var s2 = D.side(R.side[rx]), r2 = R.exception[rx] > 0;
-        var cb = el("span", { class: "cb" + (s2 !== "errback" ? " ran" + (r2 ? " raised" : "") : "") }, [s2 !== "errback" ? D.str(R.name[rx]) : ""]);
-        var eb = el("span", { class: "eb" + (s2 === "errback" ? " ran" + (r2 ? " raised" : "") : "") }, [s2 === "errback" ? D.str(R.name[rx]) : ""]);
+        var cb = el("span", { class: "cb" + (s2 !== "errback" ? " ran" + (r2 ? " raised" : "") : "") }, [s2 !== "errback" ? bdi(D.str(R.name[rx])) : ""]);
+        var eb = el("span", { class: "eb" + (s2 === "errback" ? " ran" + (r2 ? " raised" : "") : "") }, [s2 === "errback" ? bdi(D.str(R.name[rx])) : ""]);
         (s2 === "errback" ? eb : cb).setAttribute("data-run", String(rx));
         (s2 === "errback" ? eb : cb).tabIndex = 0;
         var tr2 = this.track(rg, c);
-        tr2.appendChild(bar((s2 === "errback" ? "eb-run" : "cb-run") + (r2 ? " raised" : ""), rg, R.start[rx], R.end[rx] >= 0 ? R.end[rx] : D.endEff[c], null));
+        var end2 = R.end[rx] >= 0 ? R.end[rx] : D.endEff[c];
+        tr2.appendChild(bar((s2 === "errback" ? "eb-run" : "cb-run") + (r2 ? " raised" : ""), rg, R.start[rx], end2, null));
         tr2.lastChild.setAttribute("data-run", String(rx));
+        tr2.lastChild.setAttribute("data-end", String(end2));
         row2.appendChild(el("span", { class: "idx", text: "·" }));
         row2.appendChild(cb); row2.appendChild(eb); row2.appendChild(tr2);
         row2.appendChild(el("span", { class: "note" }, [this.runNote(rx)]));
@@ -283,26 +329,26 @@ var RT = window.RT || (window.RT = {});
   Detail.prototype.runNote = function (r) {
     var D = this.D, R = D.R, f = document.createDocumentFragment();
     var d = R.end[r] >= 0 && R.start[r] >= 0 ? RT.duration(R.end[r] - R.start[r]) : "still running";
-    f.appendChild(document.createTextNode(d + " "));
-    if (R.exception[r] > 0) {
-      var reason = D.str(R.reason[r]);
-      f.appendChild(el("span", { class: "fail" }, ["✗ " + D.str(R.exception[r]) + (reason ? ": " + reason : "")]));
-    } else if (R.end[r] >= 0) {
-      f.appendChild(el("span", { class: "out" }, ["→ " + D.str(R.output[r])]));
-    }
+    // What the run's end says (its time, result, exception) is one element, hidden by the replay before it ends.
+    var done = el("span", { class: "run-end", "data-run-end": String(r) }, [d + " "]);
+    if (R.exception[r] > 0) done.appendChild(el("span", { class: "fail" }, [failText(D, R.exception[r], R.reason[r])]));
+    else if (R.end[r] >= 0) done.appendChild(outText(D, R.output[r]));
+    f.appendChild(done);
     return f;
   };
 
   Detail.prototype.waitBar = function (w, rg, c) {
     var D = this.D, W = D.W;
-    var b = bar("wait", rg, W.start[w], W.end[w] >= 0 ? W.end[w] : D.endEff[c], "waiting");
+    var end = W.end[w] >= 0 ? W.end[w] : D.endEff[c];
+    var b = bar("wait", rg, W.start[w], end, "waiting");
     b.setAttribute("data-wait", String(w));
+    b.setAttribute("data-end", String(end));
     return b;
   };
   Detail.prototype.waitNote = function (w) {
     var D = this.D, W = D.W;
     var span = el("span", { class: "link-note waits", "data-wait": String(w) }, ["  waited on ", this.target(W.on[w], W.onID[w])]);
-    span.appendChild(document.createTextNode(W.end[w] >= 0 ? " " + RT.duration(W.end[w] - W.start[w]) : " (still waiting)"));
+    span.appendChild(el("span", { class: "wait-end" }, [W.end[w] >= 0 ? " " + RT.duration(W.end[w] - W.start[w]) : " (still waiting)"]));
     return span;
   };
 
@@ -318,24 +364,31 @@ var RT = window.RT || (window.RT = {});
       var s = C.spanStart[c] + k, isMsg = (D.spanNames[SP.kind[s]] || "") === "message";
       var status = D.str(SP.status[s]);
       var row = el("div", { class: "span-row" + (isMsg ? " message" : ""), role: "row", "data-span": String(s), tabindex: "0" });
-      var name = el("span", { class: "span-name", title: D.str(SP.name[s]) + " " + D.str(SP.level[s]) }, [D.str(SP.name[s])]);
+      var name = el("span", { class: "span-name", title: D.str(SP.name[s]) + " " + D.str(SP.level[s]) }, [bdi(D.str(SP.name[s]))]);
       name.style.paddingLeft = Math.min(SP.depth[s], 30) * 14 + "px";
       row.appendChild(name);
-      row.appendChild(el("span", { class: "status " + status }, [isMsg ? "message" : status || "open"]));
+      row.appendChild(el("span", { class: "status " + status, "data-status": isMsg ? "message" : status || "open" }, [isMsg ? "message" : status || "open"]));
       var tr = this.track(rg, c);
       if (isMsg) {
         var m = el("div", { class: "bar message-mark" });
         m.style.left = "calc(" + rg.pct(SP.start[s]) + "% - 3px)";
         tr.appendChild(m);
       } else {
+        // An action that never ended runs to the end of the log, past its parent's end.
         var open = SP.end[s] < 0;
-        tr.appendChild(bar("span-bar" + (status === "failed" ? " failed" : "") + (open ? " open" : ""), rg, SP.start[s], open ? D.endEff[c] : SP.end[s], null));
+        tr.appendChild(bar("span-bar" + (status === "failed" ? " failed" : "") + (open ? " open" : ""), rg, SP.start[s], D.spanEnd(s), open ? "open: no end message" : null));
+        tr.lastChild.setAttribute("data-span", String(s));
+        tr.lastChild.setAttribute("data-end", String(D.spanEnd(s)));
       }
       row.appendChild(tr);
-      var note = el("span", { class: "note" });
-      if (!isMsg && SP.end[s] >= 0 && SP.start[s] >= 0) note.appendChild(document.createTextNode(RT.duration(SP.end[s] - SP.start[s]) + " "));
-      if (SP.exception[s] > 0) note.appendChild(el("span", { class: "fail" }, ["✗ " + D.str(SP.exception[s]) + (SP.reason[s] > 0 ? ": " + D.str(SP.reason[s]) : "") + " "]));
-      note.appendChild(el("span", { class: "out" }, [D.str(SP.fields[s]).split("\n").join(" · ")]));
+      var note = el("span", { class: "note" }), ending = el("span", { class: "span-end" });
+      if (!isMsg && SP.end[s] >= 0 && SP.start[s] >= 0) ending.appendChild(document.createTextNode(RT.duration(SP.end[s] - SP.start[s]) + " "));
+      if (!isMsg && SP.end[s] < 0) ending.appendChild(el("span", { class: "open-note" }, ["open at the end of the log "]));
+      if (SP.exception[s] > 0) ending.appendChild(el("span", { class: "fail" }, [failText(D, SP.exception[s], SP.reason[s]), " "]));
+      note.appendChild(ending);
+      var fl = D.str(SP.fields[s]).split("\n"), out = el("span", { class: "out" });
+      for (var q = 0; q < fl.length; q++) { if (q) out.appendChild(document.createTextNode(" · ")); out.appendChild(bdi(fl[q])); }
+      note.appendChild(out);
       row.appendChild(note);
       box.appendChild(row);
     }
@@ -348,10 +401,12 @@ var RT = window.RT || (window.RT = {});
     return box;
   };
 
-  // The side panel.
-  function fields(panel, title, rows) {
+  // The side panel: the title, then the replay's step in full (the replay line shows one line of it), then the
+  // fields. Keys and values from the log are isolated (style.css: unicode-bidi: isolate).
+  function fields(panel, title, rows, step) {
     panel.textContent = "";
-    panel.appendChild(el("h2", null, [title]));
+    panel.appendChild(el("h2", null, [typeof title === "string" ? bdi(title) : title]));
+    if (step) panel.appendChild(el("div", { class: "field replay-step" }, [el("div", { class: "key", text: "replay step" }), el("div", { class: "value", text: step })]));
     for (var i = 0; i < rows.length; i++) {
       var r = rows[i];
       if (r[1] === "" || r[1] === null || r[1] === undefined) continue;
@@ -362,23 +417,31 @@ var RT = window.RT || (window.RT = {});
   }
   function at(D, t) { return t >= 0 ? RT.tickLabel(t - D.tMin) : ""; }
 
+  // Whether chain c had ended by the replay's time (always, without a replay).
+  Detail.prototype.endedBy = function (c, T) { return T === Infinity || (!this.D.openEnd[c] && this.D.endEff[c] <= T); };
+
+  // The chain's fields; with the replay, only what had happened by its time.
   Detail.prototype.showChain = function (c) {
-    var D = this.D, C = D.C;
-    var fired = C.fired[c] >= 0 ? at(D, C.fired[c]) + (C.firedSide[c] === D.SIDE_ERR ? " (error path)" : "") : "";
-    fields(this.panel, D.name(c), [
-      ["outcome", D.str(C.badge[c]) || D.outcome(c), D.failure[c] ? "fail" : ""],
+    var D = this.D, C = D.C, T = this.T, ended = this.endedBy(c, T);
+    var seen = function (t) { return t >= 0 && t <= T; };
+    var fired = seen(C.fired[c]) ? at(D, C.fired[c]) + (C.firedSide[c] === D.SIDE_ERR ? " (error path)" : "") : "";
+    var state = D.startEff[c] > T ? "not created yet" : "not ended yet";
+    var done = function (v) { return ended ? v : ""; };
+    fields(this.panel, RT.nameNode(D, c), [
+      ["outcome", ended ? D.str(C.badge[c]) || D.outcome(c) : state, ended && D.failure[c] ? "fail" : ""],
+      ["complete", ended && D.incomplete[c] ? "no: " + this.openCount(c) + " never ended" : ""],
       ["kind", D.kind(c)], ["label", D.str(C.label[c])], ["title", D.str(C.title[c])], ["task", D.str(C.id[c])],
       ["deferred id", C.deferredID[c] >= 0 ? String(C.deferredID[c]) : ""],
       ["created at", D.str(C.createdAt[c])], ["tracked by", D.str(C.trackedBy[c])],
-      ["start", at(D, D.startEff[c])], ["end", D.openEnd[c] ? "open" : at(D, D.endEff[c])],
-      ["duration", RT.duration(D.duration(c))],
-      ["in callbacks", RT.duration(D.runUs[c])], ["waiting", RT.duration(D.waitUs[c])],
-      ["fired", fired], ["fired with", D.str(C.firedValue[c])],
-      ["cancelled", at(D, C.cancelledAt[c])], ["result", D.str(C.result[c])],
-      ["exception", D.str(C.exception[c]), "fail"], ["reason", D.str(C.reason[c]), "fail"],
+      ["start", at(D, D.startEff[c])], ["end", done(D.openEnd[c] ? "open" : at(D, D.endEff[c]))],
+      ["duration", done(RT.duration(D.duration(c)))],
+      ["in callbacks", done(D.deferreds ? RT.duration(D.runUs[c]) : "")], ["waiting", done(D.deferreds ? RT.duration(D.waitUs[c]) : "")],
+      ["fired", fired], ["fired with", fired ? D.str(C.firedValue[c]) : ""],
+      ["cancelled", seen(C.cancelledAt[c]) ? at(D, C.cancelledAt[c]) : ""], ["result", done(D.str(C.result[c]))],
+      ["exception", done(D.str(C.exception[c])), "fail"], ["reason", done(D.str(C.reason[c])), "fail"],
       ["pairs", String(C.pairCount[c])], ["runs", String(C.runCount[c])],
       ["source", D.str(C.file[c]) + (C.line[c] >= 0 ? ":" + C.line[c] : "")]
-    ]);
+    ], this.stepText);
   };
 
   Detail.prototype.selectRun = function (r, quiet) {
@@ -387,17 +450,21 @@ var RT = window.RT || (window.RT = {});
     this.run = r;
     this.span = -1;
     this.mark("selected-run", "[data-run='" + r + "'].ran");
-    var ret = R.returned[r] >= 0 ? this.target(D.chainOfID(R.returned[r]), R.returned[r]) : "";
+    // With the replay, only what had happened by its time: a run not yet started, or still running.
+    var T = this.T, started = R.start[r] <= T, ended = R.end[r] >= 0 && R.end[r] <= T;
+    var ret = ended && R.returned[r] >= 0 ? this.target(D.chainOfID(R.returned[r]), R.returned[r]) : "";
     var pair = R.pair[r] >= 0 ? String(D.P.index[R.pair[r]]) : "";
+    var output = D.str(R.output[r]);
     fields(this.panel, D.str(R.name[r]) || "run", [
       ["chain", this.chainLink(c)], ["pair", pair], ["side", D.side(R.side[r])],
-      ["start", at(D, R.start[r])],
-      ["duration", R.end[r] >= 0 && R.start[r] >= 0 ? RT.duration(R.end[r] - R.start[r]) : "still running"],
-      ["input", D.str(R.input[r])], ["output", D.str(R.output[r])],
-      ["goes on to", R.end[r] >= 0 ? D.side(R.outSide[r]) + " side" : ""],
-      ["exception", D.str(R.exception[r]), "fail"], ["reason", D.str(R.reason[r]), "fail"],
+      ["start", started ? at(D, R.start[r]) : "not started yet"],
+      ["duration", !started ? "" : ended && R.start[r] >= 0 ? RT.duration(R.end[r] - R.start[r]) : "still running"],
+      ["input", started ? D.str(R.input[r]) : ""],
+      ["output", ended && !(R.exception[r] > 0) ? output || "not recorded" : ""],
+      ["goes on to", ended ? D.side(R.outSide[r]) + " side" : ""],
+      ["exception", ended ? D.str(R.exception[r]) : "", "fail"], ["reason", ended ? D.str(R.reason[r]) : "", "fail"],
       ["returned", ret], ["log line", R.line[r] >= 0 ? String(R.line[r]) : ""]
-    ]);
+    ], this.stepText);
     if (!quiet) this.app.selectionChanged();
   };
 
@@ -407,20 +474,25 @@ var RT = window.RT || (window.RT = {});
     this.span = s;
     this.run = -1;
     this.mark("selected-run", ".span-row[data-span='" + s + "']");
+    // With the replay, an action not yet ended shows no status, duration, exception or fields (the fields hold
+    // its end message's too).
+    var T = this.T, isMsg = (D.spanNames[SP.kind[s]] || "") === "message";
+    var ended = isMsg ? SP.start[s] <= T : SP.end[s] >= 0 && SP.end[s] <= T, started = SP.start[s] <= T;
     var rows = [
-      ["chain", this.chainLink(c)], ["kind", D.spanNames[SP.kind[s]] || ""], ["status", D.str(SP.status[s])],
-      ["level", D.str(SP.level[s])], ["start", at(D, SP.start[s])],
-      ["duration", SP.end[s] >= 0 && SP.start[s] >= 0 && SP.end[s] !== SP.start[s] ? RT.duration(SP.end[s] - SP.start[s]) : ""],
-      ["exception", D.str(SP.exception[s]), "fail"], ["reason", D.str(SP.reason[s]), "fail"],
+      ["chain", this.chainLink(c)], ["kind", D.spanNames[SP.kind[s]] || ""],
+      ["status", ended ? D.str(SP.status[s]) : started ? (SP.end[s] < 0 && T === Infinity ? "open" : "started") : "not started yet"],
+      ["level", D.str(SP.level[s])], ["start", started ? at(D, SP.start[s]) : ""],
+      ["duration", ended && SP.end[s] >= 0 && SP.start[s] >= 0 && SP.end[s] !== SP.start[s] ? RT.duration(SP.end[s] - SP.start[s]) : ""],
+      ["exception", ended ? D.str(SP.exception[s]) : "", "fail"], ["reason", ended ? D.str(SP.reason[s]) : "", "fail"],
       ["log line", SP.line[s] >= 0 ? String(SP.line[s]) : ""]
     ];
-    var lines = D.str(SP.fields[s]).split("\n");
+    var lines = ended ? D.str(SP.fields[s]).split("\n") : [];
     for (var i = 0; i < lines.length; i++) {
       if (!lines[i]) continue;
       var k = lines[i].indexOf(": ");
       rows.push(k > 0 ? [lines[i].slice(0, k), lines[i].slice(k + 2)] : ["", lines[i]]);
     }
-    fields(this.panel, D.str(SP.name[s]) || "span", rows);
+    fields(this.panel, D.str(SP.name[s]) || "span", rows, this.stepText);
     if (!quiet) this.app.selectionChanged();
   };
 
@@ -431,71 +503,6 @@ var RT = window.RT || (window.RT = {});
     var found = this.root.querySelectorAll(selector);
     for (i = 0; i < found.length; i++) found[i].classList.add(cls);
     return found[0] || null;
-  };
-
-  // The replay at step info (or null, before the first step): what has not happened yet fades, active waits and
-  // links light up, the step's run (or wait, link, span) is outlined red.
-  Detail.prototype.markReplay = function (info) {
-    if (this.chain < 0) return;
-    var D = this.D, C = D.C, R = D.R, W = D.W, L = D.L, SP = D.SP, c = this.chain, root = this.root, i;
-    var T = info && info.step > 0 ? info.time : Infinity;
-    var rows = root.querySelectorAll(".pair");
-    for (i = 0; i < rows.length; i++) {
-      var cell = rows[i].querySelector(".ran[data-run]");
-      var fut = !!cell && R.start[+cell.getAttribute("data-run")] > T;
-      rows[i].classList.toggle("future", fut);
-    }
-    var bars = root.querySelectorAll(".bar[data-run]");
-    for (i = 0; i < bars.length; i++) bars[i].classList.toggle("future", R.start[+bars[i].getAttribute("data-run")] > T);
-    var wb = root.querySelectorAll(".bar[data-wait]");
-    for (i = 0; i < wb.length; i++) {
-      var w = +wb[i].getAttribute("data-wait");
-      wb[i].classList.toggle("future", W.start[w] > T);
-      wb[i].classList.toggle("active", T !== Infinity && W.start[w] <= T && (W.end[w] < 0 || W.end[w] > T));
-    }
-    var ln = root.querySelectorAll(".link-note[data-link]");
-    for (i = 0; i < ln.length; i++) {
-      var l = +ln[i].getAttribute("data-link");
-      ln[i].classList.toggle("lit", T !== Infinity && L.time[l] >= 0 && L.time[l] <= T);
-    }
-    var sr = root.querySelectorAll(".span-row");
-    for (i = 0; i < sr.length; i++) sr[i].classList.toggle("future", SP.start[+sr[i].getAttribute("data-span")] > T);
-    this.mark("current", null);
-    var state = root.querySelector(".replay-state");
-    if (state) {
-      state.hidden = T === Infinity;
-      var s = "";
-      if (T !== Infinity) {
-        if (D.startEff[c] > T) s = "not created yet";
-        else if (!D.openEnd[c] && D.endEff[c] <= T) s = "ended";
-        else if ((C.kind[c] === D.KIND.deferred) && !(C.fired[c] >= 0 && C.fired[c] <= T)) s = "waiting to fire";
-        else s = "at " + RT.tickLabel(T - D.startEff[c]);
-      }
-      state.textContent = s;
-    }
-    this.cursorAt(T);
-    if (!info || info.step === 0 || info.chain !== c) return;
-    var type = info.type, ref = info.ref, target = null;
-    if (type === "run") target = this.mark("current", ".ran[data-run='" + ref + "'], .bar[data-run='" + ref + "']");
-    else if (type === "wait" || type === "resumed") target = this.mark("current", "[data-wait='" + ref + "']");
-    else if (type === "link") target = this.mark("current", ".link-note[data-link='" + ref + "']");
-    else if (type === "action" || type === "message") target = this.mark("current", ".span-row[data-span='" + ref + "']");
-    else if (state) { state.classList.add("current"); target = state; }
-    if (target && target.scrollIntoView && info.scroll) target.scrollIntoView({ block: "nearest" });
-  };
-
-  // One red line across the ladder (and tree) at the replay's time.
-  Detail.prototype.cursorAt = function (T) {
-    var boxes = this.root.querySelectorAll("#ladder, #spans");
-    for (var i = 0; i < boxes.length; i++) {
-      var box = boxes[i], line = box.querySelector(":scope > .cursor-line");
-      var axis = box.querySelector(".axis");
-      if (T === Infinity || !axis || !this.rg) { if (line) line.remove(); continue; }
-      if (!line) { line = el("div", { class: "cursor-line" }); box.appendChild(line); }
-      var rg = this.range(this.chain);
-      var x = axis.offsetLeft + axis.offsetWidth * Math.max(0, Math.min(1, (T - rg.a) / (rg.b - rg.a)));
-      line.style.cssText = "position:absolute;top:0;bottom:0;width:0;border-left:2px solid var(--current);pointer-events:none;left:" + x + "px";
-    }
   };
 
   Detail.prototype.bind = function () {

@@ -63,7 +63,10 @@ var RT = window.RT || (window.RT = {});
     var h = this.readHash();
     this.applyHash(h, true);
     var self = this;
-    window.addEventListener("hashchange", function () { self.applyHash(self.readHash(), false); });
+    // Back and Forward go through the chains opened (each a history entry, see writeHash).
+    var onHistory = function () { if (location.hash !== self.lastHash) self.applyHash(self.readHash(), false); };
+    window.addEventListener("hashchange", onHistory);
+    window.addEventListener("popstate", onHistory);
     this.overview.drawNow();
   };
 
@@ -106,6 +109,7 @@ var RT = window.RT || (window.RT = {});
     for (var i = 0; i < D.outcomeNames.length; i++) if (fig.counts[i]) parts.push(fig.counts[i] + " " + D.outcomeNames[i]);
     var n = this.list.length;
     var text = n + (n === 1 ? " chain" : " chains") + (parts.length ? ": " + parts.join(", ") : "");
+    if (fig.incomplete) text += " · " + fig.incomplete + " incomplete";
     if (this.filtered) text += " (of " + D.n + ")";
     if (this.match) text += " · " + this.matches + (this.matches === 1 ? " match" : " matches");
     $("counts").textContent = text;
@@ -118,7 +122,8 @@ var RT = window.RT || (window.RT = {});
     // The figures as numbers (seconds), for rtReport.figures(): the tests compare them with `summary --json`.
     this.shownFigures = { p50: p[0], p90: p[1], p95: p[2], p99: p[3], max: p[4], count: count, running: run, waiting: wait };
     var line = count ? "chain duration p50 " + sec(p[0]) + " · p90 " + sec(p[1]) + " · p95 " + sec(p[2]) + " · p99 " + sec(p[3]) + " · max " + sec(p[4]) + " (" + count + " complete)" : "no complete chain";
-    line += "  ·  in callbacks " + sec(run) + " (" + RT.percent(run, run + wait) + ") · waiting on other Deferreds " + sec(wait) + " (" + RT.percent(wait, run + wait) + ")";
+    // Time in callbacks and waiting is a Deferred's: a log of plain Eliot tasks has none to tell.
+    if (fig.deferreds) line += "  ·  in callbacks " + sec(run) + " (" + RT.percent(run, run + wait) + ") · waiting on other Deferreds " + sec(wait) + " (" + RT.percent(wait, run + wait) + ")";
     $("figures").textContent = line;
   };
 
@@ -176,8 +181,8 @@ var RT = window.RT || (window.RT = {});
     dot.style.background = DOT[outcome] || "var(--muted)";
     var row = el("div", { class: "chain-row", role: "option", "data-chain": String(c), tabindex: "-1",
       title: D.name(c) + " — " + (D.str(C.badge[c]) || outcome) }, [
-      dot, el("span", { class: "label" }, [D.name(c)]), el("span", { class: "pairs" }, [pairs]),
-      el("span", { class: "outcome" }, [outcome])]);
+      dot, el("span", { class: "label" }, [RT.nameNode(D, c)]), el("span", { class: "pairs" }, [pairs]),
+      el("span", { class: "outcome" }, [D.incomplete[c] ? "incomplete" : outcome])]);
     row.style.top = i * ROW + "px";
     if (C.depth[c] > 0) row.children[1].style.paddingLeft = Math.min(C.depth[c], 4) * 10 + "px"; // within its family
     this.styleRow(row, i);
@@ -188,7 +193,13 @@ var RT = window.RT || (window.RT = {});
     row.classList.toggle("selected", c === this.selectedChain);
     row.setAttribute("aria-selected", c === this.selectedChain ? "true" : "false");
     row.classList.toggle("match", !!(this.match && this.match[c]));
-    row.classList.toggle("failure", D.failure[c] === 1);
+    // With the replay, a chain's outcome shows once it has ended.
+    var T = rs && rs.step > 0 ? rs.time : Infinity, ended = T === Infinity || (!D.openEnd[c] && D.endEff[c] <= T);
+    // (An incomplete task says so rather than its root's outcome: the badge in the detail has both.)
+    var outcome = ended ? (D.incomplete[c] ? "incomplete" : D.outcome(c)) : D.startEff[c] > T ? "" : "running";
+    var cell = row.lastChild;
+    if (cell && cell.textContent !== outcome) cell.textContent = outcome;
+    row.classList.toggle("failure", D.failure[c] === 1 && ended);
     row.classList.toggle("cursor", i === this.cursorPos);
     row.classList.toggle("future", !!(rs && rs.step > 0 && D.startEff[c] > rs.time));
     row.classList.toggle("replay-chain", !!(rs && rs.step > 0 && rs.chain === c));
@@ -243,6 +254,7 @@ var RT = window.RT || (window.RT = {});
     c = +c;
     if (!(c >= 0 && c < this.D.n)) return;
     opts = opts || {};
+    if (!this.restoring && !opts.fromReplay && c !== this.detail.chain) this.newEntry = true;
     this.selectedChain = c;
     this.detail.open(c, opts.run >= 0 ? opts.run : -1);
     var at = this.pos[c];
@@ -259,7 +271,8 @@ var RT = window.RT || (window.RT = {});
   // After each replay step: the overview's cursor, the list, and (following) the detail.
   App.prototype.replayChanged = function (opts) {
     var info = this.replay.info();
-    if (info.step > 0 && this.replay.follow() && this.detail.chain >= 0 && info.chain >= 0 && info.chain !== this.detail.chain && !this.restoring) {
+    // Following opens the step's chain, unless the filter hides it.
+    if (info.step > 0 && this.replay.follow() && this.detail.chain >= 0 && info.chain >= 0 && info.chain !== this.detail.chain && !this.restoring && this.pos[info.chain] >= 0) {
       this.selectedChain = info.chain;
       this.detail.open(info.chain);
       var at = this.pos[info.chain];
@@ -372,9 +385,17 @@ var RT = window.RT || (window.RT = {});
     var w = this.overview.window();
     parts.push("t=" + Math.round(w.from) + "," + Math.round(w.to));
     var hash = "#" + parts.join("&");
-    if (location.hash !== hash) {
-      try { history.replaceState(null, "", hash); } catch (err) { /* a file: URL in some browsers */ }
+    // A chain the user opened is a new history entry (Back returns to the chain before); any other change of
+    // view replaces the current one.
+    var push = this.newEntry && this.entryChain !== this.detail.chain;
+    this.newEntry = false;
+    this.entryChain = this.detail.chain;
+    if (location.hash !== hash || push) {
+      try {
+        if (push && location.hash) history.pushState(null, "", hash); else history.replaceState(null, "", hash);
+      } catch (err) { /* a file: URL in some browsers */ }
     }
+    this.lastHash = location.hash;
   };
 
   // ---- start ----
@@ -404,15 +425,18 @@ var RT = window.RT || (window.RT = {});
         var out = [], C = D.C;
         for (var i = 0; i < app.list.length; i++) {
           var c = app.list[i];
-          out.push({ index: c, label: D.str(C.label[c]), deferredID: C.deferredID[c], pairs: C.pairCount[c], outcome: D.outcome(c) });
+          out.push({ index: c, label: D.str(C.label[c]), deferredID: C.deferredID[c], pairs: C.pairCount[c], outcome: D.outcome(c),
+            incomplete: !!D.incomplete[c] });
         }
         return out;
       },
       selected: function () { return { chain: app.detail.chain, run: app.detail.run }; },
       replay: function () {
         var i = app.replay.info();
-        return { step: i.step, count: i.count, type: i.type, chain: i.chain, run: i.run, text: i.text };
+        return { step: i.step, count: i.count, type: i.type, chain: i.chain, run: i.run, ref: i.ref, time: i.time,
+          text: i.text, fullText: i.fullText };
       },
+      replayTo: function (step) { app.replay.pause(); app.replay.go(step); },
       openChain: function (i) { app.openChain(i, { scroll: true }); },
       setFilter: function (f) {
         f = f || {};

@@ -107,9 +107,11 @@ var RT = window.RT || (window.RT = {});
   Overview.prototype.window = function () { return { from: this.t0, to: this.t1 }; };
   Overview.prototype.setWindow = function (from, to, quiet) {
     if (!(to > from)) { var mid = isFinite(from) ? from : 0; from = mid - 500; to = mid + 500; }
+    // Zooming out stops a little past the data (fit leaves room for the labels), and the window keeps some of
+    // the data in view.
     var full = Math.max(this.D.tMax - this.D.tMin, 1000);
-    var span = Math.min(Math.max(to - from, 2), full * 20);
-    var mid2 = (from + to) / 2;
+    var span = Math.min(Math.max(to - from, 2), full * 1.5);
+    var mid2 = Math.max(this.D.tMin - span / 2 + 1, Math.min(this.D.tMax + span / 2 - 1, (from + to) / 2));
     this.t0 = mid2 - span / 2;
     this.t1 = mid2 + span / 2;
     this.draw();
@@ -221,7 +223,13 @@ var RT = window.RT || (window.RT = {});
       if (s > T) { dim *= 0.18; e = D.endEff[c]; }
       ctx.globalAlpha = dim;
       var x0 = p.x + (s - t0) * sx, x1 = p.x + (e - t0) * sx;
-      if (x1 < p.x - 2 || x0 > p.x + p.w + 2) { ctx.globalAlpha = 1; continue; }
+      var ended = T === Infinity || (!D.openEnd[c] && D.endEff[c] <= T);
+      if (x1 < p.x - 2 || x0 > p.x + p.w + 2) {
+        // Zoomed in past the bar: the lane keeps its label, at the edge the bar is beyond.
+        if (labels && s <= T) this.edgeLabel(c, x1 < p.x ? p.x + 2 : -1, mid, ended);
+        ctx.globalAlpha = 1;
+        continue;
+      }
       if (C.kind[c] === msgKind) {
         ctx.fillStyle = rgba(col.muted, 1);
         ctx.fillRect(x0 - 2.5, mid - 2.5, 5, 5);
@@ -233,6 +241,12 @@ var RT = window.RT || (window.RT = {});
         if (C.kind[c] === D.KIND.action && !notFired) {
           ctx.fillStyle = rgba(D.openEnd[c] ? col.pending : col.callback, 0.85);
           ctx.fillRect(x0, y, Math.max(x1 - x0, 1.5), barH);
+        }
+        // Incomplete: the root ended, an action below it did not; it is open to the end of the log (or the replay).
+        if (D.incomplete[c] && D.endEff[c] < T) {
+          var xe = p.x + (Math.min(D.tMax, T) - t0) * sx;
+          ctx.fillStyle = rgba(col.pending, 0.35);
+          ctx.fillRect(x1, y + barH / 3, Math.max(xe - x1, 1), barH / 3);
         }
         // Waits, hatched in the waiting colour.
         for (var w = C.waitStart[c], we = w + C.waitCount[c]; w < we; w++) {
@@ -255,7 +269,8 @@ var RT = window.RT || (window.RT = {});
           if (rb < p.x || ra > p.x + p.w) continue;
           if (rb - ra < 1 && Math.floor(ra) === lastX) continue;
           lastX = Math.floor(ra);
-          ctx.fillStyle = rgba(R.exception[r] > 0 ? col.failure : R.side[r] === D.SIDE_ERR ? col.errback : col.callback, 1);
+          var raisedBy = R.exception[r] > 0 && R.end[r] >= 0 && (R.end[r] <= T || (rs && rs.runDone && rs.run === r));
+          ctx.fillStyle = rgba(raisedBy ? col.failure : R.side[r] === D.SIDE_ERR ? col.errback : col.callback, 1);
           ctx.fillRect(ra, y, Math.max(rb - ra, 1.5), barH);
           if (rs && rs.run === r) { // the step's run, outlined red
             ctx.strokeStyle = rgba(col.current, 1);
@@ -279,10 +294,7 @@ var RT = window.RT || (window.RT = {});
         }
       }
       if (labels) {
-        var text = C.kind[c] === msgKind ? D.name(c) : D.name(c) + "  " + (D.openEnd[c] ? "open" : RT.duration(D.duration(c)));
-        if (D.failure[c]) text += "  ✗ " + D.str(C.exception[c]);
-        else if (C.recovered[c]) text += "  ✓ recovered from " + D.str(C.exception[c]);
-        if (text.length > 160) text = text.slice(0, 159) + "…";
+        var text = this.laneLabel(c, ended);
         var tw = ctx.measureText(text).width, lx = Math.max(x1 + 6, p.x + 2);
         if (lx + tw > this.W - 4 && x0 - 6 - tw >= 2) lx = x0 - 6 - tw; // no room right of the bar: left of it
         else if (lx + tw > this.W - 4) { // nor left: over the bar, on a plate
@@ -290,7 +302,7 @@ var RT = window.RT || (window.RT = {});
           ctx.fillStyle = rgba(col.bg, 0.85);
           ctx.fillRect(lx - 2, mid - 6.5, Math.min(tw + 4, this.W - lx), 13);
         }
-        ctx.fillStyle = rgba(D.failure[c] ? col.failure : col.text, 1);
+        ctx.fillStyle = rgba(D.failure[c] && ended ? col.failure : col.text, 1);
         ctx.fillText(text, lx, mid);
       }
       ctx.globalAlpha = 1;
@@ -313,6 +325,30 @@ var RT = window.RT || (window.RT = {});
       a = b;
     }
     ctx.restore();
+  };
+
+  // A lane's label: the name (isolated: a canvas has no elements to do it), and once the chain has ended (by the
+  // replay's time) how long it took and how it ended.
+  Overview.prototype.laneLabel = function (c, ended) {
+    var D = this.D, C = D.C, name = RT.isolated(D.label(c)) + (C.deferredID[c] >= 0 ? " #" + C.deferredID[c] : "");
+    var text = name;
+    if (C.kind[c] !== D.KIND.message) {
+      if (!ended) text += "  running";
+      else if (D.incomplete[c]) text += "  " + RT.duration(D.duration(c)) + ", incomplete";
+      else text += "  " + (D.openEnd[c] ? "open" : RT.duration(D.duration(c)));
+    }
+    if (ended && D.failure[c]) text += "  ✗ " + RT.isolated(D.str(C.exception[c]));
+    else if (ended && C.recovered[c]) text += "  ✓ recovered from " + RT.isolated(D.str(C.exception[c]));
+    return text.length > 160 ? text.slice(0, 159) + "…" : text;
+  };
+  // The label of a lane whose bar is out of view, dimmed, at the left edge (x) or the right one (x < 0).
+  Overview.prototype.edgeLabel = function (c, x, mid, ended) {
+    var ctx = this.ctx, text = (x < 0 ? "" : "◂ ") + this.laneLabel(c, ended) + (x < 0 ? " ▸" : "");
+    var tw = ctx.measureText(text).width, lx = x < 0 ? this.W - 4 - tw : x;
+    ctx.globalAlpha = 0.7;
+    ctx.fillStyle = rgba(this.col.muted, 1);
+    ctx.fillText(text, Math.max(2, lx), mid);
+    ctx.globalAlpha = 1;
   };
 
   // Links between chains in view (chained, waited on, returned, contains): a dashed line from lane to lane at the
@@ -352,14 +388,16 @@ var RT = window.RT || (window.RT = {});
   };
 
   // More chains than rows: k neighbouring lanes per row, summed per pixel column with difference arrays (one
-  // pass over the chains, one over the pixels), drawn as one image.
+  // pass over the chains, one over the pixels), drawn as one image. Each pixel's colour is the mix of the
+  // outcomes of the chains alive there, by their share (5% failures tint a row, they do not paint it red), its
+  // strength how many are alive; the gutter mark's strength is the row's share of failures.
   Overview.prototype.drawAggregated = function (p, L) {
     var D = this.D, C = D.C, app = this.app, list = this.view, match = app.match, col = this.col;
     var rs = replayState(app), T = rs ? rs.time : Infinity;
     var wd = Math.max(1, Math.round(p.w * this.dpr)), rows = L.rows, k = L.k, stride = wd + 1;
     var size = rows * stride;
     var live = new Int32Array(size), open = new Int32Array(size), wait = new Int32Array(size), hit = new Int32Array(size);
-    var fail = new Int32Array(size), rowFail = new Uint8Array(rows), rowMatch = new Uint8Array(rows);
+    var fail = new Int32Array(size), rowFail = new Int32Array(rows), rowAll = new Int32Array(rows), rowMatch = new Uint8Array(rows);
     var t0 = this.t0, sx = wd / (this.t1 - this.t0), deferred = D.KIND.deferred, i, c, r;
     for (i = 0; i < list.length; i++) {
       c = list[i];
@@ -375,11 +413,12 @@ var RT = window.RT || (window.RT = {});
       if (x1 < x0) x1 = x0;
       var base = r * stride;
       var arr = (rs && C.kind[c] === deferred && !(C.fired[c] >= 0 && C.fired[c] <= T)) ? wait
-        : (D.openEnd[c] && !rs ? open : live);
+        : D.failure[c] && ended ? fail : (D.openEnd[c] && !rs ? open : live);
       arr[base + x0]++;
       arr[base + x1 + 1]--;
       if (match && match[c]) { hit[base + x0]++; hit[base + x1 + 1]--; rowMatch[r] = 1; }
-      if (D.failure[c] && ended) { fail[base + x1]++; fail[base + x1 + 1]--; rowFail[r] = 1; } // the red end mark
+      rowAll[r]++;
+      if (D.failure[c] && ended) rowFail[r]++;
     }
     var img = new ImageData(wd, rows), px = img.data;
     var cb = col.callback, pe = col.pending, wa = col.waiting, fa = col.failure;
@@ -387,14 +426,12 @@ var RT = window.RT || (window.RT = {});
       var sL = 0, sO = 0, sW = 0, sH = 0, sF = 0, base2 = r * stride;
       for (var x = 0; x < wd; x++) {
         sL += live[base2 + x]; sO += open[base2 + x]; sW += wait[base2 + x]; sH += hit[base2 + x]; sF += fail[base2 + x];
-        var o = (r * wd + x) * 4, rgb = null, alpha = 0;
-        if (sF > 0) { rgb = fa; alpha = 255; }
-        else if (sL > 0) { rgb = cb; alpha = 80 + 175 * Math.sqrt(Math.min(1, sL / k)); }
-        else if (sO > 0) { rgb = pe; alpha = 55 + 165 * Math.sqrt(Math.min(1, sO / k)); }
-        else if (sW > 0) { rgb = wa; alpha = 90 + 140 * Math.sqrt(Math.min(1, sW / k)); }
-        if (!rgb) continue;
+        var o = (r * wd + x) * 4, total = sL + sO + sW + sF;
+        if (total <= 0) continue;
+        var alpha = 80 + 175 * Math.sqrt(Math.min(1, total / k));
         if (match && sH === 0) alpha *= 0.18;
-        px[o] = rgb[0]; px[o + 1] = rgb[1]; px[o + 2] = rgb[2]; px[o + 3] = alpha;
+        for (var ch = 0; ch < 3; ch++) px[o + ch] = (cb[ch] * sL + pe[ch] * sO + wa[ch] * sW + fa[ch] * sF) / total;
+        px[o + 3] = alpha;
       }
     }
     var ctx = this.ctx;
@@ -402,7 +439,7 @@ var RT = window.RT || (window.RT = {});
     for (r = 0; r < rows; r++) {
       var top = p.y + r * L.rowH;
       if (rowMatch[r]) { ctx.fillStyle = rgba(col.link, 1); ctx.fillRect(this.W - 8, top, 6, Math.max(L.rowH - 0.5, 1)); }
-      if (rowFail[r]) { ctx.fillStyle = rgba(col.failure, 1); ctx.fillRect(2, top, 4, Math.max(L.rowH - 0.5, 1)); }
+      if (rowFail[r]) { ctx.fillStyle = rgba(col.failure, 0.25 + 0.75 * rowFail[r] / rowAll[r]); ctx.fillRect(2, top, 4, Math.max(L.rowH - 0.5, 1)); }
     }
     if (!this.scratch) this.scratch = document.createElement("canvas");
     var sc = this.scratch;
@@ -478,11 +515,12 @@ var RT = window.RT || (window.RT = {});
     if (this.layout.mode === "agg") lines.push((h.last - h.first) + " chains in this row (from list row " + (h.listAt + 1) + ")");
     if (h.chain >= 0) {
       var c = h.chain;
-      lines.push(D.name(c) + " — " + (D.str(C.badge[c]) || D.outcome(c)));
+      lines.push(RT.isolated(D.label(c)) + (C.deferredID[c] >= 0 ? " #" + C.deferredID[c] : "") + " — " +
+        RT.isolated(D.str(C.badge[c]) || D.outcome(c)) + (D.incomplete[c] ? ", incomplete" : ""));
       lines.push((D.openEnd[c] ? "open, " : "") + RT.duration(D.duration(c)) + " from " + RT.tickLabel(D.startEff[c] - D.tMin) +
         " · " + C.pairCount[c] + " pairs · " + C.runCount[c] + " runs");
       var reason = D.str(C.reason[c]);
-      if (C.exception[c] > 0) lines.push(D.str(C.exception[c]) + (reason ? ": " + reason : ""));
+      if (C.exception[c] > 0) lines.push(RT.isolated(D.str(C.exception[c])) + (reason ? ": " + RT.isolated(reason) : ""));
     } else if (this.layout.mode === "agg") {
       lines.push("click to show these chains in the list");
     }
