@@ -103,6 +103,26 @@ enum CommandSupport {
         return fail(ReportError(code: .nothingSelected, message: what))
     }
 
+    /// Refuses to write to standard output when it is one of the inputs (`export LOG -o - >> LOG` would read
+    /// what it writes).
+    static func refuseStandardOutput(inputs: [String]) throws(ReportError) {
+        guard let out = PosixFile.identity(ofDescriptor: 1) else { return }
+        for input in inputs {
+            let id = input == "<stdin>" || input == "-" ? PosixFile.identity(ofDescriptor: 0) : PosixFile.identity(of: input)
+            if id == out {
+                throw ReportError(code: .wouldOverwriteInput, message: "standard output is the input \(input)")
+            }
+        }
+    }
+
+    /// Prints `message` as the command's error, on one line, and returns the exit status for bad input (a
+    /// failure that is not about a file: spans a collector did not take).
+    static func fail(message: String) -> ExitCode {
+        let name = ReactorTrack.configuration.commandName ?? "reactortrack"
+        FileStream.standardError.write("\(name): error: \(TerminalText.escaped(message))\n")
+        return ExitCode(ReactorTrack.inputFailure)
+    }
+
     /// Prints the error on one line and returns the exit status for bad input.
     static func fail(_ error: ReportError) -> ExitCode {
         let name = ReactorTrack.configuration.commandName ?? "reactortrack"

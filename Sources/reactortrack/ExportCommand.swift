@@ -1,4 +1,12 @@
 import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Chains
 import EventLog
 import Export
@@ -10,68 +18,105 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write chains as a Chrome trace (Perfetto) or OpenTelemetry spans, or send them to a collector.",
         discussion: """
-            --format chrome writes the Trace Event Format: a track per chain, each run and wait a slice, Eliot \
-            actions as nested slices and messages as instants, links between chains as flow arrows. Open it \
-            at https://ui.perfetto.dev (Open trace file) or in chrome://tracing.
+            --format chrome (the default) writes the Trace Event Format: a track per chain, each run and wait a \
+            slice, Eliot actions as nested slices and messages as instants, links between chains as flow \
+            arrows. Open it at https://ui.perfetto.dev (Open trace file) or in chrome://tracing.
 
             --format otlp-json writes OpenTelemetry spans in OTLP's JSON encoding, one TracesData per line, as \
             the collector's file exporter does: the task is the trace, a chain a span, each run a child span.
 
-            --otlp-endpoint http://HOST:4318 posts the same spans to a collector over OTLP/HTTP (protobuf, \
-            /v1/traces), in batches, retrying when the collector asks to. See docs/exports.md.
+            --format otlp sends the same spans to a collector over OTLP/HTTP (protobuf), in batches: to \
+            --otlp-endpoint, else where OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT \
+            says (as the OpenTelemetry SDKs read them), else http://localhost:4318/v1/traces; with the headers \
+            of OTEL_EXPORTER_OTLP_HEADERS and --otlp-header, waiting OTEL_EXPORTER_OTLP_TIMEOUT ms (10 s) for \
+            an answer. It retries when the collector asks to (honouring Retry-After) or cannot be reached, \
+            saying so on standard error. See docs/exports.md.
 
-            Exit status: 0 success, 1 bad input or failed write, 2 usage error.
+            -o - writes to standard output.
+
+            Exit status: 0 success, 1 bad input, failed write or spans not sent, 2 usage error.
             """)
 
     /// The export formats.
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case chrome
         case otlpJSON = "otlp-json"
+        /// OTLP/HTTP (protobuf) to a collector.
+        case otlp
     }
 
     @OptionGroup var input: InputOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(help: "The format: chrome or otlp-json.")
-    var format: Format = .chrome
+    @Option(help: "The format: chrome or otlp-json (a file), or otlp (sent to a collector). (default: chrome)")
+    var format: Format?
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write.", valueName: "OUT"))
+    @Option(
+        name: [.short, .customLong("output")],
+        help: ArgumentHelp("Where to write (- for standard output). (default: trace.json, spans.jsonl)", valueName: "OUT"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Send the spans to this OpenTelemetry collector (OTLP/HTTP) instead of writing a file.",
-                               valueName: "http://HOST:PORT"))
-    var otlpEndpoint: String?
+    @OptionGroup var otlp: OTLPOptions
+
+    /// The format chosen: `--format`, else `otlp` when `--otlp-endpoint` is given, else `chrome`.
+    var chosenFormat: Format { format ?? (otlp.otlpEndpoint != nil ? .otlp : .chrome) }
 
     func validate() throws {
-        if otlpEndpoint != nil && output != nil {
-            throw ValidationError("--otlp-endpoint sends the spans; it takes no --output")
+        if let format, format != .otlp, otlp.otlpEndpoint != nil {
+            throw ValidationError(
+                "--format \(format.rawValue) writes a file; --otlp-endpoint sends to a collector (--format otlp)")
         }
-        if let otlpEndpoint {
-            do { _ = try OTLPHTTPSender(endpoint: otlpEndpoint) } catch { throw ValidationError(error.description) }
+        if chosenFormat == .otlp {
+            if output != nil { throw ValidationError("--format otlp sends the spans to a collector; it takes no --output") }
+            _ = try sender(warn: { _ in })
+        } else if !otlp.otlpHeaders.isEmpty {
+            throw ValidationError("--otlp-header applies only when sending (--format otlp)")
+        }
+    }
+
+    /// The sender the options and the environment describe.
+    func sender(warn: (String) -> Void) throws -> OTLPHTTPSender {
+        do {
+            return try otlp.sender(environment: { getenv($0).map { String(cString: $0) } }, warn: warn)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 
     func run() throws {
         let (log, chains) = try CommandSupport.load(input, selection)
         let version = ReactorTrack.configuration.version
-        if let otlpEndpoint {
+        let stderr = FileStream.standardError
+        if chosenFormat == .otlp {
+            let sender = try sender(warn: { stderr.write($0 + "\n") })
             let sent: Int
             do {
-                sent = try OTLPHTTPSender(endpoint: otlpEndpoint)
-                    .send(OTLPMapping.batches(chains, inputs: log.inputs), scopeVersion: version)
+                sent = try sender.send(OTLPMapping.batches(chains, inputs: log.inputs), scopeVersion: version) {
+                    stderr.write("\($0)\n")
+                }
             } catch {
-                throw CommandSupport.fail(ReportError(code: .writeFailed, message: error.description, file: otlpEndpoint))
+                throw CommandSupport.fail(message: error.description)
             }
-            FileStream.standardError.write("sent \(sent) span\(sent == 1 ? "" : "s") to \(otlpEndpoint)\n")
+            stderr.write("sent \(sent) span\(sent == 1 ? "" : "s") to \(sender.url)\n")
             return
         }
-        let output = output ?? (format == .chrome ? "trace.json" : "spans.jsonl")
+        let output = output ?? (chosenFormat == .chrome ? "trace.json" : "spans.jsonl")
+        let toStandardOutput = output == "-"
         do throws(ReportError) {
-            try Renderer.refuseOverwriting(inputs: log.inputs, output: output)
+            if toStandardOutput {
+                try CommandSupport.refuseStandardOutput(inputs: log.inputs)
+            } else {
+                try Renderer.refuseOverwriting(inputs: log.inputs, output: output)
+            }
             let bytes: [UInt8]
-            switch format {
+            switch chosenFormat {
             case .chrome: bytes = ChromeTrace.json(chains, inputs: log.inputs)
-            case .otlpJSON: bytes = OTLPJSON.lines(OTLPMapping.batches(chains, inputs: log.inputs), scopeVersion: version)
+            case .otlpJSON, .otlp:
+                bytes = OTLPJSON.lines(OTLPMapping.batches(chains, inputs: log.inputs), scopeVersion: version)
+            }
+            if toStandardOutput {
+                FileStream.standardOutput.write(bytes)
+                return
             }
             do throws(PosixFile.Failure) { try PosixFile.write(bytes, to: output) } catch {
                 throw ReportError(code: .writeFailed, message: error.message, file: output)
@@ -80,6 +125,6 @@ struct ExportCommand: ParsableCommand {
             throw CommandSupport.fail(error)
         }
         let count = chains.count { !$0.isDropMarker }
-        FileStream.standardError.write("wrote \(output): \(count) chain\(count == 1 ? "" : "s")\n")
+        stderr.write("wrote \(output): \(count) chain\(count == 1 ? "" : "s")\n")
     }
 }

@@ -23,7 +23,16 @@ struct FileStream: Sendable {
     /// so that no output is lost without a word.
     func write(_ text: String) {
         var text = text
-        let failure = text.withUTF8 { PosixFile.writeAll($0, to: descriptor) }
+        text.withUTF8 { write($0) }
+    }
+
+    /// Writes all of `bytes`, as ``write(_:)-(String)`` does.
+    func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { write($0) }
+    }
+
+    private func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let failure = PosixFile.writeAll(bytes, to: descriptor)
         guard failure != 0, descriptor != 2 else { return }
         if failure == EPIPE { exit(0) }
         let reason = String(cString: strerror(failure))

@@ -7,8 +7,9 @@ For each log (those given, then those in Tests/OTLP/Inputs): a loopback OTLP/HTT
 decodes the protobuf with the official classes and checks span count, names, parent/child structure, links,
 statuses and timestamps against the log's own lines (read here with json, not with reactortrack). Then the
 `--format otlp-json` file must parse with the official schema (after turning its hex ids into the base64 that
-protobuf's JSON reader expects) and hold the same spans. Finally the sender's retry (503, then 200) and its
-error when the collector refuses (400).
+protobuf's JSON reader expects) and hold the same spans. Finally the sender's conventions: retries said on
+standard error and counted, Retry-After honoured on every wait, a refusal (400) not retried, a closed port
+said in words, and the OpenTelemetry environment (OTEL_EXPORTER_OTLP_ENDPOINT, _TRACES_ENDPOINT, _HEADERS).
 
 With --live, the live mode too: EXAMPLE (examples/live-spans) runs the seed's chains under a JSONMonitor with a
 TracingMonitor companion, through swift-distributed-tracing to an OTLP/HTTP exporter pointed at the receiver;
@@ -16,6 +17,7 @@ its spans are checked against the mon.out of the same run (timestamps within 5 m
 read their clocks a moment apart).
 """
 import base64
+import email.utils
 import http.server
 import json
 import os
@@ -23,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 from google.protobuf import json_format
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
@@ -40,11 +43,13 @@ def check(condition, text):
 class Receiver(http.server.ThreadingHTTPServer):
     """Collects the ExportTraceServiceRequests posted to /v1/traces; answers `script` statuses first."""
 
-    def __init__(self, script=()):
+    def __init__(self, script=(), path="/v1/traces"):
         super().__init__(("127.0.0.1", 0), Handler)
         self.requests = []
-        self.script = list(script)
+        self.script = list(script)  # statuses, or (status, Retry-After) pairs
         self.posts = 0
+        self.path = path
+        self.headers = []  # each request's headers
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
     @property
@@ -60,17 +65,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.server.posts += 1
+        self.server.headers.append(self.headers)
+        check(self.path == self.server.path, f"posted to {self.path}, not {self.server.path}")
         if self.server.script:
-            status = self.server.script.pop(0)
+            status, after = self.server.script.pop(0), None
+            if isinstance(status, tuple):
+                status, after = status
             self.send_response(status)
             message = b"spans refused: bad batch" if status == 400 else b""
             self.send_header("Content-Length", str(len(message)))
-            if status == 503:
-                self.send_header("Retry-After", "0")
+            if after is not None:
+                self.send_header("Retry-After", after)
             self.end_headers()
             self.wfile.write(message)
             return
-        check(self.path == "/v1/traces", f"posted to {self.path}")
         check(self.headers["Content-Type"] == "application/x-protobuf", f"content type {self.headers['Content-Type']}")
         request = trace_service_pb2.ExportTraceServiceRequest()
         request.ParseFromString(body)
@@ -271,6 +279,75 @@ def live(example, work):
     print(f"live: {len(spans)} spans from the example, matching its mon.out")
 
 
+def conventions(cli, log):
+    """The sender's conventions: retries said on stderr, Retry-After honoured on every wait, attempts counted,
+    a refusal not retried, a refused connection in words, and the OpenTelemetry environment."""
+    # The collector asks to retry three times, waiting 0 s each time: the sender waits what it is told (its own
+    # backoff would be 0.5 + 1 + 2 s), says so, then the spans go.
+    receiver = Receiver(script=[(503, "0"), (429, "0"), (503, "0")])
+    started = time.monotonic()
+    done = send(cli, log, receiver)
+    elapsed = time.monotonic() - started
+    retries = [line for line in done.stderr.splitlines() if line.startswith("retrying in 0 s")]
+    check(done.returncode == 0 and receiver.posts == 4 and receiver.spans(),
+          f"retry: exit {done.returncode}, {receiver.posts} posts: {done.stderr}")
+    check(len(retries) == 3 and all("Retry-After" in line and ("HTTP 503" in line or "HTTP 429" in line)
+                                    for line in retries), f"retry: stderr says {done.stderr!r}")
+    check(elapsed < 2.5, f"retry: {elapsed:.1f} s, not the 0 s the collector asked for")
+    receiver.shutdown()
+    # Retry-After as an HTTP date (one second ahead at most: now, rounded down).
+    stamp = email.utils.formatdate(time.time(), usegmt=True)
+    receiver = Receiver(script=[(503, stamp)])
+    done = send(cli, log, receiver)
+    check(done.returncode == 0 and receiver.posts == 2 and "Retry-After" in done.stderr,
+          f"retry (HTTP date): exit {done.returncode}, {receiver.posts} posts: {done.stderr}")
+    receiver.shutdown()
+    # Every attempt refused with a retry: the count is the truth.
+    receiver = Receiver(script=[(503, "0")] * 5)
+    done = send(cli, log, receiver)
+    check(done.returncode == 1 and receiver.posts == 5 and "after 5 attempts (4 retries)" in done.stderr
+          and done.stderr.count("retrying in") == 4, f"give up: {receiver.posts} posts: {done.stderr}")
+    receiver.shutdown()
+    # The collector refuses: a clear error naming the collector and its answer, exit 1.
+    receiver = Receiver(script=[400])
+    done = send(cli, log, receiver)
+    check(done.returncode == 1 and "HTTP 400" in done.stderr and "spans refused: bad batch" in done.stderr
+          and receiver.endpoint.split("//")[1] in done.stderr, f"refusal: exit {done.returncode}: {done.stderr}")
+    check(receiver.posts == 1 and "retrying" not in done.stderr, f"refusal: {receiver.posts} posts (not retried)")
+    receiver.shutdown()
+    # Nothing listens: said in words, retried, and counted.
+    closed = Receiver()
+    endpoint = closed.endpoint
+    closed.shutdown()
+    closed.server_close()
+    done = subprocess.run([cli, "export", log, "--otlp-endpoint", endpoint], capture_output=True, text=True)
+    last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
+    check(done.returncode == 1 and "connection refused" in last and "after 5 attempts (4 retries)" in last
+          and done.stderr.count("retrying in") == 4, f"closed port: {done.stderr}")
+    for internal in ("NIOConnectionError", "SingleConnectionFailure", "errno", "IOError"):
+        check(internal not in done.stderr, f"closed port: the library's text {internal} in {done.stderr!r}")
+    # The OpenTelemetry environment: a base endpoint gets /v1/traces, headers are URL-decoded, and
+    # --otlp-header wins over them.
+    receiver = Receiver(path="/base/v1/traces")
+    env = dict(os.environ, OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint + "/base",
+               OTEL_EXPORTER_OTLP_HEADERS="api-key=s%20cret%2C1 , x-team=a", OTEL_EXPORTER_OTLP_TIMEOUT="5000")
+    done = subprocess.run([cli, "export", log, "--format", "otlp", "--otlp-header", "x-team=b"], capture_output=True,
+                          text=True, env=env)
+    check(done.returncode == 0 and receiver.spans(), f"environment: exit {done.returncode}: {done.stderr}")
+    headers = receiver.headers[0] if receiver.headers else {}
+    check(headers.get("api-key") == "s cret,1" and headers.get("x-team") == "b",
+          f"environment: headers {dict(headers) if headers else None}")
+    receiver.shutdown()
+    # The traces endpoint is used as it is, and wins over the base one.
+    receiver = Receiver(path="/custom")
+    env = dict(os.environ, OTEL_EXPORTER_OTLP_ENDPOINT=endpoint, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=receiver.endpoint
+               + "/custom")
+    done = subprocess.run([cli, "export", log, "--format", "otlp"], capture_output=True, text=True, env=env)
+    check(done.returncode == 0 and receiver.posts == 1, f"traces endpoint: exit {done.returncode}: {done.stderr}")
+    receiver.shutdown()
+    print("sender: retries said and counted, Retry-After honoured, refusals in words, OTEL_EXPORTER_OTLP_* read")
+
+
 def main():
     args = sys.argv[1:]
     example = None
@@ -315,19 +392,7 @@ def main():
                   f"{label}: the JSON file and the posted spans differ")
             print(f"{label}: {len(sent)} spans, {links} chained links, posted and written alike")
 
-        # The collector asks to retry twice, then takes the spans.
-        receiver = Receiver(script=[503, 503])
-        done = send(cli, logs[0], receiver)
-        check(done.returncode == 0 and receiver.posts == 3 and receiver.spans(),
-              f"retry: exit {done.returncode}, {receiver.posts} posts: {done.stderr}")
-        receiver.shutdown()
-        # The collector refuses: a clear error naming the collector and its answer, exit 1.
-        receiver = Receiver(script=[400])
-        done = send(cli, logs[0], receiver)
-        check(done.returncode == 1 and "HTTP 400" in done.stderr and "spans refused: bad batch" in done.stderr
-              and receiver.endpoint.split("//")[1] in done.stderr, f"refusal: exit {done.returncode}: {done.stderr}")
-        check(receiver.posts == 1, f"refusal: {receiver.posts} posts (a refusal is not retried)")
-        receiver.shutdown()
+        conventions(cli, logs[0])
     if FAILURES:
         print(f"{len(FAILURES)} OTLP check(s) failed", file=sys.stderr)
         sys.exit(1)

@@ -11,73 +11,175 @@ import Darwin
 #endif
 
 /// Posts spans to an OpenTelemetry collector over OTLP/HTTP (protobuf, `POST /v1/traces`), in batches, retrying
-/// what OTLP says to retry (no connection, 429, 502, 503, 504, honouring `Retry-After`) and failing with the
-/// collector's own answer otherwise.
+/// what OTLP says to retry (no connection, no answer, 429, 502, 503, 504), waiting as `Retry-After` says whenever
+/// the collector sends it, and failing with the collector's own answer otherwise.
 public struct OTLPHTTPSender: Sendable {
-    /// Why spans could not be sent.
+    /// Why spans could not be sent, in words (never a library's internal description).
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public var description: String
+
+        /// A failure saying `description`.
+        public init(description: String) { self.description = description }
+    }
+
+    /// A request header (`--otlp-header`, `OTEL_EXPORTER_OTLP_HEADERS`): an HTTP token as its name, a value
+    /// without line breaks.
+    public struct Header: Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        /// The headers the sender writes itself; the others (`User-Agent`, `Authorization`, ...) may be set.
+        public static let reserved: Set<String> = ["content-length", "content-type", "connection", "host"]
+
+        /// A header, refused when the name is not an HTTP token, is one the sender writes, or the value holds a
+        /// control character (a line break would start another header).
+        public init(name: String, value: String) throws(Failure) {
+            let token = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            guard !name.isEmpty, name.allSatisfy({ token.contains($0) }) else {
+                throw Failure(description: "'\(name)' is not a header name")
+            }
+            guard !Self.reserved.contains(name.lowercased()) else {
+                throw Failure(description: "the header \(name) is set by the sender")
+            }
+            guard !value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) else {
+                throw Failure(description: "the value of the header \(name) holds a control character")
+            }
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// A retry about to happen: which attempt failed, why, and how long the sender waits before the next.
+    public struct Retry: Sendable, Hashable, CustomStringConvertible {
+        /// The attempt that failed (1 for the first request).
+        public var attempt: Int
+        /// The most attempts per request.
+        public var attempts: Int
+        /// Seconds before the next attempt.
+        public var wait: Double
+        /// Whether the wait is the collector's `Retry-After` (else the sender's own backoff).
+        public var askedByCollector: Bool
+        /// Why the attempt failed.
+        public var reason: String
+
+        /// `retrying in 1 s (attempt 2 of 5): the collector answered HTTP 503 Service Unavailable, Retry-After 1 s`.
+        public var description: String {
+            let after = askedByCollector ? " and asked to wait \(Self.seconds(wait)) (Retry-After)" : ""
+            return "retrying in \(Self.seconds(wait)) (attempt \(attempt + 1) of \(attempts)): \(reason)\(after)"
+        }
+
+        static func seconds(_ value: Double) -> String {
+            let rounded = (value * 10).rounded() / 10
+            return rounded == rounded.rounded() ? "\(Int(rounded)) s" : "\(rounded) s"
+        }
     }
 
     /// The collector's answer to one request.
     struct Response: Sendable {
         var status: HTTPResponseStatus
-        var retryAfter: Double?
+        var retryAfter: String?
         var body: [UInt8]
     }
 
     public let host: String
     public let port: Int
     public let path: String
+    /// Headers added to every request.
+    public var headers: [Header] = []
     /// Spans per request.
     public var batchSize = 1_000
-    /// Attempts per request, the first included.
+    /// Attempts per request, the first included (so `attempts - 1` retries at most).
     public var attempts = 5
-    /// The wait before the first retry, doubled after each.
+    /// The wait before the first retry the collector gives no `Retry-After` for, doubled after each.
     public var backoff = 0.5
-    /// Seconds to wait for a connection and for an answer.
+    /// Seconds to wait for a connection and for an answer (`OTEL_EXPORTER_OTLP_TIMEOUT`).
     public var timeout = 10.0
+    /// The longest `Retry-After` honoured, in seconds: a collector asking for more ends the send.
+    public var maxWait = 300.0
 
-    /// A sender to `endpoint`: `http://HOST:PORT`, to which `/v1/traces` is added (a path ending in
-    /// `/v1/traces` is kept as it is).
+    /// The URL the spans are posted to.
+    public var url: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)\(path)" }
+
+    /// How an endpoint's path becomes the path posted to.
+    private enum PathRule {
+        /// `--otlp-endpoint`: `/v1/traces` added, unless the path already ends in it.
+        case added
+        /// `OTEL_EXPORTER_OTLP_ENDPOINT`, a base URL: `/v1/traces` always added (the OpenTelemetry rule).
+        case appended
+        /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`: the URL as it is.
+        case exact
+    }
+
+    /// A sender to `endpoint` as `--otlp-endpoint` takes it: `http://HOST:PORT[/PATH]`, to which `/v1/traces` is
+    /// added (a path already ending in `/v1/traces` is kept).
     public init(endpoint: String) throws(Failure) {
+        (host, port, path) = try Self.parse(endpoint, .added)
+    }
+
+    /// A sender to the base URL `base` (`OTEL_EXPORTER_OTLP_ENDPOINT`): `/v1/traces` is appended to its path.
+    public init(baseEndpoint base: String) throws(Failure) {
+        (host, port, path) = try Self.parse(base, .appended)
+    }
+
+    /// A sender to `url` used as it is (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`): no path is added.
+    public init(tracesEndpoint url: String) throws(Failure) {
+        (host, port, path) = try Self.parse(url, .exact)
+    }
+
+    private static func parse(_ endpoint: String, _ rule: PathRule) throws(Failure) -> (String, Int, String) {
         guard endpoint.hasPrefix("http://") else {
-            throw Failure(description: "--otlp-endpoint must start with http:// (got '\(endpoint)'); TLS is not supported")
+            throw Failure(description: "must start with http:// (got '\(endpoint)'); TLS is not supported")
         }
         var rest = endpoint.dropFirst("http://".count)
-        var path = "/v1/traces"
+        var path = rule == .exact ? "/" : "/v1/traces"
         if let slash = rest.firstIndex(of: "/") {
-            let given = String(rest[slash...]).droppingSuffix("/")
-            path = given.hasSuffix("/v1/traces") ? given : given + "/v1/traces"
+            let given = String(rest[slash...])
+            let trimmed = given.droppingSuffix("/")
+            switch rule {
+            case .added: path = trimmed.hasSuffix("/v1/traces") ? trimmed : trimmed + "/v1/traces"
+            case .appended: path = trimmed + "/v1/traces"
+            case .exact: path = given
+            }
             rest = rest[..<slash]
         }
         var host = String(rest), port = 4318
         if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") {
             guard let number = Int(rest[rest.index(after: colon)...]), (1...65535).contains(number) else {
-                throw Failure(description: "--otlp-endpoint has a bad port: '\(endpoint)'")
+                throw Failure(description: "has a bad port: '\(endpoint)'")
             }
             port = number
             host = String(rest[..<colon])
         }
         host = host.droppingPrefix("[").droppingSuffix("]")
-        guard !host.isEmpty else { throw Failure(description: "--otlp-endpoint has no host: '\(endpoint)'") }
-        self.host = host
-        self.port = port
-        self.path = path
+        guard !host.isEmpty else { throw Failure(description: "has no host: '\(endpoint)'") }
+        return (host, port, path)
     }
 
     /// Sends `batches`; returns how many spans the collector took.
+    ///
+    /// - Parameter retrying: Told of each retry before its wait (the command says it on standard error).
+    /// - Throws: ``Failure`` when the collector refuses the spans, or every attempt of a request failed; it says
+    ///   how many spans were sent before.
     @discardableResult
-    public func send(_ batches: [OTLPBatch], scopeVersion: String) throws(Failure) -> Int {
+    public func send(_ batches: [OTLPBatch], scopeVersion: String, retrying: (Retry) -> Void = { _ in })
+        throws(Failure) -> Int
+    {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
+        let total = batches.reduce(0) { $0 + $1.spans.count }
         var sent = 0
         for batch in batches {
             var from = 0
             while from < batch.spans.count {
-                let to = min(from + batchSize, batch.spans.count)
+                let to = min(from + max(1, batchSize), batch.spans.count)
                 let part = OTLPBatch(resource: batch.resource, spans: Array(batch.spans[from..<to]))
-                try post(OTLPProtobuf.request([part], scopeVersion: scopeVersion), group: group)
+                do {
+                    try post(OTLPProtobuf.request([part], scopeVersion: scopeVersion), version: scopeVersion,
+                             group: group, retrying: retrying)
+                } catch {
+                    let before = sent == 0 ? "" : " (\(sent) of \(total) spans were sent before)"
+                    throw Failure(description: error.description + before)
+                }
                 sent += to - from
                 from = to
             }
@@ -85,32 +187,94 @@ public struct OTLPHTTPSender: Sendable {
         return sent
     }
 
-    private func post(_ body: [UInt8], group: MultiThreadedEventLoopGroup) throws(Failure) {
-        var wait = backoff
-        var last = ""
-        for attempt in 1...max(1, attempts) {
+    private func post(
+        _ body: [UInt8], version: String, group: MultiThreadedEventLoopGroup, retrying: (Retry) -> Void
+    ) throws(Failure) {
+        let attempts = max(1, self.attempts)
+        var backoff = self.backoff
+        for attempt in 1...attempts {
+            let reason: String
+            var asked: Double?
             do {
-                let response = try request(body, group: group)
+                let response = try request(body, version: version, group: group)
                 switch response.status.code {
                 case 200..<300: return
                 case 429, 502, 503, 504:
-                    last = "HTTP \(response.status.code) \(response.status.reasonPhrase)"
-                    if let after = response.retryAfter { wait = min(max(after, wait), 30) }
+                    reason = "the collector answered HTTP \(response.status.code) \(response.status.reasonPhrase)"
+                    asked = response.retryAfter.flatMap { Self.retryAfter($0, now: Self.now()) }
                 default:
-                    throw Failure(description: "the collector at http://\(host):\(port)\(path) refused the spans: "
+                    throw Failure(description: "the collector at \(url) refused the spans: "
                         + "HTTP \(response.status.code) \(response.status.reasonPhrase)\(Self.text(response.body))")
                 }
             } catch let failure as Failure {
                 throw failure
             } catch {
-                last = "\(error)"
+                reason = describe(error)
             }
-            if attempt < attempts {
-                usleepSeconds(wait)
-                wait *= 2
+            guard attempt < attempts else {
+                let retries = attempts - 1
+                let count = retries == 0 ? "1 attempt, no retry" : "\(attempts) attempts (\(retries) retries)"
+                throw Failure(description: "could not send spans to \(url): \(reason); gave up after \(count)")
             }
+            let wait: Double
+            if let asked {
+                guard asked <= maxWait else {
+                    throw Failure(description: "could not send spans to \(url): \(reason) and asked to wait "
+                        + "\(Retry.seconds(asked)) (Retry-After), longer than the \(Retry.seconds(maxWait)) this waits")
+                }
+                wait = asked
+            } else {
+                wait = backoff
+                backoff *= 2
+            }
+            retrying(Retry(attempt: attempt, attempts: attempts, wait: wait, askedByCollector: asked != nil, reason: reason))
+            Self.sleep(wait)
         }
-        throw Failure(description: "could not send spans to http://\(host):\(port)\(path) after \(attempts) attempts: \(last)")
+    }
+
+    /// The seconds a `Retry-After` value asks for: delay-seconds, or an HTTP date (RFC 9110 10.2.3).
+    static func retryAfter(_ value: String, now: Double) -> Double? {
+        let text = value.trimmingSpaces
+        if let seconds = Double(text) { return seconds.isFinite && seconds >= 0 ? seconds : nil }
+        // IMF-fixdate, the one form a sender may write: `Sun, 06 Nov 1994 08:49:37 GMT`.
+        let words = text.split(separator: " ")
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard words.count == 6, words[0].hasSuffix(","), words[5] == "GMT", let day = Int32(words[1]),
+            let month = months.firstIndex(of: String(words[2])), let year = Int32(words[3])
+        else { return nil }
+        let clock = words[4].split(separator: ":").compactMap { Int32($0) }
+        guard clock.count == 3 else { return nil }
+        var parts = tm()
+        (parts.tm_year, parts.tm_mon, parts.tm_mday) = (year - 1900, Int32(month), day)
+        (parts.tm_hour, parts.tm_min, parts.tm_sec) = (clock[0], clock[1], clock[2])
+        return max(0, Double(timegm(&parts)) - now)
+    }
+
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    /// A connection failure in words: refused, unresolved, timed out, or the system's reason.
+    func describe(_ error: any Error) -> String {
+        let place = "\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        switch error {
+        case let failure as Timeout: return failure.description
+        case let connection as NIOConnectionError:
+            if connection.dnsAError != nil || connection.dnsAAAAError != nil {
+                return "cannot resolve the host name '\(host)'"
+            }
+            if let first = connection.connectionErrors.first { return describe(first.error) }
+            return "cannot connect to \(place)"
+        case let io as IOError:
+            if io.errnoCode == ECONNREFUSED { return "connection refused: nothing is listening at \(place)" }
+            return "cannot connect to \(place): \(String(cString: strerror(io.errnoCode)))"
+        case ChannelError.connectTimeout:
+            return "no connection to \(place) within \(Retry.seconds(timeout))"
+        default:
+            return "the connection to \(place) failed"
+        }
     }
 
     /// What the collector said, as text (its printable part: an error body may be a protobuf `Status`).
@@ -120,7 +284,7 @@ public struct OTLPHTTPSender: Sendable {
         return kept.isEmpty ? "" : ": " + kept
     }
 
-    private func request(_ body: [UInt8], group: MultiThreadedEventLoopGroup) throws -> Response {
+    private func request(_ body: [UInt8], version: String, group: MultiThreadedEventLoopGroup) throws -> Response {
         let promise = group.next().makePromise(of: Response.self)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.nanoseconds(Int64(timeout * 1e9)))
@@ -138,34 +302,37 @@ public struct OTLPHTTPSender: Sendable {
             throw error
         }
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path)
-        head.headers.add(name: "Host", value: "\(host):\(port)")
+        head.headers.add(name: "Host", value: "\(host.contains(":") ? "[\(host)]" : host):\(port)")
+        head.headers.add(name: "User-Agent", value: "reactortrack/\(version)")
+        for header in headers { head.headers.replaceOrAdd(name: header.name, value: header.value) }
         head.headers.add(name: "Content-Type", value: "application/x-protobuf")
         head.headers.add(name: "Content-Length", value: "\(body.count)")
         head.headers.add(name: "Connection", value: "close")
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-        let timeout = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(self.timeout * 1e9))) {
-            promise.fail(Failure(description: "no answer from http://\(host):\(port) within the timeout"))
+        let seconds = Retry.seconds(timeout), url = self.url
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout * 1e9))) {
+            // A timeout is worth a retry, not the collector's refusal.
+            promise.fail(Timeout(description: "no answer from \(url) within \(seconds)"))
         }
         defer {
-            timeout.cancel()
+            timer.cancel()
             channel.close(promise: nil)
         }
-        do {
-            return try promise.futureResult.wait()
-        } catch let failure as Failure {
-            // A timeout is worth a retry, not the collector's refusal.
-            throw Timeout(description: failure.description)
-        }
+        return try promise.futureResult.wait()
     }
 
     struct Timeout: Error, CustomStringConvertible {
         var description: String
     }
 
-    private func usleepSeconds(_ seconds: Double) {
-        usleep(UInt32(min(seconds, 60) * 1e6))
+    private static func sleep(_ seconds: Double) {
+        guard seconds > 0 else { return }
+        var wait = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+        var left = timespec()
+        // Interrupted by a signal: sleep what is left.
+        while nanosleep(&wait, &left) == -1 && errno == EINTR { wait = left }
     }
 }
 
@@ -185,8 +352,7 @@ private final class ResponseHandler: ChannelInboundHandler, RemovableChannelHand
         case .body(var buffer): body += buffer.readBytes(length: buffer.readableBytes) ?? []
         case .end:
             guard let head else { return }
-            let after = head.headers.first(name: "Retry-After").flatMap(Double.init)
-            promise.succeed(.init(status: head.status, retryAfter: after, body: body))
+            promise.succeed(.init(status: head.status, retryAfter: head.headers.first(name: "Retry-After"), body: body))
         }
     }
 
@@ -204,10 +370,12 @@ extension String {
     fileprivate func droppingSuffix(_ suffix: String) -> String {
         hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
-}
 
-extension String {
     fileprivate func droppingPrefix(_ prefix: String) -> String {
         hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self
+    }
+
+    fileprivate var trimmingSpaces: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }
