@@ -180,7 +180,7 @@ public final class JSONMonitor: DeferredObserver {
 
     /// Starts recording an untyped deferred; see `track(_:label:)`.
     public func track(_ deferred: AnyDeferred, label: String? = nil, file: String = #fileID, line: UInt = #line) {
-        track(deferred, label: label, trackedAt: (file, line), trackedBy: "user", in: Action.current)
+        track(deferred, label: label, trackedAt: (file, line), trackedBy: .user, in: Action.current)
     }
 
     /// The messages recorded so far (buffered mode), as they will be written (without header and the end
@@ -244,7 +244,8 @@ public final class JSONMonitor: DeferredObserver {
     // MARK: Recording
 
     func track(
-        _ deferred: AnyDeferred, label: String?, trackedAt: (file: String, line: UInt)?, trackedBy: String,
+        _ deferred: AnyDeferred, label: String?, trackedAt: (file: String, line: UInt)?,
+        trackedBy: MonitorVocabulary.TrackedBy,
         in action: Action? = nil, from parent: AnyDeferred? = nil
     ) {
         if deferred.observer === self, deferred.observerSlot != 0 { return }
@@ -281,7 +282,7 @@ public final class JSONMonitor: DeferredObserver {
                         .started(
                             label: buffer.text(chain.label),
                             site: site.map { (buffer.text($0.file), $0.line) }, siteIsCreation: created != nil,
-                            trackedBy: buffer.text(trackedBy),
+                            trackedBy: buffer.text(trackedBy.rawValue),
                             context: context.map { (buffer.text($0.0), $0.1) })))
             }
             return (id, wake)
@@ -325,7 +326,7 @@ public final class JSONMonitor: DeferredObserver {
             case .member(let i): return "member \(i) of \(parent)"
             }
         }
-        track(other, label: label, trackedAt: nil, trackedBy: "chained", from: deferred)
+        track(other, label: label, trackedAt: nil, trackedBy: .chained, from: deferred)
     }
 
     /// The monitor's id for a deferred it tracks.

@@ -74,7 +74,7 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
     public func track<Value>(_ deferred: Deferred<Value>, label: String, context: InstrumentationContext? = nil) {
         let base = deferred.base
         guard base.observer == nil else { return }
-        if start(base, label: label, context: context ?? Self.context(of: base), trackedBy: "user") {
+        if start(base, label: label, context: context ?? Self.context(of: base), trackedBy: .user) {
             base.observer = self
         }
     }
@@ -100,7 +100,8 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
     ///   next of this monitor's.
     @discardableResult
     private func start(
-        _ deferred: AnyDeferred, id given: Int? = nil, label: String, context: InstrumentationContext, trackedBy: String
+        _ deferred: AnyDeferred, id given: Int? = nil, label: String, context: InstrumentationContext,
+        trackedBy: MonitorVocabulary.TrackedBy
     ) -> Bool {
         let key = ObjectIdentifier(deferred)
         guard state.withLockedValue({ !$0.stopped && $0.chains[key] == nil }) else { return false }
@@ -117,7 +118,7 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
             return false
         }
         span.attributes[Key.deferredID] = id
-        span.attributes[Key.trackedBy] = trackedBy
+        span.attributes[Key.trackedBy] = trackedBy.rawValue
         if let site = deferred.creationSite { span.attributes[Key.createdAt] = "\(site.file):\(site.line)" }
         return true
     }
@@ -137,7 +138,7 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
     /// The chain span of `other`, reached from `deferred`; on its own and following, it tracks `other` first.
     private func follow(_ other: AnyDeferred, from deferred: AnyDeferred, how: String) -> (any Span)? {
         if other.observer == nil, followChained, let parent = chain(deferred),
-            start(other, label: "\(how) \(parent.label) #\(parent.id)", context: parent.span.context, trackedBy: "chained")
+            start(other, label: "\(how) \(parent.label) #\(parent.id)", context: parent.span.context, trackedBy: .chained)
         {
             other.observer = self
         }
@@ -148,7 +149,7 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
 
     public func monitorTracked(_ deferred: AnyDeferred, label: String, id: Int, from parent: AnyDeferred?) {
         let context = parent.flatMap { chain($0)?.span.context } ?? Self.context(of: deferred)
-        start(deferred, id: id, label: label, context: context, trackedBy: parent == nil ? "user" : "chained")
+        start(deferred, id: id, label: label, context: context, trackedBy: parent == nil ? .user : .chained)
     }
 
     public func monitorObserved(_ deferred: AnyDeferred, event: DeferredEvent) {

@@ -89,6 +89,14 @@ struct VocabularyRoundTripTests {
         #expect(lost.outcome == .unhandled(exception: "Boom", reason: "boom"))
         #expect(lost.firedSide == .errback && lost.firedValue == "Boom: boom")
         #expect(lost.facts?.status == .failed)
+
+        // Who tracked each chain: the program, or the monitor following a link, in the declared words only.
+        let trackedBy = messages.compactMap { $0.fields[MonitorVocabulary.Field.trackedBy]?.stringValue }
+        #expect(Set(trackedBy) == Set(MonitorVocabulary.TrackedBy.allCases.map(\.rawValue)))
+        #expect(chains["d"]?.trackedBy == MonitorVocabulary.TrackedBy.user.rawValue)
+        #expect(outerChain.links.allSatisfy { link in
+            log.chains.first { $0.deferredID == link.target }?.trackedBy == MonitorVocabulary.TrackedBy.chained.rawValue
+        })
     }
 
     /// The monitor writes its lines field by field (no message values on the way): each must read back to a

@@ -43,8 +43,8 @@ public enum ChainBuilder {
             let place = locate(written.line)
             let message = written.message
             let type = message.messageType ?? "<message>"
-            let exception = message.exception ?? message.fields["exception"]?.stringValue
-            let reason = message.reason ?? message.fields["reason"]?.stringValue
+            let exception = message.exceptionText
+            let reason = message.reasonText
             var span = ActionSpan(
                 kind: .message, name: type, depth: 0, level: FieldText.level(message.taskLevel),
                 start: message.timestamp, end: nil, status: nil, exception: exception, reason: reason,
@@ -87,8 +87,8 @@ public enum ChainBuilder {
                 var span = ActionSpan(
                     kind: .message, name: m.messageType ?? "<message>", depth: depth,
                     level: FieldText.level(m.taskLevel), start: m.timestamp, end: nil, status: nil,
-                    exception: m.exception ?? m.fields["exception"]?.stringValue,
-                    reason: m.reason ?? m.fields["reason"]?.stringValue, fields: FieldText.lines(m),
+                    exception: m.exceptionText,
+                    reason: m.reasonText, fields: FieldText.lines(m),
                     line: locate(written.line).line)
                 span.startFields = FieldText.fields(m)
                 spans.append(span)
@@ -180,7 +180,7 @@ public enum ChainBuilder {
         var lastFailure: (exception: String, reason: String)?
         func noteFailure(_ m: EventMessage) {
             guard side(m.fields[F.path]) == .errback else { return }
-            lastFailure = (m.exception ?? m.fields["exception"]?.stringValue ?? "?", m.reason ?? m.fields["reason"]?.stringValue ?? "")
+            lastFailure = (m.exceptionText ?? "?", m.reasonText ?? "")
         }
         // Links of format-1 `chained` messages written before the pair that makes them was added.
         var linksAwaitingPair: [Int] = []
@@ -250,7 +250,7 @@ public enum ChainBuilder {
                     if case .array(let ids)? = f[F.cycle] { waitCycle = ids.compactMap(\.intValue) }
                 case .unhandledError:
                     unhandled = (
-                        m.exception ?? f["exception"]?.stringValue ?? "?", m.reason ?? f["reason"]?.stringValue ?? ""
+                        m.exceptionText ?? "?", m.reasonText ?? ""
                     )
                 default:
                     break
@@ -381,8 +381,8 @@ public enum ChainBuilder {
 
     static func outcomeText(_ m: EventMessage) -> String? {
         if let value = m.fields[F.value] { return FieldText.text(value) }
-        let exception = m.exception ?? m.fields["exception"]?.stringValue
-        let reason = m.reason ?? m.fields["reason"]?.stringValue
+        let exception = m.exceptionText
+        let reason = m.reasonText
         guard let exception else { return nil }
         return reason.map { "\(exception): \($0)" } ?? exception
     }

@@ -1,3 +1,5 @@
+import EventLog
+
 /// Groups chains into ``ChainFamily``s as they stream in (from ``LogLoader/stream(_:_:)``), handing out each
 /// family as soon as its root and every chain linked from it have arrived, so that `reactortrack tree` can
 /// print a family and forget it.
@@ -49,7 +51,7 @@ public struct ChainFamilyStream: Sendable {
                 if let family = complete(root) { families.append(family) }
             }
         }
-        if !awaited && chain.trackedBy != "chained" && !chain.isLinkTarget {
+        if !awaited && chain.trackedBy != MonitorVocabulary.TrackedBy.chained.rawValue && !chain.isLinkTarget {
             if let family = complete(ordinal) { families.append(family) }
         }
         return families

@@ -89,8 +89,27 @@ struct ChainFigures {
         line = chain.line
     }
 
-    /// The fields of a ``EventLog/BriefTaskGrouper`` that ``init(brief:locate:)`` reads, in this order.
-    static let briefFields = [F.deferredID, F.label, F.index, F.name, F.on, F.from, F.path]
+    /// The fields of a ``EventLog/BriefTaskGrouper`` that ``init(brief:locate:)`` reads, by their place in
+    /// ``briefFields``.
+    enum BriefField: Int, CaseIterable {
+        case deferredID, label, index, name, on, from, path
+
+        /// The field's key in the log.
+        var key: String {
+            switch self {
+            case .deferredID: F.deferredID
+            case .label: F.label
+            case .index: F.index
+            case .name: F.name
+            case .on: F.on
+            case .from: F.from
+            case .path: F.path
+            }
+        }
+    }
+
+    /// The keys of ``BriefField``, in their order: what a ``EventLog/BriefTaskGrouper`` keeps.
+    static let briefFields = BriefField.allCases.map(\.key)
     private typealias F = MonitorVocabulary.Field
 
     /// The figures of the chain ``ChainBuilder`` makes of the task (a `reactortrack:deferred` root, or a lone
@@ -121,9 +140,9 @@ struct ChainFigures {
             callbacks = []
             return
         }
-        func value(_ field: Int, _ message: BriefMessage) -> BriefValue { task.value(field, of: message) }
-        deferredID = value(0, first).intValue
-        label = value(1, first).stringValue ?? deferredID.map { "Deferred #\($0)" } ?? "Deferred"
+        func value(_ field: BriefField, _ message: BriefMessage) -> BriefValue { task.value(field.rawValue, of: message) }
+        deferredID = value(.deferredID, first).intValue
+        label = value(.label, first).stringValue ?? deferredID.map { "Deferred #\($0)" } ?? "Deferred"
         end = rootEnd.timestamp
         isDeferred = true
         // As ChainBuilder.deferredChain: pairs by index (an `added` replaces the pair, run and all), waits.
@@ -151,18 +170,18 @@ struct ChainFigures {
                 typealias M = MonitorVocabulary.Message
                 switch m.type ?? "" {
                 case M.added.rawValue:
-                    let index = value(2, m).intValue ?? (pairs.lazy.map(\.index).max().map { $0.addingSaturating(1) } ?? 0)
+                    let index = value(.index, m).intValue ?? (pairs.lazy.map(\.index).max().map { $0.addingSaturating(1) } ?? 0)
                     set(index, nil)
                 case M.fired.rawValue:
-                    if value(6, m).stringValue == MonitorVocabulary.Path.error.rawValue { failurePassed = true }
+                    if value(.path, m).stringValue == MonitorVocabulary.Path.error.rawValue { failurePassed = true }
                 case M.waiting.rawValue:
-                    waits.append((value(4, m).intValue, m.timestamp, nil))
+                    waits.append((value(.on, m).intValue, m.timestamp, nil))
                 case M.resumed.rawValue:
-                    let from = value(5, m).intValue
+                    let from = value(.from, m).intValue
                     if let i = waits.lastIndex(where: { $0.end == nil && ($0.on == from || from == nil) }) {
                         waits[i].end = m.timestamp
                     }
-                    if value(6, m).stringValue == MonitorVocabulary.Path.error.rawValue { failurePassed = true }
+                    if value(.path, m).stringValue == MonitorVocabulary.Path.error.rawValue { failurePassed = true }
                 case M.unhandledError.rawValue:
                     unhandled = true
                 default:
@@ -172,9 +191,9 @@ struct ChainFigures {
                 if e.status == .failed { failedRuns += 1 }
                 guard s.type == MonitorVocabulary.runAction else { continue }
                 let run = Run(
-                    name: value(3, s).stringValue ?? "<callback>", start: s.timestamp, end: e.timestamp,
+                    name: value(.name, s).stringValue ?? "<callback>", start: s.timestamp, end: e.timestamp,
                     failed: e.status == .failed)
-                if let index = value(2, s).intValue { set(index, run) } else { extraRuns.append(run) }
+                if let index = value(.index, s).intValue { set(index, run) } else { extraRuns.append(run) }
             }
         }
         pairs.sort { $0.index < $1.index }

@@ -125,7 +125,7 @@ public enum ReactorTrackLogReader {
             chains.append(
                 Chain(
                     id: "deferred:\(deferred)", kind: .legacy, label: "Deferred", deferredID: deferred,
-                    trackedBy: chainedBy[deferred] != nil ? "chained" : nil,
+                    trackedBy: chainedBy[deferred] != nil ? MonitorVocabulary.TrackedBy.chained.rawValue : nil,
                     outcome: chainRuns.isEmpty ? .pending : .succeeded, start: start,
                     end: chainRuns.compactMap(\.end).max(), firedAt: start, firedSide: firedSide, pairs: chainPairs,
                     extraRuns: extra, links: links, file: file, line: firstLine[deferred], inferred: inferred.sorted()))

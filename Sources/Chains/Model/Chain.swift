@@ -1,3 +1,5 @@
+import EventLog
+
 /// One chain as drawn: a tracked Deferred with its callback/errback ladder, runs, waits and links, or any
 /// other Eliot task as an action tree.
 public struct Chain: Sendable, Hashable {
@@ -156,7 +158,7 @@ public struct Chain: Sendable, Hashable {
     public var title: String {
         guard let deferredID else { return label }
         guard label.contains("#") else { return "\(label) #\(deferredID)" }
-        if trackedBy == "chained" { return "Deferred #\(deferredID), \(label)" }
+        if trackedBy == MonitorVocabulary.TrackedBy.chained.rawValue { return "Deferred #\(deferredID), \(label)" }
         return "\(label) (Deferred #\(deferredID))"
     }
 

@@ -54,6 +54,12 @@ public struct EventMessage: Sendable, Hashable {
 
     /// The type shown for this message: ``actionType`` or ``messageType``.
     public var type: String? { actionType ?? messageType }
+
+    /// The failure's type: ``exception``, or the `exception` field where the reader kept it among the others.
+    public var exceptionText: String? { exception ?? fields[Key.exception]?.stringValue }
+
+    /// The failure's description: ``reason``, or the `reason` field where the reader kept it among the others.
+    public var reasonText: String? { reason ?? fields[Key.reason]?.stringValue }
 }
 
 extension EventMessage {

@@ -41,6 +41,14 @@ public enum MonitorVocabulary {
         }
     }
 
+    /// The values of ``Field/trackedBy``: who asked for a chain to be tracked.
+    public enum TrackedBy: String, Sendable, CaseIterable {
+        /// The program called `track`.
+        case user
+        /// The monitor followed it from a tracked chain (returned, chained, awaited or an aggregate's member).
+        case chained
+    }
+
     /// The field keys of the monitor's messages (Eliot's snake_case names).
     public enum Field {
         /// Chain start: the monitor's id of the Deferred (an int, unique within a log).
