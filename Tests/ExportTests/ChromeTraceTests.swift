@@ -7,18 +7,41 @@ import Testing
 /// slices on a track nest, every flow has both ends bound to slices) and against the log's own timestamps.
 @Suite("Chrome trace")
 struct ChromeTraceTests {
-    static let inputs = ["mon.out", "echo-service.out", "generated.log", "twisted-eliot.log", "waiting.out"]
+    static let inputs = [
+        "mon.out", "echo-service.out", "generated.log", "twisted-eliot.log", "waiting.out", "concurrent-clients.log",
+    ]
+
+    /// Every file under an `Inputs` folder of `Tests/` (a log or not: those that are not logs fail to load).
+    static let everyInput: [String] = {
+        let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        guard let walk = FileManager.default.enumerator(at: tests, includingPropertiesForKeys: [.isRegularFileKey])
+        else { return [] }
+        var found: [String] = []
+        for case let url as URL in walk where url.pathComponents.contains("Inputs") {
+            if (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true { found.append(url.path) }
+        }
+        return found.sorted()
+    }()
 
     static func path(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Inputs/\(name)").path
     }
 
     static func trace(_ name: String) throws -> [[String: Any]] {
-        let log = try LogLoader().load([path(name)])
-        let json = ChromeTrace.json(log.chains, inputs: log.inputs)
+        try trace(atPath: path(name))
+    }
+
+    static func trace(atPath path: String) throws -> [[String: Any]] {
+        let log = try LogLoader().load([path])
+        return try events(ChromeTrace.json(log.chains, inputs: log.inputs))
+    }
+
+    static func events(_ json: [UInt8]) throws -> [[String: Any]] {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
         return try #require(object["traceEvents"] as? [[String: Any]])
     }
+
+    static func problems(_ events: [[String: Any]]) -> [String] { ChromeTraceChecker.problems(events) }
 
     /// The log's lines, read with Foundation (not with the reader under test).
     static func lines(_ name: String) throws -> [[String: Any]] {
@@ -27,92 +50,22 @@ struct ChromeTraceTests {
         }
     }
 
-    struct Track: Hashable {
-        var pid: Int
-        var tid: Int
-    }
-
-    /// What is wrong with `events` as a trace Perfetto reads; empty when nothing is.
-    static func problems(_ events: [[String: Any]]) -> [String] {
-        var problems: [String] = []
-        var named = Set<Track>()
-        var slices: [Track: [(start: Double, end: Double)]] = [:]
-        var flows: [Int: (starts: [(Track, Double)], ends: [(Track, Double)])] = [:]
-        for (i, event) in events.enumerated() {
-            guard let ph = event["ph"] as? String, let pid = event["pid"] as? Int, let tid = event["tid"] as? Int else {
-                problems.append("event \(i): no ph, pid or tid")
-                continue
-            }
-            let track = Track(pid: pid, tid: tid)
-            if ph == "M" {
-                guard event["name"] is String, event["args"] is [String: Any] else {
-                    problems.append("event \(i): metadata without name or args")
-                    continue
-                }
-                if event["name"] as? String == "thread_name" { named.insert(track) }
-                continue
-            }
-            guard let ts = event["ts"] as? Double, ts.isFinite, event["name"] is String else {
-                problems.append("event \(i) (\(ph)): no ts or name")
-                continue
-            }
-            switch ph {
-            case "X":
-                guard let dur = event["dur"] as? Double, dur >= 0 else {
-                    problems.append("event \(i): a complete event without a duration")
-                    continue
-                }
-                slices[track, default: []].append((ts, ts + dur))
-            case "i":
-                if event["s"] as? String != "t" { problems.append("event \(i): an instant not scoped to its thread") }
-            case "s", "f":
-                guard let id = event["id"] as? Int else {
-                    problems.append("event \(i): a flow without an id")
-                    continue
-                }
-                if ph == "s" { flows[id, default: ([], [])].starts.append((track, ts)) }
-                else {
-                    if event["bp"] as? String != "e" { problems.append("event \(i): a flow end not bound to its slice") }
-                    flows[id, default: ([], [])].ends.append((track, ts))
-                }
-            default:
-                problems.append("event \(i): unexpected ph \(ph)")
-            }
-            if !named.contains(track) { problems.append("event \(i): track \(pid)/\(tid) has no thread_name before it") }
-        }
-        // Slices on one track nest: sorted by start (longest first on ties), each lies inside the open slice or
-        // after it.
-        for (track, list) in slices {
-            var open: [Double] = []
-            for slice in list.sorted(by: { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }) {
-                while let top = open.last, top <= slice.start { open.removeLast() }
-                if let top = open.last, slice.end > top {
-                    problems.append("track \(track.pid)/\(track.tid): slice \(slice) overlaps one ending at \(top)")
-                }
-                open.append(slice.end)
-            }
-        }
-        // Every flow has one start and one end, each at a time inside a slice of its track.
-        func bound(_ track: Track, _ ts: Double) -> Bool {
-            slices[track, default: []].contains { $0.start <= ts && ts <= $0.end }
-        }
-        for (id, flow) in flows {
-            if flow.starts.count != 1 || flow.ends.count != 1 {
-                problems.append("flow \(id): \(flow.starts.count) starts, \(flow.ends.count) ends")
-                continue
-            }
-            if !bound(flow.starts[0].0, flow.starts[0].1) { problems.append("flow \(id): its start is in no slice") }
-            if !bound(flow.ends[0].0, flow.ends[0].1) { problems.append("flow \(id): its end is in no slice") }
-        }
-        return problems
-    }
-
-    @Test("every trace passes the structural checker", arguments: inputs)
-    func structure(input: String) throws {
-        let events = try Self.trace(input)
+    @Test("the trace of every log under Tests/ passes the structural checker", arguments: everyInput)
+    func structure(path: String) throws {
+        // What is not a log (a script, an expected output, the empty log) fails to load: nothing to check.
+        guard let events = try? Self.trace(atPath: path) else { return }
         #expect(events.count > 3)
         let problems = Self.problems(events)
-        #expect(problems.isEmpty, "\(problems.prefix(10))")
+        #expect(problems.isEmpty, "\(problems.count) problems: \(problems.prefix(10))")
+    }
+
+    @Test("the logs under Tests/ are found, the concurrent clients' among them")
+    func everyInputFound() throws {
+        let loaded = Self.everyInput.filter { (try? LogLoader().load([$0])) != nil }
+        #expect(loaded.count >= 30)
+        #expect(loaded.contains { $0.hasSuffix("ExportTests/Inputs/concurrent-clients.log") })
+        #expect(loaded.contains { $0.hasSuffix("EventLogTests/Inputs/twisted-eliot.log") })
+        #expect(loaded.contains { $0.hasSuffix("ExportTests/Inputs/generated.log") })
     }
 
     @Test("the checker finds overlapping slices, a lone flow end and a missing field")
