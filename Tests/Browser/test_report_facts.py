@@ -319,3 +319,72 @@ class ReportFacts(ReportCase):
             self.assertNotRegex(note, "→\\s*$")
             self.assertIn("not recorded", note)
         self.assertNoErrors()
+
+    def test_aggregated_rows_are_coloured_by_their_share_of_outcomes(self):
+        # 2000 short chains one after another, every 20th failing: more chains than pixel rows.
+        lines, n = [], 2000
+        for i in range(n):
+            task, t, failed = str(uuid.UUID(int=1000 + i)), T0 + i * 0.001, i % 20 == 7
+            end = {"exception": "builtins.KeyError", "reason": "'id'"} if failed else {"output": "1", "output_path": "success"}
+            lines += [
+                {"task_uuid": task, "task_level": [1], "action_type": "reactortrack:deferred", "action_status": "started",
+                 "timestamp": t, "deferred_id": i + 1, "label": "job", "tracked_by": "user"},
+                {"task_uuid": task, "task_level": [2], "message_type": "reactortrack:added", "timestamp": t,
+                 "index": 0, "callback": "step", "errback": None},
+                {"task_uuid": task, "task_level": [3], "message_type": "reactortrack:fired", "timestamp": t,
+                 "path": "success", "value": "0"},
+                {"task_uuid": task, "task_level": [4, 1], "action_type": "reactortrack:run", "action_status": "started",
+                 "timestamp": t, "index": 0, "name": "step", "path": "success", "input": "0"},
+                dict({"task_uuid": task, "task_level": [4, 2], "action_type": "reactortrack:run",
+                      "action_status": "failed" if failed else "succeeded", "timestamp": t + 0.0004}, **end),
+                dict({"task_uuid": task, "task_level": [5], "action_type": "reactortrack:deferred",
+                      "action_status": "failed" if failed else "succeeded", "timestamp": t + 0.0005,
+                      "ended_by": "released", "runs": 1}, **({"exception": end["exception"], "reason": end["reason"]}
+                                                             if failed else {"result": "1"})),
+            ]
+        log = write_lines("many.out", lines)
+        chains = chains_of(read_log(log))
+        share = sum(1 for c in chains if c["outcome"] == "failed") / len(chains)
+        self.open(render(log, "many.html"))
+        self.assertIn("chains per row", self.driver.find_element(By.ID, "overview-note").text)
+        # Each drawn pixel is the background mixed with a mix of the callback and failure colours: solved for both
+        # amounts (least squares over the three channels), the failure colour's part of all that is drawn.
+        measure = """
+          var cv = document.getElementById('overview'), cs = getComputedStyle(document.documentElement);
+          var hex = function (n) { var v = parseInt(cs.getPropertyValue(n).trim().slice(1), 16); return [v >> 16 & 255, v >> 8 & 255, v & 255]; };
+          var bg = hex('--bg'), cb = hex('--callback'), fa = hex('--failure'), grid = hex('--grid');
+          var u = [0, 1, 2].map(function (i) { return cb[i] - bg[i]; }), v = [0, 1, 2].map(function (i) { return fa[i] - cb[i]; });
+          var dot = function (a, b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; };
+          var uu = dot(u, u), uv = dot(u, v), vv = dot(v, v), det = uu * vv - uv * uv;
+          var img = cv.getContext('2d').getImageData(arguments[0], 24, cv.width - 12 - arguments[0], cv.height - 30).data, sa = 0, sb = 0;
+          for (var i = 0; i < img.length; i += 4) {
+            var d = [img[i] - bg[0], img[i + 1] - bg[1], img[i + 2] - bg[2]];
+            if (Math.abs(d[0]) + Math.abs(d[1]) + Math.abs(d[2]) < 30) continue;  // background
+            if (img[i] === grid[0] && img[i + 1] === grid[1] && img[i + 2] === grid[2]) continue;  // the time grid
+            var du = dot(d, u), dv = dot(d, v), a = (du * vv - dv * uv) / det, b = (dv * uu - du * uv) / det;
+            if (a > 0) { sa += a; sb += Math.max(0, Math.min(a, b)); }
+          }
+          return sb / sa;"""
+        # The bars (right of the gutter) hold as much failure colour as the failures' share of the chains.
+        red = self.js(measure, 20)
+        self.assertAlmostEqual(red, share, delta=0.02, msg="failures (%.1f%% of the chains) drew %.1f%% of the bars' colour" % (share * 100, red * 100))
+        # The gutter marks rows holding failures by their share too: with it, the canvas is not mostly red.
+        whole = self.js(measure, 0)
+        self.assertLess(whole, 4 * share, "failures (%.1f%% of the chains) drew %.1f%% of the colour" % (share * 100, whole * 100))
+        self.driver.save_screenshot(os.path.join(report_support.WORK, "report-many.png"))
+        self.assertNoErrors()
+
+    def test_lanes_keep_their_labels_when_zoomed_past_their_bars(self):
+        log = incomplete_log()
+        lines = read_log(log)
+        starts = sorted({m["timestamp"] for m in lines if m.get("action_status") == "started" and len(m["task_level"]) == 1})
+        late = (starts[1] - T0) * 1e6
+        # Zoomed in before the second task starts: its bar is right of the view, its lane still says whose it is.
+        self.open(render(log, "zoomed.html"), "#t=0,%d" % (late * 0.6))
+        dark = self.js("""
+          var cv = document.getElementById('overview'), ctx = cv.getContext('2d');
+          var y = 22 + 1.5 * Math.min(20, (cv.height - 26) / 2), img = ctx.getImageData(cv.width / 2, y - 4, cv.width / 2 - 12, 8).data, n = 0;
+          for (var i = 0; i < img.length; i += 4) if (img[i] + img[i + 1] + img[i + 2] < 600) n++;  // text, darker than the band and the grid
+          return n;""")
+        self.assertGreater(dark, 20, "the second lane has a label")
+        self.assertNoErrors()

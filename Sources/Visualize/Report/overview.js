@@ -341,14 +341,13 @@ var RT = window.RT || (window.RT = {});
     else if (ended && C.recovered[c]) text += "  ✓ recovered from " + RT.isolated(D.str(C.exception[c]));
     return text.length > 160 ? text.slice(0, 159) + "…" : text;
   };
-  // The label of a lane whose bar is out of view, dimmed, at the left edge (x) or the right one (x < 0).
+  // The label of a lane whose bar is out of view, in the muted colour, at the left edge (x) or the right one
+  // (x < 0), with an arrow to where the bar is.
   Overview.prototype.edgeLabel = function (c, x, mid, ended) {
     var ctx = this.ctx, text = (x < 0 ? "" : "◂ ") + this.laneLabel(c, ended) + (x < 0 ? " ▸" : "");
     var tw = ctx.measureText(text).width, lx = x < 0 ? this.W - 4 - tw : x;
-    ctx.globalAlpha = 0.7;
     ctx.fillStyle = rgba(this.col.muted, 1);
     ctx.fillText(text, Math.max(2, lx), mid);
-    ctx.globalAlpha = 1;
   };
 
   // Links between chains in view (chained, waited on, returned, contains): a dashed line from lane to lane at the
