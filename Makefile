@@ -15,7 +15,7 @@ FUZZ_SCRATCH := .build-fuzz
 FUZZ := $(FUZZ_SCRATCH)/debug/reactortrack-fuzz
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps swift-deps system-deps browser-deps python-deps cli demo test test-debug test-tsan test-browser test-otlp fuzz fuzz-build test-fuzz bench otel-example otel-check clean
+.PHONY: all deps swift-deps system-deps browser-deps python-deps cli demo test test-debug test-tsan test-browser test-otlp test-docs fuzz fuzz-build test-fuzz bench otel-example otel-check clean
 
 all: test
 
@@ -75,7 +75,7 @@ demo: cli
 	@echo "       pipeline.png (actions and their chains in one log), report.html (all three logs: open it in a"
 	@echo "       browser, step through with n/p). Try: $(CLI) tree pipeline.out"
 
-test: deps test-fuzz test-debug test-browser test-otlp test-tsan
+test: deps test-fuzz test-debug test-browser test-otlp test-docs test-tsan
 
 test-debug:
 	REACTORTRACK_PYTHON=$(PYTHON) $(SWIFT) test
@@ -101,6 +101,15 @@ test-otlp:
 	  Tests/ExportTests/Inputs/mon.out \
 	  Tests/ExportTests/Inputs/echo-service.out Tests/ExportTests/Inputs/twisted-eliot.log \
 	  Tests/ExportTests/Inputs/generated.log
+
+# Every command line README.md and docs/ show, run against the examples' logs (and a loopback OTLP receiver);
+# every option they name checked against the command's --help, every `make` target they name against this file.
+test-docs:
+	$(SWIFT) build --product reactortrack
+	$(SWIFT) build --product seed-example
+	$(SWIFT) build --product echo-service-example
+	$(SWIFT) build --product pipeline-example
+	$(PYTHON) Tests/Docs/test_documented_commands.py .build/debug/reactortrack --examples .build/debug
 
 # The whole suite again under the thread sanitizer, in its own build folder.
 test-tsan:

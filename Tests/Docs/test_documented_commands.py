@@ -1,0 +1,540 @@
+#!/usr/bin/env python3
+"""Docs that cannot drift: every command line README.md and docs/*.md show is run, every option they name is
+checked against the command's own --help, every `make` target they name against the Makefile.
+
+    test_documented_commands.py CLI --examples DIR [--root REPO]
+
+CLI is the reactortrack binary (.build/debug/reactortrack); DIR holds the seed-example, echo-service-example and
+pipeline-example binaries, which write the logs the docs name (mon.out, echo-service.out, pipeline.out). Other
+names the docs use stand for logs listed in LOGS below; a name not there fails, naming the line.
+
+- In fenced code blocks (all but swift and json): a line running `reactortrack SUBCOMMAND ...` (alone or in a
+  pipeline with cat) runs through bash in a fresh folder holding its logs, with `reactortrack` on PATH. It must
+  exit 0, or the status its comment gives (`# exit 1`), and write the files its -o names. An
+  `--otlp-endpoint` URL is pointed at a loopback OTLP/HTTP receiver started here, which must receive the spans.
+  A synopsis line (`reactortrack render FILE... [-o OUT] [selection] ...`) is not run: each --option it names
+  (with those of a group it references, such as `selection: --task UUID ...`) must be in that subcommand's
+  --help, and the values it lists (`--sort duration|start`) among those the help allows. A `make TARGET` line
+  must name a target of the Makefile; it is never run.
+- In the prose: an inline `reactortrack SUB ...` or `SUB --option` is checked against SUB's --help; any other
+  `--option` must be in some subcommand's --help, unless OTHER_TOOLS names it (another tool's option the docs
+  mention), and `make TARGET` must be a Makefile target.
+
+Prints one line per check and a closing "N passed, N failed"; exits 1 if any check failed.
+"""
+import argparse
+import glob
+import http.server
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Log names the docs use, and the real log each one stands for: ("example", binary) is written by running that
+# example; ("file", path) is a log in the repository; ("eliot", side) is written by real Eliot in two processes.
+LOGS = {
+    "mon.out": ("example", "seed-example"),
+    "echo-service.out": ("example", "echo-service-example"),
+    "pipeline.out": ("example", "pipeline-example"),
+    # A big log of many chains, some failed (82 chains; 23 failed): the overview, --failed, --slowest 50.
+    "big.out": ("file", "Tests/ExportTests/Inputs/generated.log"),
+    "service.out": ("file", "Tests/ExportTests/Inputs/generated.log"),
+    # Two processes: a client's task continued by a server (serialize_task_id / continue_task).
+    "client.log": ("eliot", "client"),
+    "server.log": ("eliot", "server"),
+}
+
+# Options of other tools that the docs mention in backticks, with the tool they belong to. Each must still be
+# mentioned somewhere (a stale entry fails), so the list stays minimal.
+OTHER_TOOLS = {
+    "--product": "swift build",
+    "--static-swift-stdlib": "swift build (make cli)",
+    "--sanitize": "swift test (make test-tsan)",
+}
+
+SHELL_FENCES_NOT_CHECKED = {"swift", "json"}
+OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*)(?:[ =]([a-z][a-z0-9-]*(?:\|[a-z][a-z0-9-]*)*)(?![\w.-]))?")
+
+
+class Results:
+    def __init__(self, quiet=False):
+        self.passed = 0
+        self.failed = []
+        self.quiet = quiet
+
+    def check(self, ok, where, what, detail=""):
+        if ok:
+            self.passed += 1
+            if not self.quiet:
+                print(f"PASS {where}: {what}")
+        else:
+            self.failed.append(f"{where}: {what}")
+            if not self.quiet:
+                print(f"FAIL {where}: {what}" + (f"\n     {detail}" if detail else ""))
+
+
+# --- what the command and the Makefile offer --------------------------------------------------------------------
+
+class Help:
+    """Each subcommand's options (name -> values it allows, or None) and which of them take a value."""
+
+    def __init__(self, cli):
+        top = run_capture([cli, "--help"])
+        section = top.split("SUBCOMMANDS:", 1)[1]
+        self.subcommands = re.findall(r"^  ([a-z][a-z-]*)\s", section, re.M)
+        self.options = {}
+        self.takes_value = {}
+        for sub in self.subcommands:
+            self.options[sub], self.takes_value[sub] = parse_help(run_capture([cli, sub, "--help"]))
+
+    def find(self, option):
+        return [sub for sub in self.subcommands if option in self.options[sub]]
+
+
+def run_capture(argv):
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        sys.exit(f"error: {' '.join(argv)} exited {done.returncode}: {done.stderr.strip()}")
+    return done.stdout
+
+
+def parse_help(text):
+    """Options from swift-argument-parser's OPTIONS section: `  -o, --output <OUT>   Where ... (values: a, b)`."""
+    options, takes_value = {}, set()
+    body = text.split("OPTIONS:", 1)[1] if "OPTIONS:" in text else ""
+    entries = re.split(r"\n(?=  -)", "\n" + body)
+    for entry in entries:
+        entry = entry.strip("\n")
+        if not entry.startswith("  -"):
+            continue
+        first = entry.splitlines()[0].strip()
+        names_part = re.split(r"\s{2,}", first)[0]
+        names = re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*|-[a-z])\b", names_part)
+        listed = re.search(r"\(values: ([^)]*)\)", " ".join(entry.split()))
+        values = [v.strip() for v in listed.group(1).split(";")[0].split(",")] if listed else None
+        for name in names:
+            options[name] = values
+            if "<" in names_part:
+                takes_value.add(name)
+    return options, takes_value
+
+
+def makefile_targets(root):
+    with open(os.path.join(root, "Makefile"), encoding="utf-8") as f:
+        return set(re.findall(r"^([A-Za-z0-9_.-]+)\s*:(?!=)", f.read(), re.M))
+
+
+# --- reading the docs -------------------------------------------------------------------------------------------
+
+def read_doc(path):
+    """Fenced blocks as (info, [(line number, text)]) and the prose with the fences blanked (line numbers kept)."""
+    blocks, prose, block = [], [], None
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    for number, line in enumerate(lines, 1):
+        fence = re.match(r"^ {0,3}(```+|~~~+)\s*([\w+-]*)", line)
+        if block is None and fence:
+            block = (fence.group(1), fence.group(2).lower(), [])
+            prose.append("")
+        elif block is not None and line.strip().startswith(block[0][:3]) and not line.strip().strip(block[0][0]):
+            blocks.append((block[1], block[2]))
+            block = None
+            prose.append("")
+        elif block is not None:
+            block[2].append((number, line))
+            prose.append("")
+        else:
+            prose.append(line)
+    return blocks, "\n".join(prose)
+
+
+def inline_spans(prose):
+    """Inline code spans with their line numbers; a span may wrap to the next line of its paragraph."""
+    for match in re.finditer(r"(?<!`)`([^`\n]+(?:\n[^`\n]+)?)`(?!`)", prose):
+        yield prose.count("\n", 0, match.start()) + 1, " ".join(match.group(1).split())
+
+
+def split_comment(line):
+    """The command and its trailing `# comment`, minding quotes."""
+    quote = None
+    for i, ch in enumerate(line):
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and (i == 0 or line[i - 1].isspace()):
+            return line[:i].rstrip(), line[i + 1:].strip()
+    return line.rstrip(), ""
+
+
+def logical_lines(numbered):
+    """Lines joined across trailing backslashes, each with the number of its first line."""
+    pending, start = "", None
+    for number, text in numbered:
+        if start is None:
+            start = number
+        if text.rstrip().endswith("\\"):
+            pending += text.rstrip()[:-1] + " "
+            continue
+        yield start, pending + text
+        pending, start = "", None
+    if start is not None:
+        yield start, pending
+
+
+def is_synopsis(command):
+    return bool(re.search(r"\bFILE\b|\[", command))
+
+
+def make_target(command):
+    match = re.match(r"^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*make\s+([A-Za-z0-9_.-]+)", command.strip())
+    return match.group(1) if match else None
+
+
+# --- the checks -------------------------------------------------------------------------------------------------
+
+def check_options(results, where, text, subcommands, help_, mentioned):
+    """Every --option in text exists in one of `subcommands` (any subcommand when None), with its listed values."""
+    for option, value in OPTION.findall(text):
+        mentioned.add(option)
+        if subcommands is None and option in OTHER_TOOLS:
+            results.check(True, where, f"{option} is {OTHER_TOOLS[option]}'s")
+            continue
+        candidates = subcommands if subcommands is not None else help_.subcommands
+        having = [sub for sub in candidates if option in help_.options[sub]]
+        scope = "/".join(candidates) if subcommands is not None else "any subcommand"
+        results.check(bool(having), where, f"{option} exists in {scope}'s --help",
+                      f"not an option of {scope} (the command has: {', '.join(sorted(set().union(*(help_.options[s] for s in candidates))))})")
+        allowed = [help_.options[sub][option] for sub in having if help_.options[sub][option] is not None]
+        if value and allowed:
+            for one in value.split("|"):
+                results.check(any(one in values for values in allowed), where, f"{option} {one} is allowed",
+                              f"--help allows {', '.join(allowed[0])}")
+
+
+def check_synopsis_block(results, doc, lines, help_, mentioned):
+    """Synopsis lines of one block, with the option groups (`selection: ...`) they reference."""
+    groups, current, synopses = {}, None, []
+    for number, line in lines:
+        command, _ = split_comment(line)
+        words = command.split()
+        if words[:1] == ["reactortrack"] and len(words) > 1:
+            synopses.append((number, command, words[1]))
+            current = None
+        elif re.match(r"^[a-z][\w-]*:\s", command):
+            current = command.split(":", 1)[0]
+            groups[current] = [(number, command.split(":", 1)[1])]
+        elif current and command.startswith((" ", "\t")) and command.strip():
+            groups[current].append((number, command))
+        else:
+            current = None
+    referenced = set()
+    for number, command, sub in synopses:
+        where = f"{doc}:{number}"
+        results.check(sub in help_.subcommands, where, f"reactortrack {sub} is a subcommand")
+        if sub not in help_.subcommands:
+            continue
+        check_options(results, where, command, [sub], help_, mentioned)
+        for name in re.findall(r"\[([a-z][\w-]*)\]", command):
+            if name in groups:
+                referenced.add(name)
+                for group_number, text in groups[name]:
+                    check_options(results, f"{doc}:{group_number}", text, [sub], help_, mentioned)
+    for name, group in groups.items():
+        if name not in referenced:
+            for group_number, text in group:
+                check_options(results, f"{doc}:{group_number}", text, None, help_, mentioned)
+
+
+def check_prose(results, doc, prose, help_, targets, mentioned):
+    for number, span in inline_spans(prose):
+        where = f"{doc}:{number}"
+        target = make_target(span)
+        words = span.split()
+        if target:
+            results.check(target in targets, where, f"make {target} is a Makefile target")
+        elif words[:1] == ["reactortrack"] and len(words) > 1 and words[1] in help_.subcommands:
+            check_options(results, where, span, [words[1]], help_, mentioned)
+        elif words[0] in help_.subcommands and len(words) > 1 and words[1].startswith("-"):
+            check_options(results, where, span, [words[0]], help_, mentioned)
+        elif "--" in span:
+            check_options(results, where, span, None, help_, mentioned)
+
+
+def commands_in(lines):
+    """The runnable `reactortrack ...` lines and the `make` lines of a fenced block."""
+    for number, line in logical_lines(lines):
+        command, comment = split_comment(line)
+        if not command.strip():
+            continue
+        segments = [s.split() for s in command.split("|")]
+        runs = any(s[:1] == ["reactortrack"] and len(s) > 1 for s in segments)
+        if runs and not is_synopsis(command):
+            yield number, "run", command, comment
+        elif make_target(command):
+            yield number, "make", command, comment
+
+
+class Receiver(http.server.ThreadingHTTPServer):
+    """A loopback OTLP/HTTP collector: 200 to every POST /v1/traces, counting them."""
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), ReceiverHandler)
+        self.posts = []
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+class ReceiverHandler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.posts.append((self.path, self.headers.get("Content-Type"), len(body)))
+        status = 200 if self.path == "/v1/traces" else 404
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+class Logs:
+    """Makes each log the docs name once, on first use, in a cache folder."""
+
+    def __init__(self, root, examples, cache):
+        self.root, self.examples, self.cache = root, examples, cache
+        self.made = {}
+
+    def path(self, name):
+        if name in self.made:
+            return self.made[name]
+        kind, what = LOGS[name]
+        if kind == "file":
+            path = os.path.join(self.root, what)
+        elif kind == "example":
+            path = os.path.join(self.cache, name)
+            done = subprocess.run([os.path.join(self.examples, what), path], capture_output=True, text=True,
+                                  timeout=120)
+            if done.returncode != 0 or not os.path.getsize(path):
+                raise RuntimeError(f"{what} {path} exited {done.returncode}: {done.stderr.strip()}")
+        else:
+            self.write_two_processes()
+            path = os.path.join(self.cache, name)
+        self.made[name] = path
+        return path
+
+    def write_two_processes(self):
+        """client.log and server.log, written by real Eliot in two processes: one task across both."""
+        client = os.path.join(self.cache, "client.log")
+        server = os.path.join(self.cache, "server.log")
+        client_code = (
+            "import sys\nfrom eliot import start_action, to_file, log_message\n"
+            "to_file(open(sys.argv[1], 'w'))\n"
+            "with start_action(action_type='client:request', url='/users/7') as action:\n"
+            "    print(action.serialize_task_id().decode())\n"
+            "    log_message(message_type='client:sent', bytes=42)\n")
+        server_code = (
+            "import sys\nfrom eliot import Action, start_action, to_file\n"
+            "to_file(open(sys.argv[1], 'w'))\n"
+            "with Action.continue_task(task_id=sys.argv[2]):\n"
+            "    with start_action(action_type='server:handle', user=7) as action:\n"
+            "        action.add_success_fields(status=200)\n")
+        task_id = subprocess.run([sys.executable, "-c", client_code, client], capture_output=True, text=True,
+                                 check=True, timeout=60).stdout.strip()
+        subprocess.run([sys.executable, "-c", server_code, server, task_id], capture_output=True, text=True,
+                       check=True, timeout=60)
+        self.made["client.log"], self.made["server.log"] = client, server
+
+
+def io_names(command, help_):
+    """The log names a command line reads and the files it writes (-o, --output, >)."""
+    inputs, outputs = [], []
+    for segment in command.split("|"):
+        words = shlex.split(segment)
+        if not words:
+            continue
+        if words[0] == "cat":
+            inputs += [w for w in words[1:] if w != "-"]
+            continue
+        if words[0] != "reactortrack" or len(words) < 2:
+            raise ValueError(f"a command this test does not know: {words[0]} (add a rule for it)")
+        sub, rest = words[1], words[2:]
+        i = 0
+        while i < len(rest):
+            word = rest[i]
+            if word in ("<", ">"):
+                (inputs if word == "<" else outputs).append(rest[i + 1])
+                i += 2
+                continue
+            name = word.split("=", 1)[0]
+            if word.startswith("-") and word != "-":
+                if name in help_.takes_value.get(sub, ()) and "=" not in word:
+                    if name in ("-o", "--output") and rest[i + 1] != "-":
+                        outputs.append(rest[i + 1])
+                    i += 2
+                    continue
+            elif word != "-":
+                inputs.append(word)
+            i += 1
+    return inputs, outputs
+
+
+def run_command(results, where, command, comment, help_, logs, cli, receiver):
+    expected = 0
+    said = re.search(r"\bexit(?: status)? (\d+)", comment)
+    if said:
+        expected = int(said.group(1))
+    try:
+        inputs, outputs = io_names(command, help_)
+    except ValueError as error:
+        results.check(False, where, command, str(error))
+        return
+    unknown = [name for name in inputs if name not in LOGS]
+    if unknown:
+        results.check(False, where, command, f"unknown log name(s) {', '.join(unknown)}: add them to LOGS in "
+                      f"{os.path.relpath(__file__)}, mapped to a real log")
+        return
+    folder = tempfile.mkdtemp(prefix="cmd-", dir=logs.cache)
+    try:
+        for name in inputs:
+            shutil.copyfile(logs.path(name), os.path.join(folder, name))
+    except (RuntimeError, subprocess.CalledProcessError, OSError) as error:
+        results.check(False, where, command, f"cannot make the logs it reads: {error}")
+        return
+    sent = command
+    if "--otlp-endpoint" in command:
+        sent = re.sub(r"http://(?:127\.0\.0\.1|localhost)(?::\d+)?", f"http://127.0.0.1:{receiver.server_port}",
+                      command)
+    posts_before = len(receiver.posts)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    env["PATH"] = os.path.dirname(cli) + os.pathsep + env.get("PATH", "")
+    try:
+        done = subprocess.run(["bash", "-o", "pipefail", "-c", sent], cwd=folder, env=env, input="",
+                              capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        results.check(False, where, command, "did not finish in 60 s")
+        return
+    detail = f"exit {done.returncode}, expected {expected}; stderr: {done.stderr.strip()[-600:]}"
+    results.check(done.returncode == expected, where, command, detail)
+    if done.returncode != 0 or expected != 0:
+        return
+    for output in outputs:
+        path = os.path.join(folder, output)
+        results.check(os.path.isfile(path) and os.path.getsize(path) > 0, where, f"it wrote {output}")
+    if "--otlp-endpoint" in command:
+        posts = receiver.posts[posts_before:]
+        results.check(bool(posts) and all(p == "/v1/traces" and t == "application/x-protobuf" and n > 0
+                                          for p, t, n, in posts),
+                      where, "the collector received the spans (protobuf POSTs to /v1/traces)", f"posts: {posts}")
+
+
+class Context:
+    """What every check needs: the command's options, the Makefile's targets, the logs, the receiver."""
+
+    def __init__(self, cli, root, examples, work):
+        self.cli = cli
+        self.help = Help(cli)
+        self.targets = makefile_targets(root)
+        self.logs = Logs(root, examples, work)
+        self.receiver = Receiver()
+        self.mentioned = set()
+
+
+def check_doc(results, context, path, doc):
+    """All the checks of one Markdown file; returns how many command lines it ran."""
+    blocks, prose = read_doc(path)
+    runs = 0
+    for info, lines in blocks:
+        if info in SHELL_FENCES_NOT_CHECKED:
+            continue
+        synopsis_lines = [(n, line) for n, line in lines
+                          if is_synopsis(split_comment(line)[0]) or not line.lstrip().startswith("reactortrack")]
+        check_synopsis_block(results, doc, synopsis_lines, context.help, context.mentioned)
+        for number, kind, command, comment in commands_in(lines):
+            where = f"{doc}:{number}"
+            if kind == "make":
+                target = make_target(command)
+                results.check(target in context.targets, where, f"make {target} is a Makefile target")
+            else:
+                runs += 1
+                run_command(results, where, command, comment, context.help, context.logs, context.cli,
+                            context.receiver)
+    check_prose(results, doc, prose, context.help, context.targets, context.mentioned)
+    return runs
+
+
+# A page with one drift of each kind, and the lines where the checks must fail (how many times): the checker
+# itself is checked, so a rule that silently stops matching fails here.
+DRIFT_PAGE = """# drift
+```sh
+reactortrack summary mon.out --no-such-option
+reactortrack summary mon.out --json   # exit 1
+reactortrack tree unknown-name.out
+make no-such-target
+reactortrack summary mon.out --top 1
+```
+```text
+reactortrack render FILE... [--sort fastest] [--nope] [--view overview]
+```
+Prose: `--label`, `summary --top 3`, `tree --json`, `make test`, `make nothing-here`, `--format carrier-pigeon`.
+"""
+DRIFT_FAILURES = {3: 1, 4: 1, 5: 1, 6: 1, 10: 2, 12: 4}
+
+
+def check_the_checker(results, context, work):
+    page = os.path.join(work, "drift.md")
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(DRIFT_PAGE)
+    quiet = Results(quiet=True)
+    runs = check_doc(quiet, context, page, "drift.md")
+    failed = {}
+    for line in quiet.failed:
+        number = int(line.split(":")[1])
+        failed[number] = failed.get(number, 0) + 1
+    results.check(failed == DRIFT_FAILURES and runs == 4 and quiet.passed > 0, "self-check",
+                  "a page with known drift fails exactly where it should",
+                  f"failed at {failed} (expected {DRIFT_FAILURES}), {runs} runs: " + "; ".join(quiet.failed))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("cli")
+    parser.add_argument("--examples", required=True, help="folder with seed-example, echo-service-example, "
+                        "pipeline-example")
+    parser.add_argument("--root", default=os.path.dirname(os.path.dirname(HERE)))
+    args = parser.parse_args()
+    root = os.path.abspath(args.root)
+    # `reactortrack` on PATH is the CLI under test, whatever its file is called.
+    work = tempfile.mkdtemp(prefix="reactortrack-docs-")
+    bin_folder = os.path.join(work, "bin")
+    os.mkdir(bin_folder)
+    cli = os.path.join(bin_folder, "reactortrack")
+    os.symlink(os.path.abspath(args.cli), cli)
+
+    results = Results()
+    context = Context(cli, root, os.path.abspath(args.examples), work)
+    docs = [os.path.join(root, "README.md")] + sorted(glob.glob(os.path.join(root, "docs", "*.md")))
+    try:
+        check_the_checker(results, context, work)
+        context.mentioned.clear()
+        runs = sum(check_doc(results, context, path, os.path.relpath(path, root)) for path in docs)
+        results.check(runs > 0, "docs", f"{runs} documented command lines found and run")
+        for option, tool in OTHER_TOOLS.items():
+            results.check(option in context.mentioned, "OTHER_TOOLS",
+                          f"{option} ({tool}) is still mentioned in the docs", "remove it from OTHER_TOOLS")
+    finally:
+        context.receiver.shutdown()
+        shutil.rmtree(work, ignore_errors=True)
+    if results.failed:
+        print("\nfailed:\n  " + "\n  ".join(results.failed))
+    print(f"{results.passed} passed, {len(results.failed)} failed")
+    return 1 if results.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
