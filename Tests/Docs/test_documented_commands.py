@@ -18,7 +18,11 @@ names the docs use stand for logs listed in LOGS below; a name not there fails, 
   must name a target of the Makefile; it is never run.
 - In the prose: an inline `reactortrack SUB ...` or `SUB --option` is checked against SUB's --help; any other
   `--option` must be in some subcommand's --help, unless OTHER_TOOLS names it (another tool's option the docs
-  mention), and `make TARGET` must be a Makefile target.
+  mention), and `make TARGET` must be a Makefile target. A repository path (`Tests/OTLP/test_otlp.py`, `x.md`)
+  and a relative link must exist; a `TypeName`, `Type.member` or module name must be declared in Sources/,
+  unless NOT_OURS names it (Swift's, SwiftNIO's, OTLP's).
+- Before the docs, a page with one drift of each kind must fail exactly where it has them (DRIFT_PAGE), so a
+  rule that stops matching is noticed.
 
 Prints one line per check and a closing "N passed, N failed"; exits 1 if any check failed.
 """
@@ -35,6 +39,10 @@ import tempfile
 import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from doc_sources import (Code, Help, commands_in, inline_spans, is_synopsis, make_target,  # noqa: E402
+                         makefile_targets, read_doc, split_comment)
 
 # Log names the docs use, and the real log each one stands for: ("example", binary) is written by running that
 # example; ("file", path) is a log in the repository; ("eliot", side) is written by real Eliot in two processes.
@@ -58,7 +66,22 @@ OTHER_TOOLS = {
     "--sanitize": "swift test (make test-tsan)",
 }
 
+# Names in backticks that are not declared in Sources/, with what they belong to. Stale entries fail too.
+NOT_OURS = {
+    "Atomic": "Swift's Synchronization module",
+    "Double": "the Swift standard library",
+    "Sendable": "the Swift standard library",
+    "EventLoopFuture": "SwiftNIO",
+    "NIOLockedValueBox": "SwiftNIO",
+    "ExportTraceServiceRequest": "OTLP's protobuf schema",
+    "ResourceSpans": "OTLP's protobuf schema",
+    "TracesData": "OTLP's protobuf schema",
+    "MyModule": "an example: a user's module",
+}
+
 SHELL_FENCES_NOT_CHECKED = {"swift", "json"}
+PATH = re.compile(r"^(?:Sources|Tests|examples|docs|bench|Benchmarks|Fuzz|scripts)/[\w./-]*$")
+SYMBOL = re.compile(r"^([A-Z][A-Za-z0-9]*)(?:<[A-Za-z, ]*>)?((?:\.[A-Za-z_]\w*)*)$")
 OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*)(?:[ =]([a-z][a-z0-9-]*(?:\|[a-z][a-z0-9-]*)*)(?![\w.-]))?")
 
 
@@ -79,124 +102,6 @@ class Results:
                 print(f"FAIL {where}: {what}" + (f"\n     {detail}" if detail else ""))
 
 
-# --- what the command and the Makefile offer --------------------------------------------------------------------
-
-class Help:
-    """Each subcommand's options (name -> values it allows, or None) and which of them take a value."""
-
-    def __init__(self, cli):
-        top = run_capture([cli, "--help"])
-        section = top.split("SUBCOMMANDS:", 1)[1]
-        self.subcommands = re.findall(r"^  ([a-z][a-z-]*)\s", section, re.M)
-        self.options = {}
-        self.takes_value = {}
-        for sub in self.subcommands:
-            self.options[sub], self.takes_value[sub] = parse_help(run_capture([cli, sub, "--help"]))
-
-    def find(self, option):
-        return [sub for sub in self.subcommands if option in self.options[sub]]
-
-
-def run_capture(argv):
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-    if done.returncode != 0:
-        sys.exit(f"error: {' '.join(argv)} exited {done.returncode}: {done.stderr.strip()}")
-    return done.stdout
-
-
-def parse_help(text):
-    """Options from swift-argument-parser's OPTIONS section: `  -o, --output <OUT>   Where ... (values: a, b)`."""
-    options, takes_value = {}, set()
-    body = text.split("OPTIONS:", 1)[1] if "OPTIONS:" in text else ""
-    entries = re.split(r"\n(?=  -)", "\n" + body)
-    for entry in entries:
-        entry = entry.strip("\n")
-        if not entry.startswith("  -"):
-            continue
-        first = entry.splitlines()[0].strip()
-        names_part = re.split(r"\s{2,}", first)[0]
-        names = re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*|-[a-z])\b", names_part)
-        listed = re.search(r"\(values: ([^)]*)\)", " ".join(entry.split()))
-        values = [v.strip() for v in listed.group(1).split(";")[0].split(",")] if listed else None
-        for name in names:
-            options[name] = values
-            if "<" in names_part:
-                takes_value.add(name)
-    return options, takes_value
-
-
-def makefile_targets(root):
-    with open(os.path.join(root, "Makefile"), encoding="utf-8") as f:
-        return set(re.findall(r"^([A-Za-z0-9_.-]+)\s*:(?!=)", f.read(), re.M))
-
-
-# --- reading the docs -------------------------------------------------------------------------------------------
-
-def read_doc(path):
-    """Fenced blocks as (info, [(line number, text)]) and the prose with the fences blanked (line numbers kept)."""
-    blocks, prose, block = [], [], None
-    with open(path, encoding="utf-8") as f:
-        lines = f.read().split("\n")
-    for number, line in enumerate(lines, 1):
-        fence = re.match(r"^ {0,3}(```+|~~~+)\s*([\w+-]*)", line)
-        if block is None and fence:
-            block = (fence.group(1), fence.group(2).lower(), [])
-            prose.append("")
-        elif block is not None and line.strip().startswith(block[0][:3]) and not line.strip().strip(block[0][0]):
-            blocks.append((block[1], block[2]))
-            block = None
-            prose.append("")
-        elif block is not None:
-            block[2].append((number, line))
-            prose.append("")
-        else:
-            prose.append(line)
-    return blocks, "\n".join(prose)
-
-
-def inline_spans(prose):
-    """Inline code spans with their line numbers; a span may wrap to the next line of its paragraph."""
-    for match in re.finditer(r"(?<!`)`([^`\n]+(?:\n[^`\n]+)?)`(?!`)", prose):
-        yield prose.count("\n", 0, match.start()) + 1, " ".join(match.group(1).split())
-
-
-def split_comment(line):
-    """The command and its trailing `# comment`, minding quotes."""
-    quote = None
-    for i, ch in enumerate(line):
-        if quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "#" and (i == 0 or line[i - 1].isspace()):
-            return line[:i].rstrip(), line[i + 1:].strip()
-    return line.rstrip(), ""
-
-
-def logical_lines(numbered):
-    """Lines joined across trailing backslashes, each with the number of its first line."""
-    pending, start = "", None
-    for number, text in numbered:
-        if start is None:
-            start = number
-        if text.rstrip().endswith("\\"):
-            pending += text.rstrip()[:-1] + " "
-            continue
-        yield start, pending + text
-        pending, start = "", None
-    if start is not None:
-        yield start, pending
-
-
-def is_synopsis(command):
-    return bool(re.search(r"\bFILE\b|\[", command))
-
-
-def make_target(command):
-    match = re.match(r"^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*make\s+([A-Za-z0-9_.-]+)", command.strip())
-    return match.group(1) if match else None
-
-
 # --- the checks -------------------------------------------------------------------------------------------------
 
 def check_options(results, where, text, subcommands, help_, mentioned):
@@ -209,8 +114,9 @@ def check_options(results, where, text, subcommands, help_, mentioned):
         candidates = subcommands if subcommands is not None else help_.subcommands
         having = [sub for sub in candidates if option in help_.options[sub]]
         scope = "/".join(candidates) if subcommands is not None else "any subcommand"
+        known = sorted(set().union(*(help_.options[sub] for sub in candidates)))
         results.check(bool(having), where, f"{option} exists in {scope}'s --help",
-                      f"not an option of {scope} (the command has: {', '.join(sorted(set().union(*(help_.options[s] for s in candidates))))})")
+                      f"not an option of {scope} (the command has: {', '.join(known)})")
         allowed = [help_.options[sub][option] for sub in having if help_.options[sub][option] is not None]
         if value and allowed:
             for one in value.split("|"):
@@ -252,33 +158,46 @@ def check_synopsis_block(results, doc, lines, help_, mentioned):
                 check_options(results, f"{doc}:{group_number}", text, None, help_, mentioned)
 
 
-def check_prose(results, doc, prose, help_, targets, mentioned):
+def check_prose(results, context, doc, prose, doc_folder):
     for number, span in inline_spans(prose):
         where = f"{doc}:{number}"
         target = make_target(span)
         words = span.split()
         if target:
-            results.check(target in targets, where, f"make {target} is a Makefile target")
-        elif words[:1] == ["reactortrack"] and len(words) > 1 and words[1] in help_.subcommands:
-            check_options(results, where, span, [words[1]], help_, mentioned)
-        elif words[0] in help_.subcommands and len(words) > 1 and words[1].startswith("-"):
-            check_options(results, where, span, [words[0]], help_, mentioned)
+            results.check(target in context.targets, where, f"make {target} is a Makefile target")
+        elif words[:1] == ["reactortrack"] and len(words) > 1 and words[1] in context.help.subcommands:
+            check_options(results, where, span, [words[1]], context.help, context.mentioned)
+        elif words[0] in context.help.subcommands and len(words) > 1 and words[1].startswith("-"):
+            check_options(results, where, span, [words[0]], context.help, context.mentioned)
         elif "--" in span:
-            check_options(results, where, span, None, help_, mentioned)
+            check_options(results, where, span, None, context.help, context.mentioned)
+        elif PATH.match(span) or re.match(r"^[\w./-]+\.md$", span):
+            found = any(os.path.exists(os.path.join(folder, span)) for folder in (context.root, doc_folder))
+            results.check(found, where, f"{span} exists")
+        else:
+            check_symbol(results, where, span, context.code, context.mentioned)
+    for match in re.finditer(r"\]\(([^)\s]+)\)", prose):
+        target = match.group(1).split("#", 1)[0]
+        if target and not re.match(r"^[a-z][a-z+.-]*:", target):
+            where = f"{doc}:{prose.count(chr(10), 0, match.start()) + 1}"
+            results.check(os.path.exists(os.path.join(doc_folder, target)), where, f"the link to {target} resolves")
 
 
-def commands_in(lines):
-    """The runnable `reactortrack ...` lines and the `make` lines of a fenced block."""
-    for number, line in logical_lines(lines):
-        command, comment = split_comment(line)
-        if not command.strip():
-            continue
-        segments = [s.split() for s in command.split("|")]
-        runs = any(s[:1] == ["reactortrack"] and len(s) > 1 for s in segments)
-        if runs and not is_synopsis(command):
-            yield number, "run", command, comment
-        elif make_target(command):
-            yield number, "make", command, comment
+def check_symbol(results, where, span, code, mentioned):
+    """`TypeName`, `Type.member`, `Module`: declared in Sources/, unless NOT_OURS names it."""
+    match = SYMBOL.match(span)
+    if not match or span.isupper():
+        return
+    head, members = match.group(1), [m for m in match.group(2).split(".") if m]
+    mentioned.add(head)
+    if head in NOT_OURS:
+        results.check(True, where, f"{head} is {NOT_OURS[head]}'s")
+        return
+    results.check(head in code.types or head in code.modules, where, f"{head} is declared in Sources/",
+                  "no type or module of that name: renamed or removed?")
+    for member in members:
+        results.check(member in code.types or member in code.members, where, f"{span}: {member} is declared in "
+                      "Sources/", "no member or nested type of that name: renamed or removed?")
 
 
 class Receiver(http.server.ThreadingHTTPServer):
@@ -443,6 +362,8 @@ class Context:
         self.logs = Logs(root, examples, work)
         self.receiver = Receiver()
         self.mentioned = set()
+        self.root = root
+        self.code = Code(root)
 
 
 def check_doc(results, context, path, doc):
@@ -464,7 +385,7 @@ def check_doc(results, context, path, doc):
                 runs += 1
                 run_command(results, where, command, comment, context.help, context.logs, context.cli,
                             context.receiver)
-    check_prose(results, doc, prose, context.help, context.targets, context.mentioned)
+    check_prose(results, context, doc, prose, os.path.dirname(os.path.abspath(path)))
     return runs
 
 
@@ -482,8 +403,9 @@ reactortrack summary mon.out --top 1
 reactortrack render FILE... [--sort fastest] [--nope] [--view overview]
 ```
 Prose: `--label`, `summary --top 3`, `tree --json`, `make test`, `make nothing-here`, `--format carrier-pigeon`.
+`NoSuchType`, `JSONMonitor`, `EventLogFormat.noSuchMember`, `docs/no-such.md`, `docs/cli.md`, [gone](gone.png).
 """
-DRIFT_FAILURES = {3: 1, 4: 1, 5: 1, 6: 1, 10: 2, 12: 4}
+DRIFT_FAILURES = {3: 1, 4: 1, 5: 1, 6: 1, 10: 2, 12: 4, 13: 4}
 
 
 def check_the_checker(results, context, work):
@@ -524,9 +446,10 @@ def main():
         context.mentioned.clear()
         runs = sum(check_doc(results, context, path, os.path.relpath(path, root)) for path in docs)
         results.check(runs > 0, "docs", f"{runs} documented command lines found and run")
-        for option, tool in OTHER_TOOLS.items():
-            results.check(option in context.mentioned, "OTHER_TOOLS",
-                          f"{option} ({tool}) is still mentioned in the docs", "remove it from OTHER_TOOLS")
+        for table, names in (("OTHER_TOOLS", OTHER_TOOLS), ("NOT_OURS", NOT_OURS)):
+            for name, owner in names.items():
+                results.check(name in context.mentioned, table, f"{name} ({owner}) is still mentioned in the docs",
+                              f"remove it from {table}")
     finally:
         context.receiver.shutdown()
         shutil.rmtree(work, ignore_errors=True)
