@@ -43,8 +43,8 @@ struct ReactorTrack: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
+                // The message carries its own "Usage:" line and where to find help.
                 FileStream.standardError.write(fullMessage(for: error) + "\n")
-                FileStream.standardError.write("Usage: see `reactortrack --help`\n")
                 terminate(usageFailure)
             }
             exit(withError: error)

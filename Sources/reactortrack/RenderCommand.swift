@@ -25,28 +25,39 @@ struct RenderCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write: .svg, .png, .pdf or .html.", valueName: "OUT"))
     var output = "chain.svg"
 
-    @Option(help: "Order of the overview's waterfall: duration (slowest first) or start.")
-    var sort: SortOrder = .duration
+    @Option(help: "Order of the overview's waterfall: duration (slowest first) or start. (default: duration)")
+    var sort: SortOrder?
 
-    @Option(help: "auto (detail when the chains fit, else an overview), overview, or detail.")
-    var view: ViewChoice = .auto
+    @Option(help: "auto (detail when the chains fit, else an overview), overview, or detail. (default: auto)")
+    var view: ViewChoice?
 
-    @Option(help: "PNG pixels per unit (2 for HiDPI screens).")
-    var scale: Double = 1
+    @Option(help: "PNG pixels per unit (2 for HiDPI screens). (default: 1)")
+    var scale: Double?
 
     func validate() throws {
-        if Renderer.output(for: output) == nil {
+        guard let format = Renderer.output(for: output) else {
             throw ValidationError("--output must end in \(Renderer.extensionList) (got '\(output)')")
         }
-        if !(0.25...4).contains(scale) { throw ValidationError("--scale must be between 0.25 and 4") }
+        if let scale {
+            if !(format is PNGOutput) {
+                throw ValidationError("--scale sets the pixels of a .png; it does not apply to '\(output)'")
+            }
+            if !(0.25...4).contains(scale) { throw ValidationError("--scale must be between 0.25 and 4") }
+        }
+        if format is HTMLOutput {
+            // The report has its own overview and detail, and sorts in the page.
+            for (name, given) in [("--view", view != nil), ("--sort", sort != nil)] where given {
+                throw ValidationError("\(name) does not apply to the HTML report ('\(output)'): it has both views, sorted in the page")
+            }
+        }
     }
 
     func run() throws {
         let (log, chains) = try CommandSupport.load(input, selection)
         let options = DiagramOptions(
-            view: view.view, sort: sort.sort, sourceNames: log.inputs, warningCount: log.warnings.count)
+            view: (view ?? .auto).view, sort: (sort ?? .duration).sort, sourceNames: log.inputs, warningCount: log.warnings.count)
         do {
-            let document = try Renderer.render(log, chains: chains, to: output, options: options, scale: scale)
+            let document = try Renderer.render(log, chains: chains, to: output, options: options, scale: scale ?? 1)
             let pages = document?.pages.count ?? 0
             let note = pages > 1 ? " (\(pages) pages)" : ""
             // The monitor's dropped-events note is a warning on the page, not a chain.
