@@ -25,11 +25,15 @@ public enum ChromeTrace {
         // Where each Deferred's chain is, for the flow arrows: links resolve within their file.
         var byDeferred: [String: [Int: Int]] = [:]
         for (i, chain) in shown.enumerated() {
-            if let id = chain.deferredID, byDeferred[chain.file]?[id] == nil { byDeferred[chain.file, default: [:]][id] = i }
+            if let id = chain.deferredID, byDeferred[chain.file]?[id] == nil {
+                byDeferred[chain.file, default: [:]][id] = i
+            }
         }
         // Each chain's tracks first (an Eliot task whose actions run at the same time takes more than one), and
         // every track's name before any event, so that a flow's end finds its track named.
-        var plans: [ActionTracks?] = [], firstTID: [Int] = [], next = 1
+        var plans: [ActionTracks?] = []
+        var firstTID: [Int] = []
+        var next = 1
         var names = TrackNames()
         for chain in shown {
             let plan = chain.isDeferred ? nil : ActionTracks(chain)
@@ -46,7 +50,8 @@ public enum ChromeTrace {
         }
         var flows = 0
         for (i, chain) in shown.enumerated() {
-            let pid = pids[chain.file] ?? 0, tid = firstTID[i]
+            let pid = pids[chain.file] ?? 0
+            let tid = firstTID[i]
             if let plan = plans[i] {
                 trace.actions(chain, plan: plan, pid: pid, tid: tid)
             } else {

@@ -96,7 +96,9 @@ enum ChromeTraceChecker {
                 if ph == "s" {
                     flows[id, default: ([], [])].starts.append((track, ts))
                 } else {
-                    if event["bp"] as? String != "e" { problems.append("event \(i): a flow end not bound to its slice") }
+                    if event["bp"] as? String != "e" {
+                        problems.append("event \(i): a flow end not bound to its slice")
+                    }
                     flows[id, default: ([], [])].ends.append((track, ts))
                 }
             default:
@@ -139,7 +141,8 @@ enum ChromeTraceChecker {
             let slice = list[k]
             let label = "track \(track): \(slice.name) [\(slice.start), \(slice.end)] (event \(slice.index))"
             if let p = previous, list[p].start == slice.start, list[p].end < slice.end {
-                problems.append("\(label) starts with the shorter \(list[p].name) before it: the viewers nest them differently")
+                problems.append(
+                    "\(label) starts with the shorter \(list[p].name) before it: the viewers nest them differently")
             }
             previous = k
             while let top = open.last, list[top].end <= slice.start { open.removeLast() }
@@ -149,16 +152,22 @@ enum ChromeTraceChecker {
             let parent = open.last.map { list[$0] }
             switch slice.category {
             case "chain":
-                if let parent { problems.append("\(label) is inside \(parent.name): a chain is at the top of its track") }
+                if let parent {
+                    problems.append("\(label) is inside \(parent.name): a chain is at the top of its track")
+                }
             case "callback", "errback", "wait":
                 if parent?.category != "chain" {
                     problems.append("\(label) is inside \(parent?.name ?? "nothing"), not directly in its chain")
                 }
             case "cancel":
-                if !open.contains(where: { list[$0].category == "chain" }) { problems.append("\(label) is outside its chain") }
+                if !open.contains(where: { list[$0].category == "chain" }) {
+                    problems.append("\(label) is outside its chain")
+                }
             case "action", "message":
                 let expected = nearestAncestor(of: slice, among: actions).map { list[$0] }
-                if parent?.category != (expected == nil ? nil : "action") || parent?.actionLevel != expected?.actionLevel {
+                if parent?.category != (expected == nil ? nil : "action")
+                    || parent?.actionLevel != expected?.actionLevel
+                {
                     let found = parent.map { "\($0.name) \($0.actionLevel ?? "?")" } ?? "nothing"
                     let wanted = expected.map { "\($0.name) \($0.actionLevel ?? "?")" } ?? "nothing (the top)"
                     problems.append("\(label) is inside \(found), not \(wanted)")

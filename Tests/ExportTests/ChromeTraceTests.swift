@@ -87,7 +87,8 @@ struct ChromeTraceTests {
     @Test("each run, action and message is at its time in the log", arguments: inputs)
     func timestamps(input: String) throws {
         let events = try Self.trace(input)
-        var slices = Set<String>(), instants = Set<String>()
+        var slices = Set<String>()
+        var instants = Set<String>()
         for event in events {
             guard let name = event["name"] as? String, let ts = event["ts"] as? Double else { continue }
             // Within a microsecond: two JSON readers may read the same decimal a bit apart.
@@ -123,7 +124,9 @@ struct ChromeTraceTests {
         let events = try Self.trace("mon.out")
         let names = Dictionary(
             events.filter { $0["name"] as? String == "thread_name" }.compactMap { e -> (Int, String)? in
-                guard let tid = e["tid"] as? Int, let name = (e["args"] as? [String: Any])?["name"] as? String else { return nil }
+                guard let tid = e["tid"] as? Int, let name = (e["args"] as? [String: Any])?["name"] as? String else {
+                    return nil
+                }
                 return (tid, name)
             }, uniquingKeysWith: { a, _ in a })
         let start = try #require(events.first { $0["ph"] as? String == "s" })

@@ -9,8 +9,10 @@ import Testing
 struct ChromeTraceTrackTests {
     typealias Base = ChromeTraceTests
 
-    static func slice(_ name: String, tid: Int = 1, _ ts: Double, _ dur: Double, cat: String = "action",
-                      level: String? = nil, actionLevel: String? = nil) -> [String: Any] {
+    static func slice(
+        _ name: String, tid: Int = 1, _ ts: Double, _ dur: Double, cat: String = "action",
+        level: String? = nil, actionLevel: String? = nil
+    ) -> [String: Any] {
         var args: [String: Any] = [:]
         if let level { args["task_level"] = level }
         if let actionLevel { args["action_level"] = actionLevel }
@@ -35,7 +37,10 @@ struct ChromeTraceTrackTests {
             "ph": "i", "s": "t", "pid": 1, "tid": 1, "name": "sent", "cat": "message", "ts": 20.0,
             "args": ["task_level": "/3/2"],
         ]
-        #expect(Base.problems([Self.named(1, "t"), root, Self.slice("request", 1, 50, level: "/2/1", actionLevel: "/2"), message])
+        #expect(
+            Base.problems([
+                Self.named(1, "t"), root, Self.slice("request", 1, 50, level: "/2/1", actionLevel: "/2"), message,
+            ])
             .contains { $0.contains("sent") && $0.contains("inside request /2") })
         // A zero-length slice before a longer one at the same time: the viewers disagree on which holds which.
         let shorterFirst = [Self.named(1, "t"), Self.slice("a", 5, 0, cat: "x"), Self.slice("b", 5, 3, cat: "x")]
@@ -55,7 +60,9 @@ struct ChromeTraceTrackTests {
         #expect(Base.problems(events).isEmpty)
         var names: [Int: String] = [:]
         for e in events where e["name"] as? String == "thread_name" {
-            if let tid = e["tid"] as? Int, let name = (e["args"] as? [String: Any])?["name"] as? String { names[tid] = name }
+            if let tid = e["tid"] as? Int, let name = (e["args"] as? [String: Any])?["name"] as? String {
+                names[tid] = name
+            }
         }
         // The log's requests that overlap a sibling, from the log itself.
         var requests: [String: (start: Double, end: Double)] = [:]
@@ -64,8 +71,11 @@ struct ChromeTraceTrackTests {
                 let t = line["timestamp"] as? Double
             else { continue }
             let key = "\(uuid)/\(level[0])"
-            if line["action_status"] as? String == "started" { requests[key, default: (t, t)].start = t }
-            else { requests[key, default: (t, t)].end = t }
+            if line["action_status"] as? String == "started" {
+                requests[key, default: (t, t)].start = t
+            } else {
+                requests[key, default: (t, t)].end = t
+            }
         }
         let overlapping = requests.filter { key, r in
             requests.contains { other, o in
@@ -94,10 +104,12 @@ struct ChromeTraceTrackTests {
         let chains = (0..<30_000).map { n in
             // Pairs of tasks whose uuids share their first 8 (and 12) characters.
             let id = String(format: "%08x-%04x-4000-8000-%012x", n / 2, 0, n)
-            let span = ActionSpan(kind: .action, name: "client:session", depth: 0, level: "/1",
-                                  start: 1_796_300_000 + Double(n), end: 1_796_300_000.5 + Double(n), status: "succeeded")
-            return Chain(id: id, kind: .action, label: "client:session", outcome: .succeeded, start: span.start,
-                         end: span.end, spans: [span], file: "clients.log", line: n + 1)
+            let span = ActionSpan(
+                kind: .action, name: "client:session", depth: 0, level: "/1",
+                start: 1_796_300_000 + Double(n), end: 1_796_300_000.5 + Double(n), status: "succeeded")
+            return Chain(
+                id: id, kind: .action, label: "client:session", outcome: .succeeded, start: span.start,
+                end: span.end, spans: [span], file: "clients.log", line: n + 1)
         }
         let events = try Base.events(ChromeTrace.json(chains, inputs: ["clients.log"]))
         let names = events.filter { $0["name"] as? String == "thread_name" }
@@ -112,16 +124,19 @@ struct ChromeTraceTrackTests {
         // Real task levels of such a tree would take quadratic space; the rows say `/1` at every depth.
         let depth = 100_000
         let spans = (0..<depth).map { d in
-            ActionSpan(kind: .action, name: "step", depth: d, level: "/1", start: 1_000 + Double(d) * 1e-3,
-                       end: 2_000 - Double(d) * 1e-3, status: "succeeded")
+            ActionSpan(
+                kind: .action, name: "step", depth: d, level: "/1", start: 1_000 + Double(d) * 1e-3,
+                end: 2_000 - Double(d) * 1e-3, status: "succeeded")
         }
-        let chain = Chain(id: "deep", kind: .action, label: "step", outcome: .succeeded, start: 1_000, end: 2_000,
-                          spans: spans, file: "deep.log", line: 1)
+        let chain = Chain(
+            id: "deep", kind: .action, label: "step", outcome: .succeeded, start: 1_000, end: 2_000,
+            spans: spans, file: "deep.log", line: 1)
         let events = try Base.events(ChromeTrace.json([chain], inputs: ["deep.log"]))
         let slices = events.filter { $0["ph"] as? String == "X" }
         #expect(slices.count == depth)
         #expect(Set(slices.compactMap { $0["tid"] as? Int }).count == 1)
-        var outer = (start: -Double.infinity, end: Double.infinity), nested = 0
+        var outer = (start: -Double.infinity, end: Double.infinity)
+        var nested = 0
         for slice in slices {
             guard let ts = slice["ts"] as? Double, let dur = slice["dur"] as? Double else { continue }
             if outer.start < ts, ts + dur < outer.end { nested += 1 }
@@ -144,18 +159,23 @@ struct ChromeTraceTrackTests {
     func waitFlowAtResume() throws {
         let events = try Base.trace("waiting.out")
         let fired = try Self.micros("waiting.out") {
-            $0["message_type"] as? String == "reactortrack:fired" && ($0["task_uuid"] as? String)?.hasPrefix("a2") == true
+            $0["message_type"] as? String == "reactortrack:fired"
+                && ($0["task_uuid"] as? String)?.hasPrefix("a2") == true
         }
         let resumed = try Self.micros("waiting.out") { $0["message_type"] as? String == "reactortrack:resumed" }
         let made = try Self.micros("waiting.out") { $0["message_type"] as? String == "reactortrack:waiting" }
-        let start = try Self.flow(events, "s", "waitedOn"), end = try Self.flow(events, "f", "waitedOn")
+        let start = try Self.flow(events, "s", "waitedOn")
+        let end = try Self.flow(events, "f", "waitedOn")
         #expect(start["ts"] as? Double == fired)
         #expect(end["ts"] as? Double == resumed)
         #expect(start["ts"] as? Double != made)
-        let names = Dictionary(events.filter { $0["name"] as? String == "thread_name" }.compactMap { e -> (Int, String)? in
-            guard let tid = e["tid"] as? Int, let n = (e["args"] as? [String: Any])?["name"] as? String else { return nil }
-            return (tid, n)
-        }, uniquingKeysWith: { a, _ in a })
+        let names = Dictionary(
+            events.filter { $0["name"] as? String == "thread_name" }.compactMap { e -> (Int, String)? in
+                guard let tid = e["tid"] as? Int, let n = (e["args"] as? [String: Any])?["name"] as? String else {
+                    return nil
+                }
+                return (tid, n)
+            }, uniquingKeysWith: { a, _ in a })
         #expect(names[start["tid"] as? Int ?? 0] == "query #2")
         #expect(names[end["tid"] as? Int ?? 0] == "fetchUser #1")
     }
@@ -167,7 +187,8 @@ struct ChromeTraceTrackTests {
             $0["action_type"] as? String == "reactortrack:run" && $0["name"] as? String == "Deferred #2.callback"
         }
         let fired = try Self.micros("mon.out") {
-            $0["message_type"] as? String == "reactortrack:fired" && ($0["task_uuid"] as? String)?.hasPrefix("7e2f") == true
+            $0["message_type"] as? String == "reactortrack:fired"
+                && ($0["task_uuid"] as? String)?.hasPrefix("7e2f") == true
         }
         #expect(try Self.flow(events, "s", "chained")["ts"] as? Double == run)
         #expect(try Self.flow(events, "f", "chained")["ts"] as? Double == fired)

@@ -5,12 +5,12 @@ extension ChromeTrace {
     /// message, so that on every track each row lies directly inside its parent action or at the top.
     ///
     /// A row goes on its parent's track when it lies inside the parent and after the siblings already there;
-    /// otherwise (it runs at the same time as a sibling, or outlives its parent) on the first of the parent's
-    /// extra tracks where it comes after the siblings already there, or on a new one. Siblings never nest in one
-    /// another, and a message (an instant, which viewers keep as a zero-length slice) sits with its own action.
-    /// Each parent's children are placed in the order they started. Loops over the rows with an explicit stack
-    /// of ancestors, no recursion, so a tree 100,000 deep is fine; sorting each parent's children and a heap of
-    /// its extra tracks by when they are free keep it O(n log n) however many children run at once.
+    /// otherwise (it runs at the same time as a sibling, or outlives its parent) on the parent's extra track
+    /// that has been free the longest, if it comes after the siblings already there, or on a new one. Siblings
+    /// never nest in one another, and a message (an instant, which viewers keep as a zero-length slice) sits with
+    /// its own action. Each parent's children are placed in the order they started. Loops over the rows with an
+    /// explicit stack of ancestors, no recursion, so a tree 100,000 deep is fine; sorting each parent's children
+    /// and a heap of its extra tracks by when they are free keep it O(n log n) however many children run at once.
     struct ActionTracks {
         /// An extra track: whose children it holds, and its number among that action's extra tracks (from 1).
         struct Lane {
@@ -75,7 +75,8 @@ extension ChromeTrace {
                     extra[0] = last
                     var parent = 0
                     while true {
-                        let left = 2 * parent + 1, right = left + 1
+                        let left = 2 * parent + 1
+                        let right = left + 1
                         var smallest = parent
                         if left < extra.count, Self.before(extra[left], extra[smallest]) { smallest = left }
                         if right < extra.count, Self.before(extra[right], extra[smallest]) { smallest = right }

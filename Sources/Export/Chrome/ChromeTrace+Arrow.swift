@@ -65,14 +65,17 @@ extension ChromeTrace {
         init?(_ link: ChainLink, from a: End, to b: End) {
             let made = ChromeTrace.micros(link.time)
             var name = link.kind.rawValue
-            var source: Point?, target: Point?
+            var source: Point?
+            var target: Point?
             switch link.kind {
             case .chained:
                 let run = a.chain.runs.first { $0.index == link.pairIndex && link.pairIndex != nil }
                 source = a.point(near: ChromeTrace.micros(run?.start) ?? made)
                 target = b.point(near: ChromeTrace.micros(b.chain.firedAt) ?? source?.time)
             case .waitedOn:
-                let wait = a.chain.waits.first { $0.on == link.target && (link.pairIndex == nil || $0.pairIndex == link.pairIndex) }
+                let wait = a.chain.waits.first {
+                    $0.on == link.target && (link.pairIndex == nil || $0.pairIndex == link.pairIndex)
+                }
                 if let resumed = ChromeTrace.micros(wait?.end) {
                     source = b.point(near: min(ChromeTrace.micros(b.chain.firedAt) ?? resumed, resumed))
                     target = a.point(near: resumed)

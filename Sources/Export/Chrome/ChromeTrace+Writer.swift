@@ -47,7 +47,9 @@ extension ChromeTrace {
             out.raw("}")
         }
 
-        mutating func instant(_ name: String, category: String, pid: Int, tid: Int, at time: Double, args: [(String, String?)]) {
+        mutating func instant(
+            _ name: String, category: String, pid: Int, tid: Int, at time: Double, args: [(String, String?)]
+        ) {
             begin("i", pid: pid, tid: tid)
             out.raw(",\"s\":\"t\",\"name\":")
             out.string(name)
@@ -74,11 +76,17 @@ extension ChromeTrace {
         /// The chain as a slice, its runs and waits as slices inside, the cancel as an instant.
         mutating func deferred(_ chain: Chain, pid: Int, tid: Int) {
             guard let (start, end) = ChromeTrace.deferredInterval(chain) else { return }
-            slice(chain.title, category: "chain", pid: pid, tid: tid, start: start, end: end, args: [
-                ("outcome", chain.outcome.badge), ("label", chain.label), ("created_at", chain.createdAt ?? chain.trackedAt),
-                ("fired", chain.firedSide.map { ($0 == .callback ? MonitorVocabulary.Path.success : .error).rawValue }), ("value", chain.firedValue),
-                ("result", chain.result), ("task_uuid", chain.id),
-            ])
+            slice(
+                chain.title, category: "chain", pid: pid, tid: tid, start: start, end: end,
+                args: [
+                    ("outcome", chain.outcome.badge), ("label", chain.label),
+                    ("created_at", chain.createdAt ?? chain.trackedAt),
+                    (
+                        "fired",
+                        chain.firedSide.map { ($0 == .callback ? MonitorVocabulary.Path.success : .error).rawValue }
+                    ), ("value", chain.firedValue),
+                    ("result", chain.result), ("task_uuid", chain.id),
+                ])
             // Runs and waits follow one another on the track; one that starts before the one before it ended (a
             // wait noted a moment before its run's end) starts at that end, so that slices nest.
             var items: [(start: Double, run: ChainRun?, wait: ChainWait?)] = []
@@ -90,17 +98,20 @@ extension ChromeTrace {
                 if let run = item.run {
                     let to = max(from, micros(run.end) ?? end)
                     last = to
-                    slice(run.name, category: run.side == .callback ? "callback" : "errback", pid: pid, tid: tid,
-                          start: from, end: to, args: [
+                    slice(
+                        run.name, category: run.side == .callback ? "callback" : "errback", pid: pid, tid: tid,
+                        start: from, end: to,
+                        args: [
                             ("pair", run.index.map(String.init)), ("path", run.side.rawValue), ("input", run.input),
                             ("output", run.output),
                             ("exception", run.exception.map { e in run.reason.map { "\(e): \($0)" } ?? e }),
-                          ])
+                        ])
                 } else if let wait = item.wait {
                     let to = max(from, micros(wait.end) ?? end)
                     last = to
-                    slice("waiting on #\(wait.on.map(String.init) ?? "?")", category: "wait", pid: pid, tid: tid,
-                          start: from, end: to, args: [("on", wait.on.map(String.init)), ("resumed", wait.resumedValue)])
+                    slice(
+                        "waiting on #\(wait.on.map(String.init) ?? "?")", category: "wait", pid: pid, tid: tid,
+                        start: from, end: to, args: [("on", wait.on.map(String.init)), ("resumed", wait.resumedValue)])
                 }
             }
             if let cancelled = micros(chain.cancelledAt) {
@@ -116,11 +127,16 @@ extension ChromeTrace {
                 let fields = (span.startFields + span.endFields).map { ($0.key, Optional($0.value)) }
                 switch span.kind {
                 case .action:
-                    slice(span.name, category: "action", pid: pid, tid: tid + track, start: start, end: end,
-                          args: [("task_level", span.level), ("action_level", plan.actionLevel[row]), ("status", span.status)] + fields)
+                    slice(
+                        span.name, category: "action", pid: pid, tid: tid + track, start: start, end: end,
+                        args: [
+                            ("task_level", span.level), ("action_level", plan.actionLevel[row]),
+                            ("status", span.status),
+                        ] + fields)
                 case .message:
-                    instant(span.name, category: "message", pid: pid, tid: tid + track, at: start,
-                            args: [("task_level", span.level)] + fields)
+                    instant(
+                        span.name, category: "message", pid: pid, tid: tid + track, at: start,
+                        args: [("task_level", span.level)] + fields)
                 }
             }
         }
