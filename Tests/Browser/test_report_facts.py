@@ -138,7 +138,7 @@ class ReportFacts(ReportCase):
                 var bar = p.querySelector('.bar[data-run]'), end = p.querySelector('.run-end');
                 var cross = p.nextElementSibling && p.nextElementSibling.classList.contains('crossing') ? p.nextElementSibling : null;
                 out.rows.push({index: +p.dataset.index, bar: bar && getComputedStyle(bar).visibility !== 'hidden' ? bar.getBoundingClientRect().right : null,
-                  end: end ? getComputedStyle(end).visibility !== 'hidden' : null,
+                  end: end ? end.getClientRects().length > 0 && getComputedStyle(end).visibility !== 'hidden' : null,
                   cross: cross ? getComputedStyle(cross.firstChild).visibility !== 'hidden' : null});
               });
               return out;

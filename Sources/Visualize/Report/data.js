@@ -121,6 +121,13 @@ var RT = window.RT || (window.RT = {});
     var C = this.C;
     return this.str(C.label[c]) || this.str(C.title[c]) || this.str(C.id[c]) || "chain " + c;
   };
+  // What a chain not ended by time T (µs) was doing: "not created yet", "not fired yet" (a Deferred), "running".
+  Data.prototype.stateAt = function (c, T) {
+    var C = this.C;
+    if (this.startEff[c] > T) return "not created yet";
+    if (C.kind[c] === this.KIND.deferred && !(C.fired[c] >= 0 && C.fired[c] <= T)) return "not fired yet";
+    return "running";
+  };
   // Duration of a chain in µs; an open chain runs to the end of the log.
   Data.prototype.duration = function (c) { return this.endEff[c] - this.startEff[c]; };
   // The end of an action row in µs: its end, or (never ended) the end of the log, where it was still open.

@@ -153,7 +153,7 @@ var RT = window.RT || (window.RT = {});
     var f = document.createDocumentFragment();
     for (var i = 0; i < parts.length; i++) {
       var at = parts[i].part !== undefined ? parts[i].at : null, part = at === null ? parts[i] : parts[i].part;
-      var span = el("span", { class: "sub-part", "data-at": at === null ? null : String(at) }, [i > 0 ? " · " : ""]);
+      var span = el("span", { class: "sub-part", "data-at": at === null ? null : String(at) }, [el("span", { class: "sep" }, [i > 0 ? " · " : ""])]);
       part = typeof part === "string" ? [part] : part;
       for (var j = 0; j < part.length; j++) span.appendChild(typeof part[j] === "string" ? document.createTextNode(part[j]) : part[j]);
       f.appendChild(span);

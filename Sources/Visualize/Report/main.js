@@ -196,7 +196,7 @@ var RT = window.RT || (window.RT = {});
     // With the replay, a chain's outcome shows once it has ended.
     var T = rs && rs.step > 0 ? rs.time : Infinity, ended = T === Infinity || (!D.openEnd[c] && D.endEff[c] <= T);
     // (An incomplete task says so rather than its root's outcome: the badge in the detail has both.)
-    var outcome = ended ? (D.incomplete[c] ? "incomplete" : D.outcome(c)) : D.startEff[c] > T ? "" : "running";
+    var outcome = ended ? (D.incomplete[c] ? "incomplete" : D.outcome(c)) : D.startEff[c] > T ? "" : D.stateAt(c, T);
     var cell = row.lastChild;
     if (cell && cell.textContent !== outcome) cell.textContent = outcome;
     row.classList.toggle("failure", D.failure[c] === 1 && ended);

@@ -226,7 +226,7 @@ var RT = window.RT || (window.RT = {});
       var ended = T === Infinity || (!D.openEnd[c] && D.endEff[c] <= T);
       if (x1 < p.x - 2 || x0 > p.x + p.w + 2) {
         // Zoomed in past the bar: the lane keeps its label, at the edge the bar is beyond.
-        if (labels && s <= T) this.edgeLabel(c, x1 < p.x ? p.x + 2 : -1, mid, ended);
+        if (labels && s <= T) this.edgeLabel(c, x1 < p.x ? p.x + 2 : -1, mid, ended, T);
         ctx.globalAlpha = 1;
         continue;
       }
@@ -294,7 +294,7 @@ var RT = window.RT || (window.RT = {});
         }
       }
       if (labels) {
-        var text = this.laneLabel(c, ended);
+        var text = this.laneLabel(c, ended, T);
         var tw = ctx.measureText(text).width, lx = Math.max(x1 + 6, p.x + 2);
         if (lx + tw > this.W - 4 && x0 - 6 - tw >= 2) lx = x0 - 6 - tw; // no room right of the bar: left of it
         else if (lx + tw > this.W - 4) { // nor left: over the bar, on a plate
@@ -329,11 +329,11 @@ var RT = window.RT || (window.RT = {});
 
   // A lane's label: the name (isolated: a canvas has no elements to do it), and once the chain has ended (by the
   // replay's time) how long it took and how it ended.
-  Overview.prototype.laneLabel = function (c, ended) {
+  Overview.prototype.laneLabel = function (c, ended, T) {
     var D = this.D, C = D.C, name = RT.isolated(D.label(c)) + (C.deferredID[c] >= 0 ? " #" + C.deferredID[c] : "");
     var text = name;
     if (C.kind[c] !== D.KIND.message) {
-      if (!ended) text += "  running";
+      if (!ended) text += "  " + D.stateAt(c, T);
       else if (D.incomplete[c]) text += "  " + RT.duration(D.duration(c)) + ", incomplete";
       else text += "  " + (D.openEnd[c] ? "open" : RT.duration(D.duration(c)));
     }
@@ -343,8 +343,8 @@ var RT = window.RT || (window.RT = {});
   };
   // The label of a lane whose bar is out of view, in the muted colour, at the left edge (x) or the right one
   // (x < 0), with an arrow to where the bar is.
-  Overview.prototype.edgeLabel = function (c, x, mid, ended) {
-    var ctx = this.ctx, text = (x < 0 ? "" : "◂ ") + this.laneLabel(c, ended) + (x < 0 ? " ▸" : "");
+  Overview.prototype.edgeLabel = function (c, x, mid, ended, T) {
+    var ctx = this.ctx, text = (x < 0 ? "" : "◂ ") + this.laneLabel(c, ended, T) + (x < 0 ? " ▸" : "");
     var tw = ctx.measureText(text).width, lx = x < 0 ? this.W - 4 - tw : x;
     ctx.fillStyle = rgba(this.col.muted, 1);
     ctx.fillText(text, Math.max(2, lx), mid);

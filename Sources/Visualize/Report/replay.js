@@ -282,8 +282,15 @@ var RT = window.RT || (window.RT = {});
       var sb = sr[i].querySelector(".bar[data-span]");
       if (sb) { cut(sb, SP.start[s]); sb.classList.toggle("failed", ended && SP.status[s] > 0 && D.str(SP.status[s]) === "failed"); }
     }
-    var subs = root.querySelectorAll(".sub-part[data-at]");
-    for (i = 0; i < subs.length; i++) subs[i].hidden = +subs[i].getAttribute("data-at") > T;
+    // The chain's line keeps only the parts known by the replay's time, a separator between those.
+    var subs = root.querySelectorAll(".sub-part"), first = true;
+    for (i = 0; i < subs.length; i++) {
+      var at = subs[i].getAttribute("data-at");
+      subs[i].hidden = at !== null && +at > T;
+      if (subs[i].hidden) continue;
+      subs[i].firstChild.textContent = first ? "" : " · ";
+      first = false;
+    }
     this.mark("current", null);
     var state = root.querySelector(".replay-state"), badge = root.querySelector(".outcome-badge");
     var inc = root.querySelector(".badge.incomplete");
