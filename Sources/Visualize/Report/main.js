@@ -37,14 +37,15 @@ var RT = window.RT || (window.RT = {});
 
   App.prototype.start = function () {
     var D = this.D, raw = D.raw;
-    $("title").textContent = raw.title || "reactortrack report";
-    document.title = raw.title || document.title;
-    $("sources").textContent = (raw.inputs || []).join(", ");
+    // File names and warnings come from the user and the log: their controls shown, as every log string's.
+    $("title").textContent = RT.visible(raw.title || "reactortrack report");
+    document.title = RT.visible(raw.title || document.title);
+    $("sources").textContent = (raw.inputs || []).map(RT.visible).join(", ");
     var warnings = raw.warnings || [];
     if (warnings.length) {
       var w = $("warnings");
       var more = (raw.warningCount || 0) > warnings.length ? "\n… " + raw.warningCount + " warnings in all" : "";
-      w.textContent = warnings.join("\n") + more;
+      w.textContent = warnings.map(RT.visible).join("\n") + more;
       w.hidden = false;
     }
     var status = $("filter-status"), errors = status.querySelector("option[value=errors]");
