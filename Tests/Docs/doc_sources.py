@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+ASSIGNMENT = re.compile(r"^[A-Z_][A-Z0-9_]*=")
 
 # --- what the command and the Makefile offer --------------------------------------------------------------------
 
@@ -123,17 +124,19 @@ def make_target(command):
 
 
 def commands_in(lines):
-    """The runnable `reactortrack ...` lines and the `make` lines of a fenced block."""
+    """The runnable `reactortrack ...` lines, the `make` lines and the `export VAR=...` lines of a fenced block."""
     for number, line in logical_lines(lines):
         command, comment = split_comment(line)
         if not command.strip():
             continue
-        segments = [s.split() for s in command.split("|")]
+        segments = [[w for w in s.split() if not ASSIGNMENT.match(w)] for s in command.split("|")]
         runs = any(s[:1] == ["reactortrack"] and len(s) > 1 for s in segments)
         if runs and not is_synopsis(command):
             yield number, "run", command, comment
         elif make_target(command):
             yield number, "make", command, comment
+        elif re.match(r"^export\s+[A-Z_][A-Z0-9_]*=", command.strip()):
+            yield number, "export", command.strip(), comment
 
 
 class Code:
