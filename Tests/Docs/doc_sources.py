@@ -153,3 +153,13 @@ class Code:
             self.members.update(re.findall(r"\b(?:var|let|func)\s+([A-Za-z_]\w*)", text))
             for cases in re.findall(r"\bcase\s+([A-Za-z_][^\n:(]*)", text):
                 self.members.update(re.findall(r"(?:^|,)\s*([A-Za-z_]\w*)", cases))
+
+
+def vocabulary(root):
+    """Every string the monitor writes as a type, key or value, from MonitorVocabulary.swift (declared once)."""
+    path = os.path.join(root, "Sources", "EventLog", "Model", "MonitorVocabulary.swift")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    values = re.findall(r"\b(?:case\s+\w+|static let\s+\w+)\s*=\s*\"([^\"]+)\"", text)
+    values += re.findall(r"^\s*case\s+(\w+)\s*$", text, re.M)  # a String case's raw value is its name
+    return sorted(set(values))

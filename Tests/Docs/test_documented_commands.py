@@ -22,6 +22,7 @@ names the docs use stand for logs listed in LOGS below; a name not there fails, 
   mention), and `make TARGET` must be a Makefile target. A repository path (`Tests/OTLP/test_otlp.py`, `x.md`)
   and a relative link must exist; a `TypeName`, `Type.member` or module name must be declared in Sources/,
   unless NOT_OURS names it (Swift's, SwiftNIO's, OTLP's).
+- Every type, key and value MonitorVocabulary.swift declares is named in the format pages (VOCABULARY_PAGES).
 - Before the docs, a page with one drift of each kind must fail exactly where it has them (DRIFT_PAGE), so a
   rule that stops matching is noticed.
 
@@ -43,7 +44,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from doc_sources import (ASSIGNMENT, Code, Help, commands_in, inline_spans, is_synopsis, make_target,  # noqa: E402
-                         makefile_targets, read_doc, split_comment)
+                         makefile_targets, read_doc, split_comment, vocabulary)
+
+# The pages that document the monitor's vocabulary (each value it writes must be named there), up to the
+# heading where they turn to other formats.
+VOCABULARY_PAGES = {"docs/monitor-format.md": "## Reading the original Reactor Track format",
+                    "docs/mon-out-format.md": None}
 
 # Log names the docs use, and the real log each one stands for: ("example", binary) is written by running that
 # example; ("file", path) is a log in the repository; ("eliot", side) is written by real Eliot in two processes.
@@ -458,6 +464,22 @@ Sources/Nowhere/    what was
 DRIFT_FAILURES = {3: 1, 4: 1, 5: 1, 6: 1, 8: 1, 11: 2, 13: 4, 14: 4, 16: 2, 17: 1}
 
 
+def check_vocabulary(results, root):
+    """Each type, key and value of MonitorVocabulary appears in the format pages' prose, as `x` or "x"."""
+    text = ""
+    for page, stop in VOCABULARY_PAGES.items():
+        prose = read_doc(os.path.join(root, page))[1]
+        if stop:
+            results.check(stop in prose, page, f"has the heading {stop!r} (VOCABULARY_PAGES)")
+        text += prose.split(stop, 1)[0] if stop else prose
+    named = set(re.findall(r"`([^`\n]+)`", text)) | set(re.findall(r'"([^"\n]+)"', text))
+    values = vocabulary(root)
+    results.check(len(values) > 20, "MonitorVocabulary.swift", f"{len(values)} values read")
+    for value in values:
+        results.check(value in named, " and ".join(VOCABULARY_PAGES), f"names {value!r}, which the monitor writes",
+                      "MonitorVocabulary.swift declares it; say what it means")
+
+
 def check_the_checker(results, context, work):
     page = os.path.join(work, "drift.md")
     with open(page, "w", encoding="utf-8") as f:
@@ -496,6 +518,7 @@ def main():
         context.mentioned.clear()
         runs = sum(check_doc(results, context, path, os.path.relpath(path, root)) for path in docs)
         results.check(runs > 0, "docs", f"{runs} documented command lines found and run")
+        check_vocabulary(results, root)
         for table, names in (("OTHER_TOOLS", OTHER_TOOLS), ("NOT_OURS", NOT_OURS)):
             for name, owner in names.items():
                 results.check(name in context.mentioned, table, f"{name} ({owner}) is still mentioned in the docs",
