@@ -22,6 +22,7 @@ names the docs use stand for logs listed in LOGS below; a name not there fails, 
   mention), and `make TARGET` must be a Makefile target. A repository path (`Tests/OTLP/test_otlp.py`, `x.md`)
   and a relative link must exist; a `TypeName`, `Type.member` or module name must be declared in Sources/,
   unless NOT_OURS names it (Swift's, SwiftNIO's, OTLP's).
+- docs/cli.md names every option of every subcommand's --help (REFERENCE_PAGE).
 - Every type, key and value MonitorVocabulary.swift declares is named in the format pages (VOCABULARY_PAGES).
 - Before the docs, a page with one drift of each kind must fail exactly where it has them (DRIFT_PAGE), so a
   rule that stops matching is noticed.
@@ -45,6 +46,9 @@ sys.path.insert(0, HERE)
 
 from doc_sources import (ASSIGNMENT, Code, Help, commands_in, inline_spans, is_synopsis, make_target,  # noqa: E402
                          makefile_targets, read_doc, split_comment, vocabulary)
+
+# The command's reference: every option of every subcommand is named there.
+REFERENCE_PAGE = "docs/cli.md"
 
 # The pages that document the monitor's vocabulary (each value it writes must be named there), up to the
 # heading where they turn to other formats.
@@ -480,6 +484,19 @@ def check_vocabulary(results, root):
                       "MonitorVocabulary.swift declares it; say what it means")
 
 
+def check_reference(results, context, root):
+    """The command's reference page names every option each subcommand's --help has (a new option is documented)."""
+    with open(os.path.join(root, REFERENCE_PAGE), encoding="utf-8") as f:
+        named = set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", f.read()))
+    for sub in context.help.subcommands:
+        for option in sorted(context.help.options[sub]):
+            if not option.startswith("--") or option in ("--help", "--version"):
+                continue
+            paired = "--no-" + option[2:] if not option.startswith("--no-") else "--" + option[5:]
+            results.check(option in named or paired in named, REFERENCE_PAGE, f"names {sub}'s {option}",
+                          f"reactortrack {sub} --help lists it: document it")
+
+
 def check_the_checker(results, context, work):
     page = os.path.join(work, "drift.md")
     with open(page, "w", encoding="utf-8") as f:
@@ -519,6 +536,7 @@ def main():
         runs = sum(check_doc(results, context, path, os.path.relpath(path, root)) for path in docs)
         results.check(runs > 0, "docs", f"{runs} documented command lines found and run")
         check_vocabulary(results, root)
+        check_reference(results, context, root)
         for table, names in (("OTHER_TOOLS", OTHER_TOOLS), ("NOT_OURS", NOT_OURS)):
             for name, owner in names.items():
                 results.check(name in context.mentioned, table, f"{name} ({owner}) is still mentioned in the docs",
