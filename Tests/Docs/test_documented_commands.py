@@ -43,6 +43,7 @@ import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 
 from doc_sources import (ASSIGNMENT, Code, Help, commands_in, inline_spans, is_synopsis, make_target,  # noqa: E402
                          makefile_targets, read_doc, split_comment, vocabulary)
@@ -102,6 +103,8 @@ OPTION = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*)(?:[ =]([a-z][a-z0-9-]*(?:\|[
 
 
 class Results:
+    """Counts checks; prints each (unless quiet) as PASS or FAIL with where it is and, on failure, why."""
+
     def __init__(self, quiet=False):
         self.passed = 0
         self.failed = []
@@ -175,6 +178,7 @@ def check_synopsis_block(results, doc, lines, help_, mentioned):
 
 
 def check_prose(results, context, doc, prose, doc_folder):
+    """Inline code outside fences: options, make targets, paths, type names; and the relative links."""
     for number, span in inline_spans(prose):
         where = f"{doc}:{number}"
         target = make_target(span)
@@ -226,6 +230,8 @@ class Receiver(http.server.ThreadingHTTPServer):
 
 
 class ReceiverHandler(http.server.BaseHTTPRequestHandler):
+    """Takes the body, notes path, content type and size, answers 200 (404 off /v1/traces)."""
+
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.server.posts.append((self.path, self.headers.get("Content-Type"), len(body)))
