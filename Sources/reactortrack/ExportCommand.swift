@@ -89,15 +89,21 @@ struct ExportCommand: ParsableCommand {
         let stderr = FileStream.standardError
         if chosenFormat == .otlp {
             let sender = try sender(warn: { stderr.write($0 + "\n") })
-            let sent: Int
+            let outcome: OTLPHTTPSender.Outcome
             do {
-                sent = try sender.send(OTLPMapping.batches(chains, inputs: log.inputs), scopeVersion: version) {
+                outcome = try sender.send(OTLPMapping.batches(chains, inputs: log.inputs), scopeVersion: version) {
                     stderr.write("\($0)\n")
                 }
             } catch {
                 throw CommandSupport.fail(message: error.description)
             }
+            let sent = outcome.sent
             stderr.write("sent \(sent) span\(sent == 1 ? "" : "s") to \(sender.url)\n")
+            if outcome.rejected > 0 || !outcome.messages.isEmpty {
+                // OTLP's partial success: the request was taken, some spans were not (and are not to be resent).
+                let said = outcome.messages.isEmpty ? "" : ": " + outcome.messages.joined(separator: "; ")
+                stderr.write(TerminalText.escaped("the collector rejected \(outcome.rejected) of them\(said)") + "\n")
+            }
             return
         }
         let output = output ?? (chosenFormat == .chrome ? "trace.json" : "spans.jsonl")

@@ -43,13 +43,14 @@ def check(condition, text):
 class Receiver(http.server.ThreadingHTTPServer):
     """Collects the ExportTraceServiceRequests posted to /v1/traces; answers `script` statuses first."""
 
-    def __init__(self, script=(), path="/v1/traces"):
+    def __init__(self, script=(), path="/v1/traces", partial=None):
         super().__init__(("127.0.0.1", 0), Handler)
         self.requests = []
         self.script = list(script)  # statuses, or (status, Retry-After) pairs
         self.posts = 0
         self.path = path
         self.headers = []  # each request's headers
+        self.partial = partial  # (rejected spans, message): an OTLP partial success in each answer
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
     @property
@@ -83,7 +84,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         request = trace_service_pb2.ExportTraceServiceRequest()
         request.ParseFromString(body)
         self.server.requests.append(request)
-        reply = trace_service_pb2.ExportTraceServiceResponse().SerializeToString()
+        answer = trace_service_pb2.ExportTraceServiceResponse()
+        if self.server.partial:
+            answer.partial_success.rejected_spans, answer.partial_success.error_message = self.server.partial
+        reply = answer.SerializeToString()
         self.send_response(200)
         self.send_header("Content-Type", "application/x-protobuf")
         self.send_header("Content-Length", str(len(reply)))
@@ -314,6 +318,12 @@ def conventions(cli, log):
     check(done.returncode == 1 and "HTTP 400" in done.stderr and "spans refused: bad batch" in done.stderr
           and receiver.endpoint.split("//")[1] in done.stderr, f"refusal: exit {done.returncode}: {done.stderr}")
     check(receiver.posts == 1 and "retrying" not in done.stderr, f"refusal: {receiver.posts} posts (not retried)")
+    receiver.shutdown()
+    # A partial success: the request is taken, some spans are not; the command says how many, and why.
+    receiver = Receiver(partial=(2, "spans too old"))
+    done = send(cli, log, receiver)
+    check(done.returncode == 0 and f"sent {len(receiver.spans())} spans" in done.stderr
+          and "the collector rejected 2 of them: spans too old" in done.stderr, f"partial success: {done.stderr}")
     receiver.shutdown()
     # Nothing listens: said in words, retried, and counted.
     closed = Receiver()

@@ -74,6 +74,18 @@ public struct OTLPHTTPSender: Sendable {
         }
     }
 
+    /// What the collector took of the spans sent.
+    public struct Outcome: Sendable, Hashable {
+        /// Spans in the requests the collector accepted.
+        public var sent = 0
+        /// Of those, the spans it said it rejected (OTLP's partial success).
+        public var rejected = 0
+        /// What it said of them, once each.
+        public var messages: [String] = []
+        /// The spans the collector took.
+        public var accepted: Int { sent - rejected }
+    }
+
     /// The collector's answer to one request.
     struct Response: Sendable {
         var status: HTTPResponseStatus
@@ -155,41 +167,93 @@ public struct OTLPHTTPSender: Sendable {
         return (host, port, path)
     }
 
-    /// Sends `batches`; returns how many spans the collector took.
+    /// Sends `batches`; returns what the collector took (it may reject some spans of a request it accepts).
     ///
     /// - Parameter retrying: Told of each retry before its wait (the command says it on standard error).
     /// - Throws: ``Failure`` when the collector refuses the spans, or every attempt of a request failed; it says
     ///   how many spans were sent before.
     @discardableResult
     public func send(_ batches: [OTLPBatch], scopeVersion: String, retrying: (Retry) -> Void = { _ in })
-        throws(Failure) -> Int
+        throws(Failure) -> Outcome
     {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let total = batches.reduce(0) { $0 + $1.spans.count }
-        var sent = 0
+        var outcome = Outcome()
         for batch in batches {
             var from = 0
             while from < batch.spans.count {
                 let to = min(from + max(1, batchSize), batch.spans.count)
                 let part = OTLPBatch(resource: batch.resource, spans: Array(batch.spans[from..<to]))
+                let answer: [UInt8]
                 do {
-                    try post(OTLPProtobuf.request([part], scopeVersion: scopeVersion), version: scopeVersion,
-                             group: group, retrying: retrying)
+                    answer = try post(
+                        OTLPProtobuf.request([part], scopeVersion: scopeVersion), version: scopeVersion, group: group,
+                        retrying: retrying)
                 } catch {
+                    let sent = outcome.sent
                     let before = sent == 0 ? "" : " (\(sent) of \(total) spans were sent before)"
                     throw Failure(description: error.description + before)
                 }
-                sent += to - from
+                outcome.sent += to - from
+                if let partial = Self.partialSuccess(answer) {
+                    outcome.rejected += min(partial.rejected, to - from)
+                    if !partial.message.isEmpty, !outcome.messages.contains(partial.message) {
+                        outcome.messages.append(partial.message)
+                    }
+                }
                 from = to
             }
         }
-        return sent
+        return outcome
     }
 
+    /// The `partial_success` of an `ExportTraceServiceResponse` (field 1: `rejected_spans` = 1, `error_message` =
+    /// 2), or `nil` when there is none (or the body is not that message).
+    static func partialSuccess(_ body: [UInt8]) -> (rejected: Int, message: String)? {
+        /// The fields of a message: number, varint value or bytes.
+        func fields(_ bytes: ArraySlice<UInt8>) -> [(Int, UInt64, ArraySlice<UInt8>)]? {
+            var rest = bytes, out: [(Int, UInt64, ArraySlice<UInt8>)] = []
+            func varint() -> UInt64? {
+                var value: UInt64 = 0, shift: UInt64 = 0
+                while let byte = rest.popFirst(), shift < 64 {
+                    value |= UInt64(byte & 0x7F) << shift
+                    if byte < 0x80 { return value }
+                    shift += 7
+                }
+                return nil
+            }
+            while !rest.isEmpty {
+                guard let key = varint() else { return nil }
+                switch key & 7 {
+                case 0:
+                    guard let value = varint() else { return nil }
+                    out.append((Int(key >> 3), value, []))
+                case 1, 5:
+                    let size = key & 7 == 1 ? 8 : 4
+                    guard rest.count >= size else { return nil }
+                    rest = rest.dropFirst(size)
+                case 2:
+                    guard let length = varint(), length <= rest.count else { return nil }
+                    out.append((Int(key >> 3), 0, rest.prefix(Int(length))))
+                    rest = rest.dropFirst(Int(length))
+                default: return nil
+                }
+            }
+            return out
+        }
+        guard let top = fields(body[...]), let partial = top.first(where: { $0.0 == 1 }), let inner = fields(partial.2)
+        else { return nil }
+        let rejected = inner.first { $0.0 == 1 }.map { Int(truncatingIfNeeded: Int64(bitPattern: $0.1)) } ?? 0
+        let message = inner.first { $0.0 == 2 }.map { String(decoding: $0.2, as: UTF8.self) } ?? ""
+        guard rejected > 0 || !message.isEmpty else { return nil }
+        return (max(0, rejected), message)
+    }
+
+    /// Posts one request, retrying; returns the collector's answer.
     private func post(
         _ body: [UInt8], version: String, group: MultiThreadedEventLoopGroup, retrying: (Retry) -> Void
-    ) throws(Failure) {
+    ) throws(Failure) -> [UInt8] {
         let attempts = max(1, self.attempts)
         var backoff = self.backoff
         for attempt in 1...attempts {
@@ -198,7 +262,7 @@ public struct OTLPHTTPSender: Sendable {
             do {
                 let response = try request(body, version: version, group: group)
                 switch response.status.code {
-                case 200..<300: return
+                case 200..<300: return response.body
                 case 429, 502, 503, 504:
                     reason = "the collector answered HTTP \(response.status.code) \(response.status.reasonPhrase)"
                     asked = response.retryAfter.flatMap { Self.retryAfter($0, now: Self.now()) }
@@ -230,6 +294,7 @@ public struct OTLPHTTPSender: Sendable {
             retrying(Retry(attempt: attempt, attempts: attempts, wait: wait, askedByCollector: asked != nil, reason: reason))
             Self.sleep(wait)
         }
+        preconditionFailure("the last attempt returns or throws")
     }
 
     /// The seconds a `Retry-After` value asks for: delay-seconds, or an HTTP date (RFC 9110 10.2.3).
