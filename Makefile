@@ -15,7 +15,7 @@ FUZZ_SCRATCH := .build-fuzz
 FUZZ := $(FUZZ_SCRATCH)/debug/reactortrack-fuzz
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps swift-deps system-deps browser-deps python-deps cli demo test test-debug test-tsan test-browser test-otlp test-docs fuzz fuzz-build test-fuzz bench otel-example otel-check clean
+.PHONY: all deps swift-deps system-deps browser-deps python-deps cli demo test test-debug test-tsan test-browser test-otlp test-docs perf-build perf-check perf-baseline fuzz fuzz-build test-fuzz bench otel-example otel-check clean
 
 all: test
 
@@ -75,7 +75,7 @@ demo: cli
 	@echo "       pipeline.png (actions and their chains in one log), report.html (all three logs: open it in a"
 	@echo "       browser, step through with n/p). Try: $(CLI) tree pipeline.out"
 
-test: deps test-fuzz test-debug test-browser test-otlp test-docs test-tsan
+test: deps test-fuzz test-debug test-browser test-otlp test-docs perf-check test-tsan
 
 test-debug:
 	REACTORTRACK_PYTHON=$(PYTHON) $(SWIFT) test
@@ -131,6 +131,22 @@ test-fuzz: fuzz-build
 	$(FUZZ) -timeout=20 Fuzz/Corpus/*
 	rm -rf $(FUZZ_SCRATCH)/burst && mkdir -p $(FUZZ_SCRATCH)/burst
 	$(FUZZ) $(FUZZ_SCRATCH)/burst Fuzz/Corpus -max_total_time=30 -max_len=16384 -timeout=20 -rss_limit_mb=3000
+
+# The regression gate: instruction counts (valgrind's callgrind), which noise on a shared machine cannot move, of
+# a tracked and an untracked chain, summary and tree of a 10 MB log and the overview render, against
+# bench/perf-baseline.json; more than 3% off fails. A self-test shows a 5% slowdown failing. `make perf-baseline`
+# rewrites the baseline: say why in the commit that changes it.
+perf-build: cli
+	@command -v valgrind >/dev/null || [ -n "$(NO_INSTALL)" ] || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
+	$(SWIFT) build -c release --product MonitorBenchmarks
+	$(SWIFT) build -c release --product LogGenerator
+
+perf-check: perf-build
+	python3 scripts/perf_check.py --cli $(CLI) --bench-dir .build/release
+	python3 scripts/perf_check.py --cli $(CLI) --bench-dir .build/release --self-test
+
+perf-baseline: perf-build
+	python3 scripts/perf_check.py --cli $(CLI) --bench-dir .build/release --update
 
 # Our benchmarks beside Twisted, SwiftNIO, Eliot and eliot-tree, alternating, as one table plus
 # bench/results.json (see bench/README.md). GNU time gives the file commands' peak memory.

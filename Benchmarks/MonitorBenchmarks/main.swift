@@ -4,6 +4,7 @@
 //     MonitorBenchmarks             human-readable figures
 //     MonitorBenchmarks --json [--only a,b]   one JSON object per workload: {"workload": ..., "value": ..., "unit": ...}
 //     MonitorBenchmarks --rounds N            timed rounds per measurement (default 5)
+//     MonitorBenchmarks --chains N            chains of 10 callbacks per round (default 20,000)
 //
 // Workloads: untracked_callback, tracked_callback_buffered, tracked_callback_streaming, streaming_events (the
 // last two come from the same measurement), and streaming_8_threads_events, streaming_8_threads_rss_mb,
@@ -101,7 +102,10 @@ if let only, only.isSubset(of: threadNames) {
     exit(0)
 }
 
-let chains = 20_000
+/// `--chains N`: chains per round (default 20,000); `make perf-check` runs two sizes to cancel fixed costs.
+let chains = arguments.values.firstIndex(of: "--chains").flatMap { flag in
+    flag + 1 < arguments.values.count ? Int(arguments.values[flag + 1]).flatMap { $0 > 0 ? $0 : nil } : nil
+} ?? 20_000
 let untracked = measure(chains: chains) { nil }
 let buffered = only.map { $0.contains("tracked_callback_buffered") } ?? true
     ? measure(chains: chains) { JSONMonitor(bufferLimit: 10_000_000) } : noFigure
