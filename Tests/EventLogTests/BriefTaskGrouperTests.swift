@@ -208,7 +208,7 @@ struct BriefTaskGrouperTests {
         #expect(brief.briefCount > 20 && !usual.warnings.isEmpty)
     }
 
-    @Test("the checked-in inputs give what TaskGrouper gives", arguments: StreamingGrouperTests.inputs)
+    @Test("the checked-in inputs give what TaskGrouper gives", arguments: TaskGrouperStreamingTests.inputs)
     func inputs(_ name: String) throws {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path(name))))
         #expect(Self.brief(bytes) == Self.usual(bytes))

@@ -8,7 +8,7 @@ import Testing
 /// whole or not at all, the backlog is bounded and its drops said in the log, the writer drains at exit, and a
 /// killed program leaves only whole lines.
 @Suite("The streaming monitor's writer")
-struct StreamingWriterTests {
+struct StreamingMonitorTests {
     static func path(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString)-\(name)").path
     }

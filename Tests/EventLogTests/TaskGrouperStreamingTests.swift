@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 @Suite("Task grouper handing out completed tasks")
-struct StreamingGrouperTests {
+struct TaskGrouperStreamingTests {
     /// Feeds `messages` to a streaming grouper; returns what each add handed out (by message index), the rest
     /// from finishNumbered, and the warnings.
     func stream(_ messages: [(EventMessage, Int?)]) -> (
