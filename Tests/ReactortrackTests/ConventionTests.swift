@@ -122,6 +122,25 @@ struct ConventionTests {
         #expect(result.stderr.contains("gave up after 5 attempts (4 retries)"), "\(result.stderr)")
     }
 
+    @Test("OTEL_EXPORTER_OTLP_TIMEOUT (ms) bounds the wait for an answer; a bad value is said and left out")
+    func timeout() throws {
+        let deaf = try LoopbackCollector(answers: false)
+        defer { deaf.stop() }
+        let result = try CommandRunner.run(
+            ["export", Self.seed, "--otlp-endpoint", deaf.endpoint], environment: ["OTEL_EXPORTER_OTLP_TIMEOUT": "300"])
+        #expect(result.status == 1)
+        let retry = result.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(retry == "retrying in 0.5 s (attempt 2 of 5): no answer from \(deaf.endpoint)/v1/traces within 0.3 s")
+        let collector = try LoopbackCollector()
+        defer { collector.stop() }
+        let bad = try CommandRunner.run(
+            ["export", Self.seed, "--format", "otlp", "--otlp-endpoint", collector.endpoint],
+            environment: ["OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": "soon", "OTEL_EXPORTER_OTLP_HEADERS": "novalue"])
+        #expect(bad.status == 0, "\(bad.stderr)")
+        #expect(bad.stderr.contains("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: ignoring 'soon'"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("OTEL_EXPORTER_OTLP_HEADERS: ignoring a header"), "\(bad.stderr)")
+    }
+
     @Test("a refused connection is said in words, without the library's text")
     func refused() throws {
         let port = try LoopbackCollector.closedPort()

@@ -36,7 +36,9 @@ final class LoopbackCollector: @unchecked Sendable {
     /// `http://127.0.0.1:PORT`.
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
-    init(script: [Answer] = []) throws {
+    /// - Parameter answers: `false` for a collector that never accepts a connection (the system completes it)
+    ///   and so never answers.
+    init(script: [Answer] = [], answers: Bool = true) throws {
         self.script = script
         let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         socket = fd
@@ -52,6 +54,7 @@ final class LoopbackCollector: @unchecked Sendable {
         }
         guard bound else { throw POSIXError(.EADDRINUSE) }
         port = Int(UInt16(bigEndian: address.sin_port))
+        guard answers else { return }
         let thread = Thread { [self] in serve() }
         self.thread = thread
         thread.start()
