@@ -1,16 +1,16 @@
 import ArgumentParser
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Chains
 import EventLog
 import Export
 import Visualize
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `reactortrack export FILE... --format chrome -o trace.json`.
 struct ExportCommand: ParsableCommand {
@@ -53,7 +53,8 @@ struct ExportCommand: ParsableCommand {
 
     @Option(
         name: [.short, .customLong("output")],
-        help: ArgumentHelp("Where to write (- for standard output). (default: trace.json, spans.jsonl)", valueName: "OUT"))
+        help: ArgumentHelp(
+            "Where to write (- for standard output). (default: trace.json, spans.jsonl)", valueName: "OUT"))
     var output: String?
 
     @OptionGroup var otlp: OTLPOptions
@@ -67,7 +68,9 @@ struct ExportCommand: ParsableCommand {
                 "--format \(format.rawValue) writes a file; --otlp-endpoint sends to a collector (--format otlp)")
         }
         if chosenFormat == .otlp {
-            if output != nil { throw ValidationError("--format otlp sends the spans to a collector; it takes no --output") }
+            if output != nil {
+                throw ValidationError("--format otlp sends the spans to a collector; it takes no --output")
+            }
             _ = try sender(warn: { _ in })
         } else if !otlp.otlpHeaders.isEmpty {
             throw ValidationError("--otlp-header applies only when sending (--format otlp)")

@@ -5,19 +5,18 @@ import Export
 /// environment (`OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT`, `_HEADERS`, `_TIMEOUT`, `_PROTOCOL`), as the
 /// OpenTelemetry SDKs read it; explicit options win.
 struct OTLPOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Send the spans to this OpenTelemetry collector (OTLP/HTTP, protobuf); /v1/traces is added to the path. "
-            + "Implies --format otlp.",
-        valueName: "http://HOST:PORT"))
+    @Option(
+        help: ArgumentHelp(
+            "Send the spans to this OpenTelemetry collector (OTLP/HTTP, protobuf); /v1/traces is added to the path. "
+                + "Implies --format otlp.",
+            valueName: "http://HOST:PORT"))
     var otlpEndpoint: String?
 
     @Option(
         name: .customLong("otlp-header"),
-        help: ArgumentHelp("A header for the collector (e.g. authorization=\"Bearer …\"). Repeatable.", valueName: "K=V"))
+        help: ArgumentHelp(
+            "A header for the collector (e.g. authorization=\"Bearer …\"). Repeatable.", valueName: "K=V"))
     var otlpHeaders: [String] = []
-
-    /// Whether any option of the group was given.
-    var isGiven: Bool { otlpEndpoint != nil || !otlpHeaders.isEmpty }
 
     func validate() throws {
         for header in otlpHeaders {
@@ -30,7 +29,8 @@ struct OTLPOptions: ParsableArguments {
         guard let split = text.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
             throw OTLPHTTPSender.Failure(description: "'\(text)' is not K=V")
         }
-        let name = String(text[..<split]).trimmingSpaces, value = String(text[text.index(after: split)...]).trimmingSpaces
+        let name = String(text[..<split]).trimmingSpaces
+        let value = String(text[text.index(after: split)...]).trimmingSpaces
         return try OTLPHTTPSender.Header(name: name, value: value)
     }
 
@@ -41,7 +41,8 @@ struct OTLPOptions: ParsableArguments {
         -> OTLPHTTPSender
     {
         func env(_ name: String) -> (name: String, value: String)? {
-            let traces = "OTEL_EXPORTER_OTLP_TRACES_" + name, all = "OTEL_EXPORTER_OTLP_" + name
+            let traces = "OTEL_EXPORTER_OTLP_TRACES_" + name
+            let all = "OTEL_EXPORTER_OTLP_" + name
             if let value = environment(traces), !value.isEmpty { return (traces, value) }
             if let value = environment(all), !value.isEmpty { return (all, value) }
             return nil
@@ -56,7 +57,9 @@ struct OTLPOptions: ParsableArguments {
         }
         var sender: OTLPHTTPSender
         if let otlpEndpoint {
-            sender = try named("--otlp-endpoint") { () throws(OTLPHTTPSender.Failure) in try .init(endpoint: otlpEndpoint) }
+            sender = try named("--otlp-endpoint") { () throws(OTLPHTTPSender.Failure) in
+                try .init(endpoint: otlpEndpoint)
+            }
         } else if let url = environment("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), !url.isEmpty {
             sender = try named("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") { () throws(OTLPHTTPSender.Failure) in
                 try .init(tracesEndpoint: url)
@@ -78,7 +81,8 @@ struct OTLPOptions: ParsableArguments {
             guard let list = environment(name), !list.isEmpty else { continue }
             for entry in list.split(separator: ",") where !entry.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 do throws(OTLPHTTPSender.Failure) {
-                    guard let eq = entry.firstIndex(of: "="), let value = Self.percentDecoded(entry[entry.index(after: eq)...])
+                    guard let eq = entry.firstIndex(of: "="),
+                        let value = Self.percentDecoded(entry[entry.index(after: eq)...])
                     else { throw .init(description: "'\(entry)' is not key=value (URL-encoded)") }
                     add(try .init(name: String(entry[..<eq]).trimmingSpaces, value: value.trimmingSpaces))
                 } catch {
@@ -107,7 +111,8 @@ struct OTLPOptions: ParsableArguments {
                 bytes.append(byte)
                 continue
             }
-            guard rest.count >= 2, let high = hexValue(rest.removeFirst()), let low = hexValue(rest.removeFirst()) else {
+            guard rest.count >= 2, let high = hexValue(rest.removeFirst()), let low = hexValue(rest.removeFirst())
+            else {
                 return nil
             }
             bytes.append(high << 4 | low)

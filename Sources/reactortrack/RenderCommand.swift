@@ -22,7 +22,9 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write: .svg, .png, .pdf or .html.", valueName: "OUT"))
+    @Option(
+        name: [.short, .customLong("output")],
+        help: ArgumentHelp("Where to write: .svg, .png, .pdf or .html.", valueName: "OUT"))
     var output = "chain.svg"
 
     @Option(help: "Order of the overview's waterfall: duration (slowest first) or start. (default: duration)")
@@ -47,7 +49,8 @@ struct RenderCommand: ParsableCommand {
         if format is HTMLOutput {
             // The report has its own overview and detail, and sorts in the page.
             for (name, given) in [("--view", view != nil), ("--sort", sort != nil)] where given {
-                throw ValidationError("\(name) does not apply to the HTML report ('\(output)'): it has both views, sorted in the page")
+                throw ValidationError(
+                    "\(name) does not apply to the HTML report ('\(output)'): it has both views, sorted in the page")
             }
         }
     }
@@ -55,7 +58,8 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         let (log, chains) = try CommandSupport.load(input, selection)
         let options = DiagramOptions(
-            view: (view ?? .auto).view, sort: (sort ?? .duration).sort, sourceNames: log.inputs, warningCount: log.warnings.count)
+            view: (view ?? .auto).view, sort: (sort ?? .duration).sort, sourceNames: log.inputs,
+            warningCount: log.warnings.count)
         do {
             let document = try Renderer.render(log, chains: chains, to: output, options: options, scale: scale ?? 1)
             let pages = document?.pages.count ?? 0

@@ -27,8 +27,13 @@ struct OTLPTests {
         // The task's UUID is the trace id.
         for root in roots {
             let uuid = try #require(root.attributes.first { $0.key == "reactortrack.task_uuid" })
-            guard case .string(let text) = uuid.value else { Issue.record("not a string"); continue }
-            #expect(root.traceID.map { String(format: "%02x", $0) }.joined() == text.replacingOccurrences(of: "-", with: ""))
+            guard case .string(let text) = uuid.value else {
+                Issue.record("not a string")
+                continue
+            }
+            #expect(
+                root.traceID.map { String(format: "%02x", $0) }.joined() == text.replacingOccurrences(of: "-", with: "")
+            )
         }
     }
 
@@ -78,7 +83,8 @@ struct OTLPTests {
                     (span.name == chain.label || span.name == chain.title)
                         && (Self.taskTrace(chain).map { $0 == Self.hex(span.traceID) } ?? true)
                         && span.attributes.contains {
-                            $0 == .init("reactortrack.deferred_id", .int(id)) || $0 == .init("deferred_id", .string("\(id)"))
+                            $0 == .init("reactortrack.deferred_id", .int(id))
+                                || $0 == .init("deferred_id", .string("\(id)"))
                         }
                 }
                 #expect(same.count == 1, "\(name): \(same.count) spans for the chain \(chain.title)")
@@ -94,7 +100,8 @@ struct OTLPTests {
         let log = try LogLoader().load([path])
         let spans = OTLPMapping.batches(log.chains, inputs: log.inputs).flatMap(\.spans)
         let jobs = log.chains.filter { !$0.isDeferred && $0.label == "job:fetch" }
-        let nested = log.chains.filter { chain in chain.isDeferred && jobs.contains { chain.id.hasPrefix($0.id + "/") } }
+        let nested = log.chains.filter { chain in chain.isDeferred && jobs.contains { chain.id.hasPrefix($0.id + "/") }
+        }
         #expect(jobs.count == 3 && nested.count == 3)
         for job in jobs {
             let trace = try #require(Self.taskTrace(job))
@@ -115,7 +122,8 @@ struct OTLPTests {
 
     @Test("the same log gives the same ids")
     func deterministic() throws {
-        let first = try Self.batches("twisted-eliot.log"), second = try Self.batches("twisted-eliot.log")
+        let first = try Self.batches("twisted-eliot.log")
+        let second = try Self.batches("twisted-eliot.log")
         #expect(first == second)
         let ids = first.flatMap(\.spans).map(\.spanID)
         #expect(Set(ids).count == ids.count)

@@ -20,19 +20,23 @@ struct ConventionTests {
         #expect(!piped.stderr.contains("wrote -"))
     }
 
-    @Test("an option that does not apply is a usage error, named in the message", arguments: [
-        (["export", "--format", "chrome", "--otlp-endpoint", "http://127.0.0.1:4318"], "--otlp-endpoint"),
-        (["export", "--format", "otlp-json", "--otlp-endpoint", "http://127.0.0.1:4318"], "--otlp-endpoint"),
-        (["export", "--otlp-header", "authorization=x"], "--otlp-header"),
-        (["export", "--format", "otlp", "-o", "spans.bin"], "--output"),
-        (["render", "-o", "REPORT.html", "--scale", "2"], "--scale"),
-        (["render", "-o", "REPORT.html", "--sort", "start"], "--sort"),
-        (["render", "-o", "REPORT.html", "--view", "overview"], "--view"),
-        (["render", "-o", "REPORT.svg", "--scale", "2"], "--scale"),
-    ])
+    @Test(
+        "an option that does not apply is a usage error, named in the message",
+        arguments: [
+            (["export", "--format", "chrome", "--otlp-endpoint", "http://127.0.0.1:4318"], "--otlp-endpoint"),
+            (["export", "--format", "otlp-json", "--otlp-endpoint", "http://127.0.0.1:4318"], "--otlp-endpoint"),
+            (["export", "--otlp-header", "authorization=x"], "--otlp-header"),
+            (["export", "--format", "otlp", "-o", "spans.bin"], "--output"),
+            (["render", "-o", "REPORT.html", "--scale", "2"], "--scale"),
+            (["render", "-o", "REPORT.html", "--sort", "start"], "--sort"),
+            (["render", "-o", "REPORT.html", "--view", "overview"], "--view"),
+            (["render", "-o", "REPORT.svg", "--scale", "2"], "--scale"),
+        ])
     func inapplicable(arguments: [String], option: String) throws {
         let output = CommandRunner.temporaryPath("report")
-        let args = [arguments[0], Self.seed] + arguments.dropFirst().map { $0.replacingOccurrences(of: "REPORT", with: output) }
+        let args =
+            [arguments[0], Self.seed]
+            + arguments.dropFirst().map { $0.replacingOccurrences(of: "REPORT", with: output) }
         let result = try CommandRunner.run(args)
         #expect(result.status == 2, "\(args): \(result.stderr)")
         #expect(result.stderr.hasPrefix("Error: ") && result.stderr.contains(option), "\(result.stderr)")
@@ -41,14 +45,17 @@ struct ConventionTests {
 
     @Test("options that apply still work: --view and --sort with .svg, --scale with .png")
     func applicable() throws {
-        let svg = CommandRunner.temporaryPath("overview.svg"), png = CommandRunner.temporaryPath("chain.png")
+        let svg = CommandRunner.temporaryPath("overview.svg")
+        let png = CommandRunner.temporaryPath("chain.png")
         let overview = try CommandRunner.run(["render", Self.seed, "--view", "overview", "--sort", "start", "-o", svg])
         #expect(overview.status == 0, "\(overview.stderr)")
         let scaled = try CommandRunner.run(["render", Self.seed, "--scale", "2", "-o", png])
         #expect(scaled.status == 0, "\(scaled.stderr)")
     }
 
-    @Test("a usage error prints Usage: once", arguments: [["render", "--no-such-option"], ["summary"], ["render", "-o", "x.gif"]])
+    @Test(
+        "a usage error prints Usage: once",
+        arguments: [["render", "--no-such-option"], ["summary"], ["render", "-o", "x.gif"]])
     func usageOnce(arguments: [String]) throws {
         let result = try CommandRunner.run(arguments + (arguments == ["summary"] ? [] : [Self.seed]))
         #expect(result.status == 2)
@@ -82,7 +89,10 @@ struct ConventionTests {
         let closed = "http://127.0.0.1:\(try LoopbackCollector.closedPort())"
         let exact = try CommandRunner.run(
             ["export", Self.seed, "--format", "otlp"],
-            environment: ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": collector.endpoint + "/custom", "OTEL_EXPORTER_OTLP_ENDPOINT": closed])
+            environment: [
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": collector.endpoint + "/custom",
+                "OTEL_EXPORTER_OTLP_ENDPOINT": closed,
+            ])
         #expect(exact.status == 0, "\(exact.stderr)")
         let explicit = try CommandRunner.run(
             ["export", Self.seed, "--otlp-endpoint", collector.endpoint],
@@ -95,7 +105,8 @@ struct ConventionTests {
     func retryAfter() throws {
         // Asked to wait 0 s three times: the sender's own backoff would be 0.5 + 1 + 2 s.
         let collector = try LoopbackCollector(script: [
-            .init(status: 503, retryAfter: "0"), .init(status: 429, retryAfter: "0"), .init(status: 503, retryAfter: "0"),
+            .init(status: 503, retryAfter: "0"), .init(status: 429, retryAfter: "0"),
+            .init(status: 503, retryAfter: "0"),
         ])
         defer { collector.stop() }
         let started = Date()

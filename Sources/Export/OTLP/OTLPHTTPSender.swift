@@ -3,11 +3,11 @@ import NIOHTTP1
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Posts spans to an OpenTelemetry collector over OTLP/HTTP (protobuf, `POST /v1/traces`), in batches, retrying
@@ -154,7 +154,8 @@ public struct OTLPHTTPSender: Sendable {
             }
             rest = rest[..<slash]
         }
-        var host = String(rest), port = 4318
+        var host = String(rest)
+        var port = 4318
         if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") {
             guard let number = Int(rest[rest.index(after: colon)...]), (1...65535).contains(number) else {
                 throw Failure(description: "has a bad port: '\(endpoint)'")
@@ -213,9 +214,11 @@ public struct OTLPHTTPSender: Sendable {
     static func partialSuccess(_ body: [UInt8]) -> (rejected: Int, message: String)? {
         /// The fields of a message: number, varint value or bytes.
         func fields(_ bytes: ArraySlice<UInt8>) -> [(Int, UInt64, ArraySlice<UInt8>)]? {
-            var rest = bytes, out: [(Int, UInt64, ArraySlice<UInt8>)] = []
+            var rest = bytes
+            var out: [(Int, UInt64, ArraySlice<UInt8>)] = []
             func varint() -> UInt64? {
-                var value: UInt64 = 0, shift: UInt64 = 0
+                var value: UInt64 = 0
+                var shift: UInt64 = 0
                 while let byte = rest.popFirst(), shift < 64 {
                     value |= UInt64(byte & 0x7F) << shift
                     if byte < 0x80 { return value }
@@ -267,8 +270,9 @@ public struct OTLPHTTPSender: Sendable {
                     reason = "the collector answered HTTP \(response.status.code) \(response.status.reasonPhrase)"
                     asked = response.retryAfter.flatMap { Self.retryAfter($0, now: Self.now()) }
                 default:
-                    throw Failure(description: "the collector at \(url) refused the spans: "
-                        + "HTTP \(response.status.code) \(response.status.reasonPhrase)\(Self.text(response.body))")
+                    throw Failure(
+                        description: "the collector at \(url) refused the spans: "
+                            + "HTTP \(response.status.code) \(response.status.reasonPhrase)\(Self.text(response.body))")
                 }
             } catch let failure as Failure {
                 throw failure
@@ -283,15 +287,18 @@ public struct OTLPHTTPSender: Sendable {
             let wait: Double
             if let asked {
                 guard asked <= maxWait else {
-                    throw Failure(description: "could not send spans to \(url): \(reason) and asked to wait "
-                        + "\(Retry.seconds(asked)) (Retry-After), longer than the \(Retry.seconds(maxWait)) this waits")
+                    throw Failure(
+                        description: "could not send spans to \(url): \(reason) and asked to wait "
+                            + "\(Retry.seconds(asked)) (Retry-After), longer than the \(Retry.seconds(maxWait)) this waits"
+                    )
                 }
                 wait = asked
             } else {
                 wait = backoff
                 backoff *= 2
             }
-            retrying(Retry(attempt: attempt, attempts: attempts, wait: wait, askedByCollector: asked != nil, reason: reason))
+            retrying(
+                Retry(attempt: attempt, attempts: attempts, wait: wait, askedByCollector: asked != nil, reason: reason))
             Self.sleep(wait)
         }
         preconditionFailure("the last attempt returns or throws")
@@ -376,7 +383,8 @@ public struct OTLPHTTPSender: Sendable {
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-        let seconds = Retry.seconds(timeout), url = self.url
+        let seconds = Retry.seconds(timeout)
+        let url = self.url
         let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout * 1e9))) {
             // A timeout is worth a retry, not the collector's refusal.
             promise.fail(Timeout(description: "no answer from \(url) within \(seconds)"))

@@ -79,7 +79,9 @@ public enum OTLPMapping {
         return hash
     }
 
-    static func bigEndian(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) } }
+    static func bigEndian(_ value: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
+    }
 
     static func bytes<S: StringProtocol>(hex: S) -> [UInt8]? {
         var out: [UInt8] = []
@@ -141,9 +143,11 @@ public enum OTLPMapping {
     /// The spans of a Deferred chain: the chain's, a root unless `place` puts it under the action it was tracked
     /// in, then its runs and waits; `trace` gives the trace id of a linked chain.
     static func deferred(
-        _ chain: Chain, place: Placement? = nil, target: (Int) -> Chain?, trace: (Chain) -> [UInt8] = OTLPMapping.traceID
+        _ chain: Chain, place: Placement? = nil, target: (Int) -> Chain?,
+        trace: (Chain) -> [UInt8] = OTLPMapping.traceID
     ) -> [OTLPSpan] {
-        let traceID = place?.traceID ?? traceID(chain), id = chainSpanID(chain)
+        let traceID = place?.traceID ?? traceID(chain)
+        let id = chainSpanID(chain)
         let start = nanos(chain.start)
         var end = max(start, nanos(chain.end))
         for run in chain.runs { end = max(end, nanos(run.end ?? run.start)) }
@@ -152,17 +156,25 @@ public enum OTLPMapping {
             end: end)
         span.attributes = [
             chain.deferredID.map { .init(Key.deferredID, .int($0)) }, text(Key.outcome, chain.outcome.name),
-            text(Key.createdAt, chain.createdAt), text(Key.trackedAt, chain.trackedAt), text(Key.trackedBy, chain.trackedBy),
+            text(Key.createdAt, chain.createdAt), text(Key.trackedAt, chain.trackedAt),
+            text(Key.trackedBy, chain.trackedBy),
             text(Key.result, chain.result), text(Key.taskUUID, place?.taskUUID ?? chain.id),
             text("eliot.task_level", place?.level), chain.outcome.isOpen ? .init(Key.open, .bool(true)) : nil,
         ].compactMap { $0 }
         if let fired = chain.firedAt {
-            span.events.append(OTLPSpan.Event(time: nanos(fired), name: SpanVocabulary.Event.fired, attributes: [
-                text(Key.path, chain.firedSide.map { ($0 == .callback ? MonitorVocabulary.Path.success : .error).rawValue }), text(Key.value, chain.firedValue),
-            ].compactMap { $0 }))
+            span.events.append(
+                OTLPSpan.Event(
+                    time: nanos(fired), name: SpanVocabulary.Event.fired,
+                    attributes: [
+                        text(
+                            Key.path,
+                            chain.firedSide.map { ($0 == .callback ? MonitorVocabulary.Path.success : .error).rawValue }
+                        ), text(Key.value, chain.firedValue),
+                    ].compactMap { $0 }))
         }
         if let cancelled = chain.cancelledAt {
-            span.events.append(OTLPSpan.Event(time: nanos(cancelled), name: SpanVocabulary.Event.cancelled, attributes: []))
+            span.events.append(
+                OTLPSpan.Event(time: nanos(cancelled), name: SpanVocabulary.Event.cancelled, attributes: []))
         }
         if chain.outcome.isFailure, let exception = chain.outcome.exception {
             span.status = .error
@@ -171,10 +183,13 @@ public enum OTLPMapping {
         }
         for link in chain.links where link.kind != .waitedOn {
             guard let other = target(link.target), other.id != chain.id else { continue }
-            span.links.append(OTLPSpan.Link(traceID: trace(other), spanID: chainSpanID(other), attributes: [
-                .init(Key.link, .string(Self.link(link.kind).rawValue)),
-                link.pairIndex.map { .init(Key.pair, .int($0)) },
-            ].compactMap { $0 }))
+            span.links.append(
+                OTLPSpan.Link(
+                    traceID: trace(other), spanID: chainSpanID(other),
+                    attributes: [
+                        .init(Key.link, .string(Self.link(link.kind).rawValue)),
+                        link.pairIndex.map { .init(Key.pair, .int($0)) },
+                    ].compactMap { $0 }))
         }
         var spans = [span]
         for (i, run) in chain.runs.enumerated() {
@@ -205,9 +220,12 @@ public enum OTLPMapping {
                 wait.end == nil ? .init(Key.open, .bool(true)) : nil,
             ].compactMap { $0 }
             if let on = wait.on, let other = target(on) {
-                child.links.append(OTLPSpan.Link(traceID: trace(other), spanID: chainSpanID(other), attributes: [
-                    .init(Key.link, .string(SpanVocabulary.Link.waitedOn.rawValue)),
-                ]))
+                child.links.append(
+                    OTLPSpan.Link(
+                        traceID: trace(other), spanID: chainSpanID(other),
+                        attributes: [
+                            .init(Key.link, .string(SpanVocabulary.Link.waitedOn.rawValue))
+                        ]))
             }
             spans.append(child)
         }
@@ -236,14 +254,19 @@ public enum OTLPMapping {
             let fields = (row.startFields + row.endFields).map { OTLPSpan.Attribute($0.key, .string($0.value)) }
             let time = nanos(row.start)
             if row.kind == .message, let parent = open.last {
-                spans[parent.index].events.append(OTLPSpan.Event(
-                    time: time, name: row.name, attributes: [.init("eliot.task_level", .string(row.level))] + fields))
+                spans[parent.index].events.append(
+                    OTLPSpan.Event(
+                        time: time, name: row.name, attributes: [.init("eliot.task_level", .string(row.level))] + fields
+                    ))
                 continue
             }
             var span = OTLPSpan(
-                traceID: traceID, spanID: spanID(chain.id + row.level), parentSpanID: open.last.map { spans[$0.index].spanID } ?? [],
-                name: row.name, start: time, end: max(time, nanos(row.end ?? (row.kind == .message ? row.start : chain.end))))
-            span.attributes = [.init("eliot.task_level", .string(row.level))]
+                traceID: traceID, spanID: spanID(chain.id + row.level),
+                parentSpanID: open.last.map { spans[$0.index].spanID } ?? [],
+                name: row.name, start: time,
+                end: max(time, nanos(row.end ?? (row.kind == .message ? row.start : chain.end))))
+            span.attributes =
+                [.init("eliot.task_level", .string(row.level))]
                 + [row.status.map { .init("eliot.action_status", .string($0)) }].compactMap { $0 } + fields
             if row.isOpen { span.attributes.append(.init(Key.open, .bool(true))) }
             if row.status == "failed" {
