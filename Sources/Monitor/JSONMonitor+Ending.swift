@@ -8,7 +8,6 @@ extension JSONMonitor {
     /// Ends the chain of a released deferred, reporting an unhandled failure first.
     public func deferredWasReleased(_ id: ObjectIdentifier, observerSlot chain: Int, unhandled: Failure?) {
         guard chain != 0 else { return }
-        defer { companion?.monitorReleased(id, unhandled: unhandled) }
         let time = clock.now()
         let failure = unhandled.map(MonitorEvent.Outcome.init)
         let wake = withRoom { state -> Bool in

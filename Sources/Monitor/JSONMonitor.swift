@@ -32,8 +32,10 @@ public final class JSONMonitor: DeferredObserver {
     public let backlogBytes: Int
     /// How long an event that finds the backlog full waits for the writer before it is dropped (streaming mode).
     public let backlogWait: Duration
-    /// Told of every chain and event after the monitor recorded it (a `TracingMonitor` emitting live spans).
-    public let companion: (any MonitorCompanion)?
+    /// Told of every event of every chain after the monitor recorded it (a `TracingMonitor` emitting live spans):
+    /// one more observer, in the Deferred's one observer slot with the monitor through a ``MultiplexObserver``
+    /// (give it a `MultiplexObserver` to tell several). A ``MonitorChainObserver`` is told of chains and stop too.
+    public let companion: (any DeferredObserver)?
 
     let state: NIOLockedValueBox<State>
     let writer: WriterThread<MonitorStream>?
@@ -54,6 +56,9 @@ public final class JSONMonitor: DeferredObserver {
         var overflowing = false
         /// How many times the writer took the backlog.
         var drains: UInt64 = 0
+        /// The fan-out put in the slot of tracked Deferreds when there is a companion: made on the first track,
+        /// and kept while a Deferred holds it (weak: it holds the monitor).
+        weak var fanOut: MultiplexObserver?
 
         /// Whether the events held reach either bound.
         @inline(__always)
@@ -73,10 +78,10 @@ public final class JSONMonitor: DeferredObserver {
     ///   - bufferLimit: The most events kept; beyond it new ones are dropped and counted.
     ///   - clock: Stamp events with this reactor's clock instead of the system's: under a `ManualReactor`, the
     ///     durations in the log are the test clock's, so a test can assert them exactly.
-    ///   - companion: Told of every chain and event too (see ``MonitorCompanion``).
+    ///   - companion: Told of every event of every tracked chain too, after the monitor (see ``companion``).
     public init(
         followChained: Bool = false, bufferLimit: Int = 1_000_000, clock: (any ReactorTime)? = nil,
-        companion: (any MonitorCompanion)? = nil
+        companion: (any DeferredObserver)? = nil
     ) {
         self.followChained = followChained
         self.companion = companion
@@ -111,7 +116,7 @@ public final class JSONMonitor: DeferredObserver {
     public convenience init(
         streamingTo path: String, followChained: Bool = false, backlogBytes: Int = 32 << 20,
         backlogWait: Duration = .seconds(1), clock reactor: (any ReactorTime)? = nil,
-        companion: (any MonitorCompanion)? = nil
+        companion: (any DeferredObserver)? = nil
     ) throws(ActionError) {
         try self.init(
             streamingTo: try FileDestination(path: path, append: false), followChained: followChained,
@@ -127,7 +132,7 @@ public final class JSONMonitor: DeferredObserver {
     public init(
         streamingTo destination: FileDestination, followChained: Bool = false, backlogBytes: Int = 32 << 20,
         backlogWait: Duration = .seconds(1), clock reactor: (any ReactorTime)? = nil,
-        companion: (any MonitorCompanion)? = nil
+        companion: (any DeferredObserver)? = nil
     ) throws(ActionError) {
         self.followChained = followChained
         self.companion = companion
@@ -211,7 +216,7 @@ public final class JSONMonitor: DeferredObserver {
             throw ActionError(code: .misuse, message: "dump(to: \(path)) on a streaming monitor; call stop() instead")
         }
         endIdleChains()
-        companion?.monitorStopped()
+        chainObserver?.monitorStopped()
         let (events, dropped) = state.withLockedValue { ($0.events, $0.dropped) }
         let destination = try FileDestination(path: path, append: false)
         var encoder = MonitorEncoder(scale: clock.scale(since: origin))
@@ -237,7 +242,7 @@ public final class JSONMonitor: DeferredObserver {
     public func stop() -> WriteReport? {
         endIdleChains()
         state.withLockedValue { $0.stopped = true }
-        companion?.monitorStopped()
+        chainObserver?.monitorStopped()
         return writer?.stop()
     }
 
@@ -248,7 +253,7 @@ public final class JSONMonitor: DeferredObserver {
         trackedBy: MonitorVocabulary.TrackedBy,
         in action: Action? = nil, from parent: AnyDeferred? = nil
     ) {
-        if deferred.observer === self, deferred.observerSlot != 0 { return }
+        if observes(deferred), deferred.observerSlot != 0 { return }
 
         // Where it was made, if the monitor was there to see; else where it was tracked, said as such.
         let created = deferred.creationSite
@@ -261,7 +266,7 @@ public final class JSONMonitor: DeferredObserver {
         // that already ran (or were passed) marked as such.
         let firstQueued = deferred.firstQueuedPairIndex
         let notes = deferred.takeNotedPairs()
-        let started = withRoom { state -> (Int, Bool)? in
+        let started = withRoom { state -> (Int, Bool, any DeferredObserver)? in
             guard !state.stopped else { return nil }
             // The enclosing action's task, and a child level of it reserved only now that the chain is recorded:
             // a level reserved and never written would leave the action's task incomplete.
@@ -285,15 +290,16 @@ public final class JSONMonitor: DeferredObserver {
                             trackedBy: buffer.text(trackedBy.rawValue),
                             context: context.map { (buffer.text($0.0), $0.1) })))
             }
-            return (id, wake)
+            return (id, wake, observer(in: &state))
         }
-        guard let (id, wake) = started else { return }
+        guard let (id, wake, observer) = started else { return }
         if wake { writer?.wake() }
-        deferred.observer = self
+        deferred.observer = observer
         deferred.observerSlot = id
-        companion?.monitorTracked(deferred, label: label ?? "Deferred #\(id)", id: id, from: parent)
+        chainObserver?.monitorTracked(deferred, label: label ?? "Deferred #\(id)", id: id, from: parent)
         for pair in notes {
-            self.deferred(
+            // Through the slot's observer: a companion hears of these pairs too.
+            observer.deferred(
                 deferred, didAddPairAt: pair.index, callback: pair.callback, errback: pair.errback, kind: pair.kind,
                 file: pair.file, line: pair.line)
             guard pair.index < firstQueued else { continue }
@@ -315,7 +321,7 @@ public final class JSONMonitor: DeferredObserver {
     }
 
     private func follow(_ other: AnyDeferred, from deferred: AnyDeferred, as how: FollowedAs) {
-        guard followChained, other.observer == nil || other.observer === self else { return }
+        guard followChained, other.observer == nil || observes(other) else { return }
         let label = state.withLockedValue { state -> String? in
             let index = deferred.observerSlot - 1
             guard state.chains.indices.contains(index) else { return nil }
@@ -331,8 +337,26 @@ public final class JSONMonitor: DeferredObserver {
 
     /// The monitor's id for a deferred it tracks.
     private func id(of deferred: AnyDeferred) -> Int32? {
-        deferred.observer === self && deferred.observerSlot != 0 ? Int32(recording: deferred.observerSlot) : nil
+        observes(deferred) && deferred.observerSlot != 0 ? Int32(recording: deferred.observerSlot) : nil
     }
+
+    /// Whether this monitor is in the deferred's observer slot: itself, or first in its fan-out.
+    func observes(_ deferred: AnyDeferred) -> Bool {
+        guard let observer = deferred.observer else { return false }
+        return observer === self || (observer as? MultiplexObserver)?.observers.first === self
+    }
+
+    /// What goes in a tracked Deferred's observer slot: the monitor, or its fan-out to the companion too.
+    private func observer(in state: inout State) -> any DeferredObserver {
+        guard let companion else { return self }
+        if let fanOut = state.fanOut { return fanOut }
+        let fanOut = MultiplexObserver([self, companion])
+        state.fanOut = fanOut
+        return fanOut
+    }
+
+    /// The companion, when it wants to hear of chains and stop too.
+    var chainObserver: (any MonitorChainObserver)? { companion as? any MonitorChainObserver }
 
     /// Records the event `make` builds for chain `index` (it updates the chain's record and stores the event's
     /// texts in the buffer it is given). Over the buffer limit the event is still built, so the chain's record
@@ -459,7 +483,6 @@ public final class JSONMonitor: DeferredObserver {
     public func deferred(_ deferred: AnyDeferred, didRecord event: DeferredEvent) {
         let chain = deferred.observerSlot
         guard chain != 0 else { return }
-        defer { companion?.monitorObserved(deferred, event: event) }
         switch event {
         case .willRun(let index, let onErrorPath):
             recordEvent(chain: chain) { record, _, time in
@@ -487,8 +510,7 @@ public final class JSONMonitor: DeferredObserver {
     public func deferred(
         _ deferred: AnyDeferred, willRunPairAt index: Int, onErrorPath: Bool, after previous: UInt64?
     ) -> UInt64 {
-        companion?.monitorObserved(deferred, event: .willRun(index: index, onErrorPath: onErrorPath))
-        return previous ?? clock.now()
+        previous ?? clock.now()
     }
 
     /// A pair has run: records its start (stamped with `token`) and its end. The end takes a short path when the
@@ -499,7 +521,6 @@ public final class JSONMonitor: DeferredObserver {
     ) -> UInt64 {
         let chain = deferred.observerSlot
         guard chain != 0 else { return 0 }
-        defer { companion?.monitorObserved(deferred, event: .didRun(index: index, returned: returned)) }
         let run = RunInProgress(index: index, onErrorPath: onErrorPath, token: token)
         guard returned == nil, let int = deferred.currentValue(as: Int.self) else {
             return recordGeneral(.didRun(index: index, returned: returned), of: deferred, chain: chain, startingRun: run)
@@ -519,10 +540,6 @@ public final class JSONMonitor: DeferredObserver {
     ) {
         let chain = deferred.observerSlot
         guard chain != 0 else { return }
-        defer {
-            companion?.monitorObserved(
-                deferred, event: .added(index: index, callback: callback, errback: errback, kind: kind, file: file, line: line))
-        }
         recordEvent(chain: chain, startingRun: deferred.runInProgress) { record, buffer, time in
             record.pairsAdded += 1
             return .added(

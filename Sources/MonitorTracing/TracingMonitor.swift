@@ -15,10 +15,12 @@ public import Tracing
 /// - `chainDeferred` is a link on the chain span; firing and cancelling are events on it.
 ///
 /// Use it on its own (`track`), or give it to a `JSONMonitor` (`JSONMonitor(…, companion: tracing)`): the
-/// monitor then tracks, writes `mon.out`, and tells this one, so one run is both a log and live spans. The
+/// monitor then tracks and writes `mon.out`, and this one is the second observer of each tracked Deferred (through
+/// a `MultiplexObserver`), told of the monitor's chains as a `MonitorChainObserver`, so one run is both a log and
+/// live spans. The
 /// backend is whatever tracer the application bootstrapped (`InstrumentationSystem.bootstrap`); swift-otel
 /// sends the spans to an OpenTelemetry collector (`examples/otel-service` shows it).
-public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable {
+public final class TracingMonitor: MonitorChainObserver, Sendable {
     typealias Key = SpanVocabulary.Attribute
 
     /// What is known of one tracked chain: a reference, so a lookup takes no copy of it. Its mutable parts are
@@ -147,22 +149,16 @@ public final class TracingMonitor: DeferredObserver, MonitorCompanion, Sendable 
 
     // MARK: As a JSONMonitor's companion
 
+    /// Starts the chain span of a Deferred the monitor tracks, with the monitor's label and id.
     public func monitorTracked(_ deferred: AnyDeferred, label: String, id: Int, from parent: AnyDeferred?) {
         let context = parent.flatMap { chain($0)?.span.context } ?? Self.context(of: deferred)
         start(deferred, id: id, label: label, context: context, trackedBy: parent == nil ? .user : .chained)
     }
 
-    public func monitorObserved(_ deferred: AnyDeferred, event: DeferredEvent) {
-        record(event, of: deferred)
-    }
-
-    public func monitorReleased(_ id: ObjectIdentifier, unhandled: Failure?) {
-        end(id, unhandled: unhandled)
-    }
-
+    /// Ends every span still open, as ``stop()``.
     public func monitorStopped() { stop() }
 
-    // MARK: As an observer
+    // MARK: As an observer (alone, or beside a JSONMonitor)
 
     public func deferred(_ deferred: AnyDeferred, didRecord event: DeferredEvent) {
         record(event, of: deferred)
