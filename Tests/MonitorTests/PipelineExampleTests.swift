@@ -57,7 +57,7 @@ struct PipelineExampleTests {
         return chains.map { chain in
             let parent = chain.id.split(separator: "/").dropLast().joined(separator: "/")
             return [
-                chain.label ?? "-", chain.runs.map(\.name).joined(separator: ","), chain.outcome.name,
+                chain.label, chain.runs.map(\.name).joined(separator: ","), chain.outcome.name,
                 chain.links.map { "\($0.kind)" }.joined(separator: ","), byID[parent]?.label ?? "",
             ].joined(separator: " | ")
         }.sorted()

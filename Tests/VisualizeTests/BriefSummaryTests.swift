@@ -14,10 +14,37 @@ struct BriefSummaryTests {
         loader.keptFields = SummaryAccumulator.fieldsUsed
         var accumulator = SummaryAccumulator(top: top)
         let log = try loader.stream(paths) { chain, ordinal in
-            if selection.admits(chain) { accumulator.add(chain, ordinal: ordinal) }
+            // The monitor's dropped-events marker is about the log, whatever the selection.
+            if chain.isDropMarker || selection.admits(chain) { accumulator.add(chain, ordinal: ordinal) }
         }
         let summary = accumulator.summary(inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count)
         return (summary, log.warnings.map(\.description))
+    }
+
+    @Test("the monitor's dropped-events marker is lost events, never a chain, on every path and selection")
+    func lostEvents() throws {
+        let path = TestInputs.path("dropped.out")
+        // From the log's own lines: the markers' counts, and the tasks that are neither a marker nor the header.
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        let objects = try lines.map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let type = { (o: [String: Any]) in o["message_type"] as? String }
+        let markers = objects.filter { type($0) == MonitorVocabulary.Message.dropped.rawValue }
+        let lost = markers.compactMap { $0[MonitorVocabulary.Field.count] as? Int }.reduce(0, +)
+        try #require(lost > 0)
+        let skipped = Set(objects.filter { type($0) == MonitorVocabulary.Message.dropped.rawValue || type($0) == EventLogFormat.headerMessageType }.compactMap { $0["task_uuid"] as? String })
+        let tasks = Set(objects.compactMap { $0["task_uuid"] as? String }).subtracting(skipped)
+        for selection in [ChainSelection(), ChainSelection(failedOnly: true)] {
+            let (summary, _) = try short([path], selection, top: 10)
+            let (general, _) = try general([path], selection, top: 10)
+            #expect(summary.lostEvents == lost && general.lostEvents == lost)
+            if selection == ChainSelection() {
+                #expect(summary.chains == tasks.count)
+                #expect(summary.outcomes["message"] == nil)
+            }
+        }
+        let whole = LogSummary(try LogLoader().load([path]))
+        #expect(whole.lostEvents == lost && whole.chains == tasks.count)
+        #expect(SummaryFormatter.text(whole).contains("lost events: \(lost)"))
     }
 
     func short(_ paths: [String], _ selection: ChainSelection, top: Int, loader: LogLoader = LogLoader()) throws

@@ -44,9 +44,14 @@ struct ChainFigures {
     var callbacks: [Run]
     var file: String
     var line: Int?
+    /// For the monitor's `reactortrack:dropped` marker: how many events it says were lost. Such a task is no
+    /// chain: summaries report its count as lost events.
+    var lostEvents: Int?
 
     /// As ``Chain/title``.
-    var title: String { deferredID.map { "\(label) #\($0)" } ?? label }
+    var title: String { Chain.title(label: label, deferredID: deferredID, trackedBy: trackedBy) }
+    /// Who tracked the chain (`tracked_by`), for its title.
+    var trackedBy: String?
 
     /// End minus start, for a complete chain; `nil` for one that is not, and for a lone message (no duration).
     var duration: Double? {
@@ -58,6 +63,7 @@ struct ChainFigures {
         id = chain.id
         label = chain.label
         deferredID = chain.deferredID
+        trackedBy = chain.trackedBy
         outcome = chain.outcome.name
         isFailure = chain.outcome.isFailure
         raised = chain.raised
@@ -87,12 +93,13 @@ struct ChainFigures {
         }
         file = chain.file
         line = chain.line
+        lostEvents = chain.droppedEvents
     }
 
     /// The fields of a ``EventLog/BriefTaskGrouper`` that ``init(brief:locate:)`` reads, by their place in
     /// ``briefFields``.
     enum BriefField: Int, CaseIterable {
-        case deferredID, label, index, name, on, from, path
+        case deferredID, label, index, name, on, from, path, count, trackedBy
 
         /// The field's key in the log.
         var key: String {
@@ -104,6 +111,8 @@ struct ChainFigures {
             case .on: F.on
             case .from: F.from
             case .path: F.path
+            case .count: F.count
+            case .trackedBy: F.trackedBy
             }
         }
     }
@@ -138,10 +147,14 @@ struct ChainFigures {
             runningTime = 0
             waitingTime = 0
             callbacks = []
+            if first.type == MonitorVocabulary.Message.dropped.rawValue {
+                lostEvents = max(0, task.value(BriefField.count.rawValue, of: first).intValue ?? 0)
+            }
             return
         }
         func value(_ field: BriefField, _ message: BriefMessage) -> BriefValue { task.value(field.rawValue, of: message) }
         deferredID = value(.deferredID, first).intValue
+        trackedBy = value(.trackedBy, first).stringValue
         label = value(.label, first).stringValue ?? deferredID.map { "Deferred #\($0)" } ?? "Deferred"
         end = rootEnd.timestamp
         isDeferred = true

@@ -155,7 +155,10 @@ public struct Chain: Sendable, Hashable {
     /// A display name with the Deferred's id: `fetch #12`. A label that has a `#` of its own reads naturally
     /// instead of repeating it: a chain the monitor followed, labelled by its link (`returned to loadConfig #1`),
     /// is `Deferred #6, returned to loadConfig #1`, and any other such label is `request #3 (Deferred #7)`.
-    public var title: String {
+    public var title: String { Self.title(label: label, deferredID: deferredID, trackedBy: trackedBy) }
+
+    /// The title of a chain with this label, Deferred id and `tracked_by` (see ``title``).
+    static func title(label: String, deferredID: Int?, trackedBy: String?) -> String {
         guard let deferredID else { return label }
         guard label.contains("#") else { return "\(label) #\(deferredID)" }
         if trackedBy == MonitorVocabulary.TrackedBy.chained.rawValue { return "Deferred #\(deferredID), \(label)" }

@@ -79,12 +79,13 @@ public struct LogLoader {
         // Every task's facts need the exception texts and the whole tree: then each chain is built.
         if !keepsTasks { loader.keptFields = SummaryAccumulator.fieldsUsed }
         let brief: ((ChainFigures, Int) -> Void)? = { figures, ordinal in
-            if selection.admits(figures) { accumulator.add(figures, ordinal: ordinal) }
+            // The monitor's dropped-events marker is counted whatever the selection: it is about the log.
+            if figures.lostEvents != nil || selection.admits(figures) { accumulator.add(figures, ordinal: ordinal) }
         }
         let log = try loader.read(
             paths, streaming: true,
             { chain, ordinal in
-                if selection.admits(chain) { accumulator.add(chain, ordinal: ordinal) }
+                if chain.isDropMarker || selection.admits(chain) { accumulator.add(chain, ordinal: ordinal) }
             },
             brief: keepsTasks ? nil : brief)
         return (log, accumulator)

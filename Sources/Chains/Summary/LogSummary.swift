@@ -61,6 +61,8 @@ public struct LogSummary: Sendable, Hashable, Encodable {
     public var slowestChains: [ChainEntry]
     /// The callbacks (or action types) with the most total time; runs that never ended are not counted.
     public var slowestCallbacks: [CallbackStats]
+    /// Events the monitor says it dropped (its `reactortrack:dropped` markers): what the log does not show.
+    public var lostEvents: Int
     /// Every task's facts in order of first message, when asked for (`summary --json`).
     public var tasks: [TaskFacts]?
 
@@ -79,7 +81,7 @@ public struct LogSummary: Sendable, Hashable, Encodable {
         inputs: [String], messages: Int, warnings: Int, chains: Int, outcomes: [String: Int],
         statuses: [String: Int], complete: Int, failedActions: Int, tracebackMessages: Int, durations: Percentiles,
         running: Double, waiting: Double, slowestChains: [ChainEntry], slowestCallbacks: [CallbackStats],
-        tasks: [TaskFacts]?
+        lostEvents: Int, tasks: [TaskFacts]?
     ) {
         self.inputs = inputs
         self.messages = messages
@@ -95,6 +97,7 @@ public struct LogSummary: Sendable, Hashable, Encodable {
         self.waiting = waiting
         self.slowestChains = slowestChains
         self.slowestCallbacks = slowestCallbacks
+        self.lostEvents = lostEvents
         self.tasks = tasks
     }
 
@@ -102,7 +105,7 @@ public struct LogSummary: Sendable, Hashable, Encodable {
         case schema, inputs, messages, warnings, chains, outcomes, statuses, complete, incomplete
         case failedActions = "failed_actions", tracebackMessages = "traceback_messages", durations
         case durationsOver = "durations_over", running, waiting
-        case slowestChains = "slowest_chains", slowestCallbacks = "slowest_callbacks", tasks
+        case slowestChains = "slowest_chains", slowestCallbacks = "slowest_callbacks", lostEvents = "lost_events", tasks
     }
 
     /// Writes schema 2: snake_case keys, non-finite numbers as `null`, `tasks` only when kept.
@@ -125,6 +128,7 @@ public struct LogSummary: Sendable, Hashable, Encodable {
         try c.encodeFinite(waiting, forKey: .waiting)
         try c.encode(slowestChains, forKey: .slowestChains)
         try c.encode(slowestCallbacks, forKey: .slowestCallbacks)
+        try c.encode(lostEvents, forKey: .lostEvents)
         if let tasks { try c.encode(tasks, forKey: .tasks) }
     }
 }

@@ -13,6 +13,8 @@ public struct SummaryAccumulator: Sendable {
     public let top: Int
     /// The number of chains added.
     public private(set) var chainCount = 0
+    /// Events the monitor's `reactortrack:dropped` markers say were lost (the markers are not chains).
+    public private(set) var lostEvents = 0
 
     /// Whether the summary lists every task's ``TaskFacts`` (`summary --json`).
     public var keepsTasks = false
@@ -76,10 +78,11 @@ public struct SummaryAccumulator: Sendable {
 
     /// The Eliot fields (besides the standard ones) that the figures of a summary depend on: read only these
     /// (``LogLoader/keptFields``) and the summary comes out the same, sooner. The Deferred's id and label
-    /// (titles), pair indexes (which run is which), run names, and the waits (`on`, `from`, `waited`).
+    /// (titles), pair indexes (which run is which), run names, the waits (`on`, `from`, `waited`), and the
+    /// `count` of the monitor's dropped-events marker, and `tracked_by` (a followed chain's title).
     public static let fieldsUsed: Set<String> = {
         typealias F = MonitorVocabulary.Field
-        return [F.deferredID, F.label, F.index, F.name, F.on, F.from, F.waited]
+        return [F.deferredID, F.label, F.index, F.name, F.on, F.from, F.waited, F.count, F.trackedBy]
     }()
 
     /// Creates an empty accumulator.
@@ -99,6 +102,11 @@ public struct SummaryAccumulator: Sendable {
     }
 
     mutating func add(_ chain: ChainFigures, ordinal: Int) {
+        // The monitor's note that it dropped events is no chain: its count is reported as lost events.
+        if let lost = chain.lostEvents {
+            lostEvents += lost
+            return
+        }
         chainCount += 1
         outcomes[chain.outcome, default: 0] += 1
         statuses[chain.status, default: 0] += 1
@@ -163,6 +171,6 @@ public struct SummaryAccumulator: Sendable {
             statuses: statuses, complete: completeCount, failedActions: failedActions, tracebackMessages: tracebacks,
             durations: Percentiles(durations), running: runningTotal, waiting: waitingTotal,
             slowestChains: slowest.map(\.entry), slowestCallbacks: Array(callbackRows.prefix(top)),
-            tasks: keepsTasks ? tasks.sorted { $0.ordinal < $1.ordinal }.map(\.facts) : nil)
+            lostEvents: lostEvents, tasks: keepsTasks ? tasks.sorted { $0.ordinal < $1.ordinal }.map(\.facts) : nil)
     }
 }

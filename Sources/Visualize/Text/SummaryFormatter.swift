@@ -12,6 +12,9 @@ public enum SummaryFormatter {
         func esc(_ text: String) -> String { TerminalText.bounded(text, limit: 200) }
         var lines: [String] = []
         lines.append("inputs: \(esc(s.inputs.joined(separator: ", "))) (\(s.messages) messages, \(s.warnings) warnings)")
+        if s.lostEvents > 0 {
+            lines.append("lost events: \(s.lostEvents) (the monitor dropped them; the log does not show them)")
+        }
         let outcomes = ChainOutcome.names.compactMap { name in
             s.outcomes[name].map { "\($0) \(name)" }
         }
