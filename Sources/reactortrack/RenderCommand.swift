@@ -36,10 +36,17 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "PNG pixels per unit (2 for HiDPI screens). (default: 1)")
     var scale: Double?
 
+    @Option(
+        help: ArgumentHelp(
+            "The title of the report, or of the pages (default: made of the chains and the input names).",
+            valueName: "TEXT"))
+    var title: String?
+
     func validate() throws {
         guard let format = Renderer.output(for: output) else {
             throw ValidationError("--output must end in \(Renderer.extensionList) (got '\(output)')")
         }
+        if let title, title.allSatisfy(\.isWhitespace) { throw ValidationError("--title must not be empty") }
         if let scale {
             if !(format is PNGOutput) {
                 throw ValidationError("--scale sets the pixels of a .png; it does not apply to '\(output)'")
@@ -59,7 +66,7 @@ struct RenderCommand: ParsableCommand {
         let (log, chains) = try CommandSupport.load(input, selection)
         let options = DiagramOptions(
             view: (view ?? .auto).view, sort: (sort ?? .duration).sort, sourceNames: log.inputs,
-            warningCount: log.warnings.count)
+            warningCount: log.warnings.count, title: title)
         do {
             let document = try Renderer.render(log, chains: chains, to: output, options: options, scale: scale ?? 1)
             let pages = document?.pages.count ?? 0

@@ -53,6 +53,16 @@ struct ConventionTests {
         #expect(scaled.status == 0, "\(scaled.stderr)")
     }
 
+    @Test("render --title titles the SVG page and the HTML report", arguments: ["svg", "html"])
+    func title(format: String) throws {
+        let output = CommandRunner.temporaryPath("titled.\(format)")
+        let result = try CommandRunner.run(["render", Self.seed, "--title", "Nightly <run> 42", "-o", output])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains("<title>Nightly &lt;run&gt; 42</title>"), "no title in the \(format)")
+        #expect(try CommandRunner.run(["render", Self.seed, "--title", " ", "-o", output]).status == 2)
+    }
+
     @Test(
         "a usage error prints Usage: once",
         arguments: [["render", "--no-such-option"], ["summary"], ["render", "-o", "x.gif"]])

@@ -26,14 +26,17 @@ public enum DiagramLayout {
         case .detail: overview = false
         case .auto: overview = !fits
         }
-        let name = options.shortSourceNames
+        // A given title names the document; a page per family keeps its chain's name before it.
+        let name = options.title ?? options.shortSourceNames
         if !options.paginated {
             if overview {
                 return LayoutDocument(pages: [
                     OverviewLayout.page(log, chains: chains, droppedEvents: dropped, options: options, measurer: measurer)
                 ])
             }
-            let title = families.count == 1 ? "\(families[0].root.title) · \(name)" : "\(chains.count) chains · \(name)"
+            let title =
+                options.title
+                ?? (families.count == 1 ? "\(families[0].root.title) · \(name)" : "\(chains.count) chains · \(name)")
             return LayoutDocument(pages: [
                 ChainPageLayout.page(
                     families, title: title, droppedEvents: dropped, options: options, measurer: measurer)

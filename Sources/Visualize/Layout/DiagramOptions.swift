@@ -42,12 +42,14 @@ public struct DiagramOptions: Sendable, Hashable {
     }
     /// The number of warnings found while reading, shown in the footer.
     public var warningCount: Int
+    /// The title given (`render --title`), instead of the one made of the chains and the input names.
+    public var title: String?
 
     /// Creates options.
     public init(
         view: View = .auto, sort: Sort = .duration, width: Double = 1200, overviewRows: Int = 50,
         maxRowsPerChain: Int = 200, maxPageHeight: Double = 16000, maxDetailPages: Int = 500, paginated: Bool = false,
-        sourceNames: [String] = [], warningCount: Int = 0
+        sourceNames: [String] = [], warningCount: Int = 0, title: String? = nil
     ) {
         self.view = view
         self.sort = sort
@@ -59,5 +61,6 @@ public struct DiagramOptions: Sendable, Hashable {
         self.paginated = paginated
         self.sourceNames = sourceNames
         self.warningCount = warningCount
+        self.title = title
     }
 }

@@ -29,7 +29,8 @@ struct OverviewLayout {
 
     private mutating func build(_ log: TrackedLog, chains: [Chain], droppedEvents: Int) -> LayoutPage {
         let summary = LogSummary(log, chains: chains, top: 15)
-        let title = "Overview · \(chains.count) chain\(chains.count == 1 ? "" : "s") · \(options.shortSourceNames)"
+        let title =
+            options.title ?? "Overview · \(chains.count) chain\(chains.count == 1 ? "" : "s") · \(options.shortSourceNames)"
         page.box(0, 0, width, 40, fill: Palette.band, role: "title-band")
         page.text(title, x: margin, y: 26, size: 15, style: .bold, maxWidth: width - 2 * margin - 120, role: "title")
         page.text("reactortrack", x: width - margin, y: 26, size: 11, color: Palette.muted, anchor: .end, role: "title-note")

@@ -28,7 +28,7 @@ public struct HTMLOutput: ReportOutput {
     /// The whole page of `chains`.
     package static func page(_ log: TrackedLog, chains: [Chain], options: DiagramOptions = DiagramOptions()) -> [UInt8] {
         let names = options.sourceNames.isEmpty ? log.inputs : options.sourceNames
-        let title = "reactortrack: " + (names.isEmpty ? "report" : names.joined(separator: ", "))
+        let title = options.title ?? "reactortrack: " + (names.isEmpty ? "report" : names.joined(separator: ", "))
         var warnings = log.warnings.prefix(warningLimit).map(\.description)
         let dropped = log.droppedEvents(in: chains)
         if dropped > 0 { warnings.insert("the monitor dropped \(dropped) events: the log is missing them", at: 0) }
