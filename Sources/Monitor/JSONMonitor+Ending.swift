@@ -11,18 +11,17 @@ extension JSONMonitor {
         let time = clock.now()
         let failure = unhandled.map(MonitorEvent.Outcome.init)
         let wake = withRoom { state -> Bool in
-            let index = chain - 1
-            guard !state.stopped, state.chains.indices.contains(index), !state.chains[index].ended else { return false }
+            guard !state.stopped, state.chains[chain] != nil else { return false }
             var wake = false
             if let failure {
-                state.chains[index].lastActivity = time
-                wake = record(in: &state, chain: index) { record, buffer in
+                _ = state.chains.update(chain) { $0.lastActivity = time }
+                wake = record(in: &state, chain: chain) { record, buffer in
                     .unhandled(
                         chain: Int32(recording: chain), slot: record.takeSlot(), time: time,
                         failure: buffer.value(failure))
                 }
             }
-            let ended = record(in: &state, chain: index) { record, buffer in
+            let ended = record(in: &state, chain: chain) { record, buffer in
                 Self.end(&record, buffer: &buffer, time: time, endedBy: MonitorVocabulary.EndedBy.released.rawValue)
             }
             return ended || wake
@@ -35,15 +34,15 @@ extension JSONMonitor {
         state.withLockedValue { state in
             guard !state.stopped else { return }
             // Chains that wait, through others, on themselves can never fire: each says so in its task.
-            for (index, cycle) in Self.waitCycles(in: state.chains) {
-                record(in: &state, chain: index) { record, buffer in
+            for (id, cycle) in Self.waitCycles(in: state.chains) {
+                record(in: &state, chain: id) { record, buffer in
                     .waitCycle(
                         chain: Int32(recording: record.id), slot: record.takeSlot(), time: time,
                         cycle: buffer.detail(.cycle(cycle.map { Int32(recording: $0) })))
                 }
             }
-            for index in state.chains.indices where state.chains[index].isIdle && !state.chains[index].ended {
-                record(in: &state, chain: index) { record, buffer in
+            for id in state.chains.liveIDs where state.chains[id]?.isIdle == true {
+                record(in: &state, chain: id) { record, buffer in
                     Self.end(&record, buffer: &buffer, time: time, endedBy: MonitorVocabulary.EndedBy.monitorStopped.rawValue)
                 }
             }
@@ -62,24 +61,26 @@ extension JSONMonitor {
             detail: buffer.detail(detail))
     }
 
-    /// The chains (by index) that wait, through other tracked chains, on themselves, each with its cycle of
-    /// Deferred ids from it round to it again (`[1, 2, 1]`). Chains waiting on one outside a cycle are not in it.
-    static func waitCycles(in chains: [ChainRecord]) -> [(index: Int, cycle: [Int])] {
-        var found: [(index: Int, cycle: [Int])] = []
-        for start in chains.indices where !chains[start].ended && chains[start].waitingOn != nil {
-            var path = [chains[start].id]
+    /// The chains (by id) that wait, through other tracked chains, on themselves, each with its cycle of Deferred
+    /// ids from it round to it again (`[1, 2, 1]`). Chains waiting on one outside a cycle are not in it.
+    ///
+    /// Only the waiting chains are walked (the table keeps their ids): every chain of a cycle waits.
+    static func waitCycles(in chains: ChainTable) -> [(id: Int, cycle: [Int])] {
+        var found: [(id: Int, cycle: [Int])] = []
+        let waiting = chains.waiting.sorted()
+        for start in waiting {
+            var path = [start]
             var current = start
-            // At most as many steps as there are chains: a longer walk has gone round a cycle not through `start`.
-            for _ in 0..<chains.count {
-                guard let next = chains[current].waitingOn, chains.indices.contains(next - 1),
-                    !chains[next - 1].ended
-                else { break }
+            // At most as many steps as there are waiting chains: a longer walk has gone round a cycle not through
+            // `start`.
+            for _ in 0..<waiting.count {
+                guard let next = chains[current]?.waitingOn, chains[next] != nil else { break }
                 path.append(next)
-                if next == chains[start].id {
+                if next == start {
                     found.append((start, path))
                     break
                 }
-                current = next - 1
+                current = next
             }
         }
         return found

@@ -44,8 +44,8 @@ public final class JSONMonitor: DeferredObserver {
     private let origin: MonitorClock.Anchor
 
     struct State {
-        /// Chain `id` is at index `id - 1`.
-        var chains: [ChainRecord] = []
+        /// The live chains' records (an ended chain's goes).
+        var chains = ChainTable()
         var events = EventBuffer()
         var dropped = 0
         /// How many of `dropped` the streaming writer has been told of.
@@ -271,7 +271,7 @@ public final class JSONMonitor: DeferredObserver {
             // The enclosing action's task, and a child level of it reserved only now that the chain is recorded:
             // a level reserved and never written would leave the action's task incomplete.
             let context = action.map { ($0.taskUUID, $0.reserveChildLevel()) }
-            let id = state.chains.count + 1
+            let id = state.chains.nextID
             var chain = ChainRecord(id: id, time: time)
             // A deferred may be tracked after it fired or got callbacks: start from where it stands.
             chain.fired = isCalled
@@ -280,7 +280,7 @@ public final class JSONMonitor: DeferredObserver {
             chain.label = label ?? "Deferred #\(id)"
             if let outcome { chain.lastOutcome = outcome }
             state.chains.append(chain)
-            let wake = record(in: &state, chain: id - 1) { _, buffer in
+            let wake = record(in: &state, chain: id) { _, buffer in
                 .chainStarted(
                     chain: Int32(recording: id), time: time,
                     detail: buffer.detail(
@@ -323,9 +323,8 @@ public final class JSONMonitor: DeferredObserver {
     private func follow(_ other: AnyDeferred, from deferred: AnyDeferred, as how: FollowedAs) {
         guard followChained, other.observer == nil || observes(other) else { return }
         let label = state.withLockedValue { state -> String? in
-            let index = deferred.observerSlot - 1
-            guard state.chains.indices.contains(index) else { return nil }
-            let parent = "\(state.chains[index].label) #\(deferred.observerSlot)"
+            guard let record = state.chains[deferred.observerSlot] else { return nil }
+            let parent = "\(record.label) #\(deferred.observerSlot)"
             switch how {
             case .returned: return "returned to \(parent)"
             case .chained: return "chained from \(parent)"
@@ -358,22 +357,22 @@ public final class JSONMonitor: DeferredObserver {
     /// The companion, when it wants to hear of chains and stop too.
     var chainObserver: (any MonitorChainObserver)? { companion as? any MonitorChainObserver }
 
-    /// Records the event `make` builds for chain `index` (it updates the chain's record and stores the event's
+    /// Records the event `make` builds for live chain `id` (it updates the chain's record and stores the event's
     /// texts in the buffer it is given). Over the buffer limit the event is still built, so the chain's record
     /// stays right, but it is counted and let go.
     ///
     /// - Returns: Whether the streaming writer must be woken (its queue was empty); wake it after the lock.
     @discardableResult
     func record(
-        in state: inout State, chain index: Int, _ make: (inout ChainRecord, inout EventBuffer) -> MonitorEvent?
+        in state: inout State, chain id: Int, _ make: (inout ChainRecord, inout EventBuffer) -> MonitorEvent?
     ) -> Bool {
         if !state.isFull(events: bufferLimit, bytes: backlogBytes) {
-            guard let event = make(&state.chains[index], &state.events) else { return false }
+            guard let event = state.chains.update(id, { make(&$0, &state.events) }) ?? nil else { return false }
             state.events.append(event)
             return writer != nil && state.events.count == 1
         }
         var discarded = EventBuffer()
-        if make(&state.chains[index], &discarded) != nil { state.dropped += 1 }
+        if state.chains.update(id, { make(&$0, &discarded) }) ?? nil != nil { state.dropped += 1 }
         return false
     }
 
@@ -408,16 +407,15 @@ public final class JSONMonitor: DeferredObserver {
         let bytes = backlogBytes
         func locked(mayWait: Bool) -> Recorded {
             state.withLockedValue { state -> Recorded in
-                let index = chain &- 1
-                guard !state.stopped, index >= 0, index < state.chains.count else { return .done }
+                guard !state.stopped else { return .done }
                 // The bound is checked once, before both events (a run's start and the event) go in.
                 let full = state.isFull(events: limit, bytes: bytes)
                 if full, mayWait, !state.overflowing { return .full(drains: state.drains) }
                 var wake = false
-                if let run = startingRun, state.chains[index].runningSlot == nil {
+                if let run = startingRun, state.chains.update(chain, { $0.runningSlot == nil }) == true {
                     wake = recordRunStart(run, in: &state, chain: chain, full: full, streaming: streaming)
                 }
-                wake = append(to: &state, chain: index, time: time, full: full, streaming: streaming, make) || wake
+                wake = append(to: &state, chain: chain, time: time, full: full, streaming: streaming, make) || wake
                 return wake ? .wake : .done
             }
         }
@@ -438,7 +436,7 @@ public final class JSONMonitor: DeferredObserver {
     private func recordRunStart(
         _ run: RunInProgress, in state: inout State, chain: Int, full: Bool, streaming: Bool
     ) -> Bool {
-        append(to: &state, chain: chain - 1, time: run.token, full: full, streaming: streaming) { record, _, time in
+        append(to: &state, chain: chain, time: run.token, full: full, streaming: streaming) { record, _, time in
             Self.runStarted(&record, chain: chain, index: run.index, onErrorPath: run.onErrorPath, time: time)
         }
     }
@@ -446,16 +444,16 @@ public final class JSONMonitor: DeferredObserver {
     /// The body of `recordEvent`, under the lock: whether the streaming writer must be woken.
     @inline(__always)
     private func append(
-        to state: inout State, chain index: Int, time: UInt64, full: Bool, streaming: Bool,
+        to state: inout State, chain: Int, time: UInt64, full: Bool, streaming: Bool,
         _ make: (inout ChainRecord, inout EventBuffer, UInt64) -> MonitorEvent?
     ) -> Bool {
-        guard !full else { return overLimit(&state, chain: index, time: time, make) }
-        let event = state.chains.withUnsafeMutableBufferPointer { chains -> MonitorEvent? in
-            guard !chains[index].ended, let event = make(&chains[index], &state.events, time) else { return nil }
-            chains[index].lastActivity = time
+        guard !full else { return overLimit(&state, chain: chain, time: time, make) }
+        let event = state.chains.update(chain) { record -> MonitorEvent? in
+            guard let event = make(&record, &state.events, time) else { return nil }
+            record.lastActivity = time
             return event
         }
-        guard let event else { return false }
+        guard let event = event ?? nil else { return false }
         state.events.append(event)
         return streaming && state.events.count == 1
     }
@@ -464,13 +462,13 @@ public final class JSONMonitor: DeferredObserver {
     /// let go.
     @inline(never)
     private func overLimit(
-        _ state: inout State, chain index: Int, time: UInt64,
+        _ state: inout State, chain: Int, time: UInt64,
         _ make: (inout ChainRecord, inout EventBuffer, UInt64) -> MonitorEvent?
     ) -> Bool {
-        guard !state.chains[index].ended else { return false }
+        guard state.chains[chain] != nil else { return false }
         // Dropped after waiting: later events drop at once until the writer takes the backlog.
         state.overflowing = writer != nil
-        record(in: &state, chain: index) { record, buffer in
+        record(in: &state, chain: chain) { record, buffer in
             let event = make(&record, &buffer, time)
             if event != nil { record.lastActivity = time }
             return event
