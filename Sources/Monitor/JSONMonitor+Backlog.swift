@@ -26,6 +26,8 @@ extension JSONMonitor {
     /// Holds the thread until the writer takes the backlog it had taken `drains` times, or `backlogWait` passes.
     @inline(never)
     func waitForRoom(after drains: UInt64, until deadline: ContinuousClock.Instant) -> Bool {
-        writer?.waitForRoom(until: deadline) { state.withLockedValue { $0.drains != drains } } ?? false
+        // In a forked child no writer takes the backlog: never wait for one.
+        guard !isForkedChild else { return false }
+        return writer?.waitForRoom(until: deadline) { state.withLockedValue { $0.drains != drains } } ?? false
     }
 }

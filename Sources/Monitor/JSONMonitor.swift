@@ -39,6 +39,8 @@ public final class JSONMonitor: DeferredObserver {
 
     let state: NIOLockedValueBox<State>
     let writer: WriterThread<MonitorStream>?
+    /// The `fork` generation the writer thread was started in: in a forked child the thread is gone.
+    private let forkGeneration = ForkGeneration.current
     /// Stamps events in ticks; `origin` anchors them to the system clock when they are encoded.
     let clock: MonitorClock
     private let origin: MonitorClock.Anchor
@@ -218,7 +220,6 @@ public final class JSONMonitor: DeferredObserver {
         endIdleChains()
         chainObserver?.monitorStopped()
         let (events, dropped) = state.withLockedValue { ($0.events, $0.dropped) }
-        let destination = try FileDestination(path: path, append: false)
         var encoder = MonitorEncoder(scale: clock.scale(since: origin))
         var lines = LineBuilder(capacity: events.count * 200 + 4096)
         lines.append(Self.header())
@@ -230,21 +231,44 @@ public final class JSONMonitor: DeferredObserver {
                     fields: [MonitorVocabulary.Field.count: .int(dropped)]))
         }
         for event in events.inTimeOrder() { encoder.append(event, in: events, to: &lines) }
-        let (_, error) = destination.write(lines: lines)
-        destination.synchronize()
-        if let error { throw ActionError(code: .ioFailure, message: "\(path): \(error.message)") }
+        try DumpFile.write(lines, to: path)
     }
 
     /// Ends idle chains and, when streaming, waits until everything is written and stops the writer thread.
     ///
+    /// It waits `timeout` at most (a writer stuck on a dead disk must not hang the program's exit): the report
+    /// then says the writer had not finished (``WriteReport/lastError``), and the writer goes on in the
+    /// background. In the child of a `fork`, a streaming monitor has no writer (threads do not survive `fork`):
+    /// `stop()` returns at once with a report saying so, and nothing the child recorded is written.
+    ///
     /// - Returns: When streaming, what was written and lost (a loss is also said in the log, when it can be).
     @discardableResult
-    public func stop() -> WriteReport? {
+    public func stop(timeout: Duration = .seconds(30)) -> WriteReport? {
+        if isForkedChild {
+            state.withLockedValue { $0.stopped = true }
+            chainObserver?.monitorStopped()
+            return WriteReport(lastError: Self.forkedChildNote)
+        }
         endIdleChains()
         state.withLockedValue { $0.stopped = true }
         chainObserver?.monitorStopped()
-        return writer?.stop()
+        guard let writer else { return nil }
+        let start = ContinuousClock.now
+        let (seconds, attoseconds) = timeout.components
+        let nanoseconds = max(0, Double(seconds) * 1e9 + Double(attoseconds) * 1e-9)
+        var report = writer.stop(until: .now() + .nanoseconds(Int(min(nanoseconds, 1e18))))
+        if ContinuousClock.now - start >= timeout {
+            report.lastError = "stop(): the writer had not finished after \(timeout); it goes on in the background"
+        }
+        return report
     }
+
+    /// What `stop()` says in a forked child.
+    static let forkedChildNote =
+        "no writer in this process: it is the child of a fork, and the monitor's writer thread was its parent's"
+
+    /// Whether this is a streaming monitor inherited through `fork` (its writer thread is not in this process).
+    var isForkedChild: Bool { writer != nil && ForkGeneration.current != forkGeneration }
 
     // MARK: Recording
 

@@ -6,6 +6,31 @@ import Foundation
 import NIOConcurrencyHelpers
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A FIFO in the temporary directory, opened for reading without blocking (so a writer can open it).
+private func fifo() throws -> (path: String, reader: Int32) {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("mon-fifo-\(UUID().uuidString)").path
+    try #require(mkfifo(path, 0o600) == 0)
+    let reader = open(path, O_RDONLY | O_NONBLOCK)
+    try #require(reader >= 0)
+    return (path, reader)
+}
+
+/// Reads what is in the FIFO now (without blocking); how many bytes.
+@discardableResult
+private func drain(_ reader: Int32) -> Int {
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    var total = 0
+    while true {
+        let count = read(reader, &buffer, buffer.count)
+        if count <= 0 { return total }
+        total += count
+    }
+}
+
 /// What a monitor left on for weeks needs: its memory stays flat, its ids never wrap, and it stops in time.
 @Suite("A monitor left on")
 struct LongRunningMonitorTests {
@@ -52,5 +77,98 @@ struct LongRunningMonitorTests {
         #expect(cycles.map(\.id) == ids)
         #expect(cycles.map(\.cycle.count) == [3, 3])
         withExtendedLifetime((a, b)) {}
+    }
+
+    @Test("dump(to:) checks fsync: a file that cannot be synced is an error, not a silent success")
+    func dumpChecksFsync() throws {
+        let (path, reader) = try fifo()
+        defer {
+            close(reader)
+            unlink(path)
+        }
+        let monitor = JSONMonitor()
+        let d = Deferred<Int>()
+        monitor.track(d, label: "dumped")
+        try d.callback(1)
+        // A FIFO takes the lines, but fsync on it fails (EINVAL): the dump says so.
+        #expect {
+            try monitor.dump(to: path)
+        } throws: { error in
+            (error as? ActionError)?.code == .ioFailure && "\(error)".contains("fsync")
+        }
+        // The lines were written before the sync failed.
+        #expect(drain(reader) > 0)
+    }
+
+    @Test("stop() has a deadline: a writer stuck on a full pipe does not hold the program")
+    func stopHasDeadline() throws {
+        let (path, reader) = try fifo()
+        defer {
+            close(reader)
+            unlink(path)
+        }
+        let monitor = try JSONMonitor(streamingTo: path)
+        // Far more than the pipe holds (64 KiB), and nobody reads it: the writer blocks.
+        for i in 0..<2_000 {
+            let d = Deferred<Int>()
+            monitor.track(d, label: "stuck")
+            d.addCallback { $0 + 1 }
+            try d.callback(i)
+        }
+        let timeout = Duration.milliseconds(300)
+        let start = ContinuousClock.now
+        let report = try #require(monitor.stop(timeout: timeout))
+        let waited = ContinuousClock.now - start
+        #expect(waited >= timeout && waited < .seconds(10))
+        #expect(report.lastError?.contains("had not finished") == true)
+        // Let the writer finish: read the pipe until a stop without deadline returns.
+        let finished = NIOLockedValueBox(false)
+        let thread = Thread {
+            monitor.stop(timeout: .seconds(60))
+            finished.withLockedValue { $0 = true }
+        }
+        thread.start()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !finished.withLockedValue({ $0 }), ContinuousClock.now < deadline {
+            if drain(reader) == 0 { usleep(1_000) }
+        }
+        #expect(finished.withLockedValue { $0 })
+    }
+
+    @Test("after fork, stop() in the child returns at once and says the child has no writer")
+    func stopInForkedChild() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mon-fork-\(UUID().uuidString).out").path
+        defer { unlink(path) }
+        let monitor = try JSONMonitor(streamingTo: path)
+        let d = Deferred<Int>()
+        monitor.track(d, label: "parent's")
+        let child = fork()
+        try #require(child >= 0)
+        if child == 0 {
+            // The child: its stop must not wait for a writer thread that is not in this process.
+            let report = monitor.stop(timeout: .seconds(60))
+            _exit(report?.lastError == JSONMonitor.forkedChildNote ? 0 : 3)
+        }
+        var status: Int32 = 0
+        var exited = false
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if waitpid(child, &status, WNOHANG) == child {
+                exited = true
+                break
+            }
+            usleep(10_000)
+        }
+        if !exited {
+            kill(child, SIGKILL)
+            waitpid(child, &status, 0)
+        }
+        #expect(exited, "stop() in the child blocked")
+        #expect(exited && (status & 0x7f) == 0 && (status >> 8) & 0xff == 0, "child status \(status)")
+        // The parent's monitor is untouched: it writes its chain and stops.
+        try d.callback(1)
+        let report = try #require(monitor.stop())
+        #expect(report.lastError == nil && report.written > 0)
+        withExtendedLifetime(d) {}
     }
 }
