@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """`make bench`: our benchmarks beside their peers', measured alternately in one run, as one table.
 
-    python3 bench/run.py [--rounds N] [--inner-rounds N] [--peer-mb N] [--skip-build] [--keep-logs]
-                         [--cli PATH] [--results FILE]
+    python3 bench/run.py [--rounds N] [--inner-rounds N] [--peer-mb N] [--large-mb 100,1024] [--skip-build]
+                         [--keep-logs] [--cli PATH] [--results FILE]
 
-Standard library only. Creates (or reuses) .venv with twisted, eliot and eliot-tree, builds the release
-benchmark products, then for every workload runs our side and the peer's side alternately (A B A B ...,
+Standard library only. Creates (or reuses) .venv with twisted, eliot, eliot-tree and duckdb, builds the release
+benchmark products (and the simdjson floor, bench/floors.py), then for every workload runs our side and the peer's side alternately (A B A B ...,
 `--rounds` rounds, default 5) and reports medians. Prints the table (workload | ours | peer | ratio |
 target | met?) and writes bench/results.json (date, machine, versions, every sample). See bench/README.md.
 """
@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from floors import check_floor_tasks, first_round_only, floor_steps, floor_tools
+from measure import MB, TIME, log, measure_file
 from table import build_table
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -32,12 +34,7 @@ VENV_PYTHON = os.path.join(VENV, "bin", "python")
 ELIOT_TREE = os.path.join(VENV, "bin", "eliot-tree")
 RELEASE = os.path.join(ROOT, ".build", "release")
 PEERS = os.path.join(ROOT, "bench", "peers")
-PYTHON_PACKAGES = ["twisted", "eliot", "eliot-tree"]
-MB = 1 << 20
-
-
-def log(text):
-    print(text, file=sys.stderr, flush=True)
+PYTHON_PACKAGES = ["twisted", "eliot", "eliot-tree", "duckdb"]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -45,7 +42,7 @@ def log(text):
 
 
 def ensure_venv():
-    check = [VENV_PYTHON, "-c", "import twisted, eliot, eliottree"]
+    check = [VENV_PYTHON, "-c", "import twisted, eliot, eliottree, duckdb"]
     if os.path.exists(VENV_PYTHON) and subprocess.run(check, capture_output=True).returncode == 0:
         return
     log("bench: creating .venv with " + ", ".join(PYTHON_PACKAGES))
@@ -137,6 +134,17 @@ def machine():
         capture_output=True, text=True)
     if versions.returncode == 0:
         info["peers"] = json.loads(versions.stdout)
+    floors = subprocess.run(
+        [VENV_PYTHON, "-c", "import importlib.metadata as m; print(m.version('duckdb'))"], capture_output=True, text=True)
+    if floors.returncode == 0:
+        info.setdefault("peers", {})["duckdb"] = floors.stdout.strip()
+    simdjson = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "libsimdjson-dev"], capture_output=True,
+                              text=True)
+    if simdjson.returncode == 0:
+        info.setdefault("peers", {})["libsimdjson-dev"] = simdjson.stdout.strip()
+    if shutil.which("jq"):
+        info.setdefault("peers", {})["jq"] = subprocess.run(["jq", "--version"], capture_output=True,
+                                                            text=True).stdout.strip()
     return info
 
 
@@ -190,45 +198,6 @@ def run_json(samples, side, command, workloads):
         for workload in set(workloads) - seen:
             samples.fail(side, workload, text)
         log(f"bench:   {' '.join(command[:2])}: {text}")
-
-
-TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
-
-
-def run_file_command(command, stdout=subprocess.DEVNULL):
-    """Runs a command over a file; returns (seconds, peak RSS in bytes, exit status, stderr tail).
-
-    Peak RSS comes from GNU time's %M when /usr/bin/time exists: os.wait4's ru_maxrss would also count the
-    pages the child shared with this Python process between fork and exec (about 17 MB). Without it, wait4.
-    """
-    with tempfile.TemporaryFile() as errors, tempfile.NamedTemporaryFile(mode="r") as rss_file:
-        prefix = [TIME, "-f", "%M", "-o", rss_file.name] if TIME else []
-        started = time.perf_counter()
-        process = subprocess.Popen(prefix + command, cwd=ROOT, stdout=stdout, stderr=errors,
-                                   stdin=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        errors.seek(0)
-        tail = errors.read()[-2000:].decode("utf-8", "replace").strip()
-        rss = usage.ru_maxrss * 1024
-        if TIME:
-            reported = rss_file.read().strip().splitlines()
-            # GNU time writes "Command exited with non-zero status N" before the figure on failure.
-            rss = int(reported[-1]) * 1024 if reported and reported[-1].isdigit() else None
-    return seconds, rss, process.returncode, tail
-
-
-def measure_file(samples, side, workload, command, size):
-    seconds, rss, status, tail = run_file_command(command)
-    if status != 0:
-        samples.fail(side, workload, f"exit {status}: " + (tail.splitlines() or [""])[-1])
-        log(f"bench:   {' '.join(os.path.basename(c) for c in command[:2])} failed: exit {status}: {tail[-300:]}")
-        return
-    samples.add(side, workload + ":MB/s", size / MB / seconds, "MB/s")
-    samples.add(side, workload + ":s", seconds, "s")
-    if rss is not None:
-        samples.add(side, workload + ":rss", rss / MB, "MB")
 
 
 def alternate(rounds, steps, label):
@@ -326,7 +295,8 @@ def measure_report(samples, cli, path, size_mb, directory):
 
 
 def file_workloads(samples, args, generator, cli, notes):
-    """tree, summary, render on generated logs; eliot-tree and cat on the same files."""
+    """tree, summary, render on generated logs; eliot-tree, cat and the parse floors on the same files."""
+    floors = floor_tools(notes)
     directory = tempfile.mkdtemp(prefix="reactortrack-bench-", dir="/tmp")
     files = {}
     try:
@@ -337,9 +307,12 @@ def file_workloads(samples, args, generator, cli, notes):
         if cli is None:
             notes.append("100 MB and 1 GB logs not generated: no reactortrack CLI to run on them")
         else:
-            large.append(100)
+            if 100 in args.large_mb:
+                large.append(100)
             free = shutil.disk_usage(directory).free
-            if free < 5 * (1 << 30):
+            if 1024 not in args.large_mb:
+                notes.append("1 GB logs not generated (--large-mb)")
+            elif free < 5 * (1 << 30):
                 notes.append(f"1 GB logs skipped: only {free / (1 << 30):.1f} GB free in /tmp (5 GB needed)")
             else:
                 large.append(1024)
@@ -367,12 +340,16 @@ def file_workloads(samples, args, generator, cli, notes):
                                                             [ELIOT_TREE, p], size(k)))
             steps.append(lambda p=path, k=key: measure_file(samples, "cat", f"cat:{k[0]}:{k[1]}",
                                                             ["cat", p], size(k)))
+            steps += floor_steps(samples, floors, key, path, size(key))
         if cli:
             key = (peer_mb, "inorder")
             steps.append(lambda p=files[key]: measure_report(samples, cli, p, peer_mb, directory))
-        alternate(args.rounds, steps, f"{peer_mb} MB logs (tree, summary, eliot-tree, cat, report)")
+        alternate(args.rounds, steps, f"{peer_mb} MB logs (tree, summary, eliot-tree, cat, floors, report)")
 
-        # Ours alone on the large files (with cat as the floor), as many rounds as the time budget allows.
+        # Ours alone on the large files (with cat and the parse floors), as many rounds as the budget allows. jq
+        # reads 100 MB in the first round only and never reads 1 GB: at tens of MB/s it would take minutes.
+        if floors["jq"] and large:
+            notes.append("jq floor: every round on the small logs, the first round only on 100 MB, not on 1 GB")
         steps = []
         for size_mb in large:
             for order in ["inorder", "interleaved"]:
@@ -382,6 +359,10 @@ def file_workloads(samples, args, generator, cli, notes):
                                                                 [cli, "summary", p], size(k)))
                 steps.append(lambda p=path, k=key: measure_file(samples, "cat", f"cat:{k[0]}:{k[1]}",
                                                                 ["cat", p], size(k)))
+                steps += floor_steps(samples, floors, key, path, size(key), jq=False)
+                if size_mb == 100:
+                    steps += [first_round_only(step) for step in floor_steps(
+                        samples, {"simdjson": None, "duckdb": False, "jq": floors["jq"]}, key, path, size(key))]
         if 100 in large:
             key = (100, "inorder")
             path = files[key]
@@ -411,7 +392,9 @@ def file_workloads(samples, args, generator, cli, notes):
                 for step in steps:
                     step()
                 rounds_done += 1
-            log(f"bench: large logs (ours alone, cat), {rounds_done} rounds: {time.monotonic() - started:.0f} s")
+            log(f"bench: large logs (ours alone, cat, floors), {rounds_done} rounds: "
+                f"{time.monotonic() - started:.0f} s")
+        check_floor_tasks(samples, files, notes)
         return {f"{key[0]}MB {key[1]}": size(key) for key in files}
     finally:
         if args.keep_logs:
@@ -428,6 +411,8 @@ def main():
     parser.add_argument("--inner-rounds", type=int, default=3,
                         help="timed rounds inside each Deferred/Monitor benchmark process (default 3)")
     parser.add_argument("--peer-mb", type=int, default=10, help="size of the logs eliot-tree reads (default 10)")
+    parser.add_argument("--large-mb", default="100,1024",
+                        help="the ours-alone logs, in MB: 100, 1024 or both (default 100,1024); '' for none")
     parser.add_argument("--skip-build", action="store_true", help="use the products already built")
     parser.add_argument("--keep-logs", action="store_true", help="keep the generated logs")
     parser.add_argument("--cli", help="a reactortrack binary to use instead of .build/release/reactortrack")
@@ -437,6 +422,9 @@ def main():
                         help="seconds for the whole run (default 840): the ours-alone 100 MB / 1 GB runs get fewer "
                              "rounds (at least 1, said in a note) when more would not fit; 0 = no limit")
     args = parser.parse_args()
+    args.large_mb = {int(size) for size in args.large_mb.split(",") if size.strip()}
+    if not args.large_mb <= {100, 1024}:
+        parser.error("--large-mb takes 100, 1024 or both")
     args.deadline = time.monotonic() + args.budget if args.budget else None
     groups = set(args.only.split(",")) if args.only else {"deferred", "monitor", "writers", "files"}
 
