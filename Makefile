@@ -151,9 +151,12 @@ perf-baseline: perf-build
 	python3 scripts/perf_check.py --cli $(CLI) --bench-dir .build/release --update
 
 # Our benchmarks beside Twisted, SwiftNIO, Eliot and eliot-tree, alternating, as one table plus
-# bench/results.json (see bench/README.md). GNU time gives the file commands' peak memory.
+# bench/results.json (see bench/README.md). GNU time gives the file commands' peak memory; simdjson
+# (libsimdjson-dev), DuckDB (PyPI duckdb) and jq are the parse floors the file rows are measured against.
 bench: cli browser-deps python-deps
 	@command -v /usr/bin/time >/dev/null || [ -n "$(NO_INSTALL)" ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+	@{ [ -f /usr/include/simdjson.h ] && command -v jq >/dev/null; } || [ -n "$(NO_INSTALL)" ] || { apt-get update -qq && apt-get install -y -qq libsimdjson-dev jq >/dev/null; }
+	@$(PYTHON) -c 'import duckdb' 2>/dev/null || [ -n "$(NO_INSTALL)" ] || $(VENV)/bin/pip install -q --disable-pip-version-check duckdb
 	$(SWIFT) build -c release --product DeferBenchmarks
 	$(SWIFT) build -c release --product EventLogBenchmarks
 	$(SWIFT) build -c release --product MonitorBenchmarks
