@@ -20,6 +20,10 @@ public struct ChainFamilyStream: Sendable {
     private var byID: [Key: Int] = [:]
     /// Roots waiting for a chain they link to, by that chain's Deferred.
     private var waiting: [Key: [Int]] = [:]
+    /// The walks of roots that wait, by root.
+    private var walks: [Int: Walk] = [:]
+    /// The roots whose kept walks reached a chain, by that chain.
+    private var walkers: [Int: [Int]] = [:]
 
     /// Creates an empty stream.
     public init() {}
@@ -64,33 +68,73 @@ public struct ChainFamilyStream: Sendable {
         held = [:]
         byID = [:]
         waiting = [:]
+        walks = [:]
+        walkers = [:]
         return ChainFamily.group(rest)
     }
 
     /// The family of `root` if every chain it links to (directly or not) is held; otherwise `nil`, with the
     /// root noted as waiting for the first one missing.
+    ///
+    /// The walk of a root that waits is kept, and taken up where it stopped when the chain it waits for comes:
+    /// starting over each time made a line of linked chains, or a fan-out, arriving one by one, quadratic. A walk
+    /// that went through a chain since handed out in another family starts over, as it would have.
     private mutating func complete(_ root: Int) -> ChainFamily? {
-        var seen: Set<Int> = [root]
-        var stack = [root]
-        while let index = stack.popLast() {
+        var walk = walks.removeValue(forKey: root) ?? Walk(root: root)
+        if walk.stale { walk = Walk(root: root) }
+        while let (index, from) = walk.stack.popLast() {
             let chain = held[index]!
-            for link in chain.links where link.target != chain.deferredID {
+            var position = from
+            while position < chain.links.count {
+                let link = chain.links[position]
+                position += 1
+                guard link.target != chain.deferredID else { continue }
                 let key = Key(link, from: chain)
                 guard let next = byID[key] else {
                     waiting[key, default: []].append(root)
+                    walk.stack.append((index, position - 1))
+                    for member in walk.reached[walk.registered...] { walkers[member, default: []].append(root) }
+                    walk.registered = walk.reached.count
+                    walks[root] = walk
                     return nil
                 }
-                if seen.insert(next).inserted { stack.append(next) }
+                if walk.seen.insert(next).inserted {
+                    walk.stack.append((next, 0))
+                    walk.reached.append(next)
+                }
             }
         }
         var visited = Set<Int>()
-        let held = self.held
-        let byID = self.byID
-        let family = ChainFamily.collect(root, chain: { held[$0]! }, target: { byID[$0] }, visited: &visited)
+        let family = ChainFamily.collect(
+            root, chain: { self.held[$0]! }, target: { self.byID[$0] }, visited: &visited)
         for member in visited {
-            let chain = self.held.removeValue(forKey: member)!
-            for key in Key.keys(of: chain) where self.byID[key] == member { self.byID.removeValue(forKey: key) }
+            let chain = held.removeValue(forKey: member)!
+            for key in Key.keys(of: chain) where byID[key] == member { byID.removeValue(forKey: key) }
+            // Walks that went through it start over when taken up; its own, if it waited as a root, is over.
+            walks.removeValue(forKey: member)
+            if let roots = walkers.removeValue(forKey: member) {
+                for other in roots where other != root { walks[other]?.stale = true }
+            }
         }
         return family
+    }
+
+    /// A root's walk over the chains it links to, kept while it waits.
+    private struct Walk {
+        /// The chains reached.
+        var seen: Set<Int>
+        /// The same, in the order reached, and how many of them are noted in ``ChainFamilyStream/walkers``.
+        var reached: [Int]
+        var registered = 0
+        /// Chains still to follow, each with the first of its links not yet followed.
+        var stack: [(index: Int, from: Int)]
+        /// Whether a chain it reached was handed out since.
+        var stale = false
+
+        init(root: Int) {
+            seen = [root]
+            reached = [root]
+            stack = [(root, 0)]
+        }
     }
 }

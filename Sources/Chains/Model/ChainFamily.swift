@@ -75,6 +75,10 @@ public struct ChainFamily: Sendable, Hashable {
     /// The family of the chain `root`: it, then depth first in link order each chain linked from a member that
     /// is not yet in `visited`.
     ///
+    /// A loop with an explicit stack, not recursion, however long the line of links: the order is the one a
+    /// recursive walk gives (a chain is checked against `visited` when its turn comes, after the chains linked
+    /// before it and everything below them).
+    ///
     /// - Parameters:
     ///   - chain: The chain of a number.
     ///   - target: The number of the chain of a Deferred, if there is one.
@@ -82,18 +86,49 @@ public struct ChainFamily: Sendable, Hashable {
         _ root: Int, chain: (Int) -> Chain, target: (Key) -> Int?, visited: inout Set<Int>
     ) -> ChainFamily {
         var members: [Member] = []
-        func visit(_ index: Int, depth: Int, link: ChainLink?, parent: String?) {
-            guard visited.insert(index).inserted else { return }
+        // Each entry: a chain to visit, with its depth, the link that brought it in and its parent's title; the
+        // chains linked from one member are pushed last first, so that they are popped in link order.
+        var stack: [(index: Int, depth: Int, link: ChainLink?, parent: String?)] = [(root, 0, nil, nil)]
+        var linked: [(index: Int, depth: Int, link: ChainLink?, parent: String?)] = []
+        while let (index, depth, link, parent) = stack.popLast() {
+            guard visited.insert(index).inserted else { continue }
             let chain = chain(index)
             members.append(Member(chain: chain, depth: depth, link: link, parentTitle: parent))
             var seen = Set<Int>()
+            linked.removeAll(keepingCapacity: true)
             for link in chain.links where seen.insert(link.target).inserted {
                 if let next = target(Key(link, from: chain)) {
-                    visit(next, depth: depth + 1, link: link, parent: chain.title)
+                    linked.append((next, depth + 1, link, chain.title))
                 }
             }
+            stack += linked.reversed()
         }
-        visit(root, depth: 0, link: nil, parent: nil)
         return ChainFamily(members: members)
     }
+
+    /// Each member's parent: the index of the member it is linked from (the nearest one before it a level up, as
+    /// members are in depth-first order), `nil` for the root. Linear in the members, however wide or deep.
+    public var parents: [Int?] {
+        var lastAtDepth: [Int] = []
+        var result: [Int?] = []
+        result.reserveCapacity(members.count)
+        for (i, member) in members.enumerated() {
+            let depth = member.depth
+            result.append(depth > 0 && depth - 1 < lastAtDepth.count ? lastAtDepth[depth - 1] : nil)
+            if depth < lastAtDepth.count {
+                lastAtDepth[depth] = i
+            } else {
+                // Depths in a family grow one at a time; a gap (never made by `collect`) leaves the levels between
+                // without a member, as a search for the nearest one there would find none.
+                while lastAtDepth.count < depth { lastAtDepth.append(-1) }
+                lastAtDepth.append(i)
+            }
+        }
+        return result.map { $0 == -1 ? nil : $0 }
+    }
+
+    /// The deepest a view indents a linked chain: members deeper than this are drawn at this depth, with their
+    /// depth written out, so that a line of a million linked Deferreds makes a page (or a terminal tree) as wide as
+    /// a line of this many.
+    public static let indentLimit = 16
 }
