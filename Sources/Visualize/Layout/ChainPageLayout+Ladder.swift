@@ -204,7 +204,7 @@ extension ChainPageLayout {
         }
         var labelX = x1
         var label = run.end == nil ? "running at end of log" : DurationFormat.text(run.duration ?? 0)
-        if let nested = family?.nestedTime(in: run, of: chain), let duration = run.duration {
+        if let nested = nested?.time(in: run, of: chain), let duration = run.duration {
             label += " (self \(DurationFormat.text(max(0, duration - nested))))"
         }
         var detail = ""

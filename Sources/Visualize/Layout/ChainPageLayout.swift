@@ -7,6 +7,8 @@ struct ChainPageLayout {
     var legend = Set<LegendKind>()
     /// The family being drawn: a run's own (self) time leaves out the runs of other members nested in it.
     var family: ChainFamily?
+    /// The family's nested times, worked out once for all its runs.
+    var nested: NestedTimes?
     /// Whether a chain drawn has times the log recorded, and whether one has times reconstructed from durations.
     var drewRecordedTimes = false
     var drewInferredTimes = false
@@ -142,7 +144,9 @@ struct ChainPageLayout {
 
     private mutating func drawFamily(_ family: ChainFamily, top: Double) -> Double {
         self.family = family
-        let maxDepth = family.members.map(\.depth).max() ?? 0
+        nested = NestedTimes(family)
+        // Past the indent limit, chains are drawn at the limit's indent (their headers say how deep they are).
+        let maxDepth = min(family.members.map(\.depth).max() ?? 0, ChainFamily.indentLimit)
         let timeX = margin + Double(maxDepth) * indentStep + ladderWidth + 24
         let axisWidth = max(120, width - margin - timeX - 150)
         let t0 = family.members.compactMap(\.chain.start).min() ?? 0
@@ -152,8 +156,16 @@ struct ChainPageLayout {
         var headerMid: [String: (x: Double, y: Double)] = [:]
         var firstRowMid: [String: Double] = [:]
         var pairRowMid: [String: [Int: Double]] = [:]
-        for member in family.members {
-            let x = margin + Double(member.depth) * indentStep
+        // A family taller than a page is drawn down to the page's height cap, the rest counted: a page of a
+        // hundred thousand linked chains (its links drawn down the whole page) took Cairo minutes and was past
+        // what a PDF viewer opens.
+        var drawn = family.members.count
+        for (i, member) in family.members.enumerated() {
+            if i > 0 && y > options.maxPageHeight - 120 {
+                drawn = i
+                break
+            }
+            let x = margin + Double(min(member.depth, ChainFamily.indentLimit)) * indentStep
             headerMid[member.chain.id] = (x, y + headerHeight / 2)
             y = drawHeader(member, x: x, top: y)
             y = drawInferred(member.chain, x: x, top: y)
@@ -171,10 +183,20 @@ struct ChainPageLayout {
         }
         // Links: an arrow down the left margin from the source row to the linked chain's header, and a flow
         // arrow on the time axis from when the link was made to when the target started.
-        for member in family.members {
-            guard let link = member.link, let parentID = parent(of: member, in: family),
-                let target = headerMid[member.chain.id], let source = headerMid[parentID]
+        let parents = family.parents
+        // The first member of each id, as a search from the start finds it.
+        var memberOf: [String: Int] = [:]
+        for (i, member) in family.members.enumerated() where memberOf[member.chain.id] == nil {
+            memberOf[member.chain.id] = i
+        }
+        func chainNamed(_ id: String) -> Chain? { memberOf[id].map { family.members[$0].chain } }
+        var runOfPair: [String: [Int: ChainRun?]] = [:]
+        var waitOn: [String: [Int: ChainWait]] = [:]
+        for (i, member) in family.members.prefix(drawn).enumerated() {
+            guard let link = member.link, let parent = parents[i].map({ family.members[$0].chain.id }),
+                let target = headerMid[member.chain.id], let source = headerMid[parent]
             else { continue }
+            let parentID = parent
             legend.insert(.link)
             let rows = pairRowMid[parentID] ?? [:]
             let fromY = link.pairIndex.flatMap { rows[$0] } ?? (source.y + headerHeight / 2)
@@ -186,16 +208,26 @@ struct ChainPageLayout {
                 width: 1.5, arrow: true, tooltip: tip, role: "link")
             // A chain tracked inside an action starts inside it: the margin arrow says so, no flow is drawn.
             if link.kind == .contains { continue }
-            let sourceRun = link.pairIndex.flatMap { index in chainNamed(parentID, in: family)?.pairs.first { $0.index == index }?.run }
+            // The parent's first pair of each index and first wait on each Deferred, indexed once per parent: a
+            // search per linked chain made a fan-out quadratic.
+            if runOfPair[parentID] == nil, let parentChain = chainNamed(parentID) {
+                var runs: [Int: ChainRun?] = [:]
+                for pair in parentChain.pairs where runs[pair.index] == nil { runs[pair.index] = .some(pair.run) }
+                runOfPair[parentID] = runs
+                var waits: [Int: ChainWait] = [:]
+                for wait in parentChain.waits { if let on = wait.on, waits[on] == nil { waits[on] = wait } }
+                waitOn[parentID] = waits
+            }
+            let sourceRun = link.pairIndex.flatMap { index in runOfPair[parentID]?[index] ?? nil }
             let flowTime = link.kind == .chained ? (sourceRun?.start ?? link.time) : (link.time ?? sourceRun?.end)
             if link.kind == .waitedOn, let startY = firstRowMid[member.chain.id],
-                let wait = chainNamed(parentID, in: family)?.waits.first(where: { $0.on == link.target }),
+                let wait = waitOn[parentID]?[link.target],
                 let back = wait.end, let fired = member.chain.firedAt
             {
                 // The awaited chain's result flows back up to where the waiting chain resumed.
                 page.line(
                     [(axis.position(fired - t0), startY), (axis.position(back - t0), fromY + 6)], color: Palette.link,
-                    width: 1.2, dashed: true, arrow: true, tooltip: "result of \(member.chain.title) resumes \(chainNamed(parentID, in: family)?.title ?? "")", role: "flow")
+                    width: 1.2, dashed: true, arrow: true, tooltip: "result of \(member.chain.title) resumes \(chainNamed(parentID)?.title ?? "")", role: "flow")
             } else if let time = flowTime, let startY = firstRowMid[member.chain.id] {
                 let to = member.chain.firedAt ?? member.chain.start ?? time
                 page.line(
@@ -203,16 +235,15 @@ struct ChainPageLayout {
                     width: 1.2, dashed: true, arrow: true, tooltip: tip, role: "flow")
             }
         }
+        if drawn < family.members.count {
+            let rest = family.members.count - drawn
+            page.text(
+                "… \(rest) more linked chain\(rest == 1 ? "" : "s") of this family not shown: the page is full; "
+                    + "select one with --task, or see them all with reactortrack tree",
+                x: margin, y: y + 4, size: 12, style: .bold, color: Palette.failure, role: "more")
+            y += 24
+        }
         return y
-    }
-
-    private func chainNamed(_ id: String, in family: ChainFamily) -> Chain? {
-        family.members.first { $0.chain.id == id }?.chain
-    }
-
-    private func parent(of member: ChainFamily.Member, in family: ChainFamily) -> String? {
-        guard let index = family.members.firstIndex(of: member) else { return nil }
-        return family.members[..<index].last { $0.depth == member.depth - 1 }?.chain.id
     }
 
     private func linkVerb(_ kind: ChainLink.Kind) -> String {
@@ -237,9 +268,14 @@ struct ChainPageLayout {
         if case .failed(let e, let r) = chain.outcome { tip.append("\(e): \(r)") }
         if case .unhandled(let e, let r) = chain.outcome { tip.append("unhandled \(e): \(r)") }
         if case .recovered(let e, let r) = chain.outcome { tip.append("recovered from \(e): \(r)") }
+        if member.depth > ChainFamily.indentLimit {
+            tip.append("depth \(member.depth): drawn at the indent of depth \(ChainFamily.indentLimit)")
+        }
         page.box(x, top, right - x, headerHeight - 6, fill: Palette.band, radius: 6, tooltip: tip.joined(separator: "\n"), role: "header")
+        // Past the indent limit, the title says how deep the chain is.
+        let title = member.depth > ChainFamily.indentLimit ? "\(chain.title) (depth \(member.depth))" : chain.title
         let titleWidth = page.text(
-            chain.title, x: x + 12, y: top + 19, size: 14, style: .bold, maxWidth: 360, middle: true, role: "chain-title")
+            title, x: x + 12, y: top + 19, size: 14, style: .bold, maxWidth: 360, middle: true, role: "chain-title")
         let badgeColor = Self.color(of: chain.outcome)
         let badgeText = page.width(chain.outcome.badge, size: 10, style: .bold)
         let badgeX = x + 12 + titleWidth + 10

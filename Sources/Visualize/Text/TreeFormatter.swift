@@ -40,16 +40,30 @@ public struct TreeFormatter: Sendable {
         }
         let members = family.members
         var children: [Int: [Int]] = [:]
-        for i in members.indices.dropFirst() {
-            if let parent = members[..<i].lastIndex(where: { $0.depth == members[i].depth - 1 }) {
-                children[parent, default: []].append(i)
-            }
+        for (i, parent) in family.parents.enumerated() {
+            if let parent { children[parent, default: []].append(i) }
         }
+        let nested = NestedTimes(family)
         var lines: [String] = []
-        func emit(_ i: Int, pad: String) {
+        // A loop over an explicit stack, not recursion, however long the line of links: a member's lines, then
+        // the members linked from each pair under that pair's line, then those linked from no pair shown.
+        enum Work {
+            case member(Int, pad: String)
+            case line(String)
+        }
+        var stack: [Work] = [.member(0, pad: "")]
+        var work: [Work] = []
+        while let next = stack.popLast() {
+            guard case .member(let i, let pad) = next else {
+                if case .line(let line) = next { lines.append(line) }
+                continue
+            }
             let member = members[i]
             let chain = member.chain
-            var head = pad + (member.depth > 0 ? "↳ " : "") + bold(esc(chain.title)) + "  " + outcome(chain.outcome)
+            var head = pad + (member.depth > 0 ? "↳ " : "")
+            // Past the indent limit, a chain is drawn at the limit's indent, with its depth written out.
+            if member.depth > ChainFamily.indentLimit { head += dim("(depth \(member.depth)) ") }
+            head += bold(esc(chain.title)) + "  " + outcome(chain.outcome)
             head += durationText(chain)
             if chain.isDeferred {
                 head += dim(" (running \(DurationFormat.text(chain.runningTime)), waiting \(DurationFormat.text(chain.waitingTime)))")
@@ -69,20 +83,34 @@ public struct TreeFormatter: Sendable {
             if !chain.inferred.isEmpty {
                 lines.append(pad + "  " + yellow("inferred, not recorded:") + dim(" " + Inference.list(chain.inferred)))
             }
-            let mine = children[i] ?? []
-            var placed = Set<Int>()
-            let body = chain.isDeferred ? pairLines(chain, family: family, pad: pad) : spanLines(chain, pad: pad)
-            for (line, pairIndex) in body {
-                lines.append(line)
-                guard let pairIndex else { continue }
-                for child in mine where members[child].link?.pairIndex == pairIndex && !placed.contains(child) {
-                    placed.insert(child)
-                    emit(child, pad: pad + "│       ")
+            let indents = member.depth < ChainFamily.indentLimit
+            // The members linked from each pair, in link order; each pair's are placed once, under its first line.
+            var byPair: [Int: [Int]] = [:]
+            var unplaced: [Int] = []
+            for child in children[i] ?? [] {
+                if let pairIndex = members[child].link?.pairIndex {
+                    byPair[pairIndex, default: []].append(child)
+                } else {
+                    unplaced.append(child)
                 }
             }
-            for child in mine where !placed.contains(child) { emit(child, pad: pad + "        ") }
+            let body = chain.isDeferred ? pairLines(chain, nested: nested, pad: pad) : spanLines(chain, pad: pad)
+            work.removeAll(keepingCapacity: true)
+            for (line, pairIndex) in body {
+                work.append(.line(line))
+                guard let pairIndex, let placed = byPair.removeValue(forKey: pairIndex) else { continue }
+                for child in placed { work.append(.member(child, pad: indents ? pad + "│       " : pad)) }
+            }
+            // Linked from a pair not shown, or from none: after the body, in link order.
+            var rest = unplaced
+            if !byPair.isEmpty {
+                rest = (children[i] ?? []).filter { child in
+                    members[child].link?.pairIndex.map { byPair[$0] != nil } ?? true
+                }
+            }
+            for child in rest { work.append(.member(child, pad: indents ? pad + "        " : pad)) }
+            stack += work.reversed()
         }
-        emit(0, pad: "")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -109,7 +137,7 @@ public struct TreeFormatter: Sendable {
         }
     }
 
-    private func pairLines(_ chain: Chain, family: ChainFamily, pad: String) -> [(String, Int?)] {
+    private func pairLines(_ chain: Chain, nested: NestedTimes, pad: String) -> [(String, Int?)] {
         var lines: [(String, Int?)] = []
         if let firedAt = chain.firedAt, let start = chain.start {
             lines.append((pad + "├── " + dim("fired +\(DurationFormat.text(firedAt - start)) on the \(chain.firedSide == .errback ? "errback" : "callback") path\(chain.firedValue.map { " with \(bounded($0))" } ?? "")"), nil))
@@ -144,7 +172,7 @@ public struct TreeFormatter: Sendable {
             }
             var line = index + (run.side == .callback ? blue(esc(run.name)) : green(esc(run.name)) + dim(" (errback)"))
             line += "  " + (run.end == nil ? magenta("running at end of log") : DurationFormat.text(run.duration ?? 0))
-            if let nested = family.nestedTime(in: run, of: chain), let duration = run.duration {
+            if let nested = nested.time(in: run, of: chain), let duration = run.duration {
                 line += dim(" (self \(DurationFormat.text(max(0, duration - nested))))")
             }
             if let exception = run.exception {
@@ -164,68 +192,94 @@ public struct TreeFormatter: Sendable {
         return lines
     }
 
-    /// One line of an action tree and the lines below it.
-    private struct Node {
-        var text: String
-        var children: [Node] = []
+    /// A line of an action tree still to write: a span's, or a plain one (a field, an action's end) with fields
+    /// below it.
+    private enum Node {
+        case span(Int)
+        case text(String, fields: [FieldLine])
     }
 
     /// An Eliot task as eliot-tree shows it: each action with its start fields, its children and its end
     /// message (with the end fields); each message with its fields; timestamps unless turned off.
+    ///
+    /// A loop over an explicit stack, not recursion, however deep the actions nest.
     private func spanLines(_ chain: Chain, pad: String) -> [(String, Int?)] {
-        var lines: [(String, Int?)] = []
-        func render(_ node: Node, prefix: String, isLast: Bool) {
-            lines.append((pad + prefix + (isLast ? "└── " : "├── ") + node.text, nil))
-            let inner = prefix + (isLast ? "    " : "│   ")
-            for (i, child) in node.children.enumerated() {
-                render(child, prefix: inner, isLast: i == node.children.count - 1)
+        let spans = chain.spans
+        // Where each span's node ends: an action holds every span after it that is deeper, up to the first that
+        // is not; a message holds none.
+        var ends = [Int](repeating: spans.count, count: spans.count)
+        var open: [Int] = []
+        for (j, span) in spans.enumerated() {
+            while let top = open.last, spans[top].depth >= span.depth {
+                ends[top] = j
+                open.removeLast()
             }
+            if span.kind == .action { open.append(j) } else { ends[j] = j + 1 }
         }
-        var index = chain.spans.startIndex
-        while index < chain.spans.endIndex {
-            let node = self.node(chain.spans, at: &index)
-            render(node, prefix: "", isLast: index == chain.spans.endIndex)
+        var lines: [(String, Int?)] = []
+        var stack: [(node: Node, prefix: String, isLast: Bool)] = []
+        var top: [Node] = []
+        var index = 0
+        while index < spans.count {
+            top.append(.span(index))
+            index = ends[index]
+        }
+        for (i, node) in top.enumerated().reversed() { stack.append((node, "", i == top.count - 1)) }
+        var children: [Node] = []
+        while let (node, prefix, isLast) = stack.popLast() {
+            children.removeAll(keepingCapacity: true)
+            let text: String
+            switch node {
+            case .text(let line, let fields):
+                text = line
+                children += fields.map { Node.text(fieldText($0), fields: []) }
+            case .span(let i):
+                text = spanText(spans[i], children: &children, inside: i + 1..<ends[i], ends: ends)
+            }
+            lines.append((pad + prefix + (isLast ? "└── " : "├── ") + text, nil))
+            let inner = prefix + (isLast ? "    " : "│   ")
+            for (i, child) in children.enumerated().reversed() { stack.append((child, inner, i == children.count - 1)) }
         }
         return lines
     }
 
-    /// The node of `spans[index]` with everything below it; `index` moves past them.
-    private func node(_ spans: [ActionSpan], at index: inout Int) -> Node {
-        let span = spans[index]
-        index += 1
-        var node = Node(text: esc(span.name) + dim(esc(span.level)))
+    /// The line of `span`; its fields, the spans in `inside` it holds and its end go into `children`.
+    private func spanText(
+        _ span: ActionSpan, children: inout [Node], inside: Range<Int>, ends: [Int]
+    ) -> String {
+        var text = esc(span.name) + dim(esc(span.level))
         let time = timestamps ? span.start.map { " " + dim(TerminalText.utc($0)) } ?? "" : ""
-        node.children = span.startFields.map(fieldNode)
+        children += span.startFields.map { Node.text(fieldText($0), fields: []) }
         switch span.kind {
         case .message:
-            node.text += time
+            text += time
         case .action:
             if span.fields.first == "(start message missing)" {
-                node.text += " ⇒ " + magenta("start message missing")
+                text += " ⇒ " + magenta("start message missing")
             } else {
-                node.text += " ⇒ started" + time
+                text += " ⇒ started" + time
             }
-            if let duration = span.duration { node.text += " ⧖ " + DurationFormat.text(duration) }
-            if span.isOpen { node.text += "  " + magenta("never ended") }
-            while index < spans.endIndex, spans[index].depth > span.depth {
-                node.children.append(self.node(spans, at: &index))
+            if let duration = span.duration { text += " ⧖ " + DurationFormat.text(duration) }
+            if span.isOpen { text += "  " + magenta("never ended") }
+            var child = inside.lowerBound
+            while child < inside.upperBound {
+                children.append(.span(child))
+                child = ends[child]
             }
             if let level = span.endLevel {
                 let status = span.status == "failed" ? red("failed") : green(esc(span.status ?? "?"))
                 let endTime = timestamps ? span.end.map { " " + dim(TerminalText.utc($0)) } ?? "" : ""
-                node.children.append(
-                    Node(text: esc(span.name) + dim(esc(level)) + " ⇒ " + status + endTime, children: span.endFields.map(fieldNode)))
+                children.append(.text(esc(span.name) + dim(esc(level)) + " ⇒ " + status + endTime, fields: span.endFields))
             }
         }
-        return node
+        return text
     }
 
-    private func fieldNode(_ field: FieldLine) -> Node {
+    private func fieldText(_ field: FieldLine) -> String {
         let value = TerminalText.bounded(field.value, limit: fieldLimit)
         let failure = field.key == "exception" || field.key == "reason"
-        return Node(text: dim(esc(field.key) + ":") + " " + (failure ? red(value) : value))
+        return dim(esc(field.key) + ":") + " " + (failure ? red(value) : value)
     }
-
     /// Text from the log, safe for a terminal (control characters escaped).
     private func esc(_ text: String) -> String { TerminalText.escaped(text) }
 
