@@ -78,7 +78,10 @@ public enum ChainBuilder {
         // The task's facts are noted in the same walk (the root's own in `init(root:)`).
         var facts = TaskFacts(root: task)
         func note(_ t: Double?) { if let t { lastTime = max(lastTime ?? t, t) } }
-        func visit(_ node: TaskNode, depth: Int) {
+        // Depth first in slot order, a loop over an explicit stack rather than recursion, however deep the
+        // actions nest: each node's span, then its children's.
+        var stack: [(node: TaskNode, depth: Int)] = [(.action(root), 0)]
+        while let (node, depth) = stack.popLast() {
             switch node {
             case .message(let written):
                 let m = written.message
@@ -129,13 +132,12 @@ public enum ChainBuilder {
                     spans.append(span)
                     for child in action.children { facts.note(child) }
                     nested.append(chain)
-                    return
+                    continue
                 }
                 spans.append(span)
-                for child in action.children { visit(child, depth: depth + 1) }
+                for child in action.children.reversed() { stack.append((child, depth + 1)) }
             }
         }
-        visit(.action(root), depth: 0)
         let place = locate(root.startMessage?.line ?? spans.first?.line)
         let outcome: ChainOutcome
         switch (root.isOpen, root.status) {
@@ -184,6 +186,12 @@ public enum ChainBuilder {
         }
         // Links of format-1 `chained` messages written before the pair that makes them was added.
         var linksAwaitingPair: [Int] = []
+        // The highest pair index so far (a format without indexes numbers the next pair after it), the returned
+        // links by target, and the links a later wait on their target replaced: kept as they go, as searching
+        // every pair or link at each message made a chain of many pairs or waits quadratic.
+        var maxPairIndex: Int?
+        var returnedLinks: [Int: [Int]] = [:]
+        var dropped = Set<Int>()
         var lastAdded: Int?
         var lastRunPair: Int?
         var lastTime = root.startTime
@@ -200,7 +208,8 @@ public enum ChainBuilder {
                 let f = m.fields
                 switch MonitorVocabulary.Message(of: m) {
                 case .added:
-                    let index = f[F.index]?.intValue ?? (pairs.keys.max().map { $0.addingSaturating(1) } ?? 0)
+                    let index = f[F.index]?.intValue ?? (maxPairIndex.map { $0.addingSaturating(1) } ?? 0)
+                    maxPairIndex = max(maxPairIndex ?? index, index)
                     pairs[index] = LadderPair(
                         index: index, callback: f[F.callback]?.stringValue, errback: f[F.errback]?.stringValue,
                         site: f[F.site]?.stringValue)
@@ -216,7 +225,9 @@ public enum ChainBuilder {
                     let on = f[F.on]?.intValue
                     waits.append(ChainWait(on: on, start: m.timestamp, end: nil, pairIndex: lastRunPair))
                     if let on {
-                        links.removeAll { $0.kind == .returned && $0.target == on }
+                        // The returned links to it so far are this wait's (dropped at the end, so that the places
+                        // noted in `linksAwaitingPair` stay put).
+                        for i in returnedLinks.removeValue(forKey: on) ?? [] { dropped.insert(i) }
                         links.append(ChainLink(kind: .waitedOn, target: on, pairIndex: lastRunPair, time: m.timestamp))
                     }
                 case .resumed:
@@ -270,16 +281,19 @@ public enum ChainBuilder {
                     }
                     pair.run = run
                     pairs[index] = pair
+                    maxPairIndex = max(maxPairIndex ?? index, index)
                     lastRunPair = index
                 } else {
                     extraRuns.append(run)
                 }
                 if let returned = run.returnedDeferred {
+                    returnedLinks[returned, default: []].append(links.count)
                     links.append(ChainLink(kind: .returned, target: returned, pairIndex: run.index, time: run.end))
                 }
             }
         }
         note(root.endTime)
+        if !dropped.isEmpty { links = links.indices.filter { !dropped.contains($0) }.map { links[$0] } }
         for wait in waits {
             if let index = wait.pairIndex, pairs[index] != nil, pairs[index]!.wait == nil { pairs[index]!.wait = wait }
         }

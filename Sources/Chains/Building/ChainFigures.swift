@@ -159,14 +159,19 @@ struct ChainFigures {
         end = rootEnd.timestamp
         isDeferred = true
         // As ChainBuilder.deferredChain: pairs by index (an `added` replaces the pair, run and all), waits.
-        // (A few pairs, so a list searched in full rather than a dictionary.)
+        // Each pair's place is looked up, not searched for (a chain of many pairs was quadratic), and the highest
+        // index is kept as it goes (a format without indexes numbers the next pair after it).
         var pairs: [(index: Int, run: Run?)] = []
         pairs.reserveCapacity(task.children.count)
+        var pairAt: [Int: Int] = [:]
+        var maxIndex: Int?
         func set(_ index: Int, _ run: Run?) {
-            if let i = pairs.firstIndex(where: { $0.index == index }) {
+            if let i = pairAt[index] {
                 pairs[i].run = run
             } else {
+                pairAt[index] = pairs.count
                 pairs.append((index, run))
+                maxIndex = max(maxIndex ?? index, index)
             }
         }
         var extraRuns: [Run] = []
@@ -183,7 +188,7 @@ struct ChainFigures {
                 typealias M = MonitorVocabulary.Message
                 switch m.type ?? "" {
                 case M.added.rawValue:
-                    let index = value(.index, m).intValue ?? (pairs.lazy.map(\.index).max().map { $0.addingSaturating(1) } ?? 0)
+                    let index = value(.index, m).intValue ?? (maxIndex.map { $0.addingSaturating(1) } ?? 0)
                     set(index, nil)
                 case M.fired.rawValue:
                     if value(.path, m).stringValue == MonitorVocabulary.Path.error.rawValue { failurePassed = true }

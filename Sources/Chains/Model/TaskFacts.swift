@@ -130,14 +130,18 @@ public struct TaskFacts: Sendable, Hashable, Encodable {
         }
     }
 
-    /// Notes a node below the root and everything below it.
+    /// Notes a node below the root and everything below it, depth first (a loop, not recursion, however deep
+    /// the actions nest).
     public mutating func note(_ node: TaskNode) {
-        switch node {
-        case .message(let written):
-            note(message: written.message)
-        case .action(let action):
-            note(action: action)
-            for child in action.children { note(child) }
+        var stack = [node]
+        while let node = stack.popLast() {
+            switch node {
+            case .message(let written):
+                note(message: written.message)
+            case .action(let action):
+                note(action: action)
+                stack += action.children.reversed()
+            }
         }
     }
 

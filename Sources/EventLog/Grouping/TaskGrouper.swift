@@ -218,15 +218,45 @@ public struct TaskGrouper: Sendable {
                 code: code, file: file, line: message.line, message: "task \(message.message.taskUUID): \(text)"))
     }
 
-    private mutating func assemble(_ node: Builder, uuid: String) -> WrittenAction {
-        var slots: [(Int, TaskNode)] = []
-        var complete = true
-        for (slot, message) in node.messages { slots.append((slot, .message(message))) }
-        for (slot, child) in node.actions {
-            let action = assemble(child, uuid: uuid)
-            if !action.isComplete { complete = false }
-            slots.append((slot, .action(action)))
+    /// The action of `root` and everything below it, each action after the actions inside it (their warnings
+    /// first). A loop over an explicit stack, not recursion, however deep the levels go.
+    private mutating func assemble(_ root: Builder, uuid: String) -> WrittenAction {
+        struct Frame {
+            let node: Builder
+            let actions: [(Int, Builder)]
+            var next = 0
+            var slots: [(Int, TaskNode)] = []
+            var complete = true
+
+            init(_ node: Builder) {
+                self.node = node
+                actions = Array(node.actions)
+                for (slot, message) in node.messages { slots.append((slot, .message(message))) }
+            }
         }
+        var stack = [Frame(root)]
+        while true {
+            let top = stack.count - 1
+            if stack[top].next < stack[top].actions.count {
+                let child = stack[top].actions[stack[top].next].1
+                stack[top].next += 1
+                stack.append(Frame(child))
+                continue
+            }
+            let frame = stack.removeLast()
+            let action = finish(frame.node, slots: frame.slots, complete: frame.complete, uuid: uuid)
+            guard let parent = stack.indices.last else { return action }
+            if !action.isComplete { stack[parent].complete = false }
+            stack[parent].slots.append((stack[parent].actions[stack[parent].next - 1].0, .action(action)))
+        }
+    }
+
+    /// The action of `node`, given what is inside it, with the warnings about it.
+    private mutating func finish(_ node: Builder, slots: [(Int, TaskNode)], complete: Bool, uuid: String)
+        -> WrittenAction
+    {
+        var slots = slots
+        var complete = complete
         slots.sort { $0.0 < $1.0 }
         if node.start == nil {
             complete = false
