@@ -98,11 +98,9 @@ test-otlp:
 	$(SWIFT) build --product reactortrack
 	$(SWIFT) build --product live-spans-example
 	$(PYTHON) Tests/OTLP/test_otlp.py .build/debug/reactortrack --live .build/debug/live-spans-example \
-	  Tests/ExportTests/Inputs/mon.out \
-	  Tests/ExportTests/Inputs/echo-service.out Tests/ExportTests/Inputs/twisted-eliot.log \
-	  Tests/ExportTests/Inputs/generated.log Tests/ExportTests/Inputs/waiting.out \
-	  Tests/ExportTests/Inputs/concurrent-clients.log Tests/VisualizeTests/Inputs/dropped.out \
-	  Tests/VisualizeTests/Inputs/reactor-track.log Tests/VisualizeTests/Inputs/reactor-track-chained.log
+	  Tests/Fixtures/mon.out Tests/Fixtures/echo-service.out Tests/Fixtures/twisted-eliot.log \
+	  Tests/Fixtures/generated.log Tests/Fixtures/waiting.out Tests/Fixtures/concurrent-clients.log \
+	  Tests/Fixtures/dropped.out Tests/Fixtures/reactor-track.log Tests/Fixtures/reactor-track-chained.log
 
 # Every command line README.md and docs/ show, run against the examples' logs (and a loopback OTLP receiver);
 # every option they name checked against the command's --help, every `make` target they name against this file.

@@ -105,22 +105,29 @@ let package = Package(
             name: "EventLogBenchmarks", dependencies: ["EventLog", "Actions", "BenchmarkSupport"],
             path: "Benchmarks/EventLogBenchmarks"),
 
+        // What every test target shares: the fixtures in Tests/Fixtures (one copy of each log), spawning a program
+        // with a time limit, and finding this build's products and Eliot's Python.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
-            name: "DeferTests", dependencies: ["Defer", "EventLog", "Monitor", nioCore, nioPosix, nioLocks],
+            name: "DeferTests", dependencies: ["Defer", "EventLog", "Monitor", "TestSupport", nioCore, nioPosix, nioLocks],
             resources: [.copy("Inputs")]),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog"], resources: [.copy("Inputs")]),
-        .testTarget(name: "ActionsTests", dependencies: ["Actions", "EventLog", logging, nioLocks]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Defer", "EventLog", "Actions", "Chains"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"]),
+        .testTarget(name: "ActionsTests", dependencies: ["Actions", "EventLog", "TestSupport", logging, nioLocks]),
         .testTarget(
-            name: "VisualizeTests", dependencies: ["Visualize", "Chains", "EventLog"], exclude: ["Inputs", "__Snapshots__"]),
+            name: "MonitorTests", dependencies: ["Monitor", "Defer", "EventLog", "Actions", "Chains", "TestSupport"]),
+        .testTarget(
+            name: "ChainsTests", dependencies: ["Chains", "EventLog", "TestSupport"]),
+        .testTarget(
+            name: "VisualizeTests", dependencies: ["Visualize", "Chains", "EventLog", "TestSupport"],
+            exclude: ["__Snapshots__"]),
         .testTarget(
             name: "MonitorTracingTests",
             dependencies: [
                 "MonitorTracing", "Monitor", "Defer", "EventLog", .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Chains", "EventLog"], exclude: ["Inputs"]),
-        .testTarget(name: "ReactortrackTests", dependencies: ["reactortrack"], exclude: ["Oracle"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Chains", "EventLog", "TestSupport"]),
+        .testTarget(name: "ReactortrackTests", dependencies: ["reactortrack", "TestSupport"], exclude: ["Oracle"]),
     ]
 )
 

@@ -23,7 +23,7 @@ few milliseconds and each session lasts tens of milliseconds.
 
 Deterministic: eliot's clock and uuid4 are a seeded fake (as in Tests/ReactortrackTests/Oracle), the time is
 that of a discrete-event simulation, each log call takes a few microseconds of it. Two runs with the same
-arguments give byte-identical files. The committed Tests/ExportTests/Inputs/concurrent-clients.log is
+arguments give byte-identical files. The committed Tests/Fixtures/concurrent-clients.log is
 `--clients 12 --seed 21`.
 """
 

@@ -1,6 +1,7 @@
 import Actions
 import EventLog
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Logs that real Eliot tools accept")
@@ -98,15 +99,7 @@ struct EliotCompatibilityTests {
     }
 
     func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let run = try TestProcess.run(program, arguments)
+        return (run.status, run.output)
     }
 }

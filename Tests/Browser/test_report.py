@@ -5,7 +5,7 @@ Usage: test_report.py [CLI [WORKDIR]]   (or env REACTORTRACK_CLI, REACTORTRACK_W
 
 Every report is written by the CLI (`CLI render LOG -o X.html`). Logs:
 - the seed example's mon.out: env REACTORTRACK_SEED_LOG, else `seed-example` next to the CLI is run, else the
-  seed fixture Tests/VisualizeTests/Inputs/mon.out;
+  seed fixture Tests/Fixtures/mon.out;
 - the echo-service example's log, for the overview screenshot: env REACTORTRACK_ECHO_LOG (else the seed's);
 - a hostile Eliot log written here (hostile_log.py, beside this file);
 - optionally a big log, env REACTORTRACK_BIG_LOG: its report must be interactive within 3 s.
@@ -484,7 +484,7 @@ def main():
             SEED_LOG = os.path.join(WORK, "mon.out")
             subprocess.run([example, SEED_LOG], check=True, capture_output=True)
         else:
-            SEED_LOG = os.path.join(ROOT, "Tests", "VisualizeTests", "Inputs", "mon.out")
+            SEED_LOG = os.path.join(ROOT, "Tests", "Fixtures", "mon.out")
     SEED_LOG = os.path.abspath(SEED_LOG)
     report_support.CLI, report_support.WORK = CLI, WORK
     result = unittest.main(argv=[sys.argv[0], "-v"], exit=False).result

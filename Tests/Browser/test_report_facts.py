@@ -116,7 +116,7 @@ class ReportFacts(ReportCase):
 
 
     def test_nothing_later_than_the_step_is_drawn(self):
-        log = os.environ.get("REACTORTRACK_SEED_LOG") or os.path.join(ROOT, "Tests", "VisualizeTests", "Inputs", "mon.out")
+        log = os.environ.get("REACTORTRACK_SEED_LOG") or os.path.join(ROOT, "Tests", "Fixtures", "mon.out")
         lines = read_log(log)
         chains = chains_of(lines)
         steps = steps_of(lines)
@@ -174,7 +174,7 @@ class ReportFacts(ReportCase):
 
 
     def test_every_failed_inner_action_is_a_step(self):
-        log = os.path.join(ROOT, "Tests", "VisualizeTests", "Inputs", "twisted-eliot.log")
+        log = os.path.join(ROOT, "Tests", "Fixtures", "twisted-eliot.log")
         failed = []
 
         def walk(node, depth):
@@ -241,7 +241,7 @@ class ReportFacts(ReportCase):
 
 
     def seed(self):
-        return os.environ.get("REACTORTRACK_SEED_LOG") or os.path.join(ROOT, "Tests", "VisualizeTests", "Inputs", "mon.out")
+        return os.environ.get("REACTORTRACK_SEED_LOG") or os.path.join(ROOT, "Tests", "Fixtures", "mon.out")
 
     def test_back_goes_to_the_previous_chain(self):
         self.open(render(self.seed(), "back.html"))
@@ -305,7 +305,7 @@ class ReportFacts(ReportCase):
         self.assertNoErrors()
 
     def test_the_original_format_says_what_it_did_not_record(self):
-        log = os.path.join(ROOT, "Tests", "VisualizeTests", "Inputs", "reactor-track.log")
+        log = os.path.join(ROOT, "Tests", "Fixtures", "reactor-track.log")
         self.open(render(log, "legacy.html"))
         with open(log, encoding="utf-8") as f:
             executed = [json.loads(x) for x in f if '"executed"' in x]

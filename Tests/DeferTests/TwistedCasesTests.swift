@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Defer
@@ -186,15 +187,11 @@ struct TwistedCasesTests {
     func extraCasesComeFromTwisted() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["REACTORTRACK_PYTHON"]!)
-        process.arguments = [root.appendingPathComponent("scripts/record_twisted_cases.py").path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let recorded = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let run = try TestProcess.run(
+            ProcessInfo.processInfo.environment["REACTORTRACK_PYTHON"]!,
+            [root.appendingPathComponent("scripts/record_twisted_cases.py").path], timeLimit: 600)
+        let recorded = Data(run.stdout.utf8)
+        #expect(run.status == 0)
         let url = try #require(Bundle.module.url(forResource: "extra-cases", withExtension: "jsonl", subdirectory: "Inputs"))
         #expect(String(decoding: recorded, as: UTF8.self) == (try String(contentsOf: url, encoding: .utf8)))
     }

@@ -63,8 +63,8 @@ LOGS = {
     "echo-service.out": ("example", "echo-service-example"),
     "pipeline.out": ("example", "pipeline-example"),
     # A big log of many chains, some failed (82 chains; 23 failed): the overview, --failed, --slowest 50.
-    "big.out": ("file", "Tests/ExportTests/Inputs/generated.log"),
-    "service.out": ("file", "Tests/ExportTests/Inputs/generated.log"),
+    "big.out": ("file", "Tests/Fixtures/generated.log"),
+    "service.out": ("file", "Tests/Fixtures/generated.log"),
     # Two processes: a client's task continued by a server (serialize_task_id / continue_task).
     "client.log": ("eliot", "client"),
     "server.log": ("eliot", "server"),

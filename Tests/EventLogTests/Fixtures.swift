@@ -1,12 +1,6 @@
-import Foundation
+import TestSupport
 
-/// Paths of the copied fixture logs under `Inputs/`.
+/// The checked-in logs (the shared `Tests/Fixtures/`).
 enum Fixtures {
-    static var inputs: URL {
-        Bundle.module.url(forResource: "Inputs", withExtension: nil)!
-    }
-
-    static func path(_ name: String) -> String {
-        inputs.appendingPathComponent(name).path
-    }
+    static func path(_ name: String) -> String { TestFixtures.path(name) }
 }

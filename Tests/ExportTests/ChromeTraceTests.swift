@@ -1,6 +1,7 @@
 import Chains
 import Export
 import Foundation
+import TestSupport
 import Testing
 
 /// The Chrome trace export, checked by a structural checker of our own (Perfetto's rules: required fields,
@@ -11,21 +12,10 @@ struct ChromeTraceTests {
         "mon.out", "echo-service.out", "generated.log", "twisted-eliot.log", "waiting.out", "concurrent-clients.log",
     ]
 
-    /// Every file under an `Inputs` folder of `Tests/` (a log or not: those that are not logs fail to load).
-    static let everyInput: [String] = {
-        let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        guard let walk = FileManager.default.enumerator(at: tests, includingPropertiesForKeys: [.isRegularFileKey])
-        else { return [] }
-        var found: [String] = []
-        for case let url as URL in walk where url.pathComponents.contains("Inputs") {
-            if (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true { found.append(url.path) }
-        }
-        return found.sorted()
-    }()
+    /// Every fixture under `Tests/Fixtures/` (files that are not logs fail to load and are skipped).
+    static let everyInput: [String] = TestFixtures.all
 
-    static func path(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Inputs/\(name)").path
-    }
+    static func path(_ name: String) -> String { TestFixtures.path(name) }
 
     static func trace(_ name: String) throws -> [[String: Any]] {
         try trace(atPath: path(name))
@@ -63,9 +53,9 @@ struct ChromeTraceTests {
     func everyInputFound() throws {
         let loaded = Self.everyInput.filter { (try? LogLoader().load([$0])) != nil }
         #expect(loaded.count >= 30)
-        #expect(loaded.contains { $0.hasSuffix("ExportTests/Inputs/concurrent-clients.log") })
-        #expect(loaded.contains { $0.hasSuffix("EventLogTests/Inputs/twisted-eliot.log") })
-        #expect(loaded.contains { $0.hasSuffix("ExportTests/Inputs/generated.log") })
+        #expect(loaded.contains { $0.hasSuffix("Fixtures/concurrent-clients.log") })
+        #expect(loaded.contains { $0.hasSuffix("Fixtures/twisted-eliot.log") })
+        #expect(loaded.contains { $0.hasSuffix("Fixtures/generated.log") })
     }
 
     @Test("the checker finds overlapping slices, a lone flow end and a missing field")

@@ -1,6 +1,7 @@
 import Chains
 import Export
 import Foundation
+import TestSupport
 import Testing
 
 /// The OTLP mapping and the sender's endpoint parsing (the encodings are checked against the official schema
@@ -37,19 +38,9 @@ struct OTLPTests {
         }
     }
 
-    /// Every log kept under Tests/ (each `Tests/*/Inputs`, and below), that reads as one.
+    /// Every log kept under Tests/ (the shared `Tests/Fixtures/`, and below), that reads as one.
     static func everyLog() -> [String] {
-        let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        let manager = FileManager.default
-        var found: [String] = []
-        for folder in (try? manager.contentsOfDirectory(atPath: tests.path)) ?? [] {
-            let inputs = tests.appendingPathComponent(folder).appendingPathComponent("Inputs")
-            guard let walk = manager.enumerator(atPath: inputs.path) else { continue }
-            for case let name as String in walk where [".out", ".log", ".jsonl"].contains(where: name.hasSuffix) {
-                found.append(inputs.appendingPathComponent(name).path)
-            }
-        }
-        return found.sorted()
+        TestFixtures.all.filter { path in [".out", ".log", ".jsonl"].contains(where: path.hasSuffix) }
     }
 
     static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
@@ -63,7 +54,7 @@ struct OTLPTests {
     @Test("one chain, one span; one root per trace (a chain tracked inside an action is under that action)")
     func oneSpanPerChain() throws {
         let logs = Self.everyLog()
-        #expect(logs.contains { $0.hasSuffix("OTLP/Inputs/pipeline.out") })
+        #expect(logs.contains { $0.hasSuffix("Fixtures/pipeline.out") })
         var checked = 0
         for path in logs {
             guard let log = try? LogLoader().load([path]) else { continue }
@@ -95,8 +86,7 @@ struct OTLPTests {
 
     @Test("pipeline.out: each job's chain is one span under its job:fetch action, in the job's trace")
     func chainsInsideActions() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("OTLP/Inputs/pipeline.out").path
+        let path = TestFixtures.path("pipeline.out")
         let log = try LogLoader().load([path])
         let spans = OTLPMapping.batches(log.chains, inputs: log.inputs).flatMap(\.spans)
         let jobs = log.chains.filter { !$0.isDeferred && $0.label == "job:fetch" }

@@ -1,43 +1,23 @@
 import Foundation
+import TestSupport
 
-/// Finds executables built next to the test bundle (`.build/<triple>/debug/`), for end-to-end tests.
+/// The monitor tests' view of the shared helpers: executables built next to the test bundle, and Eliot's tools.
 enum BuiltProducts {
-    static var directory: URL {
-        if let override = ProcessInfo.processInfo.environment["REACTORTRACK_BUILD_DIR"] {
-            return URL(fileURLWithPath: override)
-        }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    }
+    static func url(of product: String) -> URL { URL(fileURLWithPath: TestProducts.path(product)) }
 
-    static func url(of product: String) -> URL { directory.appendingPathComponent(product) }
-
-    /// Runs a program to completion and returns its exit status and standard output.
+    /// Runs a program to completion and returns its exit status and what it printed (standard output, then error).
     static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws -> (
         status: Int32, output: String
     ) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try TestProcess.run(executable.path, arguments, directory: directory)
+        return (result.status, result.output)
     }
 
     /// The python named by `REACTORTRACK_PYTHON` (a venv with eliot and eliot-tree), if any.
-    static var python: URL? {
-        ProcessInfo.processInfo.environment["REACTORTRACK_PYTHON"].map { URL(fileURLWithPath: $0) }
-    }
+    static var python: URL? { TestProducts.python }
 
-    /// The repository root (for scripts/), found from this file's location.
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-    }
+    /// The repository root (for scripts/).
+    static var repositoryRoot: URL { TestFixtures.repositoryRoot }
 
     /// Checks a log with real eliot.parse (our validator script) and real eliot-tree; returns failures as text.
     static func eliotProblems(in log: URL) throws -> [String] {

@@ -3,7 +3,7 @@
 
     test_otlp.py CLI [--live EXAMPLE] LOG...
 
-For each log (those given, then those in Tests/OTLP/Inputs): a loopback OTLP/HTTP receiver on 127.0.0.1 takes `reactortrack export LOG --otlp-endpoint`,
+For each log (those given, then Tests/Fixtures/pipeline.out): a loopback OTLP/HTTP receiver on 127.0.0.1 takes `reactortrack export LOG --otlp-endpoint`,
 decodes the protobuf with the official classes and checks span count, names, parent/child structure, links,
 statuses and timestamps against the log's own lines (read here with json, not with reactortrack). Then the
 `--format otlp-json` file must parse with the official schema (after turning its hex ids into the base64 that
@@ -366,9 +366,9 @@ def main():
         example = args[i + 1]
         del args[i:i + 2]
     cli, logs = args[0], args[1:]
-    # The logs kept here too: pipeline.out has chains tracked inside actions (examples/pipeline).
-    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "Inputs")
-    logs += [os.path.join(here, name) for name in sorted(os.listdir(here))]
+    # pipeline.out too, from the shared fixtures: chains tracked inside actions (examples/pipeline).
+    fixtures = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Fixtures")
+    logs += [os.path.join(fixtures, "pipeline.out")]
     with tempfile.TemporaryDirectory() as work:
         if example:
             live(example, work)

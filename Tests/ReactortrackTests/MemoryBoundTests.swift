@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A log under 10 MB never needs a gigabyte: here, about 45,000 chains left open (a program killed mid-run, or a
@@ -17,15 +18,8 @@ struct MemoryBoundTests {
             done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, CommandRunner.binary] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let fields = String(decoding: data, as: UTF8.self).split(separator: " ")
+        let run = try TestProcess.run("/usr/bin/env", ["python3", "-c", script, CommandRunner.binary] + arguments)
+        let fields = run.stdout.split(separator: " ")
         let status = Int32(fields.first.map(String.init) ?? "") ?? -1
         let kib = Double(fields.dropFirst().first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "") ?? .nan
         return (status, kib / 1024)

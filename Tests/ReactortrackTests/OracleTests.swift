@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Our figures against the reference reader: logs written by real Python Eliot (`Oracle/make_oracle_logs.py`,
@@ -93,13 +94,8 @@ enum Oracle {
 
     private static let made: Result<Output, any Error> = Result {
         let folder = CommandRunner.temporaryPath("oracle")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python ?? "/usr/bin/python3")
-        process.arguments = [script, folder]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw OracleFailure(status: process.terminationStatus) }
+        let run = try TestProcess.run(python ?? "/usr/bin/python3", [script, folder], timeLimit: 600)
+        guard run.status == 0 else { throw OracleFailure(status: run.status) }
         return Output(folder: folder)
     }
 

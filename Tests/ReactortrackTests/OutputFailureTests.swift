@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Outputs are written whole or not at all: a failed write is an error naming the path, and the previous file
@@ -17,18 +18,7 @@ struct OutputFailureTests {
 
     /// Runs a bash script (for redirections and limits), with its standard error captured.
     static func runShell(_ script: String) throws -> CommandRunner.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return CommandRunner.Result(
-            status: process.terminationStatus, stdout: "", stderr: stderr,
-            signaled: process.terminationReason == .uncaughtSignal)
+        CommandRunner.Result(try TestProcess.run("/bin/bash", ["-c", script]))
     }
 
     @Test(

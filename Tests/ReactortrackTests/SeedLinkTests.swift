@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The seed example's real mon.out: `d.chainDeferred(d2)` is pair [4] of d, and every view hangs d2 there.
@@ -6,12 +7,7 @@ import Testing
 struct SeedLinkTests {
     static let log: Result<String, any Error> = Result {
         let path = CommandRunner.temporaryPath("mon.out")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandRunner.product("seed-example"))
-        process.arguments = [path]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        _ = try TestProcess.run(CommandRunner.product("seed-example"), [path])
         return path
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `tree` against real eliot-tree on the oracle's logs: the same tasks, the same nodes (actions, their end
@@ -35,18 +36,9 @@ struct TreeOracleTests {
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let path = CommandRunner.temporaryPath("eliot-tree.txt")
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        process.standardOutput = out
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        #expect(process.terminationStatus == 0)
-        return try String(contentsOfFile: path, encoding: .utf8)
+        let run = try TestProcess.run(executable, arguments)
+        #expect(run.status == 0)
+        return run.stdout
     }
 }
 

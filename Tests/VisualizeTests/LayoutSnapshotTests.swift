@@ -20,8 +20,8 @@ struct LayoutSnapshotTests {
         let options = DiagramOptions(view: view, sourceNames: [input], warningCount: log.warnings.count)
         let document = DiagramLayout.layout(log, chains: log.chains, options: options, measurer: FixedWidthMeasurer())
         // Tooltips name the input file; keep the checked-in dump independent of where the repo is cloned.
-        let inputsDirectory = URL(fileURLWithPath: TestInputs.path(input)).deletingLastPathComponent().path + "/"
-        let dump = LayoutDump.text(document).replacingOccurrences(of: inputsDirectory, with: "Inputs/")
+        // The snapshots name the inputs' folder Inputs/, wherever the fixtures are kept.
+        let dump = LayoutDump.text(document).replacingOccurrences(of: TestInputs.fixturesDirectory, with: "Inputs/")
         let url = TestInputs.snapshot(name)
         if ProcessInfo.processInfo.environment["REACTORTRACK_RECORD"] != nil {
             try dump.write(to: url, atomically: true, encoding: .utf8)

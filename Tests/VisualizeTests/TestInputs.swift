@@ -1,16 +1,16 @@
 import Foundation
+import TestSupport
 
-/// Paths of the checked-in inputs and snapshots, found next to this file (so the tests need no resources).
+/// The checked-in logs (the shared `Tests/Fixtures/`) and this target's layout snapshots.
 enum TestInputs {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
-    static func path(_ name: String) -> String { directory.appendingPathComponent("Inputs/\(name)").path }
+    /// The folder the logs are in, as a path ending in `/`.
+    static let fixturesDirectory = TestFixtures.directory.path + "/"
+
+    static func path(_ name: String) -> String { TestFixtures.path(name) }
 
     static func snapshot(_ name: String) -> URL { directory.appendingPathComponent("__Snapshots__/\(name).layout.txt") }
 
-    static func temporaryFile(_ name: String) -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("visualize-tests-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder.appendingPathComponent(name).path
-    }
+    static func temporaryFile(_ name: String) -> String { TestFixtures.temporaryPath(name, prefix: "visualize-tests") }
 }

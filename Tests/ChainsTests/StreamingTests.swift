@@ -1,7 +1,6 @@
 import EventLog
 import Foundation
 import Testing
-import Visualize
 import Chains
 
 @Suite("Streaming: chains as their tasks complete")

@@ -1,0 +1,6 @@
+import TestSupport
+
+/// The checked-in logs (the shared `Tests/Fixtures/`).
+enum TestInputs {
+    static func path(_ name: String) -> String { TestFixtures.path(name) }
+}
