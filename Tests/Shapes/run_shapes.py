@@ -12,6 +12,7 @@ Exit status 0 when every run passed.
 
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -70,16 +71,22 @@ def wait_with_timeout(process, timeout):
 
 
 def instructions(cli, log, command, out_dir):
-    """Instructions executed (valgrind's callgrind), for the linear-time check."""
+    """Instructions executed (valgrind's callgrind "Collected"), for the linear-time check: run as a stripped copy
+    (Debian's valgrind cannot read the debug information Swift writes), with deterministic hashing, as
+    scripts/perf_check.py does."""
+    stripped = os.path.join(out_dir, "stripped-reactortrack")
+    if not os.path.exists(stripped):
+        subprocess.run(["strip", "-o", stripped, cli], check=True)
     args = [a.replace("OUT", os.path.join(out_dir, "out")) for a in COMMANDS[command]]
-    out = os.path.join(out_dir, "callgrind.out")
-    subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out, cli, args[0], log] + args[1:],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    with open(out) as f:
-        for line in f:
-            if line.startswith("summary:") or line.startswith("totals:"):
-                return int(line.split()[1])
-    raise RuntimeError("no totals in " + out)
+    env = dict(os.environ, SWIFT_DETERMINISTIC_HASHING="1")
+    with open(os.path.join(out_dir, "stdout"), "wb") as stdout:
+        run = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + os.path.join(out_dir, "callgrind.out"),
+             stripped, args[0], log] + args[1:], env=env, stdout=stdout, stderr=subprocess.PIPE, text=True)
+    match = re.search(r"Collected\s*:\s*(\d+)", run.stderr)
+    if not match:
+        raise RuntimeError("no instruction count from callgrind: " + run.stderr[-2000:])
+    return int(match.group(1))
 
 
 def main():
