@@ -1,0 +1,111 @@
+public import Defer
+
+/// The `DeferredObserver` hooks: what a tracked deferred reports, recorded.
+extension JSONMonitor {
+    /// Records one event of a tracked deferred (the `DeferredObserver` hook). Runs arrive through
+    /// `willRunPairAt`/`didRunPairAt` instead; `.willRun` and `.didRun` sent here are recorded as they come.
+    public func deferred(_ deferred: AnyDeferred, didRecord event: DeferredEvent) {
+        let chain = deferred.observerSlot
+        guard chain != 0 else { return }
+        switch event {
+        case .willRun(let index, let onErrorPath):
+            recordEvent(chain: chain) { record, _, time in
+                Self.runStarted(&record, chain: chain, index: index, onErrorPath: onErrorPath, time: time)
+            }
+        case .fired:
+            // The short path for an Int, as for a run's end.
+            guard let int = deferred.currentValue(as: Int.self) else { fallthrough }
+            recordEvent(chain: chain) { record, _, time in
+                record.fired = true
+                record.lastOutcome = .integer(int)
+                return .fired(chain: Int32(recording: chain), slot: record.takeSlot(), time: time, outcome: .integer(int))
+            }
+        default:
+            recordGeneral(event, of: deferred, chain: chain, startingRun: deferred.runInProgress)
+        }
+    }
+
+    /// A pair is about to run: only its start time is taken here, as the run's token. The run is recorded when it
+    /// ends (`didRunPairAt`), under one lock for both its events.
+    ///
+    /// When the pair runs straight after another one (`previous`, that run's end), that end is its start: all
+    /// that happened in between is the chain stepping to the next pair, tens of nanoseconds, below what a log
+    /// timestamp (a double of Unix seconds, about 0.2 µs apart) can show. One clock read fewer per callback.
+    public func deferred(
+        _ deferred: AnyDeferred, willRunPairAt index: Int, onErrorPath: Bool, after previous: UInt64?
+    ) -> UInt64 {
+        previous ?? clock.now()
+    }
+
+    /// A pair has run: records its start (stamped with `token`) and its end. The end takes a short path when the
+    /// result is an Int (the common counter or id): nothing linked, no outcome to describe or store in the text
+    /// table. Everything else goes through `recordGeneral`, kept out of line so this hot function stays small.
+    public func deferred(
+        _ deferred: AnyDeferred, didRunPairAt index: Int, onErrorPath: Bool, returned: AnyDeferred?, token: UInt64
+    ) -> UInt64 {
+        let chain = deferred.observerSlot
+        guard chain != 0 else { return 0 }
+        let run = RunInProgress(index: index, onErrorPath: onErrorPath, token: token)
+        guard returned == nil, let int = deferred.currentValue(as: Int.self) else {
+            return recordGeneral(.didRun(index: index, returned: returned), of: deferred, chain: chain, startingRun: run)
+        }
+        return recordEvent(chain: chain, startingRun: run) { record, _, time in
+            guard let slot = record.endRun() else { return nil }
+            record.lastOutcome = .integer(int)
+            return .runEnded(chain: Int32(recording: chain), slot: slot, time: time, output: .value(.integer(int)))
+        }
+    }
+
+    /// Records an added pair (the `DeferredObserver` hook for `.added`): its names and call site are stored once
+    /// per distinct site.
+    public func deferred(
+        _ deferred: AnyDeferred, didAddPairAt index: Int, callback: CallbackName, errback: CallbackName,
+        kind: StaticString, file: String, line: UInt
+    ) {
+        let chain = deferred.observerSlot
+        guard chain != 0 else { return }
+        recordEvent(chain: chain, startingRun: deferred.runInProgress) { record, buffer, time in
+            record.pairsAdded += 1
+            return .added(
+                chain: Int32(recording: chain), slot: record.takeSlot(), time: time, index: Int32(recording: index),
+                site: buffer.site(callback: callback, errback: errback, kind: kind, file: file, line: line))
+        }
+    }
+
+    /// Records any other event.
+    ///
+    /// - Returns: The time the event was stamped with, in ticks.
+    @inline(never) @discardableResult
+    func recordGeneral(
+        _ event: DeferredEvent, of deferred: AnyDeferred, chain: Int, startingRun: RunInProgress?
+    ) -> UInt64 {
+        // One pass over the event before the lock: deferreds it links to are tracked first (so their ids exist
+        // when the link is written), and values are described here, on the deferred's own thread.
+        var linked: Int32?
+        var outcome: MonitorEvent.Outcome?
+        var pairIndex = 0
+        switch event {
+        case .added, .willRun, .skipped, .pauseChanged, .cancelled: break
+        case .didRun(_, nil), .fired: outcome = Self.outcome(of: deferred)
+        case .didRun(_, let returned?):
+            follow(returned, from: deferred, as: .returned)
+            linked = id(of: returned)
+        case .waiting(let inner):
+            follow(inner, from: deferred, as: .returned)
+            linked = id(of: inner)
+        case .chained(let target):
+            follow(target, from: deferred, as: .chained)
+            linked = id(of: target)
+            // The pair that passes the result on is added right after this event: it gets the next index.
+            pairIndex = deferred.nextPairIndex
+        case .resumed(let from):
+            linked = id(of: from)
+            outcome = Self.outcome(of: deferred)
+        }
+        return recordEvent(chain: chain, startingRun: startingRun) { record, buffer, time in
+            Self.event(
+                for: event, chain: chain, record: &record, buffer: &buffer, linked: linked, pairIndex: pairIndex,
+                outcome: outcome, time: time)
+        }
+    }
+}
