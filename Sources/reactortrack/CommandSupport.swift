@@ -4,7 +4,8 @@ import Visualize
 import Chains
 
 /// What the subcommands share: loading with warnings and progress on standard error, `--strict`, selection,
-/// and turning ``ReportError`` into a one-line message and exit status 1.
+/// and turning an error (``ReportError``, ``CommandError``, a failed write) into a one-line message and exit
+/// status 1.
 enum CommandSupport {
     /// Loads the inputs, prints warnings, applies `--strict` and the selection.
     static func load(_ input: InputOptions, _ selection: SelectionOptions) throws -> (TrackedLog, [Chain]) {
@@ -87,12 +88,28 @@ enum CommandSupport {
         return accumulator.summary(inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count)
     }
 
+    /// The most warnings of one kind printed; the rest of that kind are counted in one line.
+    static let warningsPerKind = 100
+
     private static func report(_ log: TrackedLog, _ input: InputOptions) throws {
         // A warning quotes the log (names, values): escaped, so nothing from it can drive the terminal.
-        for warning in log.warnings { FileStream.standardError.write(TerminalText.escaped("\(warning)") + "\n") }
+        var output = BufferedOutput(.standardError)
+        var printed: [EventLogError.Code: Int] = [:]
+        var kinds: [EventLogError.Code] = []
+        for warning in log.warnings {
+            let count = printed[warning.code, default: 0]
+            if count == 0 { kinds.append(warning.code) }
+            printed[warning.code] = count + 1
+            if count < warningsPerKind { output.write(TerminalText.escaped("\(warning)") + "\n") }
+        }
+        for kind in kinds where printed[kind, default: 0] > warningsPerKind {
+            let total = printed[kind, default: 0]
+            output.write("… \(total - warningsPerKind) more '\(kind)' warnings not shown (\(total) in all)\n")
+        }
+        output.flush()
         if input.strict && !log.warnings.isEmpty {
             throw fail(
-                ReportError(
+                CommandError(
                     code: .strictWarnings,
                     message: "\(log.warnings.count) warning\(log.warnings.count == 1 ? "" : "s") (see above)"))
         }
@@ -100,19 +117,7 @@ enum CommandSupport {
 
     private static func nothingSelected(_ selection: ChainSelection) -> ExitCode {
         let what = selection.isEverything ? "the input holds no chain" : "no chain matches the selection"
-        return fail(ReportError(code: .nothingSelected, message: what))
-    }
-
-    /// Refuses to write to standard output when it is one of the inputs (`export LOG -o - >> LOG` would read
-    /// what it writes).
-    static func refuseStandardOutput(inputs: [String]) throws(ReportError) {
-        guard let out = PosixFile.identity(ofDescriptor: 1) else { return }
-        for input in inputs {
-            let id = input == "<stdin>" || input == "-" ? PosixFile.identity(ofDescriptor: 0) : PosixFile.identity(of: input)
-            if id == out {
-                throw ReportError(code: .wouldOverwriteInput, message: "standard output is the input \(input)")
-            }
-        }
+        return fail(CommandError(code: .nothingSelected, message: what))
     }
 
     /// Prints `message` as the command's error, on one line, and returns the exit status for bad input (a
@@ -123,8 +128,9 @@ enum CommandSupport {
         return ExitCode(ReactorTrack.inputFailure)
     }
 
-    /// Prints the error on one line and returns the exit status for bad input.
-    static func fail(_ error: ReportError) -> ExitCode {
+    /// Prints the error on one line (its description, which names the file) and returns the exit status for bad
+    /// input.
+    static func fail(_ error: some Error & CustomStringConvertible) -> ExitCode {
         let name = ReactorTrack.configuration.commandName ?? "reactortrack"
         FileStream.standardError.write("\(name): error: \(TerminalText.escaped("\(error)"))\n")
         return ExitCode(ReactorTrack.inputFailure)

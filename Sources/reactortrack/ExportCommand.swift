@@ -2,7 +2,7 @@ import ArgumentParser
 import Chains
 import EventLog
 import Export
-import Visualize
+import Visualize  // TerminalText, the one terminal sanitiser
 
 #if canImport(Glibc)
     import Glibc
@@ -30,7 +30,8 @@ struct ExportCommand: ParsableCommand {
             says (as the OpenTelemetry SDKs read them), else http://localhost:4318/v1/traces; with the headers \
             of OTEL_EXPORTER_OTLP_HEADERS and --otlp-header, waiting OTEL_EXPORTER_OTLP_TIMEOUT ms (10 s) for \
             an answer. It retries when the collector asks to (honouring Retry-After) or cannot be reached, \
-            saying so on standard error. See docs/exports.md.
+            saying so on standard error; the whole send gives up after --otlp-timeout seconds (60). See \
+            docs/exports.md.
 
             -o - writes to standard output.
 
@@ -74,6 +75,8 @@ struct ExportCommand: ParsableCommand {
             _ = try sender(warn: { _ in })
         } else if !otlp.otlpHeaders.isEmpty {
             throw ValidationError("--otlp-header applies only when sending (--format otlp)")
+        } else if otlp.otlpTimeout != nil {
+            throw ValidationError("--otlp-timeout applies only when sending (--format otlp)")
         }
     }
 
@@ -91,17 +94,18 @@ struct ExportCommand: ParsableCommand {
         let version = ReactorTrack.configuration.version
         let stderr = FileStream.standardError
         if chosenFormat == .otlp {
-            let sender = try sender(warn: { stderr.write($0 + "\n") })
+            // Whatever the environment or the collector says is sanitised before it reaches the terminal.
+            let sender = try sender(warn: { stderr.write(TerminalText.escaped($0) + "\n") })
             let outcome: OTLPHTTPSender.Outcome
             do {
                 outcome = try sender.send(OTLPMapping.batches(chains, inputs: log.inputs), scopeVersion: version) {
-                    stderr.write("\($0)\n")
+                    stderr.write(TerminalText.escaped("\($0)") + "\n")
                 }
             } catch {
                 throw CommandSupport.fail(message: error.description)
             }
             let sent = outcome.sent
-            stderr.write("sent \(sent) span\(sent == 1 ? "" : "s") to \(sender.url)\n")
+            stderr.write(TerminalText.escaped("sent \(sent) span\(sent == 1 ? "" : "s") to \(sender.url)") + "\n")
             if outcome.rejected > 0 || !outcome.messages.isEmpty {
                 // OTLP's partial success: the request was taken, some spans were not (and are not to be resent).
                 let said = outcome.messages.isEmpty ? "" : ": " + outcome.messages.joined(separator: "; ")
@@ -111,11 +115,11 @@ struct ExportCommand: ParsableCommand {
         }
         let output = output ?? (chosenFormat == .chrome ? "trace.json" : "spans.jsonl")
         let toStandardOutput = output == "-"
-        do throws(ReportError) {
+        do {
             if toStandardOutput {
-                try CommandSupport.refuseStandardOutput(inputs: log.inputs)
+                try OutputGuard.refuseStandardOutput(inputs: log.inputs)
             } else {
-                try Renderer.refuseOverwriting(inputs: log.inputs, output: output)
+                try OutputGuard.refuseOverwriting(inputs: log.inputs, output: output)
             }
             let bytes: [UInt8]
             switch chosenFormat {
@@ -127,13 +131,13 @@ struct ExportCommand: ParsableCommand {
                 FileStream.standardOutput.write(bytes)
                 return
             }
-            do throws(PosixFile.Failure) { try PosixFile.write(bytes, to: output) } catch {
-                throw ReportError(code: .writeFailed, message: error.message, file: output)
-            }
-        } catch {
+            try OutputFile.write(bytes, to: output)
+        } catch let error as CommandError {
+            throw CommandSupport.fail(error)
+        } catch let error as OutputFileError {
             throw CommandSupport.fail(error)
         }
         let count = chains.count { !$0.isDropMarker }
-        stderr.write("wrote \(output): \(count) chain\(count == 1 ? "" : "s")\n")
+        stderr.write("wrote \(TerminalText.escaped(output)): \(count) chain\(count == 1 ? "" : "s")\n")
     }
 }

@@ -18,7 +18,16 @@ struct OTLPOptions: ParsableArguments {
             "A header for the collector (e.g. authorization=\"Bearer …\"). Repeatable.", valueName: "K=V"))
     var otlpHeaders: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "The most seconds the whole send may take, retries and waits included. (default: 60)",
+            valueName: "seconds"))
+    var otlpTimeout: Double?
+
     func validate() throws {
+        if let otlpTimeout, !(otlpTimeout.isFinite && otlpTimeout > 0 && otlpTimeout <= 86_400) {
+            throw ValidationError("--otlp-timeout must be more than 0 and at most 86400 seconds")
+        }
         for header in otlpHeaders {
             do { _ = try Self.header(header) } catch { throw ValidationError("--otlp-header: \(error.description)") }
         }
@@ -99,6 +108,7 @@ struct OTLPOptions: ParsableArguments {
                 warn("\(timeout.name): ignoring '\(timeout.value)' (milliseconds expected); waiting 10 s")
             }
         }
+        if let otlpTimeout { sender.deadline = otlpTimeout }
         return sender
     }
 

@@ -67,13 +67,17 @@ struct RenderCommand: ParsableCommand {
         let options = DiagramOptions(
             view: (view ?? .auto).view, sort: (sort ?? .duration).sort, sourceNames: log.inputs,
             warningCount: log.warnings.count, title: title)
+        do throws(CommandError) { try OutputGuard.refuseOverwriting(inputs: log.inputs, output: output) } catch {
+            throw CommandSupport.fail(error)
+        }
         do {
             let document = try Renderer.render(log, chains: chains, to: output, options: options, scale: scale ?? 1)
             let pages = document?.pages.count ?? 0
             let note = pages > 1 ? " (\(pages) pages)" : ""
             // The monitor's dropped-events note is a warning on the page, not a chain.
             let count = chains.count { $0.droppedEvents == nil }
-            FileStream.standardError.write("wrote \(output)\(note): \(count) chain\(count == 1 ? "" : "s")\n")
+            FileStream.standardError.write(
+                "wrote \(TerminalText.escaped(output))\(note): \(count) chain\(count == 1 ? "" : "s")\n")
         } catch {
             throw CommandSupport.fail(error)
         }

@@ -4,6 +4,7 @@ import EventLog
 import Foundation
 @testable import Monitor
 import NIOConcurrencyHelpers
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -2,6 +2,7 @@ import Actions
 import EventLog
 import Foundation
 import Monitor
+import TestSupport
 import Testing
 
 /// The streaming monitor loses nothing without a word: write failures are reported and counted, a line is written
@@ -44,7 +45,7 @@ struct StreamingMonitorTests {
     @Test(
         "a file that stops taking lines: the loss is counted and reported, and no line is cut or glued",
         .disabled(
-            if: ProcessInfo.processInfo.environment["REACTORTRACK_TSAN"] != nil,
+            if: TestProcess.underThreadSanitizer,
             "file-size limits crash the thread sanitizer's runtime"))
     func writeFailure() throws {
         let out = Self.path("full.out")
@@ -146,7 +147,7 @@ struct StreamingMonitorTests {
         // The newest event written is within 100 ms of the kill: at most the last 100 ms were lost.
         let newest = objects.compactMap { $0["timestamp"] as? Double }.max() ?? 0
         // (Not under the thread sanitizer, which slows the writer tenfold.)
-        if ProcessInfo.processInfo.environment["REACTORTRACK_TSAN"] == nil {
+        if !TestProcess.underThreadSanitizer {
             #expect(killedAt - newest <= 0.1, "the last \(killedAt - newest) s before the kill were lost")
         }
 

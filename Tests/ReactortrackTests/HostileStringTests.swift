@@ -1,5 +1,6 @@
 import Foundation
 import FoundationXML
+import TestSupport
 import Testing
 
 /// A log full of hostile strings (escape sequences, OSC, BEL, CR, C1 and bidi controls, NUL, invalid UTF-8, XML

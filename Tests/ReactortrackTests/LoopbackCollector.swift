@@ -9,10 +9,22 @@ import Foundation
 /// A one-thread HTTP server on 127.0.0.1 standing in for an OpenTelemetry collector: it answers each request
 /// with the next scripted status (then 200), and keeps each request's path and headers.
 final class LoopbackCollector: @unchecked Sendable {
-    /// One scripted answer: a status, and a `Retry-After` value when given.
+    /// One scripted answer: a status, and a `Retry-After` value when given; a hostile collector adds raw header
+    /// lines, a reason phrase, or a body (an endless one is written until the client goes away).
     struct Answer: Sendable {
         var status: Int
         var retryAfter: String?
+        var reason: String? = nil
+        var headerLines: [String] = []
+        var body: Body = .none
+
+        /// What follows the head.
+        enum Body: Sendable {
+            case none
+            case bytes([UInt8])
+            /// Chunks of zeros without end (chunked encoding), until the client closes the connection.
+            case endless
+        }
     }
 
     /// One request as received.
@@ -107,9 +119,36 @@ final class LoopbackCollector: @unchecked Sendable {
             received.append(request)
             return script.isEmpty ? Answer(status: 200) : script.removeFirst()
         }
-        var reply = "HTTP/1.1 \(answer.status) \(answer.status == 200 ? "OK" : "Scripted")\r\nContent-Length: 0\r\n"
+        let phrase = answer.reason ?? (answer.status == 200 ? "OK" : "Scripted")
+        var reply = "HTTP/1.1 \(answer.status) \(phrase)\r\n"
+        switch answer.body {
+        case .none: reply += "Content-Length: 0\r\n"
+        case .bytes(let bytes): reply += "Content-Length: \(bytes.count)\r\n"
+        case .endless: reply += "Transfer-Encoding: chunked\r\n"
+        }
         if let after = answer.retryAfter { reply += "Retry-After: \(after)\r\n" }
+        for line in answer.headerLines { reply += line + "\r\n" }
         reply += "Connection: close\r\n\r\n"
-        _ = reply.utf8CString.withUnsafeBufferPointer { write(client, $0.baseAddress, $0.count - 1) }
+        guard send(Array(reply.utf8), to: client) else { return }
+        switch answer.body {
+        case .none: break
+        case .bytes(let bytes): _ = send(bytes, to: client)
+        case .endless:
+            let size = 1 << 16
+            let chunk = Array((String(size, radix: 16) + "\r\n").utf8) + [UInt8](repeating: 0, count: size) + [13, 10]
+            // Stops when the client closes (EPIPE is a return value here: the test process ignores SIGPIPE).
+            while send(chunk, to: client) {}
+        }
+    }
+
+    /// Writes all of `bytes`; `false` once the client has gone.
+    private func send(_ bytes: [UInt8], to client: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
     }
 }

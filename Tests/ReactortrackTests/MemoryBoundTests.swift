@@ -8,7 +8,7 @@ import Testing
 @Suite(
     "Memory stays bounded",
     .disabled(
-        if: ProcessInfo.processInfo.environment["REACTORTRACK_TSAN"] != nil,
+        if: TestProcess.underThreadSanitizer,
         "the thread sanitizer's shadow memory is counted too"))
 struct MemoryBoundTests {
     /// The peak memory of the command, in MiB, measured by Python's `resource` (the only child it waits for).

@@ -13,9 +13,6 @@ struct OutputFailureTests {
         return try runShell("trap '' XFSZ; ulimit -f \(blocks); exec '\(CommandRunner.binary)' \(quoted)")
     }
 
-    /// The thread sanitizer's runtime does not survive a file-size limit: those tests run in the plain build.
-    static let underThreadSanitizer = ProcessInfo.processInfo.environment["REACTORTRACK_TSAN"] != nil
-
     /// Runs a bash script (for redirections and limits), with its standard error captured.
     static func runShell(_ script: String) throws -> CommandRunner.Result {
         CommandRunner.Result(try TestProcess.run("/bin/bash", ["-c", script]))
@@ -23,7 +20,7 @@ struct OutputFailureTests {
 
     @Test(
         "a write that fails midway keeps the previous file and says which path failed",
-        .disabled(if: Self.underThreadSanitizer, "file-size limits crash the sanitizer's runtime"),
+        .disabled(if: TestProcess.underThreadSanitizer, "file-size limits crash the sanitizer's runtime"),
         arguments: ["svg", "png", "pdf"])
     func previousFileSurvives(format: String) throws {
         let folder = URL(fileURLWithPath: CommandRunner.temporaryPath("x")).deletingLastPathComponent()

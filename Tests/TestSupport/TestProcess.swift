@@ -4,6 +4,11 @@ public import Foundation
 /// pipe and block it), and one still running after `timeLimit` seconds is killed and reported as signaled, so a
 /// hang fails its test instead of the suite.
 public enum TestProcess {
+    /// Whether this suite runs under the thread sanitizer (`make test-tsan` sets `REACTORTRACK_TSAN`). A few tests
+    /// stay in the plain build: the sanitizer's runtime does not survive file-size limits, counts its shadow
+    /// memory as ours, and can deadlock in a child forked from a process with threads.
+    public static let underThreadSanitizer = ProcessInfo.processInfo.environment["REACTORTRACK_TSAN"] != nil
+
     /// How a run ended and what it printed.
     public struct Result: Sendable {
         /// The exit status (or the signal's number when `signaled`).

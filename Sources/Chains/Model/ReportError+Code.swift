@@ -12,8 +12,6 @@ extension ReportError {
         public static let unknownFormat = Code("unknown format")
         /// The input holds no message at all.
         public static let emptyLog = Code("empty log")
-        /// The selection (`--task`, `--failed`, `--since`, ...) left nothing to draw.
-        public static let nothingSelected = Code("nothing selected")
         /// The output path is one of the inputs.
         public static let wouldOverwriteInput = Code("refusing to overwrite input")
         /// The output's extension names no known format.
@@ -24,9 +22,5 @@ extension ReportError {
         public static let cairoUnavailable = Code("cairo unavailable")
         /// Writing the output failed.
         public static let writeFailed = Code("cannot write")
-        /// `--strict` was given and the input had warnings.
-        public static let strictWarnings = Code("warnings with --strict")
-        /// A time given to `--since` or `--until` could not be read.
-        public static let badTime = Code("bad time")
     }
 }

@@ -1,5 +1,5 @@
-/// A failure of reading or drawing a report: an input it cannot use at all, an output it cannot write, or warnings under
-/// `--strict`.
+/// A failure of reading or drawing a report: an input it cannot use at all, or an output it cannot draw or write.
+/// (What only the command decides, nothing selected or warnings under `--strict`, is the command's own error.)
 ///
 /// Its ``description`` is one line, `mon.out: empty log: no messages`, or `mon.out:12: ...` when a line is
 /// known. Problems inside a readable log are warnings (``EventLog/EventLogError``), not this type.

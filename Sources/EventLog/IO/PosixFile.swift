@@ -6,7 +6,8 @@ import Musl
 import Darwin
 #endif
 
-/// Opens inputs and writes outputs with POSIX calls (reading is ``EventLogReader``'s).
+/// Opens inputs and writes bytes with POSIX calls (reading is ``EventLogReader``'s; output files are
+/// ``OutputFile``'s).
 ///
 /// Foundation's `FileHandle` is not in FoundationEssentials: using it would load all of Foundation and ICU
 /// (about 6 MB of resident memory) into every command just to open a file.
@@ -24,57 +25,6 @@ package enum PosixFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
         return [UInt64(info.st_dev), UInt64(info.st_ino)]
-    }
-
-    /// Replaces the file at `path` with `bytes`, whole or not at all (see ``replace(_:_:)``).
-    package static func write(_ bytes: some Collection<UInt8>, to path: String) throws(Failure) {
-        do {
-            try replace(path) { temporary throws(Failure) in
-                var fd: Int32
-                repeat { fd = open(temporary, O_WRONLY | O_TRUNC | O_CLOEXEC) } while fd < 0 && errno == EINTR
-                guard fd >= 0 else { throw Failure(reason(errno)) }
-                let failure =
-                    bytes.withContiguousStorageIfAvailable { buffer in writeAll(buffer, to: fd) }
-                    ?? Array(bytes).withUnsafeBufferPointer { buffer in writeAll(buffer, to: fd) }
-                if close(fd) != 0, failure == 0 { throw Failure(reason(errno)) }
-                if failure != 0 { throw Failure(reason(failure)) }
-            }
-        } catch let failure as Failure {
-            throw failure
-        } catch {
-            throw Failure("\(error)")
-        }
-    }
-
-    /// Replaces the file at `path` whole or not at all: `write` fills a new file beside it (in the same folder,
-    /// so that the rename is atomic), which is flushed to disk and renamed over `path`. On any failure the new
-    /// file is removed and a previous file at `path` is left as it was.
-    ///
-    /// - Parameter write: Writes the new file, given its path (it exists, empty).
-    /// - Throws: ``Failure`` when the new file cannot be made, synced or renamed; or what `write` throws.
-    package static func replace(_ path: String, _ write: (_ temporaryPath: String) throws -> Void) throws {
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array("\(folder).\(name).XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw Failure(openFailure(errno)) }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        var done = false
-        defer { if !done { unlink(temporary) } }
-        // mkstemp makes the file private; the result gets the usual permissions.
-        let mask = umask(0)
-        umask(mask)
-        fchmod(fd, 0o666 & ~mask)
-        close(fd)
-        try write(temporary)
-        let synced = open(temporary, O_RDONLY | O_CLOEXEC)
-        guard synced >= 0 else { throw Failure(reason(errno)) }
-        let syncFailed = fsync(synced) != 0 ? errno : 0
-        close(synced)
-        if syncFailed != 0 { throw Failure(reason(syncFailed)) }
-        guard rename(temporary, path) == 0 else { throw Failure(openFailure(errno)) }
-        done = true
     }
 
     /// Writes all of `buffer` to `fd`, retrying interrupted and short writes; returns 0, or the `errno` of the
@@ -127,6 +77,61 @@ package enum PosixFile {
         return fd
     }
 
+    /// The last `count` bytes of the file at `path` (fewer if it is shorter), or `nil` if it cannot be read.
+    package static func tail(of path: String, count: Int) -> [UInt8]? {
+        let fd = openForReading(path)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let end = lseek(fd, 0, SEEK_END)
+        guard end >= 0, lseek(fd, max(0, end - off_t(count)), SEEK_SET) >= 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(min(end, off_t(count))))
+        var filled = 0
+        while filled < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            filled += n
+        }
+        return bytes
+    }
+
+    /// A stream socket connected to the Unix-domain socket at `path`, or -1 with `errno` set.
+    package static func connect(toSocket path: String) -> Int32 {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard bytes.count < capacity else {
+            errno = ENAMETOOLONG
+            return -1
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (offset, byte) in bytes.enumerated() { raw[offset] = byte }
+        }
+        #if canImport(Darwin)
+        let fd = socket(AF_UNIX, SOCK_STREAM, 0)
+        #else
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #endif
+        guard fd >= 0 else { return -1 }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                systemConnect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard connected == 0 else {
+            let failure = errno
+            close(fd)
+            errno = failure
+            return -1
+        }
+        return fd
+    }
+
+    /// A failure's `errno` in words: `no such file`, `permission denied`, `is a directory`, ... or the system's
+    /// text (`No space left on device`).
+    package static func describe(_ code: Int32) -> String { openFailure(code) }
+
     private static func openFailure(_ code: Int32) -> String {
         switch code {
         case ENOENT, ENOTDIR: "no such file"
@@ -141,8 +146,11 @@ package enum PosixFile {
 
 #if canImport(Glibc)
 private let systemWrite = Glibc.write
+private let systemConnect = Glibc.connect
 #elseif canImport(Musl)
 private let systemWrite = Musl.write
+private let systemConnect = Musl.connect
 #elseif canImport(Darwin)
 private let systemWrite = Darwin.write
+private let systemConnect = Darwin.connect
 #endif

@@ -69,6 +69,8 @@ public struct OTLPHTTPSender: Sendable {
         }
 
         static func seconds(_ value: Double) -> String {
+            // Said, never trusted: whatever a collector asked for prints without trapping.
+            guard value.isFinite, value < 1e9 else { return value.isNaN ? "? s" : "more than 1e9 s" }
             let rounded = (value * 10).rounded() / 10
             return rounded == rounded.rounded() ? "\(Int(rounded)) s" : "\(rounded) s"
         }
@@ -106,6 +108,12 @@ public struct OTLPHTTPSender: Sendable {
     public var backoff = 0.5
     /// Seconds to wait for a connection and for an answer (`OTEL_EXPORTER_OTLP_TIMEOUT`).
     public var timeout = 10.0
+    /// Seconds the whole send may take, every batch, retry and wait included (`--otlp-timeout`): a collector
+    /// that is slow, silent or asks again and again to wait cannot hold the command past it.
+    public var deadline = 60.0
+    /// The most bytes of a collector's answer that are read: an answer that goes on is cut there (a
+    /// collector's answer is a few bytes of protobuf, or a short error).
+    public var maxResponseBytes = 1 << 16
     /// The longest `Retry-After` honoured, in seconds: a collector asking for more ends the send.
     public var maxWait = 300.0
 
@@ -179,6 +187,7 @@ public struct OTLPHTTPSender: Sendable {
     {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
+        let end = Self.monotonicNow() + deadline
         let total = batches.reduce(0) { $0 + $1.spans.count }
         var outcome = Outcome()
         for batch in batches {
@@ -190,7 +199,7 @@ public struct OTLPHTTPSender: Sendable {
                 do {
                     answer = try post(
                         OTLPProtobuf.request([part], scopeVersion: scopeVersion), version: scopeVersion, group: group,
-                        retrying: retrying)
+                        end: end, retrying: retrying)
                 } catch {
                     let sent = outcome.sent
                     let before = sent == 0 ? "" : " (\(sent) of \(total) spans were sent before)"
@@ -255,30 +264,39 @@ public struct OTLPHTTPSender: Sendable {
 
     /// Posts one request, retrying; returns the collector's answer.
     private func post(
-        _ body: [UInt8], version: String, group: MultiThreadedEventLoopGroup, retrying: (Retry) -> Void
+        _ body: [UInt8], version: String, group: MultiThreadedEventLoopGroup, end: Double, retrying: (Retry) -> Void
     ) throws(Failure) -> [UInt8] {
         let attempts = max(1, self.attempts)
         var backoff = self.backoff
+        var lastReason: String?
+        func pastDeadline() -> Failure {
+            let why = lastReason.map { ": \($0)" } ?? ""
+            return Failure(
+                description: "could not send spans to \(url) within \(Retry.seconds(deadline)) (--otlp-timeout)\(why)")
+        }
         for attempt in 1...attempts {
             let reason: String
             var asked: Double?
+            let left = end - Self.monotonicNow()
+            guard left > 0 else { throw pastDeadline() }
             do {
-                let response = try request(body, version: version, group: group)
+                let response = try request(body, version: version, group: group, limit: min(timeout, left))
                 switch response.status.code {
                 case 200..<300: return response.body
                 case 429, 502, 503, 504:
-                    reason = "the collector answered HTTP \(response.status.code) \(response.status.reasonPhrase)"
+                    reason = "the collector answered HTTP \(response.status.code) \(Self.phrase(response.status))"
                     asked = response.retryAfter.flatMap { Self.retryAfter($0, now: Self.now()) }
                 default:
                     throw Failure(
                         description: "the collector at \(url) refused the spans: "
-                            + "HTTP \(response.status.code) \(response.status.reasonPhrase)\(Self.text(response.body))")
+                            + "HTTP \(response.status.code) \(Self.phrase(response.status))\(Self.text(response.body))")
                 }
             } catch let failure as Failure {
                 throw failure
             } catch {
                 reason = describe(error)
             }
+            lastReason = reason
             guard attempt < attempts else {
                 let retries = attempts - 1
                 let count = retries == 0 ? "1 attempt, no retry" : "\(attempts) attempts (\(retries) retries)"
@@ -297,6 +315,11 @@ public struct OTLPHTTPSender: Sendable {
                 wait = backoff
                 backoff *= 2
             }
+            guard Self.monotonicNow() + wait < end else {
+                let after = asked.map { " and asked to wait \(Retry.seconds($0)) (Retry-After)" } ?? ""
+                lastReason = reason + after
+                throw pastDeadline()
+            }
             retrying(
                 Retry(attempt: attempt, attempts: attempts, wait: wait, askedByCollector: asked != nil, reason: reason))
             Self.sleep(wait)
@@ -304,22 +327,39 @@ public struct OTLPHTTPSender: Sendable {
         preconditionFailure("the last attempt returns or throws")
     }
 
-    /// The seconds a `Retry-After` value asks for: delay-seconds, or an HTTP date (RFC 9110 10.2.3).
+    /// The longest wait a `Retry-After` value is read as: anything longer is this, and refused as too long.
+    static let retryAfterCap = 1e9
+
+    /// The seconds a `Retry-After` value asks for: delay-seconds (digits only), or an HTTP date (RFC 9110
+    /// 10.2.3); `nil` for anything else (`nan`, `-1`, `1e300`, a date out of range), and never more than
+    /// ``retryAfterCap``.
     static func retryAfter(_ value: String, now: Double) -> Double? {
         let text = value.trimmingSpaces
-        if let seconds = Double(text) { return seconds.isFinite && seconds >= 0 ? seconds : nil }
+        if !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            // As many digits as it likes: a number too large for a Double is still just "too long".
+            return text.utf8.count > 9 ? retryAfterCap : Double(text) ?? retryAfterCap
+        }
         // IMF-fixdate, the one form a sender may write: `Sun, 06 Nov 1994 08:49:37 GMT`.
         let words = text.split(separator: " ")
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         guard words.count == 6, words[0].hasSuffix(","), words[5] == "GMT", let day = Int32(words[1]),
-            let month = months.firstIndex(of: String(words[2])), let year = Int32(words[3])
+            let month = months.firstIndex(of: String(words[2])), let year = Int32(words[3]),
+            (1...31).contains(day), (1970...9999).contains(year)
         else { return nil }
         let clock = words[4].split(separator: ":").compactMap { Int32($0) }
-        guard clock.count == 3 else { return nil }
+        guard clock.count == 3, (0...23).contains(clock[0]), (0...59).contains(clock[1]), (0...60).contains(clock[2])
+        else { return nil }
         var parts = tm()
         (parts.tm_year, parts.tm_mon, parts.tm_mday) = (year - 1900, Int32(month), day)
         (parts.tm_hour, parts.tm_min, parts.tm_sec) = (clock[0], clock[1], clock[2])
-        return max(0, Double(timegm(&parts)) - now)
+        return min(retryAfterCap, max(0, Double(timegm(&parts)) - now))
+    }
+
+    /// Seconds on a clock that only goes forward (for the deadline).
+    static func monotonicNow() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
     static func now() -> Double {
@@ -349,6 +389,12 @@ public struct OTLPHTTPSender: Sendable {
         }
     }
 
+    /// A status line's reason phrase as the collector sent it: printable ASCII only, at most 80 characters.
+    static func phrase(_ status: HTTPResponseStatus) -> String {
+        let printable = status.reasonPhrase.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }
+        return String(String.UnicodeScalarView(printable.prefix(80)))
+    }
+
     /// What the collector said, as text (its printable part: an error body may be a protobuf `Status`).
     static func text(_ body: [UInt8]) -> String {
         let printable = String(decoding: body.filter { $0 >= 0x20 && $0 < 0x7F }, as: UTF8.self)
@@ -356,14 +402,18 @@ public struct OTLPHTTPSender: Sendable {
         return kept.isEmpty ? "" : ": " + kept
     }
 
-    private func request(_ body: [UInt8], version: String, group: MultiThreadedEventLoopGroup) throws -> Response {
+    /// One attempt, waiting at most `limit` seconds for the connection and for the answer.
+    private func request(_ body: [UInt8], version: String, group: MultiThreadedEventLoopGroup, limit: Double) throws
+        -> Response
+    {
         let promise = group.next().makePromise(of: Response.self)
+        let maxBytes = maxResponseBytes
         let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(.nanoseconds(Int64(timeout * 1e9)))
+            .connectTimeout(.nanoseconds(Int64(limit * 1e9)))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ResponseHandler(promise: promise))
+                    try channel.pipeline.syncOperations.addHandler(ResponseHandler(promise: promise, limit: maxBytes))
                 }
             }
         let channel: any Channel
@@ -383,9 +433,9 @@ public struct OTLPHTTPSender: Sendable {
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-        let seconds = Retry.seconds(timeout)
+        let seconds = Retry.seconds(limit)
         let url = self.url
-        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout * 1e9))) {
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) {
             // A timeout is worth a retry, not the collector's refusal.
             promise.fail(Timeout(description: "no answer from \(url) within \(seconds)"))
         }
@@ -414,19 +464,36 @@ private final class ResponseHandler: ChannelInboundHandler, RemovableChannelHand
     typealias InboundIn = HTTPClientResponsePart
 
     private let promise: EventLoopPromise<OTLPHTTPSender.Response>
+    private let limit: Int
     private var head: HTTPResponseHead?
     private var body: [UInt8] = []
+    private var done = false
 
-    init(promise: EventLoopPromise<OTLPHTTPSender.Response>) { self.promise = promise }
+    /// - Parameter limit: The most bytes of the body kept: at that size the answer is taken as it is, and the
+    ///   connection closed (an endless body costs `limit` bytes, not all memory).
+    init(promise: EventLoopPromise<OTLPHTTPSender.Response>, limit: Int) {
+        self.promise = promise
+        self.limit = limit
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !done else { return }
         switch unwrapInboundIn(data) {
         case .head(let head): self.head = head
-        case .body(var buffer): body += buffer.readBytes(length: buffer.readableBytes) ?? []
-        case .end:
-            guard let head else { return }
-            promise.succeed(.init(status: head.status, retryAfter: head.headers.first(name: "Retry-After"), body: body))
+        case .body(var buffer):
+            let take = min(buffer.readableBytes, limit - body.count)
+            body += buffer.readBytes(length: take) ?? []
+            if body.count >= limit { finish(context) }
+        case .end: finish(context)
         }
+    }
+
+    /// Completes the promise with the answer so far, once.
+    private func finish(_ context: ChannelHandlerContext) {
+        guard let head, !done else { return }
+        done = true
+        promise.succeed(.init(status: head.status, retryAfter: head.headers.first(name: "Retry-After"), body: body))
+        context.close(promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -29,14 +29,15 @@ public protocol DrawnOutput: ReportOutput {
 }
 
 extension ReportOutput {
-    /// Writes the file at `path` whole or not at all (a new file beside it, synced, renamed over it): a failed
-    /// write leaves a previous file as it was, and the error names `path`.
+    /// Writes the output at `path` with `write`, which writes a whole file at the path it is given, as
+    /// ``OutputFile/write(to:_:)`` does (a regular file whole or not at all, a device in place): a failed write
+    /// leaves a previous file as it was, and the error names `path`.
     func replacing(_ path: String, _ write: (_ temporaryPath: String) throws(ReportError) -> Void) throws(ReportError) {
         do {
-            try PosixFile.replace(path) { temporary in try write(temporary) }
+            try OutputFile.write(to: path) { temporary in try write(temporary) }
         } catch let error as ReportError {
             throw ReportError(code: error.code, message: error.message, file: path, line: error.line)
-        } catch let failure as PosixFile.Failure {
+        } catch let failure as OutputFileError {
             throw ReportError(code: .writeFailed, message: failure.message, file: path)
         } catch {
             throw ReportError(code: .writeFailed, message: "\(error)", file: path)

@@ -14,7 +14,7 @@ public struct SVGOutput: DrawnOutput {
 
     /// Writes the laid-out document.
     public func write(_ document: LayoutDocument, to path: String) throws(ReportError) {
-        do throws(PosixFile.Failure) { try PosixFile.write(SVGWriter.svg(document.pages[0]).utf8, to: path) } catch {
+        do throws(OutputFileError) { try OutputFile.write(SVGWriter.svg(document.pages[0]).utf8, to: path) } catch {
             throw ReportError(code: .writeFailed, message: error.message, file: path)
         }
     }

@@ -8,6 +8,7 @@ import Musl
 import Darwin
 #endif
 public import Chains
+import EventLog
 
 /// Draws layout pages with Cairo: PNG (one page) and PDF (every page, with a bookmark each).
 public enum CairoRenderer {
@@ -39,6 +40,21 @@ public enum CairoRenderer {
         if status != CAIRO_STATUS_SUCCESS {
             throw ReportError(code: .writeFailed, message: cairo.text(status), file: path)
         }
+        try checkEnd(of: path, is: pngEnd, format: "PNG")
+    }
+
+    /// The last chunk of every PNG: an empty `IEND` and its CRC.
+    static let pngEnd: [UInt8] = [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
+
+    /// Throws unless the file at `path` ends with `end` (optionally followed by a line break). Cairo does not
+    /// always see its own failed writes (a full disk while it finishes a PDF): a file cut short is caught here.
+    static func checkEnd(of path: String, is end: [UInt8], format: String) throws(ReportError) {
+        let tail = PosixFile.tail(of: path, count: end.count + 2) ?? []
+        var trimmed = tail[...]
+        while let last = trimmed.last, last == 0x0A || last == 0x0D { trimmed = trimmed.dropLast() }
+        guard trimmed.suffix(end.count).elementsEqual(end) else {
+            throw ReportError(code: .writeFailed, message: "the \(format) was cut short (is the disk full?)", file: path)
+        }
     }
 
     /// Writes every page into one PDF, each page its own size, with a bookmark per page.
@@ -62,6 +78,7 @@ public enum CairoRenderer {
         }
         cairo.surface_finish(surface.handle)
         try surface.check("writing \(path)")
+        try checkEnd(of: path, is: Array("%%EOF".utf8), format: "PDF")
     }
 
     /// Draws one page.

@@ -19,7 +19,7 @@ public struct HTMLOutput: ReportOutput {
         throws(ReportError) -> LayoutDocument?
     {
         let page = Self.page(log, chains: chains, options: options)
-        do throws(PosixFile.Failure) { try PosixFile.write(page, to: path) } catch {
+        do throws(OutputFileError) { try OutputFile.write(page, to: path) } catch {
             throw ReportError(code: .writeFailed, message: error.message, file: path)
         }
         return nil
