@@ -2,7 +2,6 @@ import ArgumentParser
 import Chains
 import EventLog
 import Export
-import Visualize  // TerminalText, the one terminal sanitiser
 
 #if canImport(Glibc)
     import Glibc

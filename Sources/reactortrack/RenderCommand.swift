@@ -1,5 +1,6 @@
 import ArgumentParser
 import Chains
+import EventLog
 import Visualize
 
 /// `reactortrack render FILE... -o OUT`.

@@ -90,7 +90,7 @@ struct BackendTests {
     func tooLarge() throws {
         let page = LayoutPage(title: "tall", width: 100, height: 40_000, items: [])
         let png = TestInputs.temporaryFile("tall.png")
-        #expect(throws: ReportError.self) { try CairoRenderer.writePNG(page, to: png) }
+        #expect(throws: RenderError.self) { try CairoRenderer.writePNG(page, to: png) }
         #expect(!FileManager.default.fileExists(atPath: png))
     }
 

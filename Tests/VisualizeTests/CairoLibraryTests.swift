@@ -13,7 +13,7 @@ struct CairoLibraryTests {
     @Test("a missing Cairo is one clear error that names the library and how to install it")
     func missing() {
         let result = CairoLibrary.load(["libcairo-not-installed.so.2", "libcairo-not-installed-either.so.2"])
-        #expect(throws: ReportError.self) { try result.get() }
+        #expect(throws: RenderError.self) { try result.get() }
         guard case .failure(let error) = result else { return }
         #expect(error.code == .cairoUnavailable)
         #expect(error.description.hasPrefix("cairo unavailable: libcairo-not-installed.so.2"))

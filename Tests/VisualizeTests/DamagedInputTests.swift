@@ -80,7 +80,7 @@ struct DamagedInputTests {
         let input = TestInputs.path("mon.out")
         let before = try Data(contentsOf: URL(fileURLWithPath: input))
         let log = try LogLoader().load([input])
-        #expect(throws: ReportError.self) { try Renderer.refuseOverwriting(inputs: [input], output: input) }
+        #expect(throws: RenderError.self) { try Renderer.refuseOverwriting(inputs: [input], output: input) }
         // An input that happens to be called .svg, reached through another spelling of its path.
         let copy = TestInputs.temporaryFile("log.svg")
         try before.write(to: URL(fileURLWithPath: copy))

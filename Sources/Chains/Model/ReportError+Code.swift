@@ -12,15 +12,5 @@ extension ReportError {
         public static let unknownFormat = Code("unknown format")
         /// The input holds no message at all.
         public static let emptyLog = Code("empty log")
-        /// The output path is one of the inputs.
-        public static let wouldOverwriteInput = Code("refusing to overwrite input")
-        /// The output's extension names no known format.
-        public static let unknownOutputFormat = Code("unknown output format")
-        /// Cairo failed to create, draw or write a surface.
-        public static let cairo = Code("cairo")
-        /// The Cairo library (which measures text and draws PNG and PDF) is not installed, or lacks a function.
-        public static let cairoUnavailable = Code("cairo unavailable")
-        /// Writing the output failed.
-        public static let writeFailed = Code("cannot write")
     }
 }

@@ -1,5 +1,6 @@
-/// A failure of reading or drawing a report: an input it cannot use at all, or an output it cannot draw or write.
-/// (What only the command decides, nothing selected or warnings under `--strict`, is the command's own error.)
+/// A failure of reading a log for a report: an input it cannot open, or cannot use at all.
+/// (Drawing and writing an output fail with Visualize's `RenderError`; what only the command decides, nothing
+/// selected or warnings under `--strict`, is the command's own error.)
 ///
 /// Its ``description`` is one line, `mon.out: empty log: no messages`, or `mon.out:12: ...` when a line is
 /// known. Problems inside a readable log are warnings (``EventLog/EventLogError``), not this type.

@@ -1,4 +1,5 @@
-/// The one terminal sanitiser (`tree`, `summary` and every warning and error use it). Text from a log made safe
+/// The one terminal sanitiser (`tree`, `summary`, `export` and every warning and error use it; it lives here, below
+/// every view, so that a command needs no drawing module to print safely). Text from a log made safe
 /// and bounded for one terminal line: control characters (C0, DEL, C1), which could
 /// move the cursor, retitle the window or plant a link, and bidirectional controls, which could reorder what is
 /// shown, are written as visible escapes; newlines and tabs as `\n` and `\t`.

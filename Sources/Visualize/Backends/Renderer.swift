@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 public import Chains
 import EventLog
 
@@ -30,34 +25,24 @@ public enum Renderer {
     /// - Parameters:
     ///   - scale: PNG pixels per layout unit.
     /// - Returns: The layout that was drawn (`nil` for a format that draws nothing).
-    /// - Throws: ``ReportError`` for an unknown extension, an output that is one of the inputs, or a
+    /// - Throws: ``RenderError`` for an unknown extension, an output that is one of the inputs, or a
     ///   failed write.
     @discardableResult
     public static func render(
         _ log: TrackedLog, chains: [Chain], to output: String, options: DiagramOptions = DiagramOptions(), scale: Double = 1
-    ) throws(ReportError) -> LayoutDocument? {
+    ) throws(RenderError) -> LayoutDocument? {
         guard let format = Self.output(for: output, scale: scale) else {
-            throw ReportError(code: .unknownOutputFormat, message: "use \(extensionList)", file: output)
+            throw RenderError(code: .unknownOutputFormat, message: "use \(extensionList)", file: output)
         }
         try refuseOverwriting(inputs: log.inputs, output: output)
         return try format.write(log, chains: chains, to: output, options: options)
     }
 
-    /// Throws if `output` names the same file as one of `inputs` (through symlinks and `..` too).
-    public static func refuseOverwriting(inputs: [String], output: String) throws(ReportError) {
-        let out = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path
-        let outID = PosixFile.identity(of: output)
-        for input in inputs where input == "<stdin>" || input == "-" {
-            // Standard input redirected from the output file (`render - -o log.svg < log.svg`).
-            if outID != nil, PosixFile.identity(ofDescriptor: 0) == outID {
-                throw ReportError(code: .wouldOverwriteInput, message: "the output is standard input", file: output)
-            }
-        }
-        for input in inputs where input != "<stdin>" && input != "-" {
-            let path = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
-            if path == out || (outID != nil && PosixFile.identity(of: input) == outID) {
-                throw ReportError(code: .wouldOverwriteInput, message: "the output is the input \(input)", file: output)
-            }
-        }
+    /// Throws if `output` names the same file as one of `inputs` (through a symlink, `..` or a hard link too), or
+    /// is standard input redirected from it (`render - -o log.svg < log.svg`).
+    public static func refuseOverwriting(inputs: [String], output: String) throws(RenderError) {
+        guard let input = OutputFile.input(among: inputs, overwrittenBy: output) else { return }
+        let message = OutputFile.isStandardInput(input) ? "the output is standard input" : "the output is the input \(input)"
+        throw RenderError(code: .wouldOverwriteInput, message: message, file: output)
     }
 }

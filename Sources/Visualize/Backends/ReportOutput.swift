@@ -14,7 +14,7 @@ public protocol ReportOutput: Sendable {
     ///
     /// - Returns: The layout that was drawn, for a format that draws (`nil` for one that draws nothing: it
     ///   builds no layout and loads no Cairo).
-    func write(_ log: TrackedLog, chains: [Chain], to path: String, options: DiagramOptions) throws(ReportError)
+    func write(_ log: TrackedLog, chains: [Chain], to path: String, options: DiagramOptions) throws(RenderError)
         -> LayoutDocument?
 }
 
@@ -25,22 +25,22 @@ public protocol DrawnOutput: ReportOutput {
     func adjust(_ options: inout DiagramOptions)
 
     /// Writes the laid-out document.
-    func write(_ document: LayoutDocument, to path: String) throws(ReportError)
+    func write(_ document: LayoutDocument, to path: String) throws(RenderError)
 }
 
 extension ReportOutput {
     /// Writes the output at `path` with `write`, which writes a whole file at the path it is given, as
     /// ``OutputFile/write(to:_:)`` does (a regular file whole or not at all, a device in place): a failed write
     /// leaves a previous file as it was, and the error names `path`.
-    func replacing(_ path: String, _ write: (_ temporaryPath: String) throws(ReportError) -> Void) throws(ReportError) {
+    func replacing(_ path: String, _ write: (_ temporaryPath: String) throws(RenderError) -> Void) throws(RenderError) {
         do {
             try OutputFile.write(to: path) { temporary in try write(temporary) }
-        } catch let error as ReportError {
-            throw ReportError(code: error.code, message: error.message, file: path, line: error.line)
+        } catch let error as RenderError {
+            throw RenderError(code: error.code, message: error.message, file: path)
         } catch let failure as OutputFileError {
-            throw ReportError(code: .writeFailed, message: failure.message, file: path)
+            throw RenderError(code: .writeFailed, message: failure.message, file: path)
         } catch {
-            throw ReportError(code: .writeFailed, message: "\(error)", file: path)
+            throw RenderError(code: .writeFailed, message: "\(error)", file: path)
         }
     }
 }
@@ -48,7 +48,7 @@ extension ReportOutput {
 extension DrawnOutput {
     /// Lays out `chains` and writes the layout.
     public func write(_ log: TrackedLog, chains: [Chain], to path: String, options: DiagramOptions)
-        throws(ReportError) -> LayoutDocument?
+        throws(RenderError) -> LayoutDocument?
     {
         var options = options
         adjust(&options)

@@ -1,4 +1,3 @@
-public import Chains
 import EventLog
 
 /// Hand-written SVG with real text (searchable, selectable) and a tooltip on every bar and cell.
@@ -13,9 +12,9 @@ public struct SVGOutput: DrawnOutput {
     public func adjust(_ options: inout DiagramOptions) {}
 
     /// Writes the laid-out document.
-    public func write(_ document: LayoutDocument, to path: String) throws(ReportError) {
+    public func write(_ document: LayoutDocument, to path: String) throws(RenderError) {
         do throws(OutputFileError) { try OutputFile.write(SVGWriter.svg(document.pages[0]).utf8, to: path) } catch {
-            throw ReportError(code: .writeFailed, message: error.message, file: path)
+            throw RenderError(code: .writeFailed, message: error.message, file: path)
         }
     }
 }

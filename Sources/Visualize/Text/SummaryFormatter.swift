@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 public import Chains
+import EventLog
 
 /// `reactortrack summary`: a ``LogSummary`` as text or JSON.
 public enum SummaryFormatter {

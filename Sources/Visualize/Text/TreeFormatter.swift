@@ -1,4 +1,5 @@
 public import Chains
+import EventLog
 /// The terminal view of chains (`reactortrack tree`): each family as a tree, Deferred chains as their pairs
 /// with what ran, for how long and with what outcome; other Eliot tasks as action trees, like eliot-tree.
 public struct TreeFormatter: Sendable {

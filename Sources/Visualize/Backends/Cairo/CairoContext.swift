@@ -9,10 +9,10 @@ final class CairoContext {
     /// Cairo's functions, loaded by ``CairoLibrary``.
     let cairo: ccairo_functions
 
-    init(_ surface: CairoSurface) throws(ReportError) {
+    init(_ surface: CairoSurface) throws(RenderError) {
         let cairo = surface.cairo
         guard let handle = cairo.create(surface.handle) else {
-            throw ReportError(code: .cairo, message: "cairo_create failed")
+            throw RenderError(code: .cairo, message: "cairo_create failed")
         }
         self.handle = handle
         self.surface = surface
@@ -28,10 +28,10 @@ final class CairoContext {
     }
 
     /// Throws if drawing put the context into an error state.
-    func check(_ what: String) throws(ReportError) {
+    func check(_ what: String) throws(RenderError) {
         let status = cairo.status(handle)
         if status != CAIRO_STATUS_SUCCESS {
-            throw ReportError(code: .cairo, message: "\(what): \(cairo.text(status))")
+            throw RenderError(code: .cairo, message: "\(what): \(cairo.text(status))")
         }
     }
 

@@ -20,12 +20,12 @@ enum CairoLibrary {
 
     /// The functions, loading the library on first use.
     ///
-    /// - Throws: ``ReportError`` with code `cairoUnavailable` if Cairo is not installed (or too old to have
+    /// - Throws: ``RenderError`` with code `cairoUnavailable` if Cairo is not installed (or too old to have
     ///   a function Visualize needs).
-    static func functions() throws(ReportError) -> ccairo_functions { try loaded.get() }
+    static func functions() throws(RenderError) -> ccairo_functions { try loaded.get() }
 
     /// Loads the first library of `names` that opens and has every function; the error names the first failure.
-    static func load(_ names: [String]) -> Result<ccairo_functions, ReportError> {
+    static func load(_ names: [String]) -> Result<ccairo_functions, RenderError> {
         var firstFailure: String?
         for name in names {
             let capacity = 512
@@ -39,7 +39,7 @@ enum CairoLibrary {
         }
         let reason = firstFailure ?? "no library to try"
         return .failure(
-            ReportError(
+            RenderError(
                 code: .cairoUnavailable, message: "\(reason); drawing needs Cairo (Debian: apt-get install libcairo2)"))
     }
 }

@@ -7,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import Chains
 import EventLog
 
 /// Draws layout pages with Cairo: PNG (one page) and PDF (every page, with a bookmark each).
@@ -17,12 +16,12 @@ public enum CairoRenderer {
 
     /// Writes the first page as a PNG at `scale` (2 for HiDPI).
     ///
-    /// - Throws: ``ReportError`` when the image would exceed Cairo's limit or Cairo fails.
-    public static func writePNG(_ page: LayoutPage, to path: String, scale: Double = 1) throws(ReportError) {
+    /// - Throws: ``RenderError`` when the image would exceed Cairo's limit or Cairo fails.
+    public static func writePNG(_ page: LayoutPage, to path: String, scale: Double = 1) throws(RenderError) {
         let w = Int((page.width * scale).rounded(.up))
         let h = Int((page.height * scale).rounded(.up))
         guard w <= maxImageSide, h <= maxImageSide else {
-            throw ReportError(
+            throw RenderError(
                 code: .cairo,
                 message: "a \(w)×\(h) px image exceeds Cairo's \(maxImageSide) px limit; lower --scale or select fewer chains",
                 file: path)
@@ -38,7 +37,7 @@ public enum CairoRenderer {
         cairo.surface_flush(surface.handle)
         let status = cairo.surface_write_to_png(surface.handle, path)
         if status != CAIRO_STATUS_SUCCESS {
-            throw ReportError(code: .writeFailed, message: cairo.text(status), file: path)
+            throw RenderError(code: .writeFailed, message: cairo.text(status), file: path)
         }
         try checkEnd(of: path, is: pngEnd, format: "PNG")
     }
@@ -48,18 +47,18 @@ public enum CairoRenderer {
 
     /// Throws unless the file at `path` ends with `end` (optionally followed by a line break). Cairo does not
     /// always see its own failed writes (a full disk while it finishes a PDF): a file cut short is caught here.
-    static func checkEnd(of path: String, is end: [UInt8], format: String) throws(ReportError) {
+    static func checkEnd(of path: String, is end: [UInt8], format: String) throws(RenderError) {
         let tail = PosixFile.tail(of: path, count: end.count + 2) ?? []
         var trimmed = tail[...]
         while let last = trimmed.last, last == 0x0A || last == 0x0D { trimmed = trimmed.dropLast() }
         guard trimmed.suffix(end.count).elementsEqual(end) else {
-            throw ReportError(code: .writeFailed, message: "the \(format) was cut short (is the disk full?)", file: path)
+            throw RenderError(code: .writeFailed, message: "the \(format) was cut short (is the disk full?)", file: path)
         }
     }
 
     /// Writes every page into one PDF, each page its own size, with a bookmark per page.
-    public static func writePDF(_ document: LayoutDocument, to path: String) throws(ReportError) {
-        guard let first = document.pages.first else { throw ReportError(code: .cairo, message: "no pages", file: path) }
+    public static func writePDF(_ document: LayoutDocument, to path: String) throws(RenderError) {
+        guard let first = document.pages.first else { throw RenderError(code: .cairo, message: "no pages", file: path) }
         let surface = try CairoSurface(what: "PDF surface") { $0.pdf_surface_create(path, first.width, first.height) }
         let cairo = surface.cairo
         cairo.pdf_surface_set_metadata(surface.handle, CAIRO_PDF_METADATA_CREATOR, "reactortrack")

@@ -11,25 +11,25 @@ final class CairoSurface {
 
     /// Creates a surface with `create`, checking that Cairo did not hand back an error surface.
     ///
-    /// - Throws: ``ReportError`` if Cairo cannot be loaded or the surface is in an error state.
-    init(what: String, _ create: (ccairo_functions) -> OpaquePointer?) throws(ReportError) {
+    /// - Throws: ``RenderError`` if Cairo cannot be loaded or the surface is in an error state.
+    init(what: String, _ create: (ccairo_functions) -> OpaquePointer?) throws(RenderError) {
         let cairo = try CairoLibrary.functions()
-        guard let handle = create(cairo) else { throw ReportError(code: .cairo, message: "\(what): no surface") }
+        guard let handle = create(cairo) else { throw RenderError(code: .cairo, message: "\(what): no surface") }
         self.handle = handle
         self.cairo = cairo
         let status = cairo.surface_status(handle)
         if status != CAIRO_STATUS_SUCCESS {
             let message = cairo.text(status)
             cairo.surface_destroy(handle)
-            throw ReportError(code: .cairo, message: "\(what): \(message)")
+            throw RenderError(code: .cairo, message: "\(what): \(message)")
         }
     }
 
     /// Throws if the surface went into an error state.
-    func check(_ what: String) throws(ReportError) {
+    func check(_ what: String) throws(RenderError) {
         let status = cairo.surface_status(handle)
         if status != CAIRO_STATUS_SUCCESS {
-            throw ReportError(code: .cairo, message: "\(what): \(cairo.text(status))")
+            throw RenderError(code: .cairo, message: "\(what): \(cairo.text(status))")
         }
     }
 

@@ -1,5 +1,4 @@
 import CCairo
-public import Chains
 
 /// Measures text with Cairo's toy text API and the fonts it will draw with, on a 1×1 image surface with
 /// metrics hinting off (so widths match on PNG, PDF and the hand-written SVG).
@@ -17,8 +16,8 @@ public final class CairoTextMeasurer: TextMeasuring {
 
     /// Creates a measurer.
     ///
-    /// - Throws: ``ReportError`` if Cairo is not installed or cannot create a surface.
-    public init() throws(ReportError) {
+    /// - Throws: ``RenderError`` if Cairo is not installed or cannot create a surface.
+    public init() throws(RenderError) {
         let surface = try CairoSurface(what: "measuring surface") { $0.image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1) }
         context = try CairoContext(surface)
     }

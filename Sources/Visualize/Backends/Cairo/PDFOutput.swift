@@ -1,4 +1,3 @@
-public import Chains
 /// A PDF drawn by Cairo: the overview first (when there is more than one family), then a page per family, with
 /// bookmarks.
 public struct PDFOutput: DrawnOutput {
@@ -15,7 +14,7 @@ public struct PDFOutput: DrawnOutput {
     }
 
     /// Writes the laid-out document.
-    public func write(_ document: LayoutDocument, to path: String) throws(ReportError) {
-        try replacing(path) { temporary throws(ReportError) in try CairoRenderer.writePDF(document, to: temporary) }
+    public func write(_ document: LayoutDocument, to path: String) throws(RenderError) {
+        try replacing(path) { temporary throws(RenderError) in try CairoRenderer.writePDF(document, to: temporary) }
     }
 }

@@ -1,4 +1,3 @@
-public import Chains
 /// A PNG of the first page, drawn by Cairo, never taller than Cairo's image limit.
 public struct PNGOutput: DrawnOutput {
     /// The extensions that choose this format.
@@ -18,8 +17,8 @@ public struct PNGOutput: DrawnOutput {
     }
 
     /// Writes the laid-out document.
-    public func write(_ document: LayoutDocument, to path: String) throws(ReportError) {
-        try replacing(path) { temporary throws(ReportError) in
+    public func write(_ document: LayoutDocument, to path: String) throws(RenderError) {
+        try replacing(path) { temporary throws(RenderError) in
             try CairoRenderer.writePNG(document.pages[0], to: temporary, scale: scale)
         }
     }

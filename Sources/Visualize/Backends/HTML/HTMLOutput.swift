@@ -16,11 +16,11 @@ public struct HTMLOutput: ReportOutput {
 
     /// Writes the report.
     public func write(_ log: TrackedLog, chains: [Chain], to path: String, options: DiagramOptions)
-        throws(ReportError) -> LayoutDocument?
+        throws(RenderError) -> LayoutDocument?
     {
         let page = Self.page(log, chains: chains, options: options)
         do throws(OutputFileError) { try OutputFile.write(page, to: path) } catch {
-            throw ReportError(code: .writeFailed, message: error.message, file: path)
+            throw RenderError(code: .writeFailed, message: error.message, file: path)
         }
         return nil
     }
