@@ -15,7 +15,7 @@ FUZZ_SCRATCH := .build-fuzz
 FUZZ := $(FUZZ_SCRATCH)/debug/reactortrack-fuzz
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps swift-deps system-deps browser-deps python-deps cli demo test test-debug test-tsan test-browser test-otlp test-docs perf-build perf-check perf-baseline fuzz fuzz-build test-fuzz bench otel-example otel-check clean
+.PHONY: all deps swift-deps system-deps browser-deps python-deps cli demo test test-debug test-tsan test-browser test-otlp test-docs perf-build perf-check perf-baseline test-shapes fuzz fuzz-build test-fuzz bench otel-example otel-check clean
 
 all: test
 
@@ -75,7 +75,7 @@ demo: cli
 	@echo "       pipeline.png (actions and their chains in one log), report.html (all three logs: open it in a"
 	@echo "       browser, step through with n/p). Try: $(CLI) tree pipeline.out"
 
-test: deps test-fuzz test-debug test-browser test-otlp test-docs perf-check test-tsan
+test: deps test-fuzz test-debug test-browser test-otlp test-docs perf-check test-shapes test-tsan
 
 test-debug:
 	REACTORTRACK_PYTHON=$(PYTHON) $(SWIFT) test
@@ -110,6 +110,14 @@ test-docs:
 	$(SWIFT) build --product echo-service-example
 	$(SWIFT) build --product pipeline-example
 	$(PYTHON) Tests/Docs/test_documented_commands.py .build/debug/reactortrack --examples .build/debug
+
+# Every command (the four renders, tree, summary, summary --json, both exports) on every log shape of issue #22
+# (scripts/make_shapes.py: lines and fan-outs of each link kind, huge chains and tasks, many open actions and
+# Deferreds, deep nesting, the original format's long lines), with the release command, at a size that keeps the
+# stage short: any signal, a run over 60 s or one over 256 MB fails. `SHAPES_SIZE=100000` for the issue's sizes.
+SHAPES_SIZE ?= 2000
+test-shapes: cli
+	python3 Tests/Shapes/run_shapes.py --cli $(CLI) --size $(SHAPES_SIZE) --timeout 60 --rss 256
 
 # The whole suite again under the thread sanitizer, in its own build folder.
 test-tsan:
