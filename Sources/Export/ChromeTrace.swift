@@ -49,6 +49,14 @@ public enum ChromeTrace {
             next += plan?.count ?? 1
         }
         var flows = 0
+        // Each chain's end of its links, made once, when its first link is drawn.
+        var ends = [End?](repeating: nil, count: shown.count)
+        func end(_ i: Int) -> End {
+            if let made = ends[i] { return made }
+            let made = End(chain: shown[i], pid: pids[shown[i].file] ?? 0, tid: firstTID[i], plan: plans[i])
+            ends[i] = made
+            return made
+        }
         for (i, chain) in shown.enumerated() {
             let pid = pids[chain.file] ?? 0
             let tid = firstTID[i]
@@ -59,9 +67,7 @@ public enum ChromeTrace {
             }
             for link in chain.links {
                 guard let t = byDeferred[chain.file]?[link.target], t != i else { continue }
-                let from = End(chain: chain, pid: pid, tid: tid, plan: plans[i])
-                let to = End(chain: shown[t], pid: pids[shown[t].file] ?? 0, tid: firstTID[t], plan: plans[t])
-                guard let arrow = Arrow(link, from: from, to: to) else { continue }
+                guard let arrow = Arrow(link, from: end(i), to: end(t)) else { continue }
                 flows += 1
                 trace.flow(flows, arrow)
             }

@@ -1,7 +1,8 @@
 import Chains
 
 extension ChromeTrace {
-    /// One side of a link: a chain and where its tracks are.
+    /// One side of a link: a chain, where its tracks are, and what the arrows ask of it, worked out once (a chain
+    /// at the hub of a fan-out of 100,000 is asked for each link, and walking its runs each time was quadratic).
     struct End {
         var chain: Chain
         var pid: Int
@@ -9,11 +10,32 @@ extension ChromeTrace {
         var tid: Int
         /// Where an Eliot task's rows are; `nil` for a Deferred.
         var plan: ActionTracks?
-
         /// The chain's slice on its own track, microseconds: the Deferred's, or the task's first row's.
-        var interval: (start: Double, end: Double)? {
-            guard let plan else { return ChromeTrace.deferredInterval(chain) }
-            return plan.interval.first { $0 != nil } ?? nil
+        var interval: (start: Double, end: Double)?
+        /// The start of the first run of each pair, microseconds (`nil` when it has none).
+        var runStart: [Int: Double?] = [:]
+        /// The chain's waits, by the Deferred waited on.
+        var waits: [Int: [ChainWait]] = [:]
+        /// The rows of the task's actions, by name, in order.
+        var actionRows: [String: [Int]] = [:]
+
+        init(chain: Chain, pid: Int, tid: Int, plan: ActionTracks?) {
+            self.chain = chain
+            self.pid = pid
+            self.tid = tid
+            self.plan = plan
+            if let plan {
+                interval = plan.interval.first { $0 != nil } ?? nil
+                for (row, span) in chain.spans.enumerated() where span.kind == .action {
+                    actionRows[span.name, default: []].append(row)
+                }
+            } else {
+                interval = ChromeTrace.deferredInterval(chain)
+            }
+            for run in chain.runs {
+                if let index = run.index, runStart[index] == nil { runStart[index] = ChromeTrace.micros(run.start) }
+            }
+            for wait in chain.waits { if let on = wait.on { waits[on, default: []].append(wait) } }
         }
 
         /// The point on the chain's own track nearest to `time` that lies in its slice.
@@ -27,7 +49,7 @@ extension ChromeTrace {
         /// `reactortrack:deferred` action the monitor wrote inside it), or in the task's slice.
         func point(holding inner: Chain, at time: Double?) -> Arrow.Point? {
             guard let plan, let start = ChromeTrace.micros(inner.start) else { return point(near: time) }
-            for (row, span) in chain.spans.enumerated() where span.kind == .action && span.name == inner.title {
+            for row in actionRows[inner.title] ?? [] {
                 guard let track = plan.track[row], let (a, b) = plan.interval[row], a == start else { continue }
                 return Arrow.Point(pid: pid, tid: tid + track, time: min(max(time ?? a, a), b))
             }
@@ -69,13 +91,11 @@ extension ChromeTrace {
             var target: Point?
             switch link.kind {
             case .chained:
-                let run = a.chain.runs.first { $0.index == link.pairIndex && link.pairIndex != nil }
-                source = a.point(near: ChromeTrace.micros(run?.start) ?? made)
+                let runStart = link.pairIndex.flatMap { a.runStart[$0] } ?? nil
+                source = a.point(near: runStart ?? made)
                 target = b.point(near: ChromeTrace.micros(b.chain.firedAt) ?? source?.time)
             case .waitedOn:
-                let wait = a.chain.waits.first {
-                    $0.on == link.target && (link.pairIndex == nil || $0.pairIndex == link.pairIndex)
-                }
+                let wait = a.waits[link.target]?.first { link.pairIndex == nil || $0.pairIndex == link.pairIndex }
                 if let resumed = ChromeTrace.micros(wait?.end) {
                     source = b.point(near: min(ChromeTrace.micros(b.chain.firedAt) ?? resumed, resumed))
                     target = a.point(near: resumed)

@@ -133,8 +133,9 @@ struct ReportData {
         if chain.isDeferred, let start = chain.start { steps.append((start, c, .created, -1)) }
         if let fired = chain.firedAt { steps.append((fired, c, .fired, -1)) }
         if let cancelled = chain.cancelledAt { steps.append((cancelled, c, .cancelled, -1)) }
-        for r in runStart..<runs.count {
-            if let start = chain.runs[r - runStart].start { steps.append((start, c, .run, r)) }
+        // `runs` is computed: taken once (asking it per run was quadratic in a chain's runs).
+        for (r, run) in zip(runStart..., chain.runs) {
+            if let start = run.start { steps.append((start, c, .run, r)) }
         }
         // Noted last, so that at a tie (a last callback that took no measurable time) it ends after its runs.
         if !chain.outcome.isOpen, chain.outcome != .message, let end = chain.end { steps.append((end, c, .ended, -1)) }
