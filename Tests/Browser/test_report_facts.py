@@ -240,6 +240,25 @@ class ReportFacts(ReportCase):
         self.assertNoErrors()
 
 
+    # The colour of the timeline's pixel 20 px before the end of chain `c`'s bar, in its lane.
+    LANE_PIXEL = """
+      var o = RT.app.overview, D = RT.app.D, c = arguments[0], p = o.plot(), L = o.layout;
+      var cv = document.getElementById('overview'), s = cv.width / cv.clientWidth;
+      var row = RT.app.list.indexOf(c), x = o.x(D.endEff[c]) - 20, y = p.y + (row + 0.5) * L.rowH;
+      var d = cv.getContext('2d').getImageData(Math.round(x * s), Math.round(y * s), 1, 1).data;
+      return [d[0], d[1], d[2]];"""
+
+    def test_a_failed_action_is_drawn_in_the_failure_colour(self):
+        # The legend says blue is "callback ran / action succeeded": a failed root action's lane bar was blue too.
+        for log, name, failed in ((bidi_log(), "lane-failed.html", True), (incomplete_log(), "lane-ok.html", False)):
+            self.open(render(log, name))
+            chain = self.js("return rtReport.visibleChains()")[0]
+            self.assertEqual(chain["outcome"] == "failed", failed, chain)
+            r, g, b = self.js(self.LANE_PIXEL, chain["index"])
+            reddish = r > g + 60 and r > b + 100  # the failure colour, #D55E00, over the lane's background
+            self.assertEqual(reddish, failed, "%s: lane bar pixel %s" % (name, (r, g, b)))
+            self.assertNoErrors()
+
     def seed(self):
         return os.environ.get("REACTORTRACK_SEED_LOG") or os.path.join(ROOT, "Tests", "Fixtures", "mon.out")
 

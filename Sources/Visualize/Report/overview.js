@@ -239,7 +239,9 @@ var RT = window.RT || (window.RT = {});
         ctx.fillStyle = notFired ? rgba(col.waiting, 0.35) : open ? rgba(col.pending, 0.35) : rgba(col.callback, 0.3);
         ctx.fillRect(x0, y, Math.max(x1 - x0, 1.5), barH);
         if (C.kind[c] === D.KIND.action && !notFired) {
-          ctx.fillStyle = rgba(D.openEnd[c] ? col.pending : col.callback, 0.85);
+          // An action as the legend says: open, failed (once its end is drawn), or succeeded.
+          var actionFailed = D.failure[c] && D.endEff[c] <= T;
+          ctx.fillStyle = rgba(D.openEnd[c] ? col.pending : actionFailed ? col.failure : col.callback, 0.85);
           ctx.fillRect(x0, y, Math.max(x1 - x0, 1.5), barH);
         }
         // Incomplete: the root ended, an action below it did not; it is open to the end of the log (or the replay).
