@@ -13,7 +13,12 @@
 // run it alone for the memory figure to be its own), and tracked_callback_spans (the buffered monitor with a
 // TracingMonitor companion emitting every chain and run as a span, into swift-distributed-tracing's in-memory
 // tracer: the cost of span emission beside the plain monitor's), and tracked_callback_spans_noop (the same into
-// swift-distributed-tracing's no-op tracer: what the companion itself costs, without a backend).
+// swift-distributed-tracing's no-op tracer: what the companion itself costs, without a backend), and
+// tracked_callback_values_short / tracked_callback_values_none (the buffered monitor with `values: .short` and
+// `values: .none`: what describing values costs, beside tracked_callback_buffered's `.full`), and
+// chains_10m_rss_growth_mb (10,000,000 chains tracked, run and released in one process by one monitor, which keeps
+// no events (its buffer bound is 1): how much the resident memory grew between the first million and the tenth,
+// that is what the monitor keeps per chain that has ended; run it alone).
 import Actions
 import BenchmarkSupport
 import Defer
@@ -60,7 +65,8 @@ arguments.checkOnly(
     known: [
         "untracked_callback", "tracked_callback_buffered", "tracked_callback_streaming", "streaming_events",
         "streaming_8_threads_events", "streaming_8_threads_rss_mb", "streaming_8_threads_lost",
-        "tracked_callback_spans", "tracked_callback_spans_noop",
+        "tracked_callback_spans", "tracked_callback_spans_noop", "tracked_callback_values_short",
+        "tracked_callback_values_none", "chains_10m_rss_growth_mb",
     ],
     program: "MonitorBenchmarks")
 let runStreaming = only.map { !$0.isDisjoint(with: ["tracked_callback_streaming", "streaming_events"]) } ?? true
@@ -102,6 +108,30 @@ if let only, only.isSubset(of: threadNames) {
     exit(0)
 }
 
+/// The process's resident memory now, in MB.
+func residentMB() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return .nan }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Double(fields[1]) else { return .nan }
+    return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+}
+
+if only == ["chains_10m_rss_growth_mb"] {
+    // Alone, so that the memory is this workload's. Each chain ends when released: its record must go.
+    let monitor = JSONMonitor(bufferLimit: 1)
+    var atFirstMillion = Double.nan
+    for i in 0..<10_000_000 {
+        let d = Deferred<Int>()
+        monitor.track(d, label: "bench")
+        d.addCallback(label: "step") { $0 &+ 1 }
+        try? d.callback(i)
+        if i == 999_999 { atFirstMillion = residentMB() }
+    }
+    let growth = residentMB() - atFirstMillion
+    print(arguments.json ? jsonLine("chains_10m_rss_growth_mb", growth, "MB") : "chains_10m_rss_growth_mb: \(String(format: "%.1f", growth)) MB")
+    exit(0)
+}
+
 /// `--chains N`: chains per round (default 20,000); `make perf-check` runs two sizes to cancel fixed costs.
 let chains = arguments.values.firstIndex(of: "--chains").flatMap { flag in
     flag + 1 < arguments.values.count ? Int(arguments.values[flag + 1]).flatMap { $0 > 0 ? $0 : nil } : nil
@@ -109,6 +139,10 @@ let chains = arguments.values.firstIndex(of: "--chains").flatMap { flag in
 let untracked = measure(chains: chains) { nil }
 let buffered = only.map { $0.contains("tracked_callback_buffered") } ?? true
     ? measure(chains: chains) { JSONMonitor(bufferLimit: 10_000_000) } : noFigure
+let valuesShort = only.map { $0.contains("tracked_callback_values_short") } ?? true
+    ? measure(chains: chains) { JSONMonitor(bufferLimit: 10_000_000, values: .short) } : noFigure
+let valuesNone = only.map { $0.contains("tracked_callback_values_none") } ?? true
+    ? measure(chains: chains) { JSONMonitor(bufferLimit: 10_000_000, values: .none) } : noFigure
 let spans = only.map { $0.contains("tracked_callback_spans") } ?? true
     ? measure(chains: chains) {
         JSONMonitor(bufferLimit: 10_000_000, companion: TracingMonitor(tracer: InMemoryTracer()))
@@ -133,6 +167,8 @@ if arguments.json {
     let figures: [(String, Double, String)] = [
         ("untracked_callback", untracked.perCallback, "ns/callback"),
         ("tracked_callback_buffered", buffered.perCallback, "ns/callback"),
+        ("tracked_callback_values_short", valuesShort.perCallback, "ns/callback"),
+        ("tracked_callback_values_none", valuesNone.perCallback, "ns/callback"),
         ("tracked_callback_spans", spans.perCallback, "ns/callback"),
         ("tracked_callback_spans_noop", spansNoop.perCallback, "ns/callback"),
         ("tracked_callback_streaming", streaming.perCallback, "ns/callback"),
@@ -146,6 +182,8 @@ func figure(_ value: Double) -> String { String(format: "%9.1f ns", value) }
 print("Monitor benchmarks (release, median of \(innerRounds) rounds, \(chains) chains of 10 callbacks)")
 print("untracked chain, per callback               \(figure(untracked.perCallback))")
 print("tracked, buffered monitor, per callback     \(figure(buffered.perCallback))   (\(String(format: "%.1f", buffered.perCallback / untracked.perCallback))x untracked)")
+print("tracked, values: .short, per callback      \(figure(valuesShort.perCallback))   (\(String(format: "%.1f", valuesShort.perCallback / untracked.perCallback))x untracked)")
+print("tracked, values: .none, per callback       \(figure(valuesNone.perCallback))   (\(String(format: "%.1f", valuesNone.perCallback / untracked.perCallback))x untracked)")
 print("tracked, with live spans, per callback     \(figure(spans.perCallback))   (\(String(format: "%.1f", spans.perCallback / untracked.perCallback))x untracked)")
 print("tracked, spans to a no-op tracer           \(figure(spansNoop.perCallback))   (\(String(format: "%.1f", spansNoop.perCallback / untracked.perCallback))x untracked)")
 print("tracked, streaming monitor, per callback    \(figure(streaming.perCallback))   (\(String(format: "%.1f", streaming.perCallback / untracked.perCallback))x untracked)")

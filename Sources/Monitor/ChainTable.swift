@@ -19,6 +19,11 @@ struct ChainTable: Sendable {
     /// The chains waiting on another (their `waitingOn` is set).
     private(set) var waiting: Set<Int> = []
 
+    /// An empty table whose first chain gets `firstID` (1; a test starts it near 2^31 to cross it).
+    init(firstID: Int = 1) {
+        base = firstID
+    }
+
     /// The smallest window that is ever cut.
     static let smallestCut = 1_024
 

@@ -88,6 +88,7 @@ struct EventBuffer: Sendable {
         switch outcome {
         case .success(let text): .success(self.text(text))
         case .integer(let int): .integer(int)
+        case .hidden: .hidden
         case .failure(let type, let reason): .failure(detail(.failure(type: text(type), reason: text(reason))))
         }
     }
@@ -106,6 +107,7 @@ struct EventBuffer: Sendable {
         switch value {
         case .success(let ref): .success(self[text: ref])
         case .integer(let int): .integer(int)
+        case .hidden: .hidden
         case .failure(let ref):
             if case .failure(let type, let reason) = self[detail: ref] {
                 .failure(type: self[text: type], reason: self[text: reason])

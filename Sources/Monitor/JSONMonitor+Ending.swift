@@ -17,7 +17,7 @@ extension JSONMonitor {
                 _ = state.chains.update(chain) { $0.lastActivity = time }
                 wake = record(in: &state, chain: chain) { record, buffer in
                     .unhandled(
-                        chain: Int32(recording: chain), slot: record.takeSlot(), time: time,
+                        chain: chain, slot: record.takeSlot(), time: time,
                         failure: buffer.value(failure))
                 }
             }
@@ -37,8 +37,8 @@ extension JSONMonitor {
             for (id, cycle) in Self.waitCycles(in: state.chains) {
                 record(in: &state, chain: id) { record, buffer in
                     .waitCycle(
-                        chain: Int32(recording: record.id), slot: record.takeSlot(), time: time,
-                        cycle: buffer.detail(.cycle(cycle.map { Int32(recording: $0) })))
+                        chain: record.id, slot: record.takeSlot(), time: time,
+                        cycle: buffer.detail(.cycle(cycle)))
                 }
             }
             for id in state.chains.liveIDs where state.chains[id]?.isIdle == true {
@@ -57,7 +57,7 @@ extension JSONMonitor {
         let detail = MonitorEvent.Detail.ended(
             closedAt: time, endedBy: buffer.text(endedBy), runs: record.runs, outcome: buffer.value(record.lastOutcome))
         return .chainEnded(
-            chain: Int32(recording: record.id), slot: record.takeSlot(), time: record.lastActivity,
+            chain: record.id, slot: record.takeSlot(), time: record.lastActivity,
             detail: buffer.detail(detail))
     }
 

@@ -31,9 +31,9 @@ extension JSONMonitor {
     /// Updates a chain's record for one deferred event and returns what to record.
     static func event(
         for event: DeferredEvent, chain chainID: Int, record: inout ChainRecord, buffer: inout EventBuffer,
-        linked: Int32?, pairIndex: Int, outcome: MonitorEvent.Outcome?, time: UInt64
+        linked: Int?, pairIndex: Int, outcome: MonitorEvent.Outcome?, time: UInt64
     ) -> MonitorEvent? {
-        let chain = Int32(recording: chainID)
+        let chain = chainID
         switch event {
         case .added(let index, let callback, let errback, let kind, let file, let line):
             // Only observers that forward `didAddPairAt` here; the monitor records pairs in its own hook.
@@ -58,7 +58,7 @@ extension JSONMonitor {
             record.pairsConsumed += 1
             return nil
         case .waiting:
-            record.waitingOn = linked.map(Int.init) ?? 0
+            record.waitingOn = linked ?? 0
             record.waitingSince = time
             return .waiting(chain: chain, slot: record.takeSlot(), time: time, on: linked)
         case .resumed:
@@ -89,14 +89,14 @@ extension JSONMonitor {
         let slot = record.takeSlot()
         record.runningSlot = slot
         return .runStarted(
-            chain: Int32(recording: chain), slot: slot, time: time, index: Int32(recording: index),
+            chain: chain, slot: slot, time: time, index: Int32(recording: index),
             onErrorPath: onErrorPath)
     }
 
-    /// A deferred's current result, described (nil while it has none).
-    static func outcome(of deferred: AnyDeferred) -> MonitorEvent.Outcome? {
+    /// A deferred's current result, described as the monitor's value policy asks (nil while it has none).
+    func outcome(of deferred: AnyDeferred) -> MonitorEvent.Outcome? {
         switch deferred.state {
-        case .success(let value): MonitorEvent.Outcome(value: value)
+        case .success(let value): MonitorEvent.Outcome(value: value, policy: values)
         case .failure(let failure): MonitorEvent.Outcome(failure)
         case .pending, .waiting: nil
         }

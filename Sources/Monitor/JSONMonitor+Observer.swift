@@ -13,12 +13,12 @@ extension JSONMonitor {
                 Self.runStarted(&record, chain: chain, index: index, onErrorPath: onErrorPath, time: time)
             }
         case .fired:
-            // The short path for an Int, as for a run's end.
-            guard let int = deferred.currentValue(as: Int.self) else { fallthrough }
+            // The short path for an Int or an unwritten value, as for a run's end.
+            guard let value = shortValue(of: deferred) else { fallthrough }
             recordEvent(chain: chain) { record, _, time in
                 record.fired = true
-                record.lastOutcome = .integer(int)
-                return .fired(chain: Int32(recording: chain), slot: record.takeSlot(), time: time, outcome: .integer(int))
+                record.lastOutcome = value.outcome
+                return .fired(chain: chain, slot: record.takeSlot(), time: time, outcome: value.value)
             }
         default:
             recordGeneral(event, of: deferred, chain: chain, startingRun: deferred.runInProgress)
@@ -38,22 +38,35 @@ extension JSONMonitor {
     }
 
     /// A pair has run: records its start (stamped with `token`) and its end. The end takes a short path when the
-    /// result is an Int (the common counter or id): nothing linked, no outcome to describe or store in the text
-    /// table. Everything else goes through `recordGeneral`, kept out of line so this hot function stays small.
+    /// result is an Int (the common counter or id), or a success the policy does not write (`values: .none`):
+    /// nothing linked, no outcome to describe or store in the text table. Everything else goes through
+    /// `recordGeneral`, kept out of line so this hot function stays small.
     public func deferred(
         _ deferred: AnyDeferred, didRunPairAt index: Int, onErrorPath: Bool, returned: AnyDeferred?, token: UInt64
     ) -> UInt64 {
         let chain = deferred.observerSlot
         guard chain != 0 else { return 0 }
         let run = RunInProgress(index: index, onErrorPath: onErrorPath, token: token)
-        guard returned == nil, let int = deferred.currentValue(as: Int.self) else {
+        guard returned == nil, let value = shortValue(of: deferred) else {
             return recordGeneral(.didRun(index: index, returned: returned), of: deferred, chain: chain, startingRun: run)
         }
         return recordEvent(chain: chain, startingRun: run) { record, _, time in
             guard let slot = record.endRun() else { return nil }
-            record.lastOutcome = .integer(int)
-            return .runEnded(chain: Int32(recording: chain), slot: slot, time: time, output: .value(.integer(int)))
+            record.lastOutcome = value.outcome
+            return .runEnded(chain: chain, slot: slot, time: time, output: .value(value.value))
         }
+    }
+
+    /// The deferred's current result when it needs no text: an `Int`, kept as a number, or any success under
+    /// `values: .none`, not looked at. `nil` for a failure (always written in full) or a value to describe.
+    @inline(__always)
+    private func shortValue(of deferred: AnyDeferred) -> (outcome: MonitorEvent.Outcome, value: MonitorEvent.Value)? {
+        if values == .none {
+            guard case .success = deferred.state else { return nil }
+            return (.hidden, .hidden)
+        }
+        guard let int = deferred.currentValue(as: Int.self) else { return nil }
+        return (.integer(int), .integer(int))
     }
 
     /// Records an added pair (the `DeferredObserver` hook for `.added`): its names and call site are stored once
@@ -67,7 +80,7 @@ extension JSONMonitor {
         recordEvent(chain: chain, startingRun: deferred.runInProgress) { record, buffer, time in
             record.pairsAdded += 1
             return .added(
-                chain: Int32(recording: chain), slot: record.takeSlot(), time: time, index: Int32(recording: index),
+                chain: chain, slot: record.takeSlot(), time: time, index: Int32(recording: index),
                 site: buffer.site(callback: callback, errback: errback, kind: kind, file: file, line: line))
         }
     }
@@ -81,12 +94,12 @@ extension JSONMonitor {
     ) -> UInt64 {
         // One pass over the event before the lock: deferreds it links to are tracked first (so their ids exist
         // when the link is written), and values are described here, on the deferred's own thread.
-        var linked: Int32?
+        var linked: Int?
         var outcome: MonitorEvent.Outcome?
         var pairIndex = 0
         switch event {
         case .added, .willRun, .skipped, .pauseChanged, .cancelled: break
-        case .didRun(_, nil), .fired: outcome = Self.outcome(of: deferred)
+        case .didRun(_, nil), .fired: outcome = self.outcome(of: deferred)
         case .didRun(_, let returned?):
             follow(returned, from: deferred, as: .returned)
             linked = id(of: returned)
@@ -100,7 +113,7 @@ extension JSONMonitor {
             pairIndex = deferred.nextPairIndex
         case .resumed(let from):
             linked = id(of: from)
-            outcome = Self.outcome(of: deferred)
+            outcome = self.outcome(of: deferred)
         }
         return recordEvent(chain: chain, startingRun: startingRun) { record, buffer, time in
             Self.event(

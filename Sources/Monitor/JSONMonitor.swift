@@ -26,6 +26,8 @@ import NIOConcurrencyHelpers
 public final class JSONMonitor: DeferredObserver {
     /// Whether deferreds that a tracked one waits on, chains to or aggregates are tracked automatically.
     public let followChained: Bool
+    /// How much of each value is written (``ValuePolicy``: `.full` by default).
+    public let values: ValuePolicy
     /// The most events kept in memory until `dump(to:)` (buffered mode).
     public let bufferLimit: Int
     /// The most memory, in bytes, the events waiting for the writer may take (streaming mode).
@@ -80,12 +82,14 @@ public final class JSONMonitor: DeferredObserver {
     ///   - bufferLimit: The most events kept; beyond it new ones are dropped and counted.
     ///   - clock: Stamp events with this reactor's clock instead of the system's: under a `ManualReactor`, the
     ///     durations in the log are the test clock's, so a test can assert them exactly.
+    ///   - values: How much of each value is written (``ValuePolicy``).
     ///   - companion: Told of every event of every tracked chain too, after the monitor (see ``companion``).
     public init(
         followChained: Bool = false, bufferLimit: Int = 1_000_000, clock: (any ReactorTime)? = nil,
-        companion: (any DeferredObserver)? = nil
+        values: ValuePolicy = .full, companion: (any DeferredObserver)? = nil
     ) {
         self.followChained = followChained
+        self.values = values
         self.companion = companion
         self.bufferLimit = bufferLimit
         self.backlogBytes = .max
@@ -117,12 +121,12 @@ public final class JSONMonitor: DeferredObserver {
     /// - Throws: `ActionError` if the file cannot be opened or written.
     public convenience init(
         streamingTo path: String, followChained: Bool = false, backlogBytes: Int = 32 << 20,
-        backlogWait: Duration = .seconds(1), clock reactor: (any ReactorTime)? = nil,
+        backlogWait: Duration = .seconds(1), clock reactor: (any ReactorTime)? = nil, values: ValuePolicy = .full,
         companion: (any DeferredObserver)? = nil
     ) throws(ActionError) {
         try self.init(
             streamingTo: try FileDestination(path: path, append: false), followChained: followChained,
-            backlogBytes: backlogBytes, backlogWait: backlogWait, clock: reactor, companion: companion)
+            backlogBytes: backlogBytes, backlogWait: backlogWait, clock: reactor, values: values, companion: companion)
     }
 
     /// A monitor that streams to a file other writers share: give the same `FileDestination` to the actions
@@ -133,10 +137,11 @@ public final class JSONMonitor: DeferredObserver {
     /// the format header is written first.
     public init(
         streamingTo destination: FileDestination, followChained: Bool = false, backlogBytes: Int = 32 << 20,
-        backlogWait: Duration = .seconds(1), clock reactor: (any ReactorTime)? = nil,
+        backlogWait: Duration = .seconds(1), clock reactor: (any ReactorTime)? = nil, values: ValuePolicy = .full,
         companion: (any DeferredObserver)? = nil
     ) throws(ActionError) {
         self.followChained = followChained
+        self.values = values
         self.companion = companion
         self.bufferLimit = .max
         self.backlogBytes = max(1, backlogBytes)
@@ -284,7 +289,7 @@ public final class JSONMonitor: DeferredObserver {
         let site = created ?? trackedAt
         let time = clock.now()
         let isCalled = deferred.isCalled
-        let outcome = isCalled ? Self.outcome(of: deferred) : nil
+        let outcome = isCalled ? outcome(of: deferred) : nil
         let queued = deferred.queuedPairCount
         // Pairs added before it was tracked, while a monitor existed: recorded with their names below, those
         // that already ran (or were passed) marked as such.
@@ -306,7 +311,7 @@ public final class JSONMonitor: DeferredObserver {
             state.chains.append(chain)
             let wake = record(in: &state, chain: id) { _, buffer in
                 .chainStarted(
-                    chain: Int32(recording: id), time: time,
+                    chain: id, time: time,
                     detail: buffer.detail(
                         .started(
                             label: buffer.text(chain.label),
@@ -329,14 +334,14 @@ public final class JSONMonitor: DeferredObserver {
             guard pair.index < firstQueued else { continue }
             recordEvent(chain: id) { record, _, time in
                 .beforeTracking(
-                    chain: Int32(recording: id), slot: record.takeSlot(), time: time, index: Int32(recording: pair.index))
+                    chain: id, slot: record.takeSlot(), time: time, index: Int32(recording: pair.index))
             }
         }
         if isCalled {
             // Fired before it was tracked: say so, with the result it holds now, so that the pairs still to run
             // are read as on the path that result takes.
             recordEvent(chain: id) { record, buffer, time in
-                .fired(chain: Int32(recording: id), slot: record.takeSlot(), time: time, outcome: buffer.value(outcome ?? .success("None")))
+                .fired(chain: id, slot: record.takeSlot(), time: time, outcome: buffer.value(outcome ?? .success("None")))
             }
         }
         guard followChained else { return }
@@ -359,8 +364,8 @@ public final class JSONMonitor: DeferredObserver {
     }
 
     /// The monitor's id for a deferred it tracks.
-    func id(of deferred: AnyDeferred) -> Int32? {
-        observes(deferred) && deferred.observerSlot != 0 ? Int32(recording: deferred.observerSlot) : nil
+    func id(of deferred: AnyDeferred) -> Int? {
+        observes(deferred) && deferred.observerSlot != 0 ? deferred.observerSlot : nil
     }
 
     /// Whether this monitor is in the deferred's observer slot: itself, or first in its fan-out.

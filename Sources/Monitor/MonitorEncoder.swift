@@ -22,7 +22,7 @@ struct MonitorEncoder: Sendable {
     }
 
     /// The chains seen starting and not yet ended.
-    private var chains: [Int32: ChainState] = [:]
+    private var chains: [Int: ChainState] = [:]
     /// Turns the events' ticks into Unix seconds; the streaming writer renews it for every batch.
     var scale: TickScale
 

@@ -5,28 +5,28 @@ import Defer
 ///
 /// Times are ticks of the monitor's `MonitorClock`, made Unix seconds when encoded.
 ///
-/// Events are plain 32-byte values without references. Texts (labels, value descriptions) live in the
-/// `EventBuffer`'s text table; the call site of an added pair (names, kind, file, line) is stored once per buffer
-/// and shared by every pair added there; the few large, rare events (a chain's start and end, a resume) keep
-/// their fields in the buffer's detail table. Recording an event is then a copy of four words, with no reference
-/// counting, and a buffered million events take 32 MB.
+/// Events are plain 48-byte values without references (32 before chain ids became 64-bit). Texts (labels, value
+/// descriptions) live in the `EventBuffer`'s text table; the call site of an added pair (names, kind, file,
+/// line) is stored once per buffer and shared by every pair added there; the few large, rare events (a chain's
+/// start and end, a resume) keep their fields in the buffer's detail table. Recording an event is then a copy
+/// of six words, with no reference counting, and a buffered million events take 48 MB.
 enum MonitorEvent: Sendable {
-    case chainStarted(chain: Int32, time: UInt64, detail: Ref)
-    case added(chain: Int32, slot: Int32, time: UInt64, index: Int32, site: Ref)
-    case fired(chain: Int32, slot: Int32, time: UInt64, outcome: Value)
-    case runStarted(chain: Int32, slot: Int32, time: UInt64, index: Int32, onErrorPath: Bool)
-    case runEnded(chain: Int32, slot: Int32, time: UInt64, output: RunOutput)
-    case waiting(chain: Int32, slot: Int32, time: UInt64, on: Int32?)
-    case resumed(chain: Int32, slot: Int32, time: UInt64, detail: Ref)
-    case chained(chain: Int32, slot: Int32, time: UInt64, to: Int32?, index: Int32)
-    case pause(chain: Int32, slot: Int32, time: UInt64, count: Int32)
-    case cancelled(chain: Int32, slot: Int32, time: UInt64)
+    case chainStarted(chain: Int, time: UInt64, detail: Ref)
+    case added(chain: Int, slot: Int32, time: UInt64, index: Int32, site: Ref)
+    case fired(chain: Int, slot: Int32, time: UInt64, outcome: Value)
+    case runStarted(chain: Int, slot: Int32, time: UInt64, index: Int32, onErrorPath: Bool)
+    case runEnded(chain: Int, slot: Int32, time: UInt64, output: RunOutput)
+    case waiting(chain: Int, slot: Int32, time: UInt64, on: Int?)
+    case resumed(chain: Int, slot: Int32, time: UInt64, detail: Ref)
+    case chained(chain: Int, slot: Int32, time: UInt64, to: Int?, index: Int32)
+    case pause(chain: Int, slot: Int32, time: UInt64, count: Int32)
+    case cancelled(chain: Int, slot: Int32, time: UInt64)
     /// Pair `index` ran before the monitor tracked the deferred (its names are in the `added` just before).
-    case beforeTracking(chain: Int32, slot: Int32, time: UInt64, index: Int32)
+    case beforeTracking(chain: Int, slot: Int32, time: UInt64, index: Int32)
     /// The chain waits, through others, on itself: none of them can ever fire (found when the monitor stops).
-    case waitCycle(chain: Int32, slot: Int32, time: UInt64, cycle: Ref)
-    case unhandled(chain: Int32, slot: Int32, time: UInt64, failure: Value)
-    case chainEnded(chain: Int32, slot: Int32, time: UInt64, detail: Ref)
+    case waitCycle(chain: Int, slot: Int32, time: UInt64, cycle: Ref)
+    case unhandled(chain: Int, slot: Int32, time: UInt64, failure: Value)
+    case chainEnded(chain: Int, slot: Int32, time: UInt64, detail: Ref)
 
     /// When it happened, in ticks.
     var time: UInt64 {
@@ -41,7 +41,7 @@ enum MonitorEvent: Sendable {
 
     /// Where an element sits in one of the buffer's chunked tables (texts, sites, details).
     /// The chain the event belongs to.
-    var chain: Int32 {
+    var chain: Int {
         switch self {
         case .chainStarted(let chain, _, _), .added(let chain, _, _, _, _), .fired(let chain, _, _, _),
             .runStarted(let chain, _, _, _, _), .runEnded(let chain, _, _, _), .waiting(let chain, _, _, _),
@@ -87,16 +87,18 @@ enum MonitorEvent: Sendable {
             label: Ref, site: (file: Ref, line: UInt)?, siteIsCreation: Bool, trackedBy: Ref,
             context: (taskUUID: Ref, level: [Int])?)
         /// `waited` is in ticks.
-        case resumed(from: Int32?, waited: UInt64, outcome: Value?)
+        case resumed(from: Int?, waited: UInt64, outcome: Value?)
         case ended(closedAt: UInt64, endedBy: Ref, runs: Int, outcome: Value)
         case failure(type: Ref, reason: Ref)
-        case cycle([Int32])
+        case cycle([Int])
     }
 
     /// A recorded outcome (`Outcome`, with its texts in the tables).
     enum Value: Sendable {
         case success(Ref)
         case integer(Int)
+        /// A success value the monitor's policy (`values: .none`) does not write.
+        case hidden
         /// Points at a `Detail.failure`.
         case failure(Ref)
     }
@@ -105,7 +107,7 @@ enum MonitorEvent: Sendable {
     enum RunOutput: Sendable {
         case value(Value)
         /// It returned a deferred (the monitor's id for it, if tracked).
-        case deferred(Int32?)
+        case deferred(Int?)
     }
 
     /// A chain's current result, described: what the monitor keeps per chain while recording.
@@ -114,14 +116,18 @@ enum MonitorEvent: Sendable {
         /// An `Int` success value, kept as a number and only turned into text when encoded (the common case of
         /// counters and ids: no string is made on the tracked path).
         case integer(Int)
+        /// A success value not looked at (`values: .none`): written as ``ValueDescription/hidden``.
+        case hidden
         case failure(type: String, reason: String)
 
-        /// A success value, described (see `ValueDescription`).
-        init(value: Any) {
-            if let int = exactCast(value, to: Int.self) {
+        /// A success value, described as `policy` asks (see `ValueDescription`).
+        init(value: Any, policy: ValuePolicy = .full) {
+            if policy == .none {
+                self = .hidden
+            } else if let int = exactCast(value, to: Int.self) {
                 self = .integer(int)
             } else {
-                self = .success(ValueDescription.describe(value))
+                self = .success(ValueDescription.describe(value, policy: policy))
             }
         }
 
@@ -134,6 +140,7 @@ enum MonitorEvent: Sendable {
             switch self {
             case .success(let text): text
             case .integer(let int): String(int)
+            case .hidden: ValueDescription.hidden
             case .failure(let type, let reason): ValueDescription.bounded("\(type): \(reason)")
             }
         }
@@ -141,6 +148,7 @@ enum MonitorEvent: Sendable {
 }
 
 extension Int32 {
-    /// A count or index as recorded in an event; larger ones (beyond 2^31 in one chain) are clamped.
+    /// A count or pair index within one chain, as recorded in an event; larger ones (beyond 2^31 in one chain)
+    /// are clamped. Chain ids are never clamped: they are 64-bit (`Int`) throughout.
     init(recording value: Int) { self.init(clamping: value) }
 }

@@ -177,3 +177,79 @@ struct LongRunningMonitorTests {
         withExtendedLifetime(d) {}
     }
 }
+
+extension LongRunningMonitorTests {
+    @Test("chain ids are 64-bit: chains tracked past 2^31 - 1 keep ids of their own and tasks of their own")
+    func chainIDsPast32Bits() throws {
+        let monitor = JSONMonitor()
+        let first = Int(Int32.max) - 1
+        monitor.state.withLockedValue { $0.chains = ChainTable(firstID: first) }
+        let deferreds = (0..<3).map { _ in Deferred<Int>() }
+        for (i, d) in deferreds.enumerated() {
+            monitor.track(d, label: "chain \(i)")
+            d.addCallback(label: "step \(i)") { $0 + 1 }
+            try d.callback(i)
+        }
+        #expect(deferreds.map(\.base.observerSlot) == [first, first + 1, first + 2])
+        let messages = monitor.messages
+        let starts = messages.filter { $0.actionType == MonitorVocabulary.deferredAction && $0.actionStatus == .started }
+        #expect(starts.map { $0.fields[MonitorVocabulary.Field.deferredID]?.intValue } == [first, first + 1, first + 2])
+        // Each chain's run is in its own task, with its own name.
+        for (i, start) in starts.enumerated() {
+            let runs = messages.filter { $0.taskUUID == start.taskUUID && $0.actionType == MonitorVocabulary.runAction }
+            #expect(runs.map { $0.fields[MonitorVocabulary.Field.name]?.stringValue } == ["step \(i)", nil])
+        }
+        withExtendedLifetime(deferreds) {}
+    }
+}
+
+/// A value of a type the fast paths do not know.
+private struct User: CustomStringConvertible {
+    let name: String
+    var description: String { "User(name: \(name))" }
+}
+
+@Suite("The monitor's value policy")
+struct ValuePolicyTests {
+    /// The `output` of each run of one chain returning `values` in turn, under `policy`.
+    static func outputs(_ policy: ValuePolicy) throws -> [String?] {
+        let monitor = JSONMonitor(values: policy)
+        let d = Deferred<Int>()
+        monitor.track(d, label: "values")
+        d.addCallback { $0 + 1 }
+            .addCallback { _ in String(repeating: "x", count: 100) }
+            .addCallback { _ in User(name: "ada") }
+        try d.callback(1)
+        return monitor.messages
+            .filter { $0.actionType == MonitorVocabulary.runAction && $0.actionStatus == .succeeded }
+            .map { $0.fields[MonitorVocabulary.Field.output]?.stringValue }
+    }
+
+    @Test("full describes every value, bounded; short names unknown types and cuts shorter; none hides them all")
+    func policies() throws {
+        let long = String(repeating: "x", count: 100)
+        #expect(try Self.outputs(.full) == ["2", long, "User(name: ada)"])
+        let short = String(repeating: "x", count: ValueDescription.shortLimit - 1) + "…"
+        #expect(try Self.outputs(.short) == ["2", short, "<User>"])
+        #expect(try Self.outputs(.none) == Array(repeating: ValueDescription.hidden, count: 3))
+    }
+
+    @Test("failures are written in full under every policy")
+    func failuresInFull() throws {
+        for policy in [ValuePolicy.full, .short, .none] {
+            let monitor = JSONMonitor(values: policy)
+            let d = Deferred<Int>()
+            monitor.track(d, label: "fails")
+            d.addCallback { _ -> Int in throw Boom() }.addErrback { _ in 0 }
+            try d.callback(1)
+            let failed = monitor.messages.filter { $0.actionType == MonitorVocabulary.runAction && $0.actionStatus == .failed }
+            #expect(failed.count == 1)
+            // The failure's type and message, as the default policy writes them.
+            let expected = Failure(Boom())
+            #expect(failed.first?.exceptionText == expected.typeName, "\(policy)")
+            #expect(
+                failed.first?.reasonText == ValueDescription.bounded(expected.errorMessage),
+                "\(policy)")
+        }
+    }
+}
