@@ -15,28 +15,35 @@ public struct WrittenTask: Sendable, Hashable {
         self.isComplete = isComplete
     }
 
-    /// The number of messages in the tree.
-    public var messageCount: Int {
-        func count(_ node: TaskNode) -> Int {
-            switch node {
-            case .message: return 1
-            case .action(let a):
-                return (a.startMessage == nil ? 0 : 1) + (a.endMessage == nil ? 0 : 1)
-                    + a.children.reduce(0) { $0 + count($1) }
+    /// Calls `visit` with every node of the tree and its depth, depth first, in order, the root first: with an
+    /// explicit stack, so that a tree of any depth is walked in constant stack.
+    public func forEachNode(_ visit: (_ node: TaskNode, _ depth: Int) -> Void) {
+        // Each entry is a node still to visit: pushed in reverse, so that children come out in order.
+        var stack: [(node: TaskNode, depth: Int)] = [(root, 0)]
+        while let (node, depth) = stack.popLast() {
+            visit(node, depth)
+            if case .action(let a) = node {
+                for child in a.children.reversed() { stack.append((child, depth + 1)) }
             }
         }
-        return count(root)
+    }
+
+    /// The number of messages in the tree.
+    public var messageCount: Int {
+        var count = 0
+        forEachNode { node, _ in
+            switch node {
+            case .message: count += 1
+            case .action(let a): count += (a.startMessage == nil ? 0 : 1) + (a.endMessage == nil ? 0 : 1)
+            }
+        }
+        return count
     }
 
     /// Every action in the tree, depth first, the root first.
     public var allActions: [WrittenAction] {
         var result: [WrittenAction] = []
-        func visit(_ node: TaskNode) {
-            guard case .action(let a) = node else { return }
-            result.append(a)
-            a.children.forEach(visit)
-        }
-        visit(root)
+        forEachNode { node, _ in if case .action(let a) = node { result.append(a) } }
         return result
     }
 
@@ -47,7 +54,7 @@ public struct WrittenTask: Sendable, Hashable {
     /// failure messages.
     public var outline: String {
         var lines: [String] = []
-        func visit(_ node: TaskNode, depth: Int) {
+        forEachNode { node, depth in
             let indent = String(repeating: "  ", count: depth)
             switch node {
             case .message(let m):
@@ -57,10 +64,8 @@ public struct WrittenTask: Sendable, Hashable {
                 let status = a.status?.rawValue ?? "?"
                 let open = a.isOpen ? " (open)" : ""
                 lines.append("\(indent)\(a.actionType ?? "<unnamed>")\(Self.levelText(first)) \(status)\(open)")
-                for child in a.children { visit(child, depth: depth + 1) }
             }
         }
-        visit(root, depth: 0)
         return lines.joined(separator: "\n")
     }
 }

@@ -26,7 +26,12 @@ enum TaskWarnings {
         guard case .action(let root) = task.root else { return [] }
         var result: [EventLogError] = []
         var open: [WrittenAction] = []
-        visit(root, task: task.taskUUID, map: map, into: &result, open: &open)
+        // Depth first with an explicit stack (constant stack however deep the tree), children in order.
+        var stack = [root]
+        while let action = stack.popLast() {
+            check(action, task: task.taskUUID, map: map, into: &result, open: &open)
+            stack.append(contentsOf: action.childActions.reversed())
+        }
         let unfinished = open.filter { !($0.taskLevel.isEmpty && $0.actionType == MonitorVocabulary.deferredAction) }
         if let first = unfinished.first {
             let names = unfinished.prefix(3).map { "\($0.actionType ?? "?") at \(level($0))" }
@@ -45,7 +50,8 @@ enum TaskWarnings {
         WrittenTask.levelText(action.startMessage?.taskLevel ?? (action.taskLevel + [1]))
     }
 
-    private static func visit(
+    /// The warnings of one action (not its children): no start message, a gap among its children, or open.
+    private static func check(
         _ action: WrittenAction, task: String, map: LineMap, into result: inout [EventLogError],
         open: inout [WrittenAction]
     ) {
@@ -75,6 +81,5 @@ enum TaskWarnings {
                         message: "task \(task): no message at \(names)\(missing.count > 5 ? ", ..." : "") (lost before this line)"))
             }
         }
-        for child in action.childActions { visit(child, task: task, map: map, into: &result, open: &open) }
     }
 }
