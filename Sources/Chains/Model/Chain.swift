@@ -111,6 +111,17 @@ public struct Chain: Sendable, Hashable {
     /// Whether the chain is a Deferred (ours or the original format's).
     public var isDeferred: Bool { kind == .deferred || kind == .legacy }
 
+    /// The time of the chain's last event: its end, or a later message or action of its task (an incomplete
+    /// task runs on past its root's end).
+    public var lastEventTime: Double? {
+        var last = end
+        for span in spans {
+            if let t = span.start { last = max(last ?? t, t) }
+            if let t = span.end { last = max(last ?? t, t) }
+        }
+        return last
+    }
+
     /// End minus start.
     public var duration: Double {
         guard let start, let end else { return 0 }

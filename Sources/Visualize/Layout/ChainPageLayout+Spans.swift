@@ -36,7 +36,7 @@ extension ChainPageLayout {
             var labelColor = Palette.text
             switch span.kind {
             case .action:
-                let end = span.end ?? max(chain.end ?? start, start)
+                let end = span.end ?? max(openUntil, start)
                 let x1 = max(axis.position(end - t0), x0 + 2)
                 if span.isOpen {
                     legend.insert(.open)

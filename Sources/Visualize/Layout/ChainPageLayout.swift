@@ -7,6 +7,10 @@ struct ChainPageLayout {
     var legend = Set<LegendKind>()
     /// The family being drawn: a run's own (self) time leaves out the runs of other members nested in it.
     var family: ChainFamily?
+    /// When the log's last event happened (see `page`).
+    var logEnd: Double?
+    /// Where the family being drawn has its axis end: an open action's bar runs to it.
+    var openUntil: Double = 0
     /// The family's nested times, worked out once for all its runs.
     var nested: NestedTimes?
     /// Whether a chain drawn has times the log recorded, and whether one has times reconstructed from durations.
@@ -36,11 +40,13 @@ struct ChainPageLayout {
     ///
     /// - Parameter droppedEvents: Events the monitor dropped (its `reactortrack:dropped` marker): a warning
     ///   under the title when not 0.
+    /// - Parameter logEnd: When the log's last event happened: an action still open then is drawn up to it.
     static func page(
-        _ families: [ChainFamily], title: String, droppedEvents: Int = 0, options: DiagramOptions,
-        measurer: any TextMeasuring
+        _ families: [ChainFamily], title: String, droppedEvents: Int = 0, logEnd: Double? = nil,
+        options: DiagramOptions, measurer: any TextMeasuring
     ) -> LayoutPage {
         var layout = ChainPageLayout(options: options, measurer: measurer)
+        layout.logEnd = logEnd
         return layout.build(families, title: title, droppedEvents: droppedEvents)
     }
 
@@ -150,7 +156,13 @@ struct ChainPageLayout {
         let timeX = margin + Double(maxDepth) * indentStep + ladderWidth + 24
         let axisWidth = max(120, width - margin - timeX - 150)
         let t0 = family.members.compactMap(\.chain.start).min() ?? 0
-        let t1 = family.members.compactMap(\.chain.end).max() ?? t0
+        // The axis runs to the family's last event (an incomplete task's messages after its root ended are on
+        // it), and to the end of the log when an action of it was still open then.
+        var t1 = family.members.compactMap(\.chain.lastEventTime).max() ?? t0
+        if let logEnd, family.members.contains(where: { $0.chain.spans.contains(where: \.isOpen) }) {
+            t1 = max(t1, logEnd)
+        }
+        openUntil = t1
         let axis = TimeAxis(origin: 0, span: t1 - t0, x: timeX, width: axisWidth)
         var y = top
         var headerMid: [String: (x: Double, y: Double)] = [:]
@@ -286,6 +298,15 @@ struct ChainPageLayout {
             chain.outcome.badge, x: badgeX + 7, y: top + 19, size: 10, style: .bold, color: Palette.background,
             maxWidth: badgeMax, role: "badge-text")
         if chain.outcome.isOpen { legend.insert(.open) }
+        if !chain.isDeferred, !chain.isComplete, !chain.outcome.isOpen {
+            // The root ended, an action below it did not: said beside the outcome, as the report does.
+            let text = "incomplete"
+            let x2 = badgeX + badgeWidth + 6
+            let w = page.width(text, size: 10, style: .bold) + 14
+            page.box(x2, top + 7, w, 16, fill: Palette.pending, radius: 8, tooltip: "an action below the root never ended", role: "badge-incomplete")
+            page.text(text, x: x2 + 7, y: top + 19, size: 10, style: .bold, color: Palette.background, role: "badge-incomplete-text")
+            legend.insert(.open)
+        }
         let fileName = chain.file.split(separator: "/").last.map(String.init) ?? chain.file
         let idText = "task \(String(chain.id.prefix(8)))… · \(fileName):\(chain.line.map(String.init) ?? "?")"
         page.text(idText, x: right - 10, y: top + 19, size: 9, color: Palette.muted, anchor: .end, maxWidth: 220, role: "task-id")
@@ -323,6 +344,8 @@ struct ChainPageLayout {
             facts.append("\(actions) action\(actions == 1 ? "" : "s"), \(messages) message\(messages == 1 ? "" : "s")")
             let failed = chain.spans.filter { $0.status == "failed" }.count
             if failed > 0 { facts.append("\(failed) failed") }
+            let open = chain.spans.filter(\.isOpen).count
+            if open > 0 { facts.append("\(open) open at the end of the log") }
         }
         if let link = member.link, let parent = member.parentTitle {
             switch link.kind {

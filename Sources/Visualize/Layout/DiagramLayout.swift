@@ -17,6 +17,8 @@ public enum DiagramLayout {
     ) -> LayoutDocument {
         let dropped = log.droppedEvents(in: log.chains.isEmpty ? allChains : log.chains)
         let chains = allChains.filter { !$0.isDropMarker }
+        // An action still open at the end of the log is drawn to the log's end (of the whole log, not the selection).
+        let logEnd = (log.chains.isEmpty ? allChains : log.chains).lazy.compactMap(\.lastEventTime).max()
         let families = ChainFamily.group(chains)
         let rows = chains.reduce(0) { $0 + ($1.isDeferred ? $1.pairs.count + $1.extraRuns.count : $1.spans.count) + 3 }
         let fits = families.count <= detailFamilyLimit && rows <= detailRowLimit
@@ -39,7 +41,7 @@ public enum DiagramLayout {
                 ?? (families.count == 1 ? "\(families[0].root.title) · \(name)" : "\(chains.count) chains · \(name)")
             return LayoutDocument(pages: [
                 ChainPageLayout.page(
-                    families, title: title, droppedEvents: dropped, options: options, measurer: measurer)
+                    families, title: title, droppedEvents: dropped, logEnd: logEnd, options: options, measurer: measurer)
             ])
         }
         var pages: [LayoutPage] = []
@@ -51,8 +53,8 @@ public enum DiagramLayout {
             for family in families.prefix(options.maxDetailPages) {
                 pages.append(
                     ChainPageLayout.page(
-                        [family], title: "\(family.root.title) · \(name)", droppedEvents: dropped, options: options,
-                        measurer: measurer))
+                        [family], title: "\(family.root.title) · \(name)", droppedEvents: dropped, logEnd: logEnd,
+                        options: options, measurer: measurer))
             }
             if families.count > options.maxDetailPages {
                 var builder = PageBuilder(measurer: measurer)
