@@ -186,9 +186,9 @@ package final class WriterThread<Source: WriterSource>: Sendable {
                     state.report.failed += outcome.reported + outcome.lost
                 }
                 if outcome.lost > 0 || outcome.error != nil { noteLost(outcome.lost, error: outcome.error) }
-            } else if stop {
-                writeNote()
             }
+            // The last round says what is still unsaid, this batch's losses too: no later round will.
+            if stop { writeNote() }
             let ready = state.withLockedValue { state -> [DispatchSemaphore] in
                 state.completed = round
                 state.finished = stop
