@@ -62,7 +62,8 @@ struct TreeCommand: ParsableCommand {
         var families = ChainFamilyStream()
         var first = true
         func print(_ family: ChainFamily) {
-            output.write((first ? "" : "\n") + formatter.format(family))
+            if !first { output.write("\n") }
+            formatter.format(family) { output.write($0 + "\n") }
             first = false
         }
         do {

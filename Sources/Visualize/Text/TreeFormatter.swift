@@ -36,8 +36,17 @@ public struct TreeFormatter: Sendable {
     ///
     /// The monitor's dropped-events marker is one warning line, not a tree.
     public func format(_ family: ChainFamily) -> String {
+        var lines: [String] = []
+        format(family) { lines.append($0) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One family, a line at a time (each without its newline): a family of a hundred thousand linked chains is
+    /// written as it is formatted, never held as one text.
+    public func format(_ family: ChainFamily, line emit: (String) -> Void) {
         if family.members.count == 1, let dropped = family.root.droppedEvents {
-            return yellow(PageBuilder.droppedText(dropped)) + "\n"
+            emit(yellow(PageBuilder.droppedText(dropped)))
+            return
         }
         let members = family.members
         var children: [Int: [Int]] = [:]
@@ -45,7 +54,6 @@ public struct TreeFormatter: Sendable {
             if let parent { children[parent, default: []].append(i) }
         }
         let nested = NestedTimes(family)
-        var lines: [String] = []
         // A loop over an explicit stack, not recursion, however long the line of links: a member's lines, then
         // the members linked from each pair under that pair's line, then those linked from no pair shown.
         enum Work {
@@ -56,7 +64,7 @@ public struct TreeFormatter: Sendable {
         var work: [Work] = []
         while let next = stack.popLast() {
             guard case .member(let i, let pad) = next else {
-                if case .line(let line) = next { lines.append(line) }
+                if case .line(let line) = next { emit(line) }
                 continue
             }
             let member = members[i]
@@ -79,10 +87,10 @@ public struct TreeFormatter: Sendable {
                 head += dim("  \(verb) \(esc(parent))")
                 if chain.inferred.contains(.link) { head += dim(" (inferred)") }
             }
-            lines.append(head)
-            lines.append(pad + dim("  task \(esc(chain.id)) · \(esc(chain.file)):\(chain.line.map(String.init) ?? "?")"))
+            emit(head)
+            emit(pad + dim("  task \(esc(chain.id)) · \(esc(chain.file)):\(chain.line.map(String.init) ?? "?")"))
             if !chain.inferred.isEmpty {
-                lines.append(pad + "  " + yellow("inferred, not recorded:") + dim(" " + Inference.list(chain.inferred)))
+                emit(pad + "  " + yellow("inferred, not recorded:") + dim(" " + Inference.list(chain.inferred)))
             }
             let indents = member.depth < ChainFamily.indentLimit
             // The members linked from each pair, in link order; each pair's are placed once, under its first line.
@@ -112,7 +120,6 @@ public struct TreeFormatter: Sendable {
             for child in rest { work.append(.member(child, pad: indents ? pad + "        " : pad)) }
             stack += work.reversed()
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// The chain's duration: whole when it is complete; for a task still open, how long it was seen so far; for
