@@ -153,10 +153,12 @@ def build_table(samples, cli_missing, peer_mb, large_sizes):
     t.row("   tracked vs our untracked chain", ("ours", "tracked_callback_buffered"),
           ("ours", "untracked_callback"), "ours/peer", "≤ 300 ns (ratio: × untracked)",
           lambda o, p, r: o <= 300, peer_name="untracked")
-    t.row("   values: .short vs our untracked chain", ("ours", "tracked_callback_values_short"),
+    t.row("   a struct's values: .full (described) vs our untracked chain", ("ours", "tracked_callback_values_full"),
           ("ours", "untracked_callback"), "ours/peer", "—", None, peer_name="untracked")
-    t.row("   values: .none vs our untracked chain", ("ours", "tracked_callback_values_none"),
-          ("ours", "untracked_callback"), "ours/peer", "—", None, peer_name="untracked")
+    t.row("   a struct's values: .short (its type's name)", ("ours", "tracked_callback_values_short"),
+          ("ours", "tracked_callback_values_full"), "ours/peer", "—", None, peer_name=".full")
+    t.row("   a struct's values: .none (not looked at)", ("ours", "tracked_callback_values_none"),
+          ("ours", "tracked_callback_values_full"), "ours/peer", "—", None, peer_name=".full")
     t.row("   with live spans (TracingMonitor companion, in-memory tracer) vs the plain monitor",
           ("ours", "tracked_callback_spans"), ("ours", "tracked_callback_buffered"), "ours/peer", "—", None,
           peer_name="monitor")

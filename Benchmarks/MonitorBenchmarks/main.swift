@@ -14,8 +14,8 @@
 // TracingMonitor companion emitting every chain and run as a span, into swift-distributed-tracing's in-memory
 // tracer: the cost of span emission beside the plain monitor's), and tracked_callback_spans_noop (the same into
 // swift-distributed-tracing's no-op tracer: what the companion itself costs, without a backend), and
-// tracked_callback_values_short / tracked_callback_values_none (the buffered monitor with `values: .short` and
-// `values: .none`: what describing values costs, beside tracked_callback_buffered's `.full`), and
+// tracked_callback_values_full / _short / _none (the buffered monitor on chains whose values are a struct of the
+// user's, which `.full` describes and `.short` and `.none` do not: what describing values costs), and
 // chains_10m_rss_growth_mb (10,000,000 chains tracked, run and released in one process by one monitor, which keeps
 // no events (its buffer bound is 1): how much the resident memory grew between the first million and the tenth,
 // that is what the monitor keeps per chain that has ended; run it alone).
@@ -60,12 +60,42 @@ func measure(rounds: Int = innerRounds, chains: Int, monitor makeMonitor: () -> 
     return (median(samples), seconds)
 }
 
+/// A value of the user's own type: what `values: .full` must describe (an `Int` takes a short path under every
+/// policy).
+struct Reading: Sendable {
+    var sensor: Int
+    var celsius: Double
+}
+
+/// `measure`, on chains of ten callbacks passing a `Reading` on.
+func measureValues(chains: Int, monitor makeMonitor: () -> JSONMonitor) -> (perCallback: Double, seconds: Double) {
+    var samples: [Double] = []
+    var seconds = 0.0
+    for round in 0..<innerRounds {
+        let monitor = makeMonitor()
+        let start = nanoseconds()
+        for i in 0..<chains {
+            let d = Deferred<Reading>()
+            monitor.track(d, label: "bench")
+            var chain = d.addCallback(label: "step") { Reading(sensor: $0.sensor &+ 1, celsius: $0.celsius) }
+            for _ in 0..<9 { chain = chain.addCallback(label: "step") { Reading(sensor: $0.sensor &+ 1, celsius: $0.celsius) } }
+            try? d.callback(Reading(sensor: i, celsius: 21.5))
+        }
+        monitor.stop()
+        let elapsed = nanoseconds() - start
+        samples.append(Double(elapsed) / Double(chains * 10))
+        if round == innerRounds - 1 { seconds = Double(elapsed) / 1e9 }
+    }
+    return (median(samples), seconds)
+}
+
 let only = arguments.only
 arguments.checkOnly(
     known: [
         "untracked_callback", "tracked_callback_buffered", "tracked_callback_streaming", "streaming_events",
         "streaming_8_threads_events", "streaming_8_threads_rss_mb", "streaming_8_threads_lost",
-        "tracked_callback_spans", "tracked_callback_spans_noop", "tracked_callback_values_short",
+        "tracked_callback_spans", "tracked_callback_spans_noop", "tracked_callback_values_full",
+        "tracked_callback_values_short",
         "tracked_callback_values_none", "chains_10m_rss_growth_mb",
     ],
     program: "MonitorBenchmarks")
@@ -139,10 +169,12 @@ let chains = arguments.values.firstIndex(of: "--chains").flatMap { flag in
 let untracked = measure(chains: chains) { nil }
 let buffered = only.map { $0.contains("tracked_callback_buffered") } ?? true
     ? measure(chains: chains) { JSONMonitor(bufferLimit: 10_000_000) } : noFigure
+let valuesFull = only.map { $0.contains("tracked_callback_values_full") } ?? true
+    ? measureValues(chains: chains) { JSONMonitor(bufferLimit: 10_000_000, values: .full) } : noFigure
 let valuesShort = only.map { $0.contains("tracked_callback_values_short") } ?? true
-    ? measure(chains: chains) { JSONMonitor(bufferLimit: 10_000_000, values: .short) } : noFigure
+    ? measureValues(chains: chains) { JSONMonitor(bufferLimit: 10_000_000, values: .short) } : noFigure
 let valuesNone = only.map { $0.contains("tracked_callback_values_none") } ?? true
-    ? measure(chains: chains) { JSONMonitor(bufferLimit: 10_000_000, values: .none) } : noFigure
+    ? measureValues(chains: chains) { JSONMonitor(bufferLimit: 10_000_000, values: .none) } : noFigure
 let spans = only.map { $0.contains("tracked_callback_spans") } ?? true
     ? measure(chains: chains) {
         JSONMonitor(bufferLimit: 10_000_000, companion: TracingMonitor(tracer: InMemoryTracer()))
@@ -167,6 +199,7 @@ if arguments.json {
     let figures: [(String, Double, String)] = [
         ("untracked_callback", untracked.perCallback, "ns/callback"),
         ("tracked_callback_buffered", buffered.perCallback, "ns/callback"),
+        ("tracked_callback_values_full", valuesFull.perCallback, "ns/callback"),
         ("tracked_callback_values_short", valuesShort.perCallback, "ns/callback"),
         ("tracked_callback_values_none", valuesNone.perCallback, "ns/callback"),
         ("tracked_callback_spans", spans.perCallback, "ns/callback"),
@@ -182,8 +215,9 @@ func figure(_ value: Double) -> String { String(format: "%9.1f ns", value) }
 print("Monitor benchmarks (release, median of \(innerRounds) rounds, \(chains) chains of 10 callbacks)")
 print("untracked chain, per callback               \(figure(untracked.perCallback))")
 print("tracked, buffered monitor, per callback     \(figure(buffered.perCallback))   (\(String(format: "%.1f", buffered.perCallback / untracked.perCallback))x untracked)")
-print("tracked, values: .short, per callback      \(figure(valuesShort.perCallback))   (\(String(format: "%.1f", valuesShort.perCallback / untracked.perCallback))x untracked)")
-print("tracked, values: .none, per callback       \(figure(valuesNone.perCallback))   (\(String(format: "%.1f", valuesNone.perCallback / untracked.perCallback))x untracked)")
+print("tracked, a struct, values: .full          \(figure(valuesFull.perCallback))   (\(String(format: "%.1f", valuesFull.perCallback / untracked.perCallback))x untracked)")
+print("tracked, a struct, values: .short         \(figure(valuesShort.perCallback))   (\(String(format: "%.1f", valuesShort.perCallback / untracked.perCallback))x untracked)")
+print("tracked, a struct, values: .none          \(figure(valuesNone.perCallback))   (\(String(format: "%.1f", valuesNone.perCallback / untracked.perCallback))x untracked)")
 print("tracked, with live spans, per callback     \(figure(spans.perCallback))   (\(String(format: "%.1f", spans.perCallback / untracked.perCallback))x untracked)")
 print("tracked, spans to a no-op tracer           \(figure(spansNoop.perCallback))   (\(String(format: "%.1f", spansNoop.perCallback / untracked.perCallback))x untracked)")
 print("tracked, streaming monitor, per callback    \(figure(streaming.perCallback))   (\(String(format: "%.1f", streaming.perCallback / untracked.perCallback))x untracked)")

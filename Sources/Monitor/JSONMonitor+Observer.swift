@@ -61,12 +61,12 @@ extension JSONMonitor {
     /// `values: .none`, not looked at. `nil` for a failure (always written in full) or a value to describe.
     @inline(__always)
     private func shortValue(of deferred: AnyDeferred) -> (outcome: MonitorEvent.Outcome, value: MonitorEvent.Value)? {
-        if values == .none {
-            guard case .success = deferred.state else { return nil }
-            return (.hidden, .hidden)
+        // The Int check first, in place: the common case, and cheaper than reading the state (which copies it).
+        if let int = deferred.currentValue(as: Int.self) {
+            return values == .none ? (.hidden, .hidden) : (.integer(int), .integer(int))
         }
-        guard let int = deferred.currentValue(as: Int.self) else { return nil }
-        return (.integer(int), .integer(int))
+        guard values == .none, case .success = deferred.state else { return nil }
+        return (.hidden, .hidden)
     }
 
     /// Records an added pair (the `DeferredObserver` hook for `.added`): its names and call site are stored once
