@@ -1,4 +1,5 @@
 public import Defer
+import NIOConcurrencyHelpers
 
 /// Short, bounded descriptions of chain values for `mon.out`: never fails, whatever the value.
 public enum ValueDescription {
@@ -16,16 +17,41 @@ public enum ValueDescription {
         case .none: return hidden
         case .short:
             // The common types as themselves; anything else by its type's name, never described.
-            switch value {
-            case let int as Int: return String(int)
-            case let text as String: return bounded(text, to: shortLimit)
-            case is Void: return "None"
-            case let double as Double: return String(double)
-            case let bool as Bool: return bool ? "true" : "false"
-            default: return bounded("<\(type(of: value))>", to: shortLimit)
-            }
+            return commonText(value) ?? typeName(of: value)
         }
     }
+
+    /// An `Int`, `String`, `Double`, `Bool` or `()` as `.short` writes it, told by the value's exact type: a
+    /// comparison of type metadata each, where `as` casts of a struct of the user's cost more than the rest of
+    /// its callback.
+    private static func commonText(_ value: Any) -> String? {
+        func opened<T>(_ payload: T) -> String? {
+            if T.self == Int.self, let int = payload as? Int { return String(int) }
+            if T.self == String.self, let text = payload as? String { return bounded(text, to: shortLimit) }
+            if T.self == Double.self, let double = payload as? Double { return String(double) }
+            if T.self == Bool.self, let bool = payload as? Bool { return bool ? "true" : "false" }
+            if T.self == Void.self { return "None" }
+            return nil
+        }
+        return opened(value)  // `value` is opened: T is its dynamic type
+    }
+
+    /// `<TypeName>` of `value`'s type, bounded, made once per type: making it costs about as much as the rest of a
+    /// tracked callback.
+    private static func typeName(of value: Any) -> String {
+        let type = type(of: value)
+        let key = ObjectIdentifier(type)
+        if let known = typeNames.withLockedValue({ $0[key] }) { return known }
+        let name = bounded("<\(type)>", to: shortLimit)
+        typeNames.withLockedValue { names in
+            if names.count < typeNameLimit { names[key] = name }
+        }
+        return name
+    }
+
+    /// The type names made so far (at most `typeNameLimit`: a program with more types describes the rest anew).
+    private static let typeNames = NIOLockedValueBox<[ObjectIdentifier: String]>([:])
+    private static let typeNameLimit = 4_096
 
     /// Describes any value in at most `limit` characters (`()` is written as `None`, as Twisted shows it).
     public static func describe(_ value: Any) -> String {
