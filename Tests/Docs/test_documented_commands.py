@@ -82,6 +82,7 @@ OTHER_TOOLS = {
 NOT_OURS = {
     "Atomic": "Swift's Synchronization module",
     "Double": "the Swift standard library",
+    "Int": "the Swift standard library",
     "Sendable": "the Swift standard library",
     "EventLoopFuture": "SwiftNIO",
     "NIOLockedValueBox": "SwiftNIO",
