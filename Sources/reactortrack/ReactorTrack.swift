@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventLog
 
 #if canImport(Glibc)
 import Glibc
@@ -37,6 +38,8 @@ struct ReactorTrack: ParsableCommand {
     static let usageFailure: Int32 = 2
 
     static func main() {
+        // A file half-written when the command is interrupted is removed (the library leaves signals to its app).
+        TemporaryFiles.removeOnSignals()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -57,14 +57,16 @@ package enum OutputFile {
         case .inPlace(let file):
             let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
             let temporary: String
+            let slot: Int?
             do throws(OutputFileError) {
-                let (made, fd) = try makeTemporary(in: folder.hasSuffix("/") ? folder : folder + "/", name: "reactortrack")
-                close(fd)
-                temporary = made
+                let made = try TemporaryFiles.make { () throws(OutputFileError) in
+                    try makeTemporary(in: folder.hasSuffix("/") ? folder : folder + "/", name: "reactortrack")
+                }
+                close(made.fd)
+                (temporary, slot) = (made.path, made.slot)
             } catch {
                 throw OutputFileError(path: path, message: "a temporary file in \(folder): \(error.message)")
             }
-            let slot = TemporaryFiles.register(temporary)
             defer {
                 unlink(temporary)
                 TemporaryFiles.unregister(slot)
@@ -127,14 +129,16 @@ package enum OutputFile {
         let slash = file.lastIndex(of: "/")
         let name = slash.map { String(file[file.index(after: $0)...]) } ?? file
         let temporary: String
-        let created: Int32
+        let slot: Int?
         do throws(OutputFileError) {
-            (temporary, created) = try makeTemporary(in: folder(of: file), name: name)
+            let made = try TemporaryFiles.make { () throws(OutputFileError) in
+                try makeTemporary(in: folder(of: file), name: name)
+            }
+            close(made.fd)
+            (temporary, slot) = (made.path, made.slot)
         } catch {
             throw OutputFileError(path: given, message: error.message)
         }
-        close(created)
-        let slot = TemporaryFiles.register(temporary)
         var done = false
         defer {
             if !done { unlink(temporary) }

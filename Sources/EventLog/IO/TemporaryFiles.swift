@@ -11,6 +11,10 @@ import Darwin
 /// The paths are kept in memory allocated once, so that the handler only reads bytes and calls `unlink` (both
 /// async-signal-safe); it then ends the process with the same signal, as if it had not been caught. A signal
 /// the command was started with ignored (`nohup`) stays ignored; one it was started with blocked is unblocked.
+///
+/// Only a program that owns its signals installs the handlers (``removeOnSignals()``: the `reactortrack`
+/// command does, first thing): a library must not take an app's SIGTERM from it, so an app that renders through
+/// the library keeps its own handlers, and a temporary file is then removed only when the write fails.
 package enum TemporaryFiles {
     /// How many temporary files can be registered at once (the command writes one at a time).
     private static let capacity = 4
@@ -25,6 +29,12 @@ package enum TemporaryFiles {
         memory.initialize(repeating: 0, count: capacity * slotSize)
         return memory
     }()
+
+    /// Removes the registered temporary files when SIGINT, SIGTERM or SIGHUP ends the process: installs the
+    /// handlers, once. For a program that owns its signals (the command), not for a library.
+    package static func removeOnSignals() {
+        _ = installed
+    }
 
     /// Installs the handlers, once.
     private static let installed: Bool = {
@@ -60,9 +70,9 @@ package enum TemporaryFiles {
     /// Registers `path` for removal on a signal; returns its slot for ``unregister(_:)``, or `nil` when the path
     /// is too long or every slot is taken (the file is then only removed by the caller).
     package static func register(_ path: String) -> Int? {
-        _ = installed
         let bytes = Array(path.utf8)
         guard bytes.count < slotSize, !bytes.contains(0) else { return nil }
+        // (Blocking again inside `make` is harmless: the mask is restored to what it was.)
         return withSignalsBlocked { () -> Int? in
             for index in 0..<capacity where slots[index * slotSize] == 0 {
                 let slot = slots + index * slotSize
@@ -72,6 +82,23 @@ package enum TemporaryFiles {
             }
             return nil
         }
+    }
+
+    /// Makes a temporary file with `make` (its path and descriptor) and registers it, with the cleanup signals held
+    /// back meanwhile: a signal that comes while the file is being made acts once it is registered, and removes
+    /// it. (Registered after it was made, a file made a moment before a signal was left behind.)
+    package static func make(
+        _ make: () throws(OutputFileError) -> (String, Int32)
+    ) throws(OutputFileError) -> (path: String, fd: Int32, slot: Int?) {
+        let result = withSignalsBlocked { () -> Result<(String, Int32, Int?), OutputFileError> in
+            do throws(OutputFileError) {
+                let (path, fd) = try make()
+                return .success((path, fd, register(path)))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
 
     /// Forgets the path in `slot` (the file was renamed or removed).
