@@ -68,10 +68,8 @@ struct RenderCommand: ParsableCommand {
         let options = DiagramOptions(
             view: (view ?? .auto).view, sort: (sort ?? .duration).sort, sourceNames: log.inputs,
             warningCount: log.warnings.count, title: title)
-        do throws(CommandError) { try OutputGuard.refuseOverwriting(inputs: log.inputs, output: output) } catch {
-            throw CommandSupport.fail(error)
-        }
         do {
+            // Renderer.render refuses an output that is one of the inputs before it draws anything.
             let document = try Renderer.render(log, chains: chains, to: output, options: options, scale: scale ?? 1)
             let pages = document?.pages.count ?? 0
             let note = pages > 1 ? " (\(pages) pages)" : ""

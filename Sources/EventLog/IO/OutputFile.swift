@@ -32,11 +32,7 @@ package enum OutputFile {
                 }
             case .inPlace(let file):
                 let fd = try openInPlace(file, given: path)
-                let failure = put(fd)
-                let closed = close(fd) == 0 ? 0 : errno
-                if failure != 0 || closed != 0 {
-                    throw OutputFileError(path: path, message: PosixFile.describe(failure != 0 ? failure : closed))
-                }
+                try finish(fd, after: put(fd), given: path)
             }
         } catch let error as OutputFileError {
             throw error
@@ -56,14 +52,9 @@ package enum OutputFile {
             try replace(file, existing: existing, given: path, fill)
         case .inPlace(let file):
             let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-            let temporary: String
-            let slot: Int?
+            let (temporary, slot): (String, Int?)
             do throws(OutputFileError) {
-                let made = try TemporaryFiles.make { () throws(OutputFileError) in
-                    try makeTemporary(in: folder.hasSuffix("/") ? folder : folder + "/", name: "reactortrack")
-                }
-                close(made.fd)
-                (temporary, slot) = (made.path, made.slot)
+                (temporary, slot) = try makeTemporary(in: folder.hasSuffix("/") ? folder : folder + "/", name: "reactortrack")
             } catch {
                 throw OutputFileError(path: path, message: "a temporary file in \(folder): \(error.message)")
             }
@@ -113,12 +104,17 @@ package enum OutputFile {
         path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
     }
 
-    /// A new private file `folder.name.XXXXXX` and its descriptor.
-    private static func makeTemporary(in folder: String, name: String) throws(OutputFileError) -> (String, Int32) {
-        var template = Array("\(folder).\(name).XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw OutputFileError(path: folder, message: PosixFile.describe(errno)) }
-        return (template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }, fd)
+    /// A new private, empty file `folder.name.XXXXXX`, registered for removal on a signal (see
+    /// ``TemporaryFiles/make(_:)``): its path and its slot.
+    private static func makeTemporary(in folder: String, name: String) throws(OutputFileError) -> (String, Int?) {
+        let made = try TemporaryFiles.make { () throws(OutputFileError) in
+            var template = Array("\(folder).\(name).XXXXXX".utf8CString)
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else { throw OutputFileError(path: folder, message: PosixFile.describe(errno)) }
+            return (template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }, fd)
+        }
+        close(made.fd)
+        return (made.path, made.slot)
     }
 
     /// Replaces `file` (the target of `given`): `fill` writes a new file beside it, which is given the old
@@ -128,14 +124,9 @@ package enum OutputFile {
     ) throws {
         let slash = file.lastIndex(of: "/")
         let name = slash.map { String(file[file.index(after: $0)...]) } ?? file
-        let temporary: String
-        let slot: Int?
+        let (temporary, slot): (String, Int?)
         do throws(OutputFileError) {
-            let made = try TemporaryFiles.make { () throws(OutputFileError) in
-                try makeTemporary(in: folder(of: file), name: name)
-            }
-            close(made.fd)
-            (temporary, slot) = (made.path, made.slot)
+            (temporary, slot) = try makeTemporary(in: folder(of: file), name: name)
         } catch {
             throw OutputFileError(path: given, message: error.message)
         }
@@ -175,7 +166,11 @@ package enum OutputFile {
         var fd: Int32
         repeat { fd = open(temporary, O_WRONLY | O_TRUNC | O_CLOEXEC) } while fd < 0 && errno == EINTR
         guard fd >= 0 else { throw OutputFileError(path: given, message: PosixFile.describe(errno)) }
-        let failure = put(fd)
+        try finish(fd, after: put(fd), given: given)
+    }
+
+    /// Closes `fd`, which was written with `failure` (0 or an `errno`): throws that failure, or the close's.
+    private static func finish(_ fd: Int32, after failure: Int32, given: String) throws(OutputFileError) {
         let closed = close(fd) == 0 ? 0 : errno
         if failure != 0 || closed != 0 {
             throw OutputFileError(path: given, message: PosixFile.describe(failure != 0 ? failure : closed))
@@ -206,9 +201,6 @@ package enum OutputFile {
             if count <= 0 { break }
             failure = buffer.withUnsafeBufferPointer { PosixFile.writeAll(.init(rebasing: $0[..<count]), to: fd) }
         }
-        let closed = close(fd) == 0 ? 0 : errno
-        if failure != 0 || closed != 0 {
-            throw OutputFileError(path: given, message: PosixFile.describe(failure != 0 ? failure : closed))
-        }
+        try finish(fd, after: failure, given: given)
     }
 }

@@ -68,20 +68,18 @@ package enum TemporaryFiles {
     }()
 
     /// Registers `path` for removal on a signal; returns its slot for ``unregister(_:)``, or `nil` when the path
-    /// is too long or every slot is taken (the file is then only removed by the caller).
-    package static func register(_ path: String) -> Int? {
+    /// is too long or every slot is taken (the file is then only removed by the caller). Called by `make` only,
+    /// with the signals held back.
+    private static func register(_ path: String) -> Int? {
         let bytes = Array(path.utf8)
         guard bytes.count < slotSize, !bytes.contains(0) else { return nil }
-        // (Blocking again inside `make` is harmless: the mask is restored to what it was.)
-        return withSignalsBlocked { () -> Int? in
-            for index in 0..<capacity where slots[index * slotSize] == 0 {
-                let slot = slots + index * slotSize
-                for (offset, byte) in bytes.enumerated() { slot[offset] = CChar(bitPattern: byte) }
-                slot[bytes.count] = 0
-                return index
-            }
-            return nil
+        for index in 0..<capacity where slots[index * slotSize] == 0 {
+            let slot = slots + index * slotSize
+            for (offset, byte) in bytes.enumerated() { slot[offset] = CChar(bitPattern: byte) }
+            slot[bytes.count] = 0
+            return index
         }
+        return nil
     }
 
     /// Makes a temporary file with `make` (its path and descriptor) and registers it, with the cleanup signals held

@@ -41,8 +41,7 @@ public enum Renderer {
     /// Throws if `output` names the same file as one of `inputs` (through a symlink, `..` or a hard link too), or
     /// is standard input redirected from it (`render - -o log.svg < log.svg`).
     public static func refuseOverwriting(inputs: [String], output: String) throws(RenderError) {
-        guard let input = OutputFile.input(among: inputs, overwrittenBy: output) else { return }
-        let message = OutputFile.isStandardInput(input) ? "the output is standard input" : "the output is the input \(input)"
-        throw RenderError(code: .wouldOverwriteInput, message: message, file: output)
+        guard let reason = OutputFile.overwrites(inputs, output: output) else { return }
+        throw RenderError(code: .wouldOverwriteInput, message: reason, file: output)
     }
 }
