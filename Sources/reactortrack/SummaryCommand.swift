@@ -35,6 +35,10 @@ struct SummaryCommand: ParsableCommand {
             // Each chain is folded in as soon as its task is complete, and forgotten; most without being built.
             summary = try CommandSupport.summarize(input, selection, top: top, keepsTasks: json)
         }
-        FileStream.standardOutput.write(json ? SummaryFormatter.json(summary) : SummaryFormatter.text(summary))
+        guard json else { return FileStream.standardOutput.write(SummaryFormatter.text(summary)) }
+        // Written as it is encoded: a summary of a million tasks is never held as one text.
+        var output = BufferedOutput(.standardOutput)
+        SummaryFormatter.json(summary) { output.write($0) }
+        output.flush()
     }
 }

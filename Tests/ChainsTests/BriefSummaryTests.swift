@@ -6,12 +6,16 @@ import Chains
 @Suite("Summary the short way: LogLoader.summarize")
 struct BriefSummaryTests {
     /// The summary and warnings of the general streaming path: every chain built, then selected and added.
-    func general(_ paths: [String], _ selection: ChainSelection, top: Int, loader: LogLoader = LogLoader()) throws
-        -> (LogSummary, [String])
-    {
+    /// With `keepsTasks`, every field is kept and every task's facts come from its tree: what `summary --json`
+    /// did before it took the short way.
+    func general(
+        _ paths: [String], _ selection: ChainSelection, top: Int, loader: LogLoader = LogLoader(),
+        keepsTasks: Bool = false
+    ) throws -> (LogSummary, [String]) {
         var loader = loader
-        loader.keptFields = SummaryAccumulator.fieldsUsed
+        loader.keptFields = keepsTasks ? nil : SummaryAccumulator.fieldsUsed
         var accumulator = SummaryAccumulator(top: top)
+        accumulator.keepsTasks = keepsTasks
         let log = try loader.stream(paths) { chain, ordinal in
             // The monitor's dropped-events marker is about the log, whatever the selection.
             if chain.isDropMarker || selection.admits(chain) { accumulator.add(chain, ordinal: ordinal) }
@@ -45,10 +49,11 @@ struct BriefSummaryTests {
         #expect(whole.lostEvents == lost && whole.chains == tasks.count)
     }
 
-    func short(_ paths: [String], _ selection: ChainSelection, top: Int, loader: LogLoader = LogLoader()) throws
-        -> (LogSummary, [String])
-    {
-        let (log, accumulator) = try loader.summarize(paths, selection: selection, top: top)
+    func short(
+        _ paths: [String], _ selection: ChainSelection, top: Int, loader: LogLoader = LogLoader(),
+        keepsTasks: Bool = false
+    ) throws -> (LogSummary, [String]) {
+        let (log, accumulator) = try loader.summarize(paths, selection: selection, top: top, keepsTasks: keepsTasks)
         let summary = accumulator.summary(inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count)
         return (summary, log.warnings.map(\.description))
     }
@@ -105,7 +110,7 @@ struct BriefSummaryTests {
                 case 0, 1: add("\(slot)", #""message_type":"reactortrack:added","callback":"cb","errback":null,"index":\#(index)"#)
                 case 2, 3:
                     add("\(slot),1", #""action_type":"reactortrack:run","action_status":"started","index":\#(random(2) == 0 ? "\(index)" : "null"),"name":"run\#(random(4))","path":"success""#)
-                    add("\(slot),2", #""action_type":"reactortrack:run","action_status":"\#(random(4) == 0 ? "failed" : "succeeded")","exception":"E","reason":"r""#)
+                    add("\(slot),2", #""action_type":"reactortrack:run","action_status":"\#(random(4) == 0 ? "failed" : "succeeded")",\#(Self.failure(random(5)))"#)
                 case 4: add("\(slot)", #""message_type":"reactortrack:waiting","on":\#(random(3))"#)
                 case 5: add("\(slot)", #""message_type":"reactortrack:resumed","from":\#(random(2) == 0 ? "\(random(3))" : "null"),"waited":0.25"#)
                 default: add("\(slot)", #""message_type":"reactortrack:\#(["unhandled_error", "cancelled", "fired"][random(3)])""#)
@@ -113,7 +118,7 @@ struct BriefSummaryTests {
             }
             slot += 1
             if random(20) != 0 {
-                add("\(slot)", #""action_type":"reactortrack:deferred","action_status":"\#(random(5) == 0 ? "failed" : "succeeded")","exception":"E","reason":"r""#)
+                add("\(slot)", #""action_type":"reactortrack:deferred","action_status":"\#(random(5) == 0 ? "failed" : "succeeded")",\#(Self.failure(random(5)))"#)
             }
             queues.append(task)
         }
@@ -136,6 +141,45 @@ struct BriefSummaryTests {
             }
         }
         return Array(lines.joined(separator: "\n").utf8)
+    }
+
+    /// An end message's `exception` and `reason`, of the kinds a log holds: plain, escaped, missing, not a string,
+    /// given twice.
+    static func failure(_ kind: Int) -> String {
+        switch kind {
+        case 0: #""exception":"E","reason":"r""#
+        case 1: #""exception":"builtins.KeyError","reason":"caf\u00e9 \"x\"\n""#
+        case 2: #""reason":"no exception""#
+        case 3: #""exception":7,"reason":null"#
+        default: #""exception":"First","exception":"Second","reason":"r""#
+        }
+    }
+
+    @Test(
+        "summary --json: every task's facts the short way, as from every chain's tree with every field",
+        arguments: StreamingTests.inputs.map { $0.map(TestInputs.path) } + (0..<4).map { ["seed:\($0)"] })
+    func sameTaskFacts(_ inputs: [String]) throws {
+        var loader = LogLoader()
+        var paths = inputs
+        if let seed = inputs.first?.split(separator: ":").last.flatMap({ UInt64($0) }), inputs[0].hasPrefix("seed:") {
+            loader = LogLoader(standardInput: Self.log(seed: seed, damaged: seed % 2 == 1))
+            paths = ["-"]
+        }
+        for selection in [ChainSelection(), ChainSelection(failedOnly: true)] {
+            let (summary, warnings) = try short(paths, selection, top: 3, loader: loader, keepsTasks: true)
+            let (expected, expectedWarnings) = try general(paths, selection, top: 3, loader: loader, keepsTasks: true)
+            let tasks = try #require(summary.tasks)
+            #expect(tasks == expected.tasks)
+            #expect(summary == expected)
+            #expect(warnings == expectedWarnings)
+            if paths == ["-"], selection == ChainSelection() {
+                // Something to compare: failed actions with their texts, of every kind.
+                let failures = tasks.flatMap(\.failedActions)
+                #expect(failures.contains { $0.exception == "builtins.KeyError" && $0.reason == "caf\u{e9} \"x\"\n" })
+                #expect(failures.contains { $0.exception == nil && $0.reason == "no exception" })
+                #expect(failures.contains { $0.exception == "Second" })
+            }
+        }
     }
 
     @Test("generated logs, plain and damaged: the same summary and warnings", arguments: 0..<6)

@@ -35,7 +35,7 @@ struct ChainFigures {
     var failedActions: Int
     /// `eliot:traceback` messages in the task.
     var tracebacks: Int
-    /// The task's facts in full (the general path only: the short way keeps no exception texts).
+    /// The task's facts in full: always from a chain, and from a brief task when asked for.
     var facts: TaskFacts?
     /// The union of the runs' intervals (deferred chains only): nested or overlapping runs count once.
     var runningTime: Double
@@ -99,7 +99,7 @@ struct ChainFigures {
     /// The fields of a ``EventLog/BriefTaskGrouper`` that ``init(brief:locate:)`` reads, by their place in
     /// ``briefFields``.
     enum BriefField: Int, CaseIterable {
-        case deferredID, label, index, name, on, from, path, count, trackedBy
+        case deferredID, label, index, name, on, from, path, count, trackedBy, exception, reason
 
         /// The field's key in the log.
         var key: String {
@@ -113,6 +113,8 @@ struct ChainFigures {
             case .path: F.path
             case .count: F.count
             case .trackedBy: F.trackedBy
+            case .exception: EventMessage.Key.exception
+            case .reason: EventMessage.Key.reason
             }
         }
     }
@@ -122,7 +124,8 @@ struct ChainFigures {
     private typealias F = MonitorVocabulary.Field
 
     /// The figures of the chain ``ChainBuilder`` makes of the task (a `reactortrack:deferred` root, or a lone
-    /// message); `nil` for a format header, which makes no chain.
+    /// message); `nil` for a format header, which makes no chain. ``facts`` is left `nil`: a summary that lists
+    /// them sets it to ``TaskFacts/init(brief:)``.
     init?(brief task: BriefTask, locate: (Int?) -> (file: String, line: Int?)) {
         let first = task.first
         let place = locate(first.line)

@@ -166,3 +166,52 @@ public struct TaskFacts: Sendable, Hashable, Encodable {
         try c.encode(openActions, forKey: .openActions)
     }
 }
+
+extension TaskFacts {
+    /// The facts of a task of the plainest shape, without its tree: exactly those ``init(_:)`` gives for the tree
+    /// ``EventLog/TaskGrouper`` would build of it, given the brief task kept `exception` and `reason` among its
+    /// fields.
+    ///
+    /// - Parameters:
+    ///   - task: The task.
+    ///   - exception: The index of `exception` among the fields the task keeps.
+    ///   - reason: The index of `reason` among them.
+    init(brief task: BriefTask, exception: Int, reason: Int) {
+        let first = task.first
+        taskUUID = task.taskUUID
+        rootType = first.type
+        complete = true
+        start = first.timestamp
+        failedActions = []
+        openActions = []
+        tracebackMessages = 0
+        messages = 0
+        func failure(_ type: String?, _ level: [Int], _ end: BriefMessage) -> FailedAction {
+            FailedAction(
+                actionType: type, taskLevel: level, exception: task.value(exception, of: end).stringValue,
+                reason: task.value(reason, of: end).stringValue)
+        }
+        guard let rootEnd = task.rootEnd else {
+            status = nil
+            end = first.timestamp
+            messages = 1
+            if first.type == EventLogFormat.tracebackMessageType { tracebackMessages = 1 }
+            return
+        }
+        status = rootEnd.status
+        end = rootEnd.timestamp
+        messages = 2
+        if rootEnd.status == .failed { failedActions.append(failure(first.type, [], rootEnd)) }
+        // The children are at /2, /3... in order: an action's level is its slot.
+        for (k, child) in task.children.enumerated() {
+            switch child {
+            case .message(let m):
+                messages += 1
+                if m.type == EventLogFormat.tracebackMessageType { tracebackMessages += 1 }
+            case .action(let s, let e):
+                messages += 2
+                if e.status == .failed { failedActions.append(failure(s.type, [k + 2], e)) }
+            }
+        }
+    }
+}

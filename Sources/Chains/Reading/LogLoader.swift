@@ -76,8 +76,7 @@ public struct LogLoader {
         var accumulator = SummaryAccumulator(top: top)
         accumulator.keepsTasks = keepsTasks
         var loader = self
-        // Every task's facts need the exception texts and the whole tree: then each chain is built.
-        if !keepsTasks { loader.keptFields = SummaryAccumulator.fieldsUsed }
+        loader.keptFields = SummaryAccumulator.fieldsUsed
         let brief: ((ChainFigures, Int) -> Void)? = { figures, ordinal in
             // The monitor's dropped-events marker is counted whatever the selection: it is about the log.
             if figures.lostEvents != nil || selection.admits(figures) { accumulator.add(figures, ordinal: ordinal) }
@@ -87,13 +86,13 @@ public struct LogLoader {
             { chain, ordinal in
                 if chain.isDropMarker || selection.admits(chain) { accumulator.add(chain, ordinal: ordinal) }
             },
-            brief: keepsTasks ? nil : brief)
+            brief: brief, briefFacts: keepsTasks)
         return (log, accumulator)
     }
 
     private func read(
         _ paths: [String], streaming: Bool, _ handle: (Chain, Int) -> Void,
-        brief handleBrief: ((ChainFigures, Int) -> Void)? = nil
+        brief handleBrief: ((ChainFigures, Int) -> Void)? = nil, briefFacts: Bool = false
     ) throws(ReportError) -> TrackedLog {
         var reader = TaskReader(streaming: streaming, keptFields: keptFields, progress: progress)
         reader.maxLineBytes = maxLineBytes
@@ -124,7 +123,11 @@ public struct LogLoader {
                 let locate = { (line: Int?) in map.locate(line) }
                 switch handout {
                 case .brief(let task):
-                    guard let figures = ChainFigures(brief: task, locate: locate) else { return }
+                    guard var figures = ChainFigures(brief: task, locate: locate) else { return }
+                    if briefFacts {
+                        typealias B = ChainFigures.BriefField
+                        figures.facts = TaskFacts(brief: task, exception: B.exception.rawValue, reason: B.reason.rawValue)
+                    }
                     handleBrief?(figures, Self.chainOrdinal(task: task.ordinal))
                 case .task(let task, let ordinal, let atEnd):
                     for (k, var chain) in ChainBuilder.chains(from: task, locate: locate).enumerated() {

@@ -120,18 +120,11 @@ extension BriefTaskGrouper {
                         let text = try stringValue(&p, usual: &usual, optional: true)
                         status = text.flatMap(ActionStatus.init(rawValue:))
                         statusValid = status != nil
-                    case 6, 7: try p.skipValue()
+                    case 6, 7:
+                        // `exception` and `reason`: kept as the other fields when asked for.
+                        if let field = field(name) { keep(field, try value(&p)) } else { try p.skipValue() }
                     default:
-                        if let field = field(name) {
-                            let value = try value(&p)
-                            if let i = valueScratch.firstIndex(where: { $0.field == field }) {
-                                valueScratch[i].value = value
-                            } else {
-                                valueScratch.append((field, value))
-                            }
-                        } else {
-                            try p.skipValue()
-                        }
+                        if let field = field(name) { keep(field, try value(&p)) } else { try p.skipValue() }
                     }
                     if try p.endOfItem(closer: UInt8(ascii: "}")) { break members }
                 }
@@ -153,6 +146,15 @@ extension BriefTaskGrouper {
             message.type = messageType
         }
         return Digest(key: key, uuidBytes: uuidBytes, uuid: uuid, isAction: actionType != nil)
+    }
+
+    /// Keeps a field's value for the line: each field once, the last one read (as a decoded object has it).
+    private mutating func keep(_ field: Int, _ value: BriefValue) {
+        if let i = valueScratch.firstIndex(where: { $0.field == field }) {
+            valueScratch[i].value = value
+        } else {
+            valueScratch.append((field, value))
+        }
     }
 
     /// A string value as an interned `String`; anything else is skipped, and makes the line unusual unless

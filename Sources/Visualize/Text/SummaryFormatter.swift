@@ -66,10 +66,53 @@ public enum SummaryFormatter {
 
     /// The summary as pretty-printed JSON with sorted keys (schema 2; durations in seconds, unknown ones `null`).
     public static func json(_ s: LogSummary) -> String {
+        var text = ""
+        json(s) { text += $0 }
+        return text
+    }
+
+    /// ``json(_:)`` in pieces, as they are made: the figures, then each task's facts one at a time, so that the
+    /// JSON of a million tasks is never held whole (encoding it in one piece took seven times its size).
+    ///
+    /// Each task is encoded alone and indented to its place in the `tasks` array, which is exactly what encoding
+    /// the whole summary writes: the encoder indents by two spaces a level and leaves an empty array's inner line
+    /// empty.
+    public static func json(_ s: LogSummary, write: (String) -> Void) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(s) else { return "{}\n" }
-        return TerminalText.jsonEscaped(String(decoding: data, as: UTF8.self)) + "\n"
+        func encoded(_ value: some Encodable) -> String? {
+            (try? encoder.encode(value)).map { TerminalText.jsonEscaped(String(decoding: $0, as: UTF8.self)) }
+        }
+        var figures = s
+        figures.tasks = nil
+        guard let head = encoded(figures) else { return write("{}\n") }
+        guard let tasks = s.tasks else { return write(head + "\n") }
+        // The keys are sorted: `tasks` goes before the first key of the top level that sorts after it.
+        let lines = head.split(separator: "\n", omittingEmptySubsequences: false)
+        let key = "\"tasks\""
+        let at =
+            lines.firstIndex { line in
+                line.hasPrefix("  \"") && !line.hasPrefix("   ") && String(line.dropFirst(2)) > key
+            } ?? lines.count - 1
+        var before = Array(lines[..<at])
+        let last = at == lines.count - 1
+        if last, let previous = before.popLast() { before.append(previous + ",") }
+        write(before.joined(separator: "\n") + "\n")
+        let closer = last ? "\n" : ",\n"
+        guard !tasks.isEmpty else { return write("  \(key) : [\n\n  ]" + closer + lines[at...].joined(separator: "\n") + "\n") }
+        write("  \(key) : [\n")
+        for (k, task) in tasks.enumerated() {
+            guard let text = encoded(task) else { continue }
+            var indented = ""
+            indented.reserveCapacity(text.utf8.count + 256)
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                if !indented.isEmpty { indented += "\n" }
+                if !line.isEmpty { indented += "    " }
+                indented += line
+            }
+            write(indented + (k == tasks.count - 1 ? "\n" : ",\n"))
+        }
+        write("  ]" + closer + lines[at...].joined(separator: "\n") + "\n")
     }
 
     private static func pad(_ s: String, _ n: Int) -> String {
