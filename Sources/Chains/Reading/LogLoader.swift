@@ -169,9 +169,11 @@ public struct LogLoader {
             if let end = fileEnd[last[i].chain.file] { last[i].chain.end = max(last[i].chain.end ?? end, end) }
         }
         for (chain, ordinal) in last { handle(chain, ordinal) }
-        return TrackedLog(
+        var log = TrackedLog(
             chains: [], warnings: result.warnings + legacyWarnings, inputs: paths.map(Self.displayName),
             formats: result.formats, messageCount: result.messageCount + legacyRecords, byteCount: result.byteCount)
+        log.latestTimestamp = ([result.latestTimestamp] + fileEnd.values.map { $0 }).compactMap { $0 }.max()
+        return log
     }
 
     /// A chain's place in first-message order: its task's, then its place in the task (an action with Deferred

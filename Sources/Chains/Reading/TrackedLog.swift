@@ -14,6 +14,8 @@ public struct TrackedLog: Sendable {
     public var messageCount: Int
     /// The number of bytes read.
     public var byteCount: Int
+    /// The latest timestamp read: of any Eliot message, a chain's or not, and of the original format's chains.
+    public var latestTimestamp: Double?
 
     /// Creates a log.
     public init(

@@ -52,6 +52,8 @@ public struct TaskReader {
         public var foreignInputs: [(name: String, bytes: [UInt8])] = []
         /// One more than the largest ordinal handed out.
         public var ordinalCount = 0
+        /// The latest timestamp of any Eliot message read, a chain's or not (the format header's too).
+        public var latestTimestamp: Double?
     }
 
     /// Whether each task is handed out as soon as it is complete (else all at the end).
@@ -211,6 +213,7 @@ public struct TaskReader {
         }
         if briefGrouper != nil { briefGrouper!.finishEach(handOut) } else { grouper.finishEach(handOut) }
         result.warnings += TaskWarnings.locate(briefGrouper?.warnings ?? grouper.warnings, map: map) + unfinished
+        result.latestTimestamp = map.latestTimestamps.values.max()
         return result
     }
 
