@@ -91,7 +91,8 @@ enum CommandSupport {
     /// The most warnings of one kind printed; the rest of that kind are counted in one line.
     static let warningsPerKind = 100
 
-    private static func report(_ log: TrackedLog, _ input: InputOptions) throws {
+    /// Prints the log's warnings (capped per kind) on standard error and applies `--strict`.
+    static func report(_ log: TrackedLog, _ input: InputOptions) throws {
         // A warning quotes the log (names, values): escaped, so nothing from it can drive the terminal.
         var output = BufferedOutput(.standardError)
         var printed: [EventLogError.Code: Int] = [:]

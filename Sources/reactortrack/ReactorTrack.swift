@@ -28,9 +28,10 @@ struct ReactorTrack: ParsableCommand {
               1  bad input: unreadable file, unknown format, empty log, nothing selected, \
             warnings with --strict, or the output could not be written (or is an input)
               2  usage error: unknown option, bad value, missing argument
+              3  top --fail-on: a warning it names is present
             """,
         version: "0.1.0",
-        subcommands: [RenderCommand.self, TreeCommand.self, SummaryCommand.self, ExportCommand.self])
+        subcommands: [RenderCommand.self, TreeCommand.self, SummaryCommand.self, ExportCommand.self, TopCommand.self])
 
     /// Exit status for bad input.
     static let inputFailure: Int32 = 1

@@ -65,6 +65,8 @@ LOGS = {
     # A big log of many chains, some failed (82 chains; 23 failed): the overview, --failed, --slowest 50.
     "big.out": ("file", "Tests/Fixtures/generated.log"),
     "service.out": ("file", "Tests/Fixtures/generated.log"),
+    # A Deferred still in flight at the end (never fired) and one ended unhandled: `top`'s states and warnings.
+    "waiting.out": ("file", "Tests/Fixtures/waiting.out"),
     # Two processes: a client's task continued by a server (serialize_task_id / continue_task).
     "client.log": ("eliot", "client"),
     "server.log": ("eliot", "server"),

@@ -1,0 +1,158 @@
+import EventLog
+
+/// Folds chains into a ``TopSnapshot`` one at a time, as ``LogLoader/stream(_:_:)`` hands them out, keeping of an
+/// ended chain only its counts and warnings, and of a chain in flight its row.
+public struct TopAccumulator: Sendable {
+    /// The thresholds of the warnings.
+    public let thresholds: TopSnapshot.Thresholds
+    private var summary = SummaryAccumulator(top: 0)
+    private var asOf: Double?
+    private var open: [Open] = []
+    /// Every Deferred read, by file and id: whether it has fired and what it waits on while in flight.
+    private var deferreds: [ChainFamily.Key: (fired: Bool, inFlight: Bool, waitingOn: Int?)] = [:]
+    private var warnings: [TopSnapshot.WarningKind: Tally] = [:]
+
+    /// A chain in flight, before the moment shown is known.
+    private struct Open: Sendable {
+        var ordinal: Int
+        var row: TopSnapshot.Row
+        var file: String
+        var start: Double?
+        var runs: [(start: Double?, end: Double?)]
+        var openRunStart: Double?
+    }
+
+    /// How many of one kind, and the first chains behind it in log order.
+    private struct Tally: Sendable {
+        var count = 0
+        var chains: [(ordinal: Int, title: String)] = []
+
+        mutating func add(_ n: Int = 1, ordinal: Int, title: String) {
+            count += n
+            if chains.last?.ordinal == ordinal { return }
+            guard chains.count < TopSnapshot.Warning.listed || ordinal < chains[chains.count - 1].ordinal else { return }
+            let at = chains.firstIndex { $0.ordinal > ordinal } ?? chains.count
+            chains.insert((ordinal, title), at: at)
+            if chains.count > TopSnapshot.Warning.listed { chains.removeLast() }
+        }
+    }
+
+    /// Creates an empty accumulator.
+    public init(thresholds: TopSnapshot.Thresholds = TopSnapshot.Thresholds()) {
+        self.thresholds = thresholds
+    }
+
+    /// Adds one chain, with its place among the log's chains in order of first message.
+    public mutating func add(_ chain: Chain, ordinal: Int) {
+        summary.add(chain, ordinal: ordinal)
+        for time in [chain.end, chain.lastEventTime] {
+            if let time, time.isFinite { asOf = max(asOf ?? time, time) }
+        }
+        guard !chain.isDropMarker else { return }
+        let title = chain.title
+        var blocked = 0
+        for run in chain.runs {
+            if let duration = run.duration, duration >= thresholds.blocked { blocked += 1 }
+        }
+        if blocked > 0 { warnings[.blocked, default: Tally()].add(blocked, ordinal: ordinal, title: title) }
+        if chain.waitCycle != nil { warnings[.cycle, default: Tally()].add(ordinal: ordinal, title: title) }
+        if case .unhandled = chain.outcome { warnings[.unhandled, default: Tally()].add(ordinal: ordinal, title: title) }
+        let inFlight = chain.outcome.isOpen && chain.outcome != .message
+        let openWait = chain.waits.last { $0.start != nil && $0.end == nil }
+        if let id = chain.deferredID {
+            deferreds[ChainFamily.Key(file: chain.file, id: id)] = (
+                chain.firedAt != nil || !chain.runs.isEmpty, inFlight, inFlight ? openWait?.on : nil
+            )
+        }
+        guard inFlight else { return }
+        let openRun = chain.runs.last { $0.start != nil && $0.end == nil }
+        let state: TopSnapshot.State =
+            if openRun != nil { .running } else if openWait != nil { .waiting } else if chain.cancelled {
+                .cancelled
+            } else if chain.firedAt == nil && chain.runs.isEmpty { .notFired } else { .pending }
+        var last = chain.start
+        func note(_ time: Double?) { if let time, time.isFinite { last = max(last ?? time, time) } }
+        note(chain.firedAt)
+        note(chain.cancelledAt)
+        for run in chain.runs {
+            note(run.start)
+            note(run.end)
+        }
+        for wait in chain.waits {
+            note(wait.start)
+            note(wait.end)
+        }
+        let row = TopSnapshot.Row(
+            task: chain.id, title: title, deferredID: chain.deferredID, state: state,
+            callback: state == .running ? openRun?.name : nil, waitingOn: state == .waiting ? openWait?.on : nil,
+            stuckOn: nil, age: 0, running: 0, pairsRun: chain.pairs.filter { $0.run != nil }.count,
+            pairsAdded: chain.pairs.count, lastEvent: last,
+            location: "\(chain.file):\(chain.line.map(String.init) ?? "?")")
+        open.append(
+            Open(
+                ordinal: ordinal, row: row, file: chain.file, start: chain.start,
+                runs: chain.runs.map { ($0.start, $0.end) }, openRunStart: openRun?.start))
+    }
+
+    /// The snapshot of the chains added so far.
+    ///
+    /// - Parameters:
+    ///   - inputs: The input names.
+    ///   - messages: Messages read.
+    ///   - warnings: Warnings found while reading.
+    ///   - latest: The log's latest timestamp (``TrackedLog/latestTimestamp``), when a message that makes no chain
+    ///     (a format header) came after the chains' last events.
+    public func snapshot(inputs: [String], messages: Int, warnings readingWarnings: Int, latest: Double? = nil)
+        -> TopSnapshot
+    {
+        var asOf = self.asOf
+        if let latest, latest.isFinite { asOf = max(asOf ?? latest, latest) }
+        let now = asOf ?? 0
+        var tallies = warnings
+        var rows: [TopSnapshot.Row] = []
+        rows.reserveCapacity(open.count)
+        for chain in open.sorted(by: { $0.ordinal < $1.ordinal }) {
+            var row = chain.row
+            row.age = max(0, now - (chain.start ?? now))
+            row.running = IntervalUnion.total(of: chain.runs.lazy.map { ($0.start, $0.end ?? ($0.start == nil ? nil : now)) })
+            if let start = chain.openRunStart, now - start >= thresholds.blocked {
+                tallies[.blocked, default: Tally()].add(ordinal: chain.ordinal, title: row.title)
+            }
+            if row.age >= thresholds.pending {
+                tallies[.pending, default: Tally()].add(ordinal: chain.ordinal, title: row.title)
+            }
+            row.stuckOn = stuckOn(row.waitingOn, file: chain.file)
+            rows.append(row)
+        }
+        // Oldest first; as old, in log order.
+        rows = rows.enumerated().sorted { a, b in a.element.age != b.element.age ? a.element.age > b.element.age : a.offset < b.offset }.map(\.element)
+        let counts = summary.summary(inputs: inputs, messages: messages, warnings: readingWarnings)
+        if counts.lostEvents > 0 { tallies[.dropped] = Tally(count: counts.lostEvents, chains: []) }
+        let listed = TopSnapshot.WarningKind.allCases.compactMap { kind -> TopSnapshot.Warning? in
+            guard let tally = tallies[kind], tally.count > 0 else { return nil }
+            let threshold: Double? =
+                switch kind {
+                case .blocked: thresholds.blocked
+                case .pending: thresholds.pending
+                default: nil
+                }
+            return TopSnapshot.Warning(
+                kind: kind, count: tally.count, chains: tally.chains.map(\.title), threshold: threshold)
+        }
+        return TopSnapshot(
+            inputs: inputs, asOf: asOf, thresholds: thresholds, counts: counts, inFlight: rows, warnings: listed)
+    }
+
+    /// Following the waits from a chain that waits on `id`: the innermost Deferred that is not itself waiting on
+    /// one in flight (a loop, not recursion; a wait cycle stops where it closes).
+    private func stuckOn(_ id: Int?, file: String) -> Int? {
+        guard var id else { return nil }
+        var seen: Set<Int> = [id]
+        while let known = deferreds[ChainFamily.Key(file: file, id: id)], known.inFlight, let next = known.waitingOn,
+            seen.insert(next).inserted
+        {
+            id = next
+        }
+        return id
+    }
+}

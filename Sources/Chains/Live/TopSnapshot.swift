@@ -1,0 +1,173 @@
+import EventLog
+
+/// What `reactortrack top` shows of a log at one moment: the chains still in flight with what each is doing, the
+/// warnings a developer acts on, and the log's counts, which are exactly `summary --json`'s (the same
+/// ``SummaryAccumulator`` adds the same chains). `--json` writes it in schema ``schema`` (`docs/cli.md`).
+///
+/// The moment is the log's last event (``asOf``): a finished log is shown as it ended, and a growing one as far
+/// as it is written. Ages are measured to it, not to the clock of the machine reading the log.
+public struct TopSnapshot: Sendable, Hashable, Encodable {
+    /// The version of the JSON this type writes.
+    public static let schema = 1
+
+    /// When a chain is worth a warning.
+    public struct Thresholds: Sendable, Hashable {
+        /// A callback that held its thread this long (seconds) blocked it: in Twisted's terms, the reactor.
+        public var blocked: Double
+        /// A chain still in flight this long (seconds) after it began is pending too long.
+        public var pending: Double
+
+        /// The defaults: 100 ms and 30 s.
+        public init(blocked: Double = 0.1, pending: Double = 30) {
+            self.blocked = blocked
+            self.pending = pending
+        }
+    }
+
+    /// What a chain in flight is doing.
+    public enum State: String, Sendable, Hashable, Encodable, CaseIterable {
+        /// A callback is running (it started and has not ended).
+        case running
+        /// It waits on another Deferred.
+        case waiting
+        /// Nothing fired it yet.
+        case notFired = "not fired"
+        /// `cancel()` was called and the chain has not ended.
+        case cancelled
+        /// Fired, nothing running or awaited, not ended (paused, or its last callbacks not yet added).
+        case pending
+    }
+
+    /// One chain in flight.
+    public struct Row: Sendable, Hashable, Encodable {
+        /// The task id.
+        public var task: String
+        /// The title (`label #id`).
+        public var title: String
+        /// The Deferred's id, when it is one.
+        public var deferredID: Int?
+        /// What it is doing.
+        public var state: State
+        /// The callback running, for ``State/running``.
+        public var callback: String?
+        /// The Deferred it waits on, for ``State/waiting``.
+        public var waitingOn: Int?
+        /// Following the waits from this chain, the innermost Deferred that has not fired: what it is stuck on
+        /// (`nil` when it waits on nothing, or the wait leaves the log).
+        public var stuckOn: Int?
+        /// Seconds from its first event to ``TopSnapshot/asOf``.
+        public var age: Double
+        /// Seconds in its callbacks (the union of the runs' intervals; a run still going counts to `asOf`).
+        public var running: Double
+        /// Pairs that ran, and pairs added.
+        public var pairsRun: Int
+        public var pairsAdded: Int
+        /// The time of its last event, Unix seconds.
+        public var lastEvent: Double?
+        /// Where it starts: `file:line`.
+        public var location: String
+
+        enum CodingKeys: String, CodingKey {
+            case task, title, deferredID = "deferred_id", state, callback, waitingOn = "waiting_on"
+            case stuckOn = "stuck_on", age, running, pairsRun = "pairs_run", pairsAdded = "pairs_added"
+            case lastEvent = "last_event", location
+        }
+
+        /// Writes every key, `null` for what does not apply.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(task, forKey: .task)
+            try c.encode(title, forKey: .title)
+            try c.encode(deferredID, forKey: .deferredID)
+            try c.encode(state, forKey: .state)
+            try c.encode(callback, forKey: .callback)
+            try c.encode(waitingOn, forKey: .waitingOn)
+            try c.encode(stuckOn, forKey: .stuckOn)
+            try c.encodeFinite(age, forKey: .age)
+            try c.encodeFinite(running, forKey: .running)
+            try c.encode(pairsRun, forKey: .pairsRun)
+            try c.encode(pairsAdded, forKey: .pairsAdded)
+            try c.encodeFinite(lastEvent, forKey: .lastEvent)
+            try c.encode(location, forKey: .location)
+        }
+    }
+
+    /// A kind of warning, as `--fail-on` names it.
+    public enum WarningKind: String, Sendable, Hashable, Encodable, CaseIterable {
+        /// Callbacks that held their thread past ``Thresholds/blocked``.
+        case blocked
+        /// Chains in flight longer than ``Thresholds/pending``.
+        case pending
+        /// Chains in a wait cycle (the monitor found it).
+        case cycle
+        /// Chains that ended with an unhandled error.
+        case unhandled
+        /// Events the monitor dropped (`reactortrack:dropped`): what the log does not show.
+        case dropped
+    }
+
+    /// One kind of warning: how many, and the chains behind it.
+    public struct Warning: Sendable, Hashable, Encodable {
+        /// The kind.
+        public var kind: WarningKind
+        /// Callbacks (blocked), chains (pending, cycle, unhandled) or events (dropped).
+        public var count: Int
+        /// The titles of the chains behind it, the first ``listed`` of them in log order.
+        public var chains: [String]
+        /// The threshold, seconds (blocked and pending).
+        public var threshold: Double?
+
+        /// How many chains a warning names.
+        public static let listed = 20
+
+        enum CodingKeys: String, CodingKey { case kind, count, chains, threshold }
+
+        /// Writes every key, `threshold` `null` for the kinds that have none.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(count, forKey: .count)
+            try c.encode(chains, forKey: .chains)
+            try c.encodeFinite(threshold, forKey: .threshold)
+        }
+    }
+
+    /// The inputs.
+    public var inputs: [String]
+    /// The log's last event, Unix seconds: the moment shown.
+    public var asOf: Double?
+    /// The thresholds the warnings used.
+    public var thresholds: Thresholds
+    /// Chains (tasks), by outcome and status, complete, messages and lost events: `summary --json`'s counts.
+    public var counts: LogSummary
+    /// The chains in flight, oldest first.
+    public var inFlight: [Row]
+    /// The warnings present, in ``WarningKind`` order; kinds with nothing are left out.
+    public var warnings: [Warning]
+
+    /// The warning of `kind`, when present.
+    public func warning(_ kind: WarningKind) -> Warning? { warnings.first { $0.kind == kind } }
+
+    enum CodingKeys: String, CodingKey {
+        case schema, inputs, asOf = "as_of", thresholds, chains, outcomes, statuses, complete, incomplete, messages
+        case lostEvents = "lost_events", inFlight = "in_flight", warnings
+    }
+
+    /// Writes schema 1: the counts under the names `summary --json` gives them.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Self.schema, forKey: .schema)
+        try c.encode(inputs, forKey: .inputs)
+        try c.encodeFinite(asOf, forKey: .asOf)
+        try c.encode(["blocked": thresholds.blocked, "pending": thresholds.pending], forKey: .thresholds)
+        try c.encode(counts.chains, forKey: .chains)
+        try c.encode(counts.outcomes, forKey: .outcomes)
+        try c.encode(counts.statuses, forKey: .statuses)
+        try c.encode(counts.complete, forKey: .complete)
+        try c.encode(counts.incomplete, forKey: .incomplete)
+        try c.encode(counts.messages, forKey: .messages)
+        try c.encode(counts.lostEvents, forKey: .lostEvents)
+        try c.encode(inFlight, forKey: .inFlight)
+        try c.encode(warnings, forKey: .warnings)
+    }
+}

@@ -1,0 +1,129 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+public import Chains
+import EventLog
+
+/// `reactortrack top`'s snapshot as text for a terminal 80 columns wide (a row of the table is 77 columns at most
+/// unless a figure is wider than its column), or as JSON in ``TopSnapshot/schema``.
+public enum TopFormatter {
+    /// The snapshot as text: what the log holds, the chains in flight (at most `rows` of them, oldest first), then
+    /// the warnings.
+    public static func text(_ s: TopSnapshot, rows: Int = 20) -> String {
+        var lines: [String] = []
+        let moment = s.asOf.map { "as of \(TerminalText.utc($0)) (its last event)" } ?? "no timestamp read"
+        lines.append("top: \(TerminalText.escaped(s.inputs.joined(separator: ", "))), \(moment)")
+        let c = s.counts
+        var outcomes = c.outcomes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.value) \($0.key)" }
+        if outcomes.isEmpty { outcomes = ["none"] }
+        lines += wrap(
+            "\(c.chains) \(c.chains == 1 ? "chain" : "chains"): \(s.inFlight.count) in flight; "
+                + outcomes.joined(separator: ", ") + "; \(c.messages) messages"
+                + (c.lostEvents > 0 ? "; \(c.lostEvents) lost events" : ""), indent: "")
+        lines.append("")
+        if s.inFlight.isEmpty {
+            lines.append("nothing in flight")
+        } else {
+            lines.append(row("IN FLIGHT (\(s.inFlight.count))", "STATE", "AGE", "CALLBACKS", "PAIRS", "IDLE"))
+            for r in s.inFlight.prefix(rows) {
+                // Idle: since its last event.
+                let last = r.lastEvent.map { DurationFormat.text(max(0, (s.asOf ?? $0) - $0)) } ?? "-"
+                lines.append(
+                    row(
+                        TerminalText.escaped(r.title), state(r), DurationFormat.text(r.age),
+                        DurationFormat.text(r.running), "\(r.pairsRun)/\(r.pairsAdded)", last))
+            }
+            if s.inFlight.count > rows { lines.append("… \(s.inFlight.count - rows) more in flight (--rows)") }
+        }
+        lines.append("")
+        if s.warnings.isEmpty {
+            lines.append("no warnings")
+        } else {
+            lines.append("WARNINGS")
+            for w in s.warnings {
+                let wrapped = wrap(sentence(w), indent: String(repeating: " ", count: 13))
+                lines.append("  " + pad(w.kind.rawValue, 10) + " " + wrapped[0].dropFirst(13))
+                lines += wrapped.dropFirst()
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// What a chain in flight is doing, in a few words.
+    public static func state(_ r: TopSnapshot.Row) -> String {
+        switch r.state {
+        case .running: return "running " + TerminalText.escaped(r.callback ?? "?")
+        case .waiting:
+            let on = r.waitingOn.map { "#\($0)" } ?? "?"
+            guard let stuck = r.stuckOn, stuck != r.waitingOn else { return "waiting on " + on }
+            return "waiting on \(on) → #\(stuck)"
+        default: return r.state.rawValue
+        }
+    }
+
+    /// One warning as a sentence: how many, of what, and the chains behind it.
+    public static func sentence(_ w: TopSnapshot.Warning) -> String {
+        func plural(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+        let threshold = w.threshold.map(DurationFormat.text) ?? ""
+        var text: String
+        switch w.kind {
+        case .blocked: text = plural(w.count, "callback", "callbacks") + " held the thread ≥ \(threshold)"
+        case .pending: text = plural(w.count, "chain", "chains") + " in flight ≥ \(threshold)"
+        case .cycle: text = plural(w.count, "chain", "chains") + " in a wait cycle"
+        case .unhandled: text = plural(w.count, "chain", "chains") + " ended with an unhandled error"
+        case .dropped: text = plural(w.count, "event", "events") + " dropped by the monitor are not in the log"
+        }
+        if !w.chains.isEmpty {
+            text += ": " + w.chains.map(TerminalText.escaped).joined(separator: ", ")
+            if w.kind != .blocked, w.count > w.chains.count { text += ", …" }
+        }
+        return text
+    }
+
+    /// The snapshot as pretty-printed JSON with sorted keys (schema ``TopSnapshot/schema``).
+    public static func json(_ s: TopSnapshot) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(s) else { return "{}\n" }
+        return TerminalText.jsonEscaped(String(decoding: data, as: UTF8.self)) + "\n"
+    }
+
+    private static func row(_ title: String, _ state: String, _ age: String, _ running: String, _ pairs: String, _ last: String)
+        -> String
+    {
+        // 20 + 18 + 9 + 9 + 7 + 9 and the spaces: 77 columns.
+        let text =
+            cut(title, 20) + " " + cut(state, 18) + " " + left(age, 9) + " " + left(running, 9) + " " + left(pairs, 7)
+            + " " + left(last, 9)
+        return String(text.reversed().drop { $0 == " " }.reversed())
+    }
+
+    /// `text` in lines of at most 79 columns, broken at spaces, each after `indent`.
+    private static func wrap(_ text: String, indent: String) -> [String] {
+        var lines: [String] = []
+        var line = indent
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if line.count > indent.count, line.count + 1 + word.count > 79 {
+                lines.append(line)
+                line = indent
+            }
+            line += (line.count > indent.count ? " " : "") + word
+        }
+        lines.append(line)
+        return lines
+    }
+
+    private static func cut(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n - 1)) + "…" : pad(s, n) }
+
+    private static func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
+    }
+
+    private static func left(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s : String(repeating: " ", count: n - s.count) + s
+    }
+}

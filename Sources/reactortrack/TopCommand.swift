@@ -1,0 +1,163 @@
+import ArgumentParser
+import Chains
+import EventLog
+import Visualize
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `reactortrack top FILE...`: the chains in flight and the warnings, once or every few seconds.
+struct TopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "top",
+        abstract: "Show the chains in flight, what each is doing, and what needs attention.",
+        discussion: """
+            Reads the log as far as it is written and shows it as of its last event: each chain still in flight \
+            (running which callback, waiting on which Deferred and, following its waits, what it is stuck on; not \
+            fired yet; cancelled; pending) with its age, time in callbacks, pairs run out of added and time since \
+            its last event, oldest first; then the warnings: callbacks that held their thread past --blocked, \
+            chains in flight longer than --pending, wait cycles, unhandled errors, and events the monitor dropped.
+
+            --once prints one snapshot; otherwise one is printed every --interval seconds (in place on a terminal, \
+            one after another elsewhere, as `top -b`) until --count snapshots or an interrupt. Each snapshot reads \
+            the files again, so a growing log is followed. --json writes the snapshot in schema 1 (docs/cli.md); \
+            its counts are exactly those of `summary --json`.
+
+            --fail-on KIND[,KIND...] exits 3 as soon as a snapshot has a warning of one of those kinds: blocked, \
+            pending, cycle, unhandled, dropped; blocked and pending take a threshold (pending:30s, blocked:250ms).
+
+            Exit status: 0 success, 1 bad input, 2 usage error, 3 a --fail-on warning is present.
+            """)
+
+    @OptionGroup var input: InputOptions
+
+    @Flag(help: "Print one snapshot and exit.")
+    var once = false
+
+    @Flag(help: "Print JSON (schema 1) instead of text.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Seconds between snapshots without --once.", valueName: "seconds"))
+    var interval: Double = 2
+
+    @Option(help: "How many snapshots to print without --once (0: until interrupted).")
+    var count = 0
+
+    @Option(help: ArgumentHelp("A callback running this long blocked its thread (100ms, 1.5s, 2m).", valueName: "duration"))
+    var blocked = "100ms"
+
+    @Option(help: ArgumentHelp("A chain in flight this long is pending too long.", valueName: "duration"))
+    var pending = "30s"
+
+    @Option(help: ArgumentHelp("Exit 3 when any of these warnings is present: blocked[:DURATION], pending[:DURATION], cycle, unhandled, dropped.", valueName: "kinds"))
+    var failOn: String?
+
+    @Option(help: "The most chains in flight listed in the text.")
+    var rows = 20
+
+    /// Exit status when a `--fail-on` warning is present.
+    static let failOnStatus: Int32 = 3
+
+    func validate() throws {
+        if !(interval > 0) || interval > 86_400 { throw ValidationError("--interval must be between 0 and 86400 seconds") }
+        if count < 0 { throw ValidationError("--count must not be negative") }
+        if rows < 0 { throw ValidationError("--rows must not be negative") }
+        if !once, count != 1, input.files.contains("-") {
+            throw ValidationError("standard input (-) can be read only once: use --once or --count 1")
+        }
+        _ = try settings()
+    }
+
+    /// The thresholds and the kinds to fail on, from `--blocked`, `--pending` and `--fail-on` (whose thresholds win).
+    func settings() throws -> (TopSnapshot.Thresholds, Set<TopSnapshot.WarningKind>) {
+        guard let blockedSeconds = Self.seconds(blocked) else {
+            throw ValidationError("--blocked: '\(blocked)' is not a duration (100ms, 1.5s, 2m)")
+        }
+        guard let pendingSeconds = Self.seconds(pending) else {
+            throw ValidationError("--pending: '\(pending)' is not a duration (30s, 5m)")
+        }
+        var thresholds = TopSnapshot.Thresholds(blocked: blockedSeconds, pending: pendingSeconds)
+        var kinds: Set<TopSnapshot.WarningKind> = []
+        for item in (failOn ?? "").split(separator: ",", omittingEmptySubsequences: true) {
+            let parts = item.split(separator: ":", maxSplits: 1).map { String($0).trimmingSpaces }
+            let names = TopSnapshot.WarningKind.allCases.map(\.rawValue).joined(separator: ", ")
+            guard let kind = TopSnapshot.WarningKind(rawValue: parts[0]) else {
+                throw ValidationError("--fail-on: unknown warning '\(parts[0])' (one of \(names))")
+            }
+            kinds.insert(kind)
+            guard parts.count == 2 else { continue }
+            guard kind == .blocked || kind == .pending, let seconds = Self.seconds(parts[1]) else {
+                throw ValidationError("--fail-on: '\(item)': only blocked and pending take a duration (pending:30s)")
+            }
+            if kind == .blocked { thresholds.blocked = seconds } else { thresholds.pending = seconds }
+        }
+        return (thresholds, kinds)
+    }
+
+    /// Seconds in `text`: a number with `us`/`µs`, `ms`, `s`, `m` or `h`, or a bare number of seconds.
+    static func seconds(_ text: String) -> Double? {
+        let units: [(String, Double)] = [("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
+        var number = Substring(text)
+        var scale = 1.0
+        for (unit, factor) in units where text.hasSuffix(unit) {
+            number = text.dropLast(unit.count)
+            scale = factor
+            // `ms` and `us` end in `s` too: the longest unit that fits is the first listed.
+            break
+        }
+        guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
+        return value * scale
+    }
+
+    func run() throws {
+        let (thresholds, failKinds) = try settings()
+        let out = FileStream.standardOutput
+        // In place on a terminal that can take it; one after another anywhere else.
+        let redraw = !once && out.isTerminal && (getenv("TERM").map { String(cString: $0) != "dumb" } ?? false)
+        var printed = 0
+        while true {
+            let snapshot = try take(thresholds, reportingWarnings: printed == 0)
+            let text = json ? TopFormatter.json(snapshot) : TopFormatter.text(snapshot, rows: rows)
+            out.write((redraw ? "\u{1B}[H\u{1B}[2J" : (printed > 0 && !json ? "\n" : "")) + text)
+            printed += 1
+            let present = snapshot.warnings.filter { failKinds.contains($0.kind) && $0.count > 0 }
+            if !present.isEmpty {
+                let what = present.map { "\($0.kind.rawValue) (\($0.count))" }.joined(separator: ", ")
+                FileStream.standardError.write("reactortrack: top: failing on \(what)\n")
+                throw ExitCode(Self.failOnStatus)
+            }
+            if once || (count > 0 && printed >= count) { return }
+            var pause = timespec(tv_sec: Int(interval), tv_nsec: Int((interval - interval.rounded(.down)) * 1e9))
+            var left = timespec()
+            while nanosleep(&pause, &left) != 0 && errno == EINTR { pause = left }
+        }
+    }
+
+    /// Reads the inputs as far as they are written and folds every chain into a snapshot.
+    private func take(_ thresholds: TopSnapshot.Thresholds, reportingWarnings: Bool) throws -> TopSnapshot {
+        var accumulator = TopAccumulator(thresholds: thresholds)
+        let log: TrackedLog
+        do {
+            log = try input.loader(progress: nil).stream(input.files) { chain, ordinal in
+                accumulator.add(chain, ordinal: ordinal)
+            }
+        } catch {
+            throw CommandSupport.fail(error)
+        }
+        if reportingWarnings { try CommandSupport.report(log, input) }
+        return accumulator.snapshot(
+            inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count, latest: log.latestTimestamp)
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces.
+    fileprivate var trimmingSpaces: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

@@ -1,0 +1,147 @@
+import EventLog
+import Foundation
+import Testing
+import Chains
+
+/// `reactortrack top`'s snapshot, checked against the log's own lines and against `summary --json`'s counts.
+@Suite("top: the snapshot of a log")
+struct TopAccumulatorTests {
+    func snapshot(_ paths: [String], loader: LogLoader = LogLoader(), _ thresholds: TopSnapshot.Thresholds = .init())
+        throws -> TopSnapshot
+    {
+        var accumulator = TopAccumulator(thresholds: thresholds)
+        let log = try loader.stream(paths) { accumulator.add($0, ordinal: $1) }
+        return accumulator.snapshot(
+            inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count, latest: log.latestTimestamp)
+    }
+
+    /// The log's lines as objects (the lines that are objects).
+    func objects(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    @Test("the counts are summary --json's, on every fixture", arguments: StreamingTests.inputs)
+    func countsAreTheSummary(_ names: [String]) throws {
+        let paths = names.map(TestInputs.path)
+        let top = try snapshot(paths)
+        let (log, accumulator) = try LogLoader().summarize(paths, selection: ChainSelection(), top: 10, keepsTasks: true)
+        let summary = accumulator.summary(inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count)
+        let c = top.counts
+        #expect(c.chains == summary.chains)
+        #expect(c.outcomes == summary.outcomes)
+        #expect(c.statuses == summary.statuses)
+        #expect(c.complete == summary.complete && c.incomplete == summary.incomplete)
+        #expect(c.messages == summary.messages)
+        #expect(c.lostEvents == summary.lostEvents)
+        #expect(top.warning(.dropped)?.count == (summary.lostEvents > 0 ? summary.lostEvents : nil))
+    }
+
+    @Test(
+        "chains in flight, their pairs and ages, and blocked callbacks, as the monitor's lines have them",
+        arguments: ["waiting.out", "dropped.out", "mon.out", "echo-service.out", "pipeline.out"])
+    func inFlightFromTheLines(_ name: String) throws {
+        let path = TestInputs.path(name)
+        let lines = try objects(path)
+        let time = { (o: [String: Any]) in (o["timestamp"] as? NSNumber)?.doubleValue }
+        let asOf = try #require(lines.compactMap(time).max())
+        var byTask: [String: [[String: Any]]] = [:]
+        var order: [String] = []
+        for o in lines {
+            guard let task = o["task_uuid"] as? String else { continue }
+            if byTask[task] == nil { order.append(task) }
+            byTask[task, default: []].append(o)
+        }
+        // A Deferred whose action (at the root of its task, or inside another action) has no end message is in
+        // flight: its messages are those under its action's level.
+        var expected: [String: (added: Int, start: Double)] = [:]
+        var blocked = 0
+        for (task, messages) in byTask {
+            let level = { (o: [String: Any]) in o["task_level"] as? [Int] ?? [] }
+            let starts = messages.filter {
+                $0["action_type"] as? String == "reactortrack:deferred" && $0["action_status"] as? String == "started"
+            }
+            let open = starts.map { Array(level($0).dropLast()) }.filter { prefix in
+                !messages.contains {
+                    $0["action_type"] as? String == "reactortrack:deferred" && $0["action_status"] as? String != "started"
+                        && Array(level($0).dropLast()) == prefix
+                }
+            }
+            // Runs: a start at [n, 1] and (maybe) an end at [n, 2].
+            for start in messages where start["action_type"] as? String == "reactortrack:run" && start["action_status"] as? String == "started" {
+                let level = start["task_level"] as? [Int] ?? []
+                let end = messages.first {
+                    $0["task_level"] as? [Int] == Array(level.dropLast()) + [2] && $0["action_type"] as? String == "reactortrack:run"
+                }
+                let ended = end.flatMap(time) ?? asOf
+                if ended - time(start)! >= 0.1 { blocked += 1 }
+            }
+            try #require(open.count <= 1, "one Deferred in flight per task in these fixtures")
+            guard let prefix = open.first else { continue }
+            let mine = messages.filter { level($0).starts(with: prefix) && level($0).count > prefix.count }
+            let added = Set(mine.filter { $0["message_type"] as? String == "reactortrack:added" }.map { $0["index"] as? Int ?? -1 })
+            expected[task] = (added.count, mine.compactMap(time).min()!)
+        }
+        let top = try snapshot([path])
+        // Foundation's parser is not always correctly rounded: a unit in the last place apart.
+        #expect(abs((top.asOf ?? 0) - asOf) < 1e-6)
+        #expect(Set(top.inFlight.map(\.task)) == Set(expected.keys))
+        for row in top.inFlight {
+            let want = try #require(expected[row.task])
+            #expect(row.pairsAdded == want.added, "\(row.title)")
+            #expect(abs(row.age - (asOf - want.start)) < 1e-6, "\(row.title)")
+        }
+        #expect((top.warning(.blocked)?.count ?? 0) == blocked)
+        #expect(top.inFlight.map(\.age) == top.inFlight.map(\.age).sorted(by: >), "oldest first")
+    }
+
+    /// A monitor log with every state and warning: A waits on B, which waits on C, which never fired; D runs a
+    /// callback still going at the end; E and F wait on each other (the monitor said so); G ended unhandled.
+    static let everyState: String = {
+        var lines: [String] = []
+        func deferred(_ id: Int, _ label: String, at t: Double, _ rest: [(String, String)]) {
+            let uuid = "t\(id)"
+            lines.append(#"{"task_uuid":"\#(uuid)","task_level":[1],"timestamp":\#(t),"action_type":"reactortrack:deferred","action_status":"started","deferred_id":\#(id),"label":"\#(label)","tracked_by":"user"}"#)
+            for (k, (level, body)) in rest.enumerated() {
+                lines.append(#"{"task_uuid":"\#(uuid)","task_level":[\#(level)],"timestamp":\#(t + Double(k + 1) * 0.001),\#(body)}"#)
+            }
+        }
+        let added = #""message_type":"reactortrack:added","callback":"cb","errback":null,"index":0"#
+        let fired = #""message_type":"reactortrack:fired","path":"success","value":"1""#
+        deferred(1, "A", at: 100, [("2", added), ("3", fired), ("4", #""message_type":"reactortrack:waiting","on":2"#)])
+        deferred(2, "B", at: 101, [("2", fired), ("3", #""message_type":"reactortrack:waiting","on":3"#)])
+        deferred(3, "C", at: 102, [("2", added)])
+        deferred(4, "D", at: 103, [("2", added), ("3", fired), ("4,1", #""action_type":"reactortrack:run","action_status":"started","index":0,"name":"slowStep","path":"success""#)])
+        deferred(5, "E", at: 104, [("2", fired), ("3", #""message_type":"reactortrack:waiting","on":6"#), ("4", #""message_type":"reactortrack:wait_cycle","cycle":[5,6,5]"#)])
+        deferred(6, "F", at: 104.5, [("2", fired), ("3", #""message_type":"reactortrack:waiting","on":5"#)])
+        deferred(7, "G", at: 105, [("2", fired), ("3", #""message_type":"reactortrack:unhandled_error","exception":"E","reason":"r""#), ("4", #""action_type":"reactortrack:deferred","action_status":"failed","exception":"E","reason":"r""#)])
+        // The log's last event, 200 s after A began.
+        lines.append(#"{"task_uuid":"end","task_level":[1],"timestamp":300,"message_type":"app:tick"}"#)
+        return lines.joined(separator: "\n") + "\n"
+    }()
+
+    @Test("every state, the innermost Deferred a wait is stuck on, and every warning")
+    func everyState() throws {
+        let loader = LogLoader(standardInput: Array(Self.everyState.utf8))
+        let top = try snapshot(["-"], loader: loader, TopSnapshot.Thresholds(blocked: 0.1, pending: 196.5))
+        let rows = Dictionary(uniqueKeysWithValues: top.inFlight.map { ($0.title, $0) })
+        #expect(top.asOf == 300)
+        #expect(rows["A #1"]?.state == .waiting && rows["A #1"]?.waitingOn == 2 && rows["A #1"]?.stuckOn == 3)
+        #expect(rows["B #2"]?.state == .waiting && rows["B #2"]?.stuckOn == 3)
+        #expect(rows["C #3"]?.state == .notFired)
+        #expect(rows["D #4"]?.state == .running && rows["D #4"]?.callback == "slowStep")
+        #expect(rows["E #5"]?.state == .waiting && rows["E #5"]?.stuckOn != nil, "a cycle ends where it closes")
+        #expect(rows["G #7"] == nil, "an ended chain is not in flight")
+        #expect(top.inFlight.first?.title == "A #1" && abs(top.inFlight[0].age - 200) < 1e-9)
+        // D's callback began at 103.003 and was still running at 300.
+        #expect(abs((rows["D #4"]?.running ?? 0) - (300 - 103.003)) < 1e-6)
+        #expect(top.warning(.blocked)?.count == 1 && top.warning(.blocked)?.chains == ["D #4"])
+        #expect(top.warning(.cycle)?.chains == ["E #5"])
+        #expect(top.warning(.unhandled)?.chains == ["G #7"])
+        // In flight 196.5 s or more: A (200), B (199), C (198), D (197); not E (196) nor F (195.5).
+        #expect(top.warning(.pending)?.chains == ["A #1", "B #2", "C #3", "D #4"])
+        #expect(top.warning(.dropped) == nil)
+        #expect(top.warnings.map(\.kind) == [.blocked, .pending, .cycle, .unhandled], "in kind order")
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `reactortrack top` without a terminal: one snapshot, JSON, the gate for CI, and snapshots every interval.
+@Suite("top --once, --json, --fail-on")
+struct TopCommandTests {
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test(
+        "top --once --json has summary --json's counts",
+        arguments: ["waiting.out", "dropped.out", "mon.out", "twisted-eliot.log", "pipeline.out", "reactor-track.log"])
+    func countsAreTheSummary(_ name: String) throws {
+        let path = TestFixtures.path(name)
+        let top = try CommandRunner.run(["top", "--once", "--json", path])
+        let summary = try CommandRunner.run(["summary", "--json", path])
+        #expect(top.status == 0, "\(top.stderr)")
+        let a = try json(top.stdout)
+        let b = try json(summary.stdout)
+        #expect(a["schema"] as? Int == 1)
+        for key in ["chains", "complete", "incomplete", "messages", "lost_events"] {
+            #expect(a[key] as? Int == b[key] as? Int, "\(name): \(key)")
+        }
+        for key in ["outcomes", "statuses"] {
+            #expect(a[key] as? [String: Int] == b[key] as? [String: Int], "\(name): \(key)")
+        }
+        #expect(a["in_flight"] is [[String: Any]] && a["warnings"] is [[String: Any]])
+    }
+
+    @Test("--fail-on exits 3 naming what it found, and 0 when the log has none of it")
+    func failOn() throws {
+        let path = TestFixtures.path("waiting.out")
+        let failing = try CommandRunner.run(["top", "--once", "--fail-on", "cycle,unhandled", path])
+        #expect(failing.status == 3)
+        #expect(failing.stderr.contains("failing on unhandled (1)"), "\(failing.stderr)")
+        #expect(failing.stdout.contains("sendMail #4"), "the snapshot is printed first")
+        // timeout #3 has been in flight 420 ms at the log's end: pending past 400 ms, not past 1 s.
+        #expect(try CommandRunner.run(["top", "--once", "--fail-on", "pending:400ms", path]).status == 3)
+        #expect(try CommandRunner.run(["top", "--once", "--fail-on", "pending:1s,cycle", path]).status == 0)
+        #expect(try CommandRunner.run(["top", "--once", "--fail-on", "dropped", TestFixtures.path("dropped.out")]).status == 3)
+        for bad in ["bogus", "cycle:3s", "pending:soon", "blocked:-1s"] {
+            let usage = try CommandRunner.run(["top", "--once", "--fail-on", bad, path])
+            #expect(usage.status == 2, "\(bad): \(usage.stderr)")
+        }
+        #expect(try CommandRunner.run(["top", "--once", "--blocked", "fast", path]).status == 2)
+        #expect(try CommandRunner.run(["top", "--count", "2", "-"]).status == 2, "standard input is read once")
+    }
+
+    @Test("without --once: a snapshot every interval, --count of them, each as of the log's last event")
+    func batch() throws {
+        let path = TestFixtures.path("waiting.out")
+        let result = try CommandRunner.run(["top", "--count", "3", "--interval", "0.05", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let heads = result.stdout.split(separator: "\n").filter { $0.hasPrefix("top: ") }
+        #expect(heads.count == 3)
+        #expect(Set(heads).count == 1, "the same log, the same moment")
+    }
+
+    @Test("the text fits 80 columns and shows what each chain in flight is doing")
+    func text() throws {
+        for name in ["waiting.out", "dropped.out", "pipeline.out", "echo-service.out"] {
+            let result = try CommandRunner.run(["top", "--once", TestFixtures.path(name)])
+            #expect(result.status == 0)
+            for line in result.stdout.split(separator: "\n") where !line.hasPrefix("top: ") {
+                #expect(line.count <= 80, "\(name): \(line)")
+            }
+        }
+        let waiting = try CommandRunner.run(["top", "--once", TestFixtures.path("waiting.out")]).stdout
+        let row = try #require(waiting.split(separator: "\n").first { $0.hasPrefix("timeout #3") })
+        #expect(row.contains("not fired") && row.contains("420 ms") && row.contains("0/1"), "\(row)")
+    }
+}
