@@ -75,7 +75,7 @@ demo: cli
 	@echo "       pipeline.png (actions and their chains in one log), report.html (all three logs: open it in a"
 	@echo "       browser, step through with n/p). Try: $(CLI) tree pipeline.out"
 
-test: deps test-fuzz test-debug test-browser test-otlp test-docs perf-check test-shapes test-tsan
+test: deps test-fuzz test-debug test-browser test-otlp test-docs test-top perf-check test-shapes test-tsan
 
 test-debug:
 	REACTORTRACK_PYTHON=$(PYTHON) $(SWIFT) test
@@ -110,6 +110,12 @@ test-docs:
 	$(SWIFT) build --product echo-service-example
 	$(SWIFT) build --product pipeline-example
 	$(PYTHON) Tests/Docs/test_documented_commands.py .build/debug/reactortrack --examples .build/debug
+
+# `top` on a real terminal (a pseudo-terminal of 80x24, Python's pty): the list, the detail, filter, sort, a
+# growing log, pause, and the terminal restored after q, SIGTERM and --fail-on.
+test-top:
+	$(SWIFT) build --product reactortrack
+	$(PYTHON) Tests/Top/test_top_screen.py .build/debug/reactortrack
 
 # Every command (the four renders, tree, summary, summary --json, both exports) on every log shape of issue #22
 # (scripts/make_shapes.py: lines and fan-outs of each link kind, huge chains and tasks, many open actions and

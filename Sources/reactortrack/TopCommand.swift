@@ -23,9 +23,11 @@ struct TopCommand: ParsableCommand {
             its last event, oldest first; then the warnings: callbacks that held their thread past --blocked, \
             chains in flight longer than --pending, wait cycles, unhandled errors, and events the monitor dropped.
 
-            --once prints one snapshot; otherwise one is printed every --interval seconds (in place on a terminal, \
-            one after another elsewhere, as `top -b`) until --count snapshots or an interrupt. Each snapshot reads \
-            the files again, so a growing log is followed. --json writes the snapshot in schema 1 (docs/cli.md); \
+            On a terminal it is interactive: q quits, space pauses, ? shows the keys, arrows or j/k move, Enter \
+            opens the selected chain (why it is stuck, its ladder), Esc goes back, s sorts, / filters. --once \
+            prints one snapshot; without a terminal, or with --count, one is printed every --interval seconds (as \
+            `top -b`) until --count snapshots or an interrupt. Each snapshot reads the files again, so a growing \
+            log is followed. --json writes the snapshot in schema 1 (docs/cli.md); \
             its counts are exactly those of `summary --json`.
 
             --fail-on KIND[,KIND...] exits 3 as soon as a snapshot has a warning of one of those kinds: blocked, \
@@ -117,6 +119,10 @@ struct TopCommand: ParsableCommand {
     func run() throws {
         let (thresholds, failKinds) = try settings()
         let out = FileStream.standardOutput
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        if !once, !json, count == 0, out.isTerminal, isatty(0) == 1, !term.isEmpty, term != "dumb" {
+            return try interactive(thresholds, failKinds)
+        }
         // In place on a terminal that can take it; one after another anywhere else.
         let redraw = !once && out.isTerminal && (getenv("TERM").map { String(cString: $0) != "dumb" } ?? false)
         var printed = 0
@@ -125,12 +131,7 @@ struct TopCommand: ParsableCommand {
             let text = json ? TopFormatter.json(snapshot) : TopFormatter.text(snapshot, rows: rows)
             out.write((redraw ? "\u{1B}[H\u{1B}[2J" : (printed > 0 && !json ? "\n" : "")) + text)
             printed += 1
-            let present = snapshot.warnings.filter { failKinds.contains($0.kind) && $0.count > 0 }
-            if !present.isEmpty {
-                let what = present.map { "\($0.kind.rawValue) (\($0.count))" }.joined(separator: ", ")
-                FileStream.standardError.write("reactortrack: top: failing on \(what)\n")
-                throw ExitCode(Self.failOnStatus)
-            }
+            try check(snapshot, failKinds)
             if once || (count > 0 && printed >= count) { return }
             var pause = timespec(tv_sec: Int(interval), tv_nsec: Int((interval - interval.rounded(.down)) * 1e9))
             var left = timespec()
@@ -138,15 +139,82 @@ struct TopCommand: ParsableCommand {
         }
     }
 
+    /// Exits 3 (after saying why) when the snapshot has a warning of a kind in `kinds`.
+    private func check(_ snapshot: TopSnapshot, _ kinds: Set<TopSnapshot.WarningKind>) throws {
+        let present = snapshot.warnings.filter { kinds.contains($0.kind) && $0.count > 0 }
+        guard !present.isEmpty else { return }
+        RawTerminal.restore()
+        let what = present.map { "\($0.kind.rawValue) (\($0.count))" }.joined(separator: ", ")
+        FileStream.standardError.write("reactortrack: top: failing on \(what)\n")
+        throw ExitCode(Self.failOnStatus)
+    }
+
+    /// The interactive view: redrawn at most ten times a second, on a key, a resize or a new read of the log.
+    private func interactive(_ thresholds: TopSnapshot.Thresholds, _ failKinds: Set<TopSnapshot.WarningKind>) throws {
+        // The first read before the terminal changes: a bad input is said on a normal terminal.
+        let first = try take(thresholds, reportingWarnings: true, keepingChains: true)
+        try check(first, failKinds)
+        guard RawTerminal.enter() else { return FileStream.standardOutput.write(TopFormatter.text(first, rows: rows)) }
+        defer { RawTerminal.restore() }
+        var screen = TopScreen(snapshot: first, color: getenv("NO_COLOR") == nil)
+        func now() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        }
+        var nextRead = now() + interval
+        var lastDraw = -Double.infinity
+        var dirty = true
+        var size = RawTerminal.size()
+        while true {
+            if now() >= nextRead {
+                if !screen.paused {
+                    do {
+                        screen.snapshot = try take(thresholds, reportingWarnings: false, keepingChains: true, quiet: true)
+                        screen.problem = nil
+                        try check(screen.snapshot, failKinds)
+                    } catch let error as ReportError {
+                        screen.problem = "\(error)"
+                    }
+                    dirty = true
+                }
+                nextRead = now() + interval
+            }
+            let current = RawTerminal.size()
+            if current != size {
+                size = current
+                dirty = true
+            }
+            if dirty, now() - lastDraw >= 0.1 {
+                let lines = screen.lines(columns: size.columns, rows: size.rows)
+                RawTerminal.write("\u{1B}[H" + lines.joined(separator: "\u{1B}[K\r\n") + "\u{1B}[K\u{1B}[J")
+                lastDraw = now()
+                dirty = false
+            }
+            let wait = dirty ? max(0.01, 0.1 - (now() - lastDraw)) : max(0.01, min(nextRead - now(), 0.5))
+            for key in RawTerminal.keys(within: wait) {
+                guard screen.handle(key) else { return }
+                dirty = true
+            }
+        }
+    }
+
     /// Reads the inputs as far as they are written and folds every chain into a snapshot.
-    private func take(_ thresholds: TopSnapshot.Thresholds, reportingWarnings: Bool) throws -> TopSnapshot {
+    ///
+    /// - Parameter quiet: Whether a failure to read is thrown as the ``ReportError`` itself (for the interactive
+    ///   view to show) instead of being said on standard error.
+    private func take(
+        _ thresholds: TopSnapshot.Thresholds, reportingWarnings: Bool, keepingChains: Bool = false, quiet: Bool = false
+    ) throws -> TopSnapshot {
         var accumulator = TopAccumulator(thresholds: thresholds)
+        accumulator.keepsChains = keepingChains
         let log: TrackedLog
         do {
             log = try input.loader(progress: nil).stream(input.files) { chain, ordinal in
                 accumulator.add(chain, ordinal: ordinal)
             }
         } catch {
+            if quiet { throw error }
             throw CommandSupport.fail(error)
         }
         if reportingWarnings { try CommandSupport.report(log, input) }

@@ -131,7 +131,8 @@ struct TopAccumulatorTests {
         #expect(rows["B #2"]?.state == .waiting && rows["B #2"]?.stuckOn == 3)
         #expect(rows["C #3"]?.state == .notFired)
         #expect(rows["D #4"]?.state == .running && rows["D #4"]?.callback == "slowStep")
-        #expect(rows["E #5"]?.state == .waiting && rows["E #5"]?.stuckOn != nil, "a cycle ends where it closes")
+        #expect(rows["E #5"]?.state == .waiting && rows["E #5"]?.waitingOn == 6)
+        #expect(rows["E #5"]?.stuckOn == nil && rows["F #6"]?.stuckOn == nil, "a wait cycle has no innermost Deferred")
         #expect(rows["G #7"] == nil, "an ended chain is not in flight")
         #expect(top.inFlight.first?.title == "A #1" && abs(top.inFlight[0].age - 200) < 1e-9)
         // D's callback began at 103.003 and was still running at 300.

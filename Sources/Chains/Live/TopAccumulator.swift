@@ -5,6 +5,8 @@ import EventLog
 public struct TopAccumulator: Sendable {
     /// The thresholds of the warnings.
     public let thresholds: TopSnapshot.Thresholds
+    /// Whether each row keeps its chain (``TopSnapshot/Row/chain``): for a view that shows a chain's ladder.
+    public var keepsChains = false
     private var summary = SummaryAccumulator(top: 0)
     private var asOf: Double?
     private var open: [Open] = []
@@ -87,7 +89,8 @@ public struct TopAccumulator: Sendable {
             callback: state == .running ? openRun?.name : nil, waitingOn: state == .waiting ? openWait?.on : nil,
             stuckOn: nil, age: 0, running: 0, pairsRun: chain.pairs.filter { $0.run != nil }.count,
             pairsAdded: chain.pairs.count, lastEvent: last,
-            location: "\(chain.file):\(chain.line.map(String.init) ?? "?")")
+            location: "\(chain.file):\(chain.line.map(String.init) ?? "?")", createdAt: chain.createdAt,
+            chain: keepsChains ? chain : nil)
         open.append(
             Open(
                 ordinal: ordinal, row: row, file: chain.file, start: chain.start,
@@ -144,13 +147,13 @@ public struct TopAccumulator: Sendable {
     }
 
     /// Following the waits from a chain that waits on `id`: the innermost Deferred that is not itself waiting on
-    /// one in flight (a loop, not recursion; a wait cycle stops where it closes).
+    /// one in flight (a loop, not recursion). `nil` in a wait cycle, which has no innermost one: the `cycle`
+    /// warning says so.
     private func stuckOn(_ id: Int?, file: String) -> Int? {
         guard var id else { return nil }
         var seen: Set<Int> = [id]
-        while let known = deferreds[ChainFamily.Key(file: file, id: id)], known.inFlight, let next = known.waitingOn,
-            seen.insert(next).inserted
-        {
+        while let known = deferreds[ChainFamily.Key(file: file, id: id)], known.inFlight, let next = known.waitingOn {
+            guard seen.insert(next).inserted else { return nil }
             id = next
         }
         return id

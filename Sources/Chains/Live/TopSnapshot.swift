@@ -66,11 +66,16 @@ public struct TopSnapshot: Sendable, Hashable, Encodable {
         public var lastEvent: Double?
         /// Where it starts: `file:line`.
         public var location: String
+        /// Where the Deferred was created (`File.swift:12`), when the log says.
+        public var createdAt: String?
+        /// The chain itself, for a view that shows its ladder (only when ``TopAccumulator/keepsChains``; not in
+        /// the JSON).
+        public var chain: Chain?
 
         enum CodingKeys: String, CodingKey {
             case task, title, deferredID = "deferred_id", state, callback, waitingOn = "waiting_on"
             case stuckOn = "stuck_on", age, running, pairsRun = "pairs_run", pairsAdded = "pairs_added"
-            case lastEvent = "last_event", location
+            case lastEvent = "last_event", location, createdAt = "created_at"
         }
 
         /// Writes every key, `null` for what does not apply.
@@ -89,6 +94,7 @@ public struct TopSnapshot: Sendable, Hashable, Encodable {
             try c.encode(pairsAdded, forKey: .pairsAdded)
             try c.encodeFinite(lastEvent, forKey: .lastEvent)
             try c.encode(location, forKey: .location)
+            try c.encode(createdAt, forKey: .createdAt)
         }
     }
 

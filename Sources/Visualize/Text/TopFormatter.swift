@@ -13,9 +13,42 @@ public enum TopFormatter {
     /// The snapshot as text: what the log holds, the chains in flight (at most `rows` of them, oldest first), then
     /// the warnings.
     public static func text(_ s: TopSnapshot, rows: Int = 20) -> String {
-        var lines: [String] = []
+        var lines = heading(s)
+        lines.append("")
+        if s.inFlight.isEmpty {
+            lines.append("nothing in flight")
+        } else {
+            lines.append(header(count: s.inFlight.count))
+            for r in s.inFlight.prefix(rows) { lines.append(row(r, asOf: s.asOf)) }
+            if s.inFlight.count > rows { lines.append("… \(s.inFlight.count - rows) more in flight (--rows)") }
+        }
+        lines.append("")
+        if s.warnings.isEmpty {
+            lines.append("no warnings")
+        } else {
+            lines.append("WARNINGS")
+            lines += warningLines(s)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The table's header line.
+    public static func header(count: Int) -> String {
+        row("IN FLIGHT (\(count))", "STATE", "AGE", "CALLBACKS", "PAIRS", "IDLE")
+    }
+
+    /// One chain in flight as a line of the table; idle is the time since its last event.
+    public static func row(_ r: TopSnapshot.Row, asOf: Double?) -> String {
+        let idle = r.lastEvent.map { DurationFormat.text(max(0, (asOf ?? $0) - $0)) } ?? "-"
+        return row(
+            TerminalText.escaped(r.title), state(r), DurationFormat.text(r.age), DurationFormat.text(r.running),
+            "\(r.pairsRun)/\(r.pairsAdded)", idle)
+    }
+
+    /// The first two lines of the text: what was read and when, then the counts (wrapped at 79 columns).
+    public static func heading(_ s: TopSnapshot) -> [String] {
         let moment = s.asOf.map { "as of \(TerminalText.utc($0)) (its last event)" } ?? "no timestamp read"
-        lines.append("top: \(TerminalText.escaped(s.inputs.joined(separator: ", "))), \(moment)")
+        var lines = ["top: \(TerminalText.escaped(s.inputs.joined(separator: ", "))), \(moment)"]
         let c = s.counts
         var outcomes = c.outcomes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .map { "\($0.value) \($0.key)" }
@@ -24,33 +57,18 @@ public enum TopFormatter {
             "\(c.chains) \(c.chains == 1 ? "chain" : "chains"): \(s.inFlight.count) in flight; "
                 + outcomes.joined(separator: ", ") + "; \(c.messages) messages"
                 + (c.lostEvents > 0 ? "; \(c.lostEvents) lost events" : ""), indent: "")
-        lines.append("")
-        if s.inFlight.isEmpty {
-            lines.append("nothing in flight")
-        } else {
-            lines.append(row("IN FLIGHT (\(s.inFlight.count))", "STATE", "AGE", "CALLBACKS", "PAIRS", "IDLE"))
-            for r in s.inFlight.prefix(rows) {
-                // Idle: since its last event.
-                let last = r.lastEvent.map { DurationFormat.text(max(0, (s.asOf ?? $0) - $0)) } ?? "-"
-                lines.append(
-                    row(
-                        TerminalText.escaped(r.title), state(r), DurationFormat.text(r.age),
-                        DurationFormat.text(r.running), "\(r.pairsRun)/\(r.pairsAdded)", last))
-            }
-            if s.inFlight.count > rows { lines.append("… \(s.inFlight.count - rows) more in flight (--rows)") }
+        return lines
+    }
+
+    /// The warnings as lines: the kind, then the sentence, wrapped at 79 columns.
+    public static func warningLines(_ s: TopSnapshot) -> [String] {
+        var lines: [String] = []
+        for w in s.warnings {
+            let wrapped = wrap(sentence(w), indent: String(repeating: " ", count: 13))
+            lines.append("  " + pad(w.kind.rawValue, 10) + " " + wrapped[0].dropFirst(13))
+            lines += wrapped.dropFirst()
         }
-        lines.append("")
-        if s.warnings.isEmpty {
-            lines.append("no warnings")
-        } else {
-            lines.append("WARNINGS")
-            for w in s.warnings {
-                let wrapped = wrap(sentence(w), indent: String(repeating: " ", count: 13))
-                lines.append("  " + pad(w.kind.rawValue, 10) + " " + wrapped[0].dropFirst(13))
-                lines += wrapped.dropFirst()
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 
     /// What a chain in flight is doing, in a few words.

@@ -1,0 +1,193 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Chains
+import EventLog
+import Visualize
+
+/// `top`'s interactive view: the snapshot redrawn in place, a selection to move, a detail view of one chain, a
+/// filter and a sort, on a terminal in raw mode (``RawTerminal``).
+struct TopScreen {
+    /// What the screen shows.
+    enum View { case list, detail, help }
+
+    /// The columns the list can be sorted by, in the order `s` steps through them.
+    enum Sort: String, CaseIterable {
+        case age, callbacks, pairs, idle, title
+
+        func ordered(_ rows: [TopSnapshot.Row], asOf: Double?) -> [TopSnapshot.Row] {
+            switch self {
+            case .age: rows
+            case .callbacks: rows.sorted { $0.running > $1.running }
+            case .pairs: rows.sorted { $0.pairsAdded - $0.pairsRun > $1.pairsAdded - $1.pairsRun }
+            case .idle: rows.sorted { ($0.lastEvent ?? .infinity) < ($1.lastEvent ?? .infinity) }
+            case .title: rows.sorted { $0.title < $1.title }
+            }
+        }
+    }
+
+    var snapshot: TopSnapshot
+    var view = View.list
+    var sort = Sort.age
+    var selected = 0
+    var top = 0
+    var detailScroll = 0
+    var paused = false
+    var filter = ""
+    /// The filter being typed after `/`, until Enter or Esc.
+    var editing: String?
+    /// The last problem reading the log (shown until a read succeeds).
+    var problem: String?
+    let color: Bool
+
+    /// The rows shown: filtered, then sorted.
+    var rows: [TopSnapshot.Row] {
+        let needle = filter.lowercased()
+        let kept =
+            needle.isEmpty
+            ? snapshot.inFlight
+            : snapshot.inFlight.filter {
+                $0.title.lowercased().contains(needle) || TopFormatter.state($0).lowercased().contains(needle)
+            }
+        return sort.ordered(kept, asOf: snapshot.asOf)
+    }
+
+    /// Handles a key; `false` to quit.
+    mutating func handle(_ key: RawTerminal.Key) -> Bool {
+        if let text = editing {
+            switch key {
+            case .enter:
+                filter = text
+                editing = nil
+                selected = 0
+            case .escape, .interrupt: editing = nil
+            case .backspace: editing = String(text.dropLast())
+            case .character(let c): editing = text + String(c)
+            default: break
+            }
+            return true
+        }
+        let count = rows.count
+        switch key {
+        case .character("q"), .interrupt: return false
+        case .character(" "): paused.toggle()
+        case .character("?"): view = view == .help ? .list : .help
+        case .escape: view = .list
+        case .enter: if view == .list, count > 0 { view = .detail; detailScroll = 0 }
+        case .character("s"): sort = Sort.allCases[(Sort.allCases.firstIndex(of: sort)! + 1) % Sort.allCases.count]
+        case .character("/"): editing = filter
+        case .up, .character("k"):
+            if view == .detail { detailScroll = max(0, detailScroll - 1) } else { selected = max(0, selected - 1) }
+        case .down, .character("j"):
+            if view == .detail { detailScroll += 1 } else { selected = min(max(0, count - 1), selected + 1) }
+        case .pageUp: if view == .detail { detailScroll = max(0, detailScroll - 10) } else { selected = max(0, selected - 10) }
+        case .pageDown: if view == .detail { detailScroll += 10 } else { selected = min(max(0, count - 1), selected + 10) }
+        case .home, .character("g"): selected = 0
+        case .end, .character("G"): selected = max(0, count - 1)
+        default: break
+        }
+        return true
+    }
+
+    /// The screen as `size.rows` lines, each at most `size.columns` wide.
+    mutating func lines(columns: Int, rows height: Int) -> [String] {
+        var out: [String] = []
+        let status = (paused ? "paused" : "following") + " · sort: \(sort.rawValue)"
+            + (filter.isEmpty ? "" : " · filter: \(TerminalText.escaped(filter))")
+        let heading = TopFormatter.heading(snapshot)
+        out += heading.map { cut($0, columns) }
+        out.append(cut(problem.map { "! " + TerminalText.escaped($0) } ?? status, columns))
+        let footer =
+            editing.map { "/" + TerminalText.escaped($0) + "▏  (Enter apply, Esc cancel)" }
+            ?? "q quit  space pause  ↑↓ move  Enter detail  Esc back  s sort  / filter  ? help"
+        let shown = rows
+        selected = min(selected, max(0, shown.count - 1))
+        var body: [String] = []
+        switch view {
+        case .help: body = Self.help
+        case .detail where !shown.isEmpty: body = detail(shown[selected])
+        default:
+            let warnings = TopFormatter.warningLines(snapshot)
+            let room = max(1, height - out.count - 3 - min(warnings.count, 6) - (warnings.isEmpty ? 0 : 1))
+            body.append(TopFormatter.header(count: shown.count))
+            if selected < top { top = selected }
+            if selected >= top + room { top = selected - room + 1 }
+            top = max(0, min(top, max(0, shown.count - room)))
+            for (i, row) in shown.enumerated().dropFirst(top).prefix(room) {
+                let line = cut(TopFormatter.row(row, asOf: snapshot.asOf), columns)
+                body.append(i == selected ? "\u{1B}[7m" + pad(line, columns) + "\u{1B}[0m" : line)
+            }
+            if shown.isEmpty { body.append(snapshot.inFlight.isEmpty ? "nothing in flight" : "nothing matches the filter") }
+            if !warnings.isEmpty {
+                while out.count + body.count < height - 1 - min(warnings.count, 6) - 1 { body.append("") }
+                body.append(paint("WARNINGS", "1;31"))
+                body += warnings.prefix(6).map { paint(cut($0, columns), "31") }
+            }
+        }
+        let scrolled = view == .detail ? Array(body.dropFirst(min(detailScroll, max(0, body.count - 1)))) : body
+        for line in scrolled where out.count < height - 1 {
+            out.append(line.hasPrefix("\u{1B}[") ? line : cut(line, columns))
+        }
+        while out.count < height - 1 { out.append("") }
+        out.append(paint(cut(footer, columns), "2"))
+        return out
+    }
+
+    /// The detail of one chain: what it waits on, followed to where it is stuck, then its ladder.
+    private func detail(_ row: TopSnapshot.Row) -> [String] {
+        var lines = ["", paint(TerminalText.escaped(row.title), "1") + "  " + TopFormatter.state(row)]
+        lines.append(
+            "in flight \(DurationFormat.text(row.age)), \(DurationFormat.text(row.running)) in callbacks, "
+                + "\(row.pairsRun)/\(row.pairsAdded) pairs run, from \(TerminalText.escaped(row.location))"
+                + (row.createdAt.map { ", created at " + TerminalText.escaped($0) } ?? ""))
+        if row.waitingOn != nil {
+            lines.append("")
+            lines.append(paint("WHY IT IS STUCK", "1"))
+            var id = row.waitingOn
+            var seen: Set<Int> = row.deferredID.map { [$0] } ?? []
+            while let next = id {
+                guard seen.insert(next).inserted else {
+                    lines.append("  … and back to #\(next): a wait cycle, which nothing outside it can end")
+                    break
+                }
+                guard let target = snapshot.inFlight.first(where: { $0.deferredID == next }) else {
+                    lines.append("  waits on #\(next): not in flight in this log (ended, or not tracked)")
+                    break
+                }
+                lines.append(
+                    "  waits on \(TerminalText.escaped(target.title)): \(TopFormatter.state(target)), in flight "
+                        + DurationFormat.text(target.age)
+                        + (target.createdAt.map { ", created at " + TerminalText.escaped($0) } ?? ""))
+                id = target.waitingOn
+            }
+        }
+        if let chain = row.chain {
+            lines.append("")
+            let formatter = TreeFormatter(color: false, timestamps: false, fieldLimit: 120)
+            for family in ChainFamily.group([chain]) { formatter.format(family) { lines.append($0) } }
+        }
+        return lines
+    }
+
+    static let help = [
+        "", "KEYS",
+        "  q, Ctrl-C    quit",
+        "  space        pause or follow the log (it is read again every --interval)",
+        "  ↑ ↓, k j     move; PgUp PgDn, g G: by ten, to the ends",
+        "  Enter        the chain's detail: why it is stuck, its ladder (↑ ↓ scroll)",
+        "  Esc          back to the list",
+        "  s            sort by age, callbacks, pairs left, idle, title",
+        "  /            filter by title or state (Enter applies, Esc cancels)",
+        "  ?            this help",
+    ]
+
+    private func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+
+    private func cut(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(max(0, n - 1))) + "…" : s }
+
+    private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+}

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""`reactortrack top` on a real terminal: run in a pseudo-terminal of 80x24, driven by keys, its screen read back.
+
+    test_top_screen.py CLI
+
+Checks, on a log with a chain of waits, a wait cycle, a callback still running and an unhandled error:
+- the list shows every chain in flight, what each is doing and the warnings, within 80 columns;
+- Enter opens the detail (why it is stuck, followed to the innermost Deferred), Esc goes back, / filters, s sorts;
+- a log that grows is followed; space pauses;
+- q, SIGTERM and --fail-on each leave the terminal as it was (alternate screen left, cursor shown, echo and line
+  editing back on);
+- TERM=dumb prints snapshots instead of drawing.
+Prints one line per check and a closing "N passed, N failed"; exits 1 if any check failed.
+"""
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import sys
+import tempfile
+import termios
+import time
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def deferred(lines, i, label, t, rest):
+    uuid = "t%d" % i
+    lines.append('{"task_uuid":"%s","task_level":[1],"timestamp":%s,"action_type":"reactortrack:deferred",'
+                 '"action_status":"started","deferred_id":%d,"label":"%s","tracked_by":"user",'
+                 '"created_at":"Svc.swift:%d"}' % (uuid, t, i, label, i * 10))
+    for k, (level, body) in enumerate(rest):
+        lines.append('{"task_uuid":"%s","task_level":[%s],"timestamp":%s,%s}' % (uuid, level, t + (k + 1) * 0.001, body))
+
+
+def stuck_log():
+    """fetchUser waits on query, which waits on connect (never fired); render's callback never ends; lockA and
+    lockB wait on each other; sendMail ended unhandled."""
+    added = '"message_type":"reactortrack:added","callback":"cb","errback":null,"index":0'
+    fired = '"message_type":"reactortrack:fired","path":"success","value":"1"'
+    lines = []
+    deferred(lines, 1, "fetchUser", 1795431200, [("2", added), ("3", fired), ("4", '"message_type":"reactortrack:waiting","on":2')])
+    deferred(lines, 2, "query", 1795431201, [("2", fired), ("3", '"message_type":"reactortrack:waiting","on":3')])
+    deferred(lines, 3, "connect", 1795431202, [("2", added)])
+    deferred(lines, 4, "render", 1795431203, [("2", added), ("3", fired), ("4,1", '"action_type":"reactortrack:run","action_status":"started","index":0,"name":"slowStep","path":"success"')])
+    deferred(lines, 5, "lockA", 1795431204, [("2", fired), ("3", '"message_type":"reactortrack:waiting","on":6'), ("4", '"message_type":"reactortrack:wait_cycle","cycle":[5,6,5]')])
+    deferred(lines, 6, "lockB", 1795431204.5, [("2", fired), ("3", '"message_type":"reactortrack:waiting","on":5')])
+    deferred(lines, 7, "sendMail", 1795431205, [("2", fired), ("3", '"message_type":"reactortrack:unhandled_error","exception":"E","reason":"r"'), ("4", '"action_type":"reactortrack:deferred","action_status":"failed","exception":"E","reason":"r"')])
+    return "\n".join(lines) + "\n"
+
+
+class Terminal:
+    """The command on a pseudo-terminal of 80x24; `screen` is what it drew since the last clear, without escapes."""
+
+    def __init__(self, argv, env_extra=None):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            env = dict(os.environ, TERM="xterm")
+            env.update(env_extra or {})
+            env.pop("NO_COLOR", None)
+            os.execve(argv[0], argv, env)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.raw = b""
+        self.status = None
+
+    def read(self, seconds):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            ready, _, _ = select.select([self.fd], [], [], max(0, end - time.monotonic()))
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.raw += chunk
+
+    def screen(self):
+        text = self.raw.decode("utf-8", "replace")
+        last = text.rfind("\x1b[H")
+        return ANSI.sub("", text[last:] if last >= 0 else text).replace("\r", "")
+
+    def send(self, keys, wait=0.6):
+        os.write(self.fd, keys.encode())
+        self.read(wait)
+
+    def attributes(self):
+        return termios.tcgetattr(self.fd)
+
+    def wait(self, seconds=5):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.read(0.2)
+                self.status = status
+                return status
+            self.read(0.05)
+        os.kill(self.pid, signal.SIGKILL)
+        self.status = os.waitpid(self.pid, 0)[1]
+        return None
+
+
+class Results:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, ok, what, detail=""):
+        if ok:
+            self.passed += 1
+            print("PASS " + what)
+        else:
+            self.failed += 1
+            print("FAIL " + what + ("\n     " + detail.replace("\n", "\n     ") if detail else ""))
+
+
+def restored(term, results, what):
+    text = term.raw.decode("utf-8", "replace")
+    results.check(text.rstrip().endswith("\x1b[?1049l") or "\x1b[?25h\x1b[?1049l" in text,
+                  what + ": left the alternate screen with the cursor shown", repr(text[-200:]))
+    lflag = term.attributes()[3]
+    results.check(lflag & termios.ECHO and lflag & termios.ICANON and lflag & termios.ISIG,
+                  what + ": echo, line editing and signals are back on")
+
+
+def main():
+    cli = os.path.abspath(sys.argv[1])
+    results = Results()
+    work = tempfile.mkdtemp(prefix="rt-top-")
+    log = os.path.join(work, "stuck.out")
+    with open(log, "w") as f:
+        f.write(stuck_log())
+
+    term = Terminal([cli, "top", "--interval", "0.3", log])
+    term.read(1.5)
+    screen = term.screen()
+    lines = screen.split("\n")
+    for title, state in [("fetchUser #1", "waiting on #2 → #3"), ("query #2", "waiting on #3"),
+                         ("connect #3", "not fired"), ("render #4", "running slowStep"), ("lockA #5", "waiting on #6")]:
+        results.check(any(l.startswith(title) and state in l for l in lines), "list: %s %s" % (title, state), screen)
+    results.check("sendMail" not in "\n".join(l for l in lines if "IN FLIGHT" in l or l.startswith("sendMail")),
+                  "list: an ended chain is not in flight", screen)
+    for kind in ["blocked", "cycle", "unhandled"]:
+        results.check(any(l.strip().startswith(kind) for l in lines), "warnings: " + kind, screen)
+    results.check(all(len(l) <= 80 for l in lines) and len(lines) <= 24, "the screen fits 80x24",
+                  "\n".join(l for l in lines if len(l) > 80))
+
+    term.send("\r")
+    screen = term.screen()
+    results.check("WHY IT IS STUCK" in screen and "waits on query #2" in screen and "waits on connect #3: not fired" in screen,
+                  "Enter: the detail follows the waits to the Deferred that never fired", screen)
+    term.send("\x1b", 0.8)
+    results.check("IN FLIGHT (6)" in term.screen(), "Esc: back to the list", term.screen())
+    term.send("/lock\r")
+    screen = term.screen()
+    results.check("IN FLIGHT (2)" in screen and "lockA #5" in screen and "fetchUser" not in screen,
+                  "/lock: only the chains that match", screen)
+    term.send("/\x7f\x7f\x7f\x7f\rs")
+    screen = term.screen()
+    rows = [l for l in screen.split("\n") if re.match(r"^\w+ #\d", l)]
+    results.check("sort: callbacks" in screen and rows and rows[0].startswith("render #4"),
+                  "s: sorted by time in callbacks, the running one first", screen)
+
+    # The log grows: the next read shows it; paused, it does not.
+    with open(log, "a") as f:
+        f.write('{"task_uuid":"t3","task_level":[3],"timestamp":1795431300,"message_type":"reactortrack:fired","path":"success","value":"1"}\n')
+    term.read(1.0)
+    results.check(re.search(r"connect #3\s+pending", term.screen()) is not None, "a growing log is followed", term.screen())
+    term.send(" ")
+    with open(log, "a") as f:
+        f.write('{"task_uuid":"t3","task_level":[4],"timestamp":1795431301,"action_type":"reactortrack:deferred","action_status":"succeeded"}\n')
+    term.read(1.0)
+    results.check("paused" in term.screen() and "connect #3" in term.screen(), "space: paused, the screen stays", term.screen())
+    term.send(" ", 1.0)
+    results.check("connect #3" not in term.screen(), "space again: following, the chain that ended is gone", term.screen())
+
+    term.send("q")
+    status = term.wait()
+    results.check(status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, "q: exits 0", str(status))
+    restored(term, results, "q")
+
+    term = Terminal([cli, "top", log])
+    term.read(1.0)
+    os.kill(term.pid, signal.SIGTERM)
+    status = term.wait()
+    results.check(status is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM,
+                  "SIGTERM: ends by the signal", str(status))
+    restored(term, results, "SIGTERM")
+
+    term = Terminal([cli, "top", "--interval", "0.2", "--fail-on", "cycle", log])
+    status = term.wait()
+    results.check(status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3
+                  and "failing on cycle (1)" in term.raw.decode("utf-8", "replace"), "--fail-on: exits 3 and says why",
+                  repr(term.raw[-300:]))
+
+    term = Terminal([cli, "top", "--interval", "0.2", "--count", "2", log])
+    term.wait()
+    term_dumb = Terminal([cli, "top", "--interval", "0.2", "--count", "2", log], {"TERM": "dumb"})
+    term_dumb.wait()
+    text = term_dumb.raw.decode("utf-8", "replace")
+    results.check(text.count("top: ") == 2 and "\x1b[" not in text, "TERM=dumb: snapshots, no escapes", repr(text[:300]))
+
+    print("%d passed, %d failed" % (results.passed, results.failed))
+    return 1 if results.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
