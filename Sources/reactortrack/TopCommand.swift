@@ -62,6 +62,9 @@ struct TopCommand: ParsableCommand {
     @Option(help: "The most chains in flight listed in the text.")
     var rows = 20
 
+    @Option(help: ArgumentHelp("How far [ and ] rewind or advance the interactive view.", valueName: "duration"))
+    var step = "1s"
+
     /// Exit status when a `--fail-on` warning is present.
     static let failOnStatus: Int32 = 3
 
@@ -80,6 +83,10 @@ struct TopCommand: ParsableCommand {
         guard let blockedSeconds = Self.seconds(blocked) else {
             throw ValidationError("--blocked: '\(blocked)' is not a duration (100ms, 1.5s, 2m)")
         }
+        guard let stepSeconds = Self.seconds(step), stepSeconds > 0 else {
+            throw ValidationError("--step: '\(step)' is not a duration above 0 (1s, 250ms)")
+        }
+        _ = stepSeconds
         guard let pendingSeconds = Self.seconds(pending) else {
             throw ValidationError("--pending: '\(pending)' is not a duration (30s, 5m)")
         }
@@ -126,13 +133,21 @@ struct TopCommand: ParsableCommand {
         // In place on a terminal that can take it; one after another anywhere else.
         let redraw = !once && out.isTerminal && (getenv("TERM").map { String(cString: $0) != "dumb" } ?? false)
         var printed = 0
+        var attempts = 0
         while true {
-            let snapshot = try take(thresholds, reportingWarnings: printed == 0)
-            let text = json ? TopFormatter.json(snapshot) : TopFormatter.text(snapshot, rows: rows)
-            out.write((redraw ? "\u{1B}[H\u{1B}[2J" : (printed > 0 && !json ? "\n" : "")) + text)
-            printed += 1
-            try check(snapshot, failKinds)
-            if once || (count > 0 && printed >= count) { return }
+            attempts += 1
+            do {
+                // Once following, a log rotated or truncated between two reads is not the end: it is read again.
+                let snapshot = try take(thresholds, reportingWarnings: printed == 0, quiet: printed > 0)
+                let text = json ? TopFormatter.json(snapshot) : TopFormatter.text(snapshot, rows: rows)
+                out.write((redraw ? "\u{1B}[H\u{1B}[2J" : (printed > 0 && !json ? "\n" : "")) + text)
+                printed += 1
+                try check(snapshot, failKinds)
+            } catch let error as ReportError {
+                FileStream.standardError.write(
+                    "reactortrack: top: \(TerminalText.escaped("\(error)")) (read again in \(interval) s)\n")
+            }
+            if once || (count > 0 && attempts >= count) { return }
             var pause = timespec(tv_sec: Int(interval), tv_nsec: Int((interval - interval.rounded(.down)) * 1e9))
             var left = timespec()
             while nanosleep(&pause, &left) != 0 && errno == EINTR { pause = left }
@@ -156,7 +171,7 @@ struct TopCommand: ParsableCommand {
         try check(first, failKinds)
         guard RawTerminal.enter() else { return FileStream.standardOutput.write(TopFormatter.text(first, rows: rows)) }
         defer { RawTerminal.restore() }
-        var screen = TopScreen(snapshot: first, color: getenv("NO_COLOR") == nil)
+        var screen = TopScreen(snapshot: first, color: getenv("NO_COLOR") == nil, step: Self.seconds(step) ?? 1)
         func now() -> Double {
             var t = timespec()
             clock_gettime(CLOCK_MONOTONIC, &t)
@@ -167,17 +182,29 @@ struct TopCommand: ParsableCommand {
         var dirty = true
         var size = RawTerminal.size()
         while true {
-            if now() >= nextRead {
-                if !screen.paused {
+            if now() >= nextRead || screen.wantsRead {
+                if !screen.paused || screen.wantsRead {
                     do {
-                        screen.snapshot = try take(thresholds, reportingWarnings: false, keepingChains: true, quiet: true)
+                        let cursor = screen.cursor
+                        screen.snapshot = try take(
+                            thresholds, reportingWarnings: false, keepingChains: true, quiet: true, until: cursor)
+                        if cursor == nil { screen.live = screen.snapshot.asOf }
                         screen.problem = nil
-                        try check(screen.snapshot, failKinds)
+                        // The gate is about the log as it is, not as it was.
+                        if cursor == nil { try check(screen.snapshot, failKinds) }
                     } catch let error as ReportError {
-                        screen.problem = "\(error)"
+                        if let cursor = screen.cursor, error.code == .unknownFormat || error.code == .emptyLog {
+                            screen.problem = "nothing in the log before \(TerminalText.utc(cursor)) (] steps on, f follows)"
+                            // Nothing then: an empty snapshot, not the last one read.
+                            screen.snapshot = TopAccumulator(thresholds: thresholds).snapshot(
+                                inputs: screen.snapshot.inputs, messages: 0, warnings: 0, latest: cursor)
+                        } else {
+                            screen.problem = "\(error)"
+                        }
                     }
                     dirty = true
                 }
+                screen.wantsRead = false
                 nextRead = now() + interval
             }
             let current = RawTerminal.size()
@@ -204,13 +231,16 @@ struct TopCommand: ParsableCommand {
     /// - Parameter quiet: Whether a failure to read is thrown as the ``ReportError`` itself (for the interactive
     ///   view to show) instead of being said on standard error.
     private func take(
-        _ thresholds: TopSnapshot.Thresholds, reportingWarnings: Bool, keepingChains: Bool = false, quiet: Bool = false
+        _ thresholds: TopSnapshot.Thresholds, reportingWarnings: Bool, keepingChains: Bool = false, quiet: Bool = false,
+        until: Double? = nil
     ) throws -> TopSnapshot {
         var accumulator = TopAccumulator(thresholds: thresholds)
         accumulator.keepsChains = keepingChains
+        var loader = input.loader(progress: nil)
+        loader.until = until
         let log: TrackedLog
         do {
-            log = try input.loader(progress: nil).stream(input.files) { chain, ordinal in
+            log = try loader.stream(input.files) { chain, ordinal in
                 accumulator.add(chain, ordinal: ordinal)
             }
         } catch {
@@ -218,8 +248,10 @@ struct TopCommand: ParsableCommand {
             throw CommandSupport.fail(error)
         }
         if reportingWarnings { try CommandSupport.report(log, input) }
+        // Rewound, the moment shown is the cursor's: ages run to it, not to the last event before it.
         return accumulator.snapshot(
-            inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count, latest: log.latestTimestamp)
+            inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count,
+            latest: until ?? log.latestTimestamp)
     }
 }
 

@@ -38,11 +38,27 @@ struct TopScreen {
     var detailScroll = 0
     var paused = false
     var filter = ""
-    /// The filter being typed after `/`, until Enter or Esc.
+    /// What is being typed after `/` (a filter) or `g` (a time), until Enter or Esc.
     var editing: String?
+    var editingTime = false
+    /// The moment shown when rewound (Unix seconds); `nil` when following the log as it is written.
+    var cursor: Double?
+    /// How far `[` and `]` move the cursor, seconds (`{` and `}`: ten times as far).
+    let step: Double
+    /// The latest moment of the log read live: `]` past it follows again.
+    var live: Double?
+    /// Whether a key asked for the log to be read again now (the cursor moved).
+    var wantsRead = false
     /// The last problem reading the log (shown until a read succeeds).
     var problem: String?
     let color: Bool
+
+    init(snapshot: TopSnapshot, color: Bool, step: Double) {
+        self.snapshot = snapshot
+        self.color = color
+        self.step = step
+        live = snapshot.asOf
+    }
 
     /// The rows shown: filtered, then sorted.
     var rows: [TopSnapshot.Row] {
@@ -60,6 +76,9 @@ struct TopScreen {
     mutating func handle(_ key: RawTerminal.Key) -> Bool {
         if let text = editing {
             switch key {
+            case .enter where editingTime:
+                editing = nil
+                if let time = Self.time(text, from: cursor ?? snapshot.asOf) { move(to: time) } else { problem = "not a time: \(text)" }
             case .enter:
                 filter = text
                 editing = nil
@@ -79,37 +98,76 @@ struct TopScreen {
         case .escape: view = .list
         case .enter: if view == .list, count > 0 { view = .detail; detailScroll = 0 }
         case .character("s"): sort = Sort.allCases[(Sort.allCases.firstIndex(of: sort)! + 1) % Sort.allCases.count]
-        case .character("/"): editing = filter
+        case .character("/"):
+            editing = filter
+            editingTime = false
+        case .character("g"):
+            editing = ""
+            editingTime = true
+        case .character("["): move(by: -step)
+        case .character("]"): move(by: step)
+        case .character("{"): move(by: -10 * step)
+        case .character("}"): move(by: 10 * step)
+        case .character("f"):
+            cursor = nil
+            paused = false
+            wantsRead = true
         case .up, .character("k"):
             if view == .detail { detailScroll = max(0, detailScroll - 1) } else { selected = max(0, selected - 1) }
         case .down, .character("j"):
             if view == .detail { detailScroll += 1 } else { selected = min(max(0, count - 1), selected + 1) }
         case .pageUp: if view == .detail { detailScroll = max(0, detailScroll - 10) } else { selected = max(0, selected - 10) }
         case .pageDown: if view == .detail { detailScroll += 10 } else { selected = min(max(0, count - 1), selected + 10) }
-        case .home, .character("g"): selected = 0
+        case .home: selected = 0
         case .end, .character("G"): selected = max(0, count - 1)
         default: break
         }
         return true
     }
 
+    /// Moves the cursor by `seconds` from the moment shown; past the live end it follows the log again.
+    private mutating func move(by seconds: Double) {
+        guard let from = cursor ?? snapshot.asOf else { return }
+        move(to: from + seconds)
+    }
+
+    private mutating func move(to time: Double) {
+        if let live, time >= live { cursor = nil } else { cursor = time }
+        wantsRead = true
+    }
+
+    /// A time typed after `g`: Unix seconds, ISO 8601, or `-5s` / `+2m` from the moment shown.
+    static func time(_ text: String, from now: Double?) -> Double? {
+        let trimmed = String(text.drop { $0 == " " })
+        if let sign = trimmed.first, sign == "-" || sign == "+", let now,
+            let seconds = TopCommand.seconds(String(trimmed.dropFirst()))
+        {
+            return sign == "-" ? now - seconds : now + seconds
+        }
+        return ChainSelection.parseTime(trimmed)
+    }
+
     /// The screen as `size.rows` lines, each at most `size.columns` wide.
     mutating func lines(columns: Int, rows height: Int) -> [String] {
         var out: [String] = []
-        let status = (paused ? "paused" : "following") + " · sort: \(sort.rawValue)"
+        let mode = cursor.map { "rewound to \(TerminalText.utc($0)) ([ ] step, f follows)" } ?? (paused ? "paused" : "following")
+        let status = mode + " · sort: \(sort.rawValue)"
             + (filter.isEmpty ? "" : " · filter: \(TerminalText.escaped(filter))")
         let heading = TopFormatter.heading(snapshot)
         out += heading.map { cut($0, columns) }
         out.append(cut(problem.map { "! " + TerminalText.escaped($0) } ?? status, columns))
         let footer =
-            editing.map { "/" + TerminalText.escaped($0) + "▏  (Enter apply, Esc cancel)" }
+            editing.map {
+                (editingTime ? "go to (ISO 8601, Unix seconds, -5s): " : "/") + TerminalText.escaped($0)
+                    + "▏  (Enter apply, Esc cancel)"
+            }
             ?? "q quit  space pause  ↑↓ move  Enter detail  Esc back  s sort  / filter  ? help"
         let shown = rows
         selected = min(selected, max(0, shown.count - 1))
         var body: [String] = []
         switch view {
         case .help: body = Self.help
-        case .detail where !shown.isEmpty: body = detail(shown[selected])
+        case .detail where !shown.isEmpty: body = detail(shown[selected], columns: columns)
         default:
             let warnings = TopFormatter.warningLines(snapshot)
             let room = max(1, height - out.count - 3 - min(warnings.count, 6) - (warnings.isEmpty ? 0 : 1))
@@ -138,9 +196,21 @@ struct TopScreen {
     }
 
     /// The detail of one chain: what it waits on, followed to where it is stuck, then its ladder.
-    private func detail(_ row: TopSnapshot.Row) -> [String] {
+    private func detail(_ row: TopSnapshot.Row, columns: Int) -> [String] {
         var lines = ["", paint(TerminalText.escaped(row.title), "1") + "  " + TopFormatter.state(row)]
-        lines.append(
+        // What is said about the chain is wrapped, not cut: the creation site is at the end.
+        func say(_ text: String, indent: String = "") {
+            var line = indent
+            for word in text.split(separator: " ") {
+                if line.count > indent.count, line.count + 1 + word.count > columns - 1 {
+                    lines.append(line)
+                    line = indent + "  "
+                }
+                line += (line.hasSuffix(" ") || line.isEmpty ? "" : " ") + word
+            }
+            lines.append(line)
+        }
+        say(
             "in flight \(DurationFormat.text(row.age)), \(DurationFormat.text(row.running)) in callbacks, "
                 + "\(row.pairsRun)/\(row.pairsAdded) pairs run, from \(TerminalText.escaped(row.location))"
                 + (row.createdAt.map { ", created at " + TerminalText.escaped($0) } ?? ""))
@@ -151,17 +221,17 @@ struct TopScreen {
             var seen: Set<Int> = row.deferredID.map { [$0] } ?? []
             while let next = id {
                 guard seen.insert(next).inserted else {
-                    lines.append("  … and back to #\(next): a wait cycle, which nothing outside it can end")
+                    say("… and back to #\(next): a wait cycle, which nothing outside it can end", indent: "  ")
                     break
                 }
                 guard let target = snapshot.inFlight.first(where: { $0.deferredID == next }) else {
-                    lines.append("  waits on #\(next): not in flight in this log (ended, or not tracked)")
+                    say("waits on #\(next): not in flight in this log (ended, or not tracked)", indent: "  ")
                     break
                 }
-                lines.append(
-                    "  waits on \(TerminalText.escaped(target.title)): \(TopFormatter.state(target)), in flight "
+                say(
+                    "waits on \(TerminalText.escaped(target.title)): \(TopFormatter.state(target)), in flight "
                         + DurationFormat.text(target.age)
-                        + (target.createdAt.map { ", created at " + TerminalText.escaped($0) } ?? ""))
+                        + (target.createdAt.map { ", created at " + TerminalText.escaped($0) } ?? ""), indent: "  ")
                 id = target.waitingOn
             }
         }
@@ -177,11 +247,14 @@ struct TopScreen {
         "", "KEYS",
         "  q, Ctrl-C    quit",
         "  space        pause or follow the log (it is read again every --interval)",
-        "  ↑ ↓, k j     move; PgUp PgDn, g G: by ten, to the ends",
+        "  ↑ ↓, k j     move; PgUp PgDn by ten; Home End (G) to the ends",
         "  Enter        the chain's detail: why it is stuck, its ladder (↑ ↓ scroll)",
         "  Esc          back to the list",
         "  s            sort by age, callbacks, pairs left, idle, title",
         "  /            filter by title or state (Enter applies, Esc cancels)",
+        "  [ ]          rewind: the log as it stood a --step earlier or later ({ }: ten steps)",
+        "  g            go to a time: ISO 8601, Unix seconds, or -5s / +2m from the moment shown",
+        "  f            follow the log again (leave the rewind)",
         "  ?            this help",
     ]
 

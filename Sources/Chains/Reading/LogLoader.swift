@@ -19,6 +19,9 @@ public struct LogLoader {
     public var maxLineBytes = 64 << 20
     /// The longest string value kept, in bytes (0: no limit); longer ones are cut with a warning.
     public var maxValueBytes = 64 << 10
+    /// When set, the log as it stood at this moment (Unix seconds): later Eliot messages are left out (see
+    /// ``EventLog/TaskReader/until``).
+    public var until: Double?
 
     /// Creates a loader.
     public init(progress: ((Int) -> Void)? = nil, standardInput: [UInt8]? = nil) {
@@ -95,6 +98,7 @@ public struct LogLoader {
         brief handleBrief: ((ChainFigures, Int) -> Void)? = nil, briefFacts: Bool = false
     ) throws(ReportError) -> TrackedLog {
         var reader = TaskReader(streaming: streaming, keptFields: keptFields, progress: progress)
+        reader.until = until
         reader.maxLineBytes = maxLineBytes
         reader.maxValueBytes = maxValueBytes
         // Summaries take the short way: most tasks are folded in without building their tree or chain.

@@ -72,6 +72,9 @@ public struct TaskReader {
     /// Called with every message as it is read (not with ``brief`` tasks' messages), and its input's name: for a
     /// reader that needs to know what is coming before the task it is in completes.
     public var onMessage: ((EventMessage, String) -> Void)?
+    /// When set, messages stamped later than this (Unix seconds) are left out, as if the log ended then: the log
+    /// as it stood at that moment (`top`'s rewind). Untimed messages are kept. Not with ``brief``.
+    public var until: Double?
 
     /// How much of an input's head is looked at to tell its format.
     static let headLength = 1 << 16
@@ -95,7 +98,7 @@ public struct TaskReader {
         let merging = formats.filter { $0 == .eliot }.count > 1
         var merged: [MergedInput] = []
         var briefGrouper =
-            merging
+            merging || until != nil
             ? nil
             : brief.map {
                 BriefTaskGrouper(file: firstName, fields: $0.fields, keptFields: keptFields, rootType: $0.rootType)
@@ -161,6 +164,7 @@ public struct TaskReader {
                 for entry in reader {
                     switch entry {
                     case .message(let message, let line):
+                        if let until, let time = message.timestamp, time > until { continue }
                         onMessage?(message, name)
                         if let time = message.timestamp, time > latest ?? -.infinity { latest = time }
                         if let (ordinal, task) = grouper.add(message, line: offset + line) {
@@ -181,7 +185,7 @@ public struct TaskReader {
             offset += reader.lineNumber
         }
         if merging {
-            for k in merged.indices { try Self.advance(&merged[k], onMessage: onMessage) }
+            for k in merged.indices { try Self.advance(&merged[k], until: until, onMessage: onMessage) }
             var count = 0
             while let k = Self.earliest(merged), let (message, line) = merged[k].next {
                 merged[k].next = nil
@@ -191,7 +195,7 @@ public struct TaskReader {
                 }
                 count += 1
                 if count % 50_000 == 0 { progress?(count) }
-                try Self.advance(&merged[k], onMessage: onMessage)
+                try Self.advance(&merged[k], until: until, onMessage: onMessage)
             }
             for input in merged {
                 if input.messages == 0 {
