@@ -109,13 +109,16 @@ test-docs:
 	$(SWIFT) build --product seed-example
 	$(SWIFT) build --product echo-service-example
 	$(SWIFT) build --product pipeline-example
+	$(SWIFT) build --product stuck-service-example
 	$(PYTHON) Tests/Docs/test_documented_commands.py .build/debug/reactortrack --examples .build/debug
 
-# `top` on a real terminal (a pseudo-terminal of 80x24, Python's pty): the list, the detail, filter, sort, a
-# growing log, pause, and the terminal restored after q, SIGTERM and --fail-on.
+# `top` on a real terminal (a pseudo-terminal of 80x24, Python's pty): the list, the detail, filter, sort, rewind,
+# a growing and a rotated log, pause, the terminal restored after q, SIGTERM and --fail-on; then following
+# examples/stuck-service while it streams.
 test-top:
 	$(SWIFT) build --product reactortrack
-	$(PYTHON) Tests/Top/test_top_screen.py .build/debug/reactortrack
+	$(SWIFT) build --product stuck-service-example
+	$(PYTHON) Tests/Top/test_top_screen.py .build/debug/reactortrack .build/debug/stuck-service-example
 
 # Every command (the four renders, tree, summary, summary --json, both exports) on every log shape of issue #22
 # (scripts/make_shapes.py: lines and fan-outs of each link kind, huge chains and tasks, many open actions and

@@ -84,6 +84,7 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "examples/live-spans"),
+        .executableTarget(name: "stuck-service-example", dependencies: ["Defer", "Monitor"], path: "examples/stuck-service"),
         .executableTarget(name: "stream-probe", dependencies: ["Actions", "Defer", "Monitor"], path: "examples/stream-probe"),
 
         .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),

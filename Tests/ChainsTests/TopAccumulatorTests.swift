@@ -121,6 +121,19 @@ struct TopAccumulatorTests {
         return lines.joined(separator: "\n") + "\n"
     }()
 
+    @Test("a wait cycle among the chains in flight is found before the monitor says so, and only the cycle")
+    func cycleFoundLive() throws {
+        // Without the monitor's wait_cycle message (it writes one only when it stops): E and F wait on each
+        // other, A waits on E from outside the cycle.
+        let text = Self.everyState.split(separator: "\n").map(String.init).filter { !$0.contains("wait_cycle") }
+            .map { $0.contains(#""task_uuid":"t1""#) ? $0.replacingOccurrences(of: #""on":2"#, with: #""on":5"#) : $0 }
+            .joined(separator: "\n")
+        let loader = LogLoader(standardInput: Array(text.utf8))
+        let top = try snapshot(["-"], loader: loader)
+        #expect(top.warning(.cycle)?.chains == ["E #5", "F #6"])
+        #expect(top.warning(.cycle)?.count == 2)
+    }
+
     @Test("every state, the innermost Deferred a wait is stuck on, and every warning")
     func everyState() throws {
         let loader = LogLoader(standardInput: Array(Self.everyState.utf8))
@@ -138,7 +151,8 @@ struct TopAccumulatorTests {
         // D's callback began at 103.003 and was still running at 300.
         #expect(abs((rows["D #4"]?.running ?? 0) - (300 - 103.003)) < 1e-6)
         #expect(top.warning(.blocked)?.count == 1 && top.warning(.blocked)?.chains == ["D #4"])
-        #expect(top.warning(.cycle)?.chains == ["E #5"])
+        // The monitor reported E's cycle; F is in it too, found among the waits of the chains in flight.
+        #expect(top.warning(.cycle)?.chains == ["E #5", "F #6"])
         #expect(top.warning(.unhandled)?.chains == ["G #7"])
         // In flight 196.5 s or more: A (200), B (199), C (198), D (197); not E (196) nor F (195.5).
         #expect(top.warning(.pending)?.chains == ["A #1", "B #2", "C #3", "D #4"])

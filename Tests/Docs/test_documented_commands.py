@@ -62,6 +62,8 @@ LOGS = {
     "mon.out": ("example", "seed-example"),
     "echo-service.out": ("example", "echo-service-example"),
     "pipeline.out": ("example", "pipeline-example"),
+    # A service with a stuck request, a wait cycle, a blocking callback and an unhandled error (runs 5 s).
+    "stuck-service.out": ("example", "stuck-service-example"),
     # A big log of many chains, some failed (82 chains; 23 failed): the overview, --failed, --slowest 50.
     "big.out": ("file", "Tests/Fixtures/generated.log"),
     "service.out": ("file", "Tests/Fixtures/generated.log"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`reactortrack top` on a real terminal: run in a pseudo-terminal of 80x24, driven by keys, its screen read back.
 
-    test_top_screen.py CLI
+    test_top_screen.py CLI [STUCK_SERVICE_EXAMPLE]
 
 Checks, on a log with a chain of waits, a wait cycle, a callback still running and an unhandled error:
 - the list shows every chain in flight, what each is doing and the warnings, within 80 columns;
@@ -9,7 +9,9 @@ Checks, on a log with a chain of waits, a wait cycle, a callback still running a
 - a log that grows is followed; space pauses;
 - q, SIGTERM and --fail-on each leave the terminal as it was (alternate screen left, cursor shown, echo and line
   editing back on);
-- TERM=dumb prints snapshots instead of drawing.
+- TERM=dumb prints snapshots instead of drawing;
+- a log rotated, missing for a moment, truncated and written again is followed;
+- with the example: top follows examples/stuck-service while it streams (see live_service).
 Prints one line per check and a closing "N passed, N failed"; exits 1 if any check failed.
 """
 import fcntl
@@ -128,6 +130,84 @@ def restored(term, results, what):
                   what + ": echo, line editing and signals are back on")
 
 
+def live_service(cli, example, work, results):
+    """top following examples/stuck-service while it runs and streams its log: the stuck request followed to the
+    connection that never came, the wait cycle found before the monitor says so, the blocked callback, the
+    unhandled error; rewind shows fewer requests than now."""
+    import subprocess
+    log = os.path.join(work, "stuck-service.out")
+    service = subprocess.Popen([example, log, "6"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        end = time.monotonic() + 10
+        while not os.path.exists(log) and time.monotonic() < end:
+            time.sleep(0.05)
+        time.sleep(1.0)
+        term = Terminal([cli, "top", "--interval", "0.3", "--step", "0.5s", log])
+        term.read(1.5)
+        screen = term.screen()
+        lines = screen.split("\n")
+        results.check(service.poll() is None, "live: the service is still running while top reads its log")
+        for title, state in [("connect #1", "not fired"), ("query #2", "waiting on #1"),
+                             ("fetchUser #3", "waiting on #2 → #1"), ("lockA #4", "waiting on #5"),
+                             ("lockB #5", "waiting on #4")]:
+            results.check(any(l.startswith(title) and state in l for l in lines), "live: %s %s" % (title, state), screen)
+        for kind, names in [("blocked", "report #6"), ("cycle", "lockA #4, lockB #5"), ("unhandled", "sendMail #7")]:
+            results.check(any(l.strip().startswith(kind) and names in l for l in lines), "live: warning %s (%s)" % (kind, names),
+                          screen)
+        requests = int(re.search(r"(\d+) chains", screen).group(1))
+        term.send("/fetch\r\r", 0.8)
+        screen = term.screen()
+        results.check("waits on query #2: waiting on #1" in screen and "waits on connect #1: not fired" in screen
+                      and "created at" in screen, "live: why fetchUser is stuck names connect #1, where it was made",
+                      screen)
+        term.send("\x1b/\x7f\x7f\x7f\x7f\x7f\r[[", 1.0)
+        screen = term.screen()
+        earlier = re.search(r"(\d+) chains", screen)
+        results.check("rewound" in screen and earlier is not None and int(earlier.group(1)) < requests,
+                      "live: rewound 1 s, fewer chains than now (%s < %d)" % (earlier and earlier.group(1), requests),
+                      screen)
+        term.send("{{", 1.0)
+        results.check("nothing in the log before" in term.screen() and "0 chains" in term.screen()
+                      and "connect #1" not in term.screen(), "live: rewound before the log began, it says so",
+                      term.screen())
+        term.send("q")
+        status = term.wait()
+        results.check(status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, "live: q exits 0")
+        restored(term, results, "live")
+    finally:
+        service.wait(timeout=20)
+
+
+def rotation(cli, work, results):
+    """Following a log that is rotated (renamed, a new one written by the same name), briefly missing, then
+    truncated and written again: every read after the change shows the file as it now is, and top goes on."""
+    import subprocess
+    log = os.path.join(work, "rotating.out")
+    with open(log, "w") as f:
+        f.write(stuck_log())
+    top = subprocess.Popen([cli, "top", "--count", "8", "--interval", "0.5", log], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    time.sleep(0.7)
+    os.rename(log, log + ".1")  # rotated: for a moment there is no file by that name
+    time.sleep(0.6)
+    with open(log, "w") as f:
+        f.write(stuck_log().split("\n")[0] + "\n")  # a new log: fetchUser's start alone
+    time.sleep(1.0)
+    with open(log, "w") as f:  # truncated, then written again
+        f.write("")
+    time.sleep(0.6)
+    with open(log, "w") as f:
+        f.write(stuck_log())
+    out, err = top.communicate(timeout=30)
+    snapshots = out.split("top: ")[1:]
+    counts = [re.search(r"(\d+) chains?: (\d+) in flight", s).groups() for s in snapshots]
+    results.check(top.returncode == 0, "rotation: top goes on and exits 0", err)
+    results.check(counts and counts[0] == ("7", "6") and ("1", "1") in counts and counts[-1] == ("7", "6"),
+                  "rotation: the old log, the new one, then the rewritten one", repr(counts))
+    results.check("read again" in err and "rotating.out" in err, "rotation: a missing or empty file is said, not fatal",
+                  err)
+
+
 def main():
     cli = os.path.abspath(sys.argv[1])
     results = Results()
@@ -166,6 +246,23 @@ def main():
     results.check("sort: callbacks" in screen and rows and rows[0].startswith("render #4"),
                   "s: sorted by time in callbacks, the running one first", screen)
 
+    # Rewind: three steps of a second back from the last event (sendMail's end, 5.003 s after the first), the log
+    # as it stood 2.003 s after the first event: fetchUser, query and connect had begun; render had not.
+    term.send("[[[", 1.0)
+    screen = term.screen()
+    results.check("rewound to 2026-11-23 10:53:22.003Z" in screen and "IN FLIGHT (3)" in screen
+                  and "connect #3" in screen and "render #4" not in screen,
+                  "[ [ [: the log as it stood three seconds before its end", screen)
+    results.check(re.search(r"fetchUser #1\s+waiting on #2 → #3\s+2\.00 s", screen) is not None,
+                  "rewound: ages run to the moment shown", screen)
+    term.send("g1795431201.5\r", 1.0)
+    screen = term.screen()
+    results.check("rewound to 2026-11-23 10:53:21.500Z" in screen and "IN FLIGHT (2)" in screen,
+                  "g: go to a time", screen)
+    term.send("f", 1.0)
+    results.check("IN FLIGHT (6)" in term.screen() and "following" in term.screen(), "f: follows the log again",
+                  term.screen())
+
     # The log grows: the next read shows it; paused, it does not.
     with open(log, "a") as f:
         f.write('{"task_uuid":"t3","task_level":[3],"timestamp":1795431300,"message_type":"reactortrack:fired","path":"success","value":"1"}\n')
@@ -195,7 +292,7 @@ def main():
     term = Terminal([cli, "top", "--interval", "0.2", "--fail-on", "cycle", log])
     status = term.wait()
     results.check(status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3
-                  and "failing on cycle (1)" in term.raw.decode("utf-8", "replace"), "--fail-on: exits 3 and says why",
+                  and "failing on cycle (2)" in term.raw.decode("utf-8", "replace"), "--fail-on: exits 3 and says why",
                   repr(term.raw[-300:]))
 
     term = Terminal([cli, "top", "--interval", "0.2", "--count", "2", log])
@@ -205,6 +302,9 @@ def main():
     text = term_dumb.raw.decode("utf-8", "replace")
     results.check(text.count("top: ") == 2 and "\x1b[" not in text, "TERM=dumb: snapshots, no escapes", repr(text[:300]))
 
+    rotation(cli, work, results)
+    if len(sys.argv) > 2:
+        live_service(cli, os.path.abspath(sys.argv[2]), work, results)
     print("%d passed, %d failed" % (results.passed, results.failed))
     return 1 if results.failed else 0
 

@@ -13,6 +13,8 @@ public struct TopAccumulator: Sendable {
     /// Every Deferred read, by file and id: whether it has fired and what it waits on while in flight.
     private var deferreds: [ChainFamily.Key: (fired: Bool, inFlight: Bool, waitingOn: Int?)] = [:]
     private var warnings: [TopSnapshot.WarningKind: Tally] = [:]
+    /// The chains the monitor said were in a wait cycle (counted once, whoever found it).
+    private var reportedCycles = Set<Int>()
 
     /// A chain in flight, before the moment shown is known.
     private struct Open: Sendable {
@@ -57,7 +59,10 @@ public struct TopAccumulator: Sendable {
             if let duration = run.duration, duration >= thresholds.blocked { blocked += 1 }
         }
         if blocked > 0 { warnings[.blocked, default: Tally()].add(blocked, ordinal: ordinal, title: title) }
-        if chain.waitCycle != nil { warnings[.cycle, default: Tally()].add(ordinal: ordinal, title: title) }
+        if chain.waitCycle != nil {
+            warnings[.cycle, default: Tally()].add(ordinal: ordinal, title: title)
+            reportedCycles.insert(ordinal)
+        }
         if case .unhandled = chain.outcome { warnings[.unhandled, default: Tally()].add(ordinal: ordinal, title: title) }
         let inFlight = chain.outcome.isOpen && chain.outcome != .message
         let openWait = chain.waits.last { $0.start != nil && $0.end == nil }
@@ -126,6 +131,33 @@ public struct TopAccumulator: Sendable {
             }
             row.stuckOn = stuckOn(row.waitingOn, file: chain.file)
             rows.append(row)
+        }
+        // Wait cycles among the chains in flight, found here: the monitor says so only when it stops. Each chain
+        // waits on one Deferred at most, so following the waits finds every cycle in one pass.
+        var inCycle = Set<ChainFamily.Key>()
+        var done = Set<ChainFamily.Key>()
+        for chain in open {
+            guard let id = chain.row.deferredID else { continue }
+            var path: [ChainFamily.Key] = []
+            var onPath = Set<ChainFamily.Key>()
+            var key = ChainFamily.Key(file: chain.file, id: id)
+            while !done.contains(key) {
+                guard onPath.insert(key).inserted else {
+                    // Back on this walk's own path: from there on, it is a cycle.
+                    inCycle.formUnion(path[path.firstIndex(of: key)!...])
+                    break
+                }
+                path.append(key)
+                guard let known = deferreds[key], known.inFlight, let next = known.waitingOn else { break }
+                key = ChainFamily.Key(file: chain.file, id: next)
+            }
+            done.formUnion(path)
+        }
+        for chain in open.sorted(by: { $0.ordinal < $1.ordinal }) where !reportedCycles.contains(chain.ordinal) {
+            guard let id = chain.row.deferredID, inCycle.contains(ChainFamily.Key(file: chain.file, id: id)) else {
+                continue
+            }
+            tallies[.cycle, default: Tally()].add(ordinal: chain.ordinal, title: chain.row.title)
         }
         // Oldest first; as old, in log order.
         rows = rows.enumerated().sorted { a, b in a.element.age != b.element.age ? a.element.age > b.element.age : a.offset < b.offset }.map(\.element)
