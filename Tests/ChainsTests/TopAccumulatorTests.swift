@@ -121,6 +121,20 @@ struct TopAccumulatorTests {
         return lines.joined(separator: "\n") + "\n"
     }()
 
+    @Test("an Eliot action task in flight is running its innermost open action, all its age")
+    func openAction() throws {
+        let text = [
+            #"{"task_uuid":"a","task_level":[1],"timestamp":10,"action_type":"app:request","action_status":"started"}"#,
+            #"{"task_uuid":"a","task_level":[2,1],"timestamp":11,"action_type":"app:query","action_status":"started"}"#,
+            #"{"task_uuid":"b","task_level":[1],"timestamp":14,"message_type":"app:tick"}"#,
+        ].joined(separator: "\n")
+        let top = try snapshot(["-"], loader: LogLoader(standardInput: Array(text.utf8)))
+        let row = try #require(top.inFlight.first)
+        #expect(top.inFlight.count == 1)
+        #expect(row.state == .running && row.callback == "app:query", "not a Deferred that was never fired")
+        #expect(row.age == 4 && row.running == 4)
+    }
+
     @Test("a wait cycle among the chains in flight is found before the monitor says so, and only the cycle")
     func cycleFoundLive() throws {
         // Without the monitor's wait_cycle message (it writes one only when it stops): E and F wait on each

@@ -73,8 +73,12 @@ public struct TopAccumulator: Sendable {
         }
         guard inFlight else { return }
         let openRun = chain.runs.last { $0.start != nil && $0.end == nil }
+        // An Eliot action task in flight is running its innermost open action (it has no callbacks to fire).
+        let openAction = chain.isDeferred ? nil : chain.spans.last { $0.isOpen }?.name ?? chain.label
         let state: TopSnapshot.State =
-            if openRun != nil { .running } else if openWait != nil { .waiting } else if chain.cancelled {
+            if openRun != nil || openAction != nil {
+                .running
+            } else if openWait != nil { .waiting } else if chain.cancelled {
                 .cancelled
             } else if chain.firedAt == nil && chain.runs.isEmpty { .notFired } else { .pending }
         var last = chain.start
@@ -91,7 +95,7 @@ public struct TopAccumulator: Sendable {
         }
         let row = TopSnapshot.Row(
             task: chain.id, title: title, deferredID: chain.deferredID, state: state,
-            callback: state == .running ? openRun?.name : nil, waitingOn: state == .waiting ? openWait?.on : nil,
+            callback: state == .running ? openRun?.name ?? openAction : nil, waitingOn: state == .waiting ? openWait?.on : nil,
             stuckOn: nil, age: 0, running: 0, pairsRun: chain.pairs.filter { $0.run != nil }.count,
             pairsAdded: chain.pairs.count, lastEvent: last,
             location: "\(chain.file):\(chain.line.map(String.init) ?? "?")", createdAt: chain.createdAt,
@@ -99,7 +103,8 @@ public struct TopAccumulator: Sendable {
         open.append(
             Open(
                 ordinal: ordinal, row: row, file: chain.file, start: chain.start,
-                runs: chain.runs.map { ($0.start, $0.end) }, openRunStart: openRun?.start))
+                runs: chain.isDeferred ? chain.runs.map { ($0.start, $0.end) } : [(chain.start, nil)],
+                openRunStart: openRun?.start))
     }
 
     /// The snapshot of the chains added so far.
