@@ -380,6 +380,9 @@ def file_workloads(samples, args, generator, cli, notes):
                                                             [cli, "export", p, "--format", "chrome", "-o", trace], size(k)))
             steps.append(lambda p=path, k=key: measure_file(samples, "ours", f"export-otlp:{k[0]}:{k[1]}",
                                                             [cli, "export", p, "--format", "otlp-json", "-o", spans], size(k)))
+            # `top --once`: one snapshot of the whole log (each interactive read is one of these).
+            steps.append(lambda p=path, k=key: measure_file(samples, "ours", f"top-once:{k[0]}:{k[1]}",
+                                                            [cli, "top", "--once", p], size(k)))
         if steps:
             started = time.monotonic()
             rounds_done = 0

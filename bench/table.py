@@ -236,6 +236,10 @@ def build_table(samples, cli_missing, peer_mb, large_sizes):
         t.row(f"   {name}, peak RSS", ("ours", f"export-{kind}:100:inorder:rss"), None, None, "< 1 GB",
               lambda o, pv, r: o < 1024)
         floor_rows(t, f"   {name}", f"export-{kind}:100:inorder", 100, "inorder")
+    t.heading("11b. `top --once` of the 100 MB log: one snapshot (each read `top` makes while it follows a log)")
+    t.row("   time, s", ("ours", "top-once:100:inorder:s"), None, None, "—", None)
+    t.row("   peak RSS", ("ours", "top-once:100:inorder:rss"), None, None, "< 1 GB", lambda o, pv, r: o < 1024)
+    floor_rows(t, "   input MB/s", "top-once:100:inorder", 100, "inorder")
     t.heading("12. HTML report (`render -o report.html`): file size and open-to-interactive in headless Chromium")
     for size_mb, name in [(p, f"{p} MB"), (100, "100 MB")]:
         t.row(f"   {name} log, report size, MB", ("ours", f"report:{size_mb}:size"), None, None, "< 30 MB",
