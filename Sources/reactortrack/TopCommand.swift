@@ -65,6 +65,13 @@ struct TopCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How far [ and ] rewind or advance the interactive view.", valueName: "duration"))
     var step = "1s"
 
+    /// The fields a snapshot reads besides the standard ones: the summary's, and where a Deferred was made, a
+    /// wait cycle's ids, the path a chain fired on, the Deferreds a run returned and a chain was chained to.
+    static let fieldsUsed: Set<String> = {
+        typealias F = MonitorVocabulary.Field
+        return SummaryAccumulator.fieldsUsed.union([F.createdAt, F.trackedAt, F.cycle, F.path, F.returnedDeferred, F.to])
+    }()
+
     /// Exit status when a `--fail-on` warning is present.
     static let failOnStatus: Int32 = 3
 
@@ -238,6 +245,8 @@ struct TopCommand: ParsableCommand {
         accumulator.keepsChains = keepingChains
         var loader = input.loader(progress: nil)
         loader.until = until
+        // A snapshot's figures need only a few fields; the detail view shows a chain's values, so keeps them all.
+        if !keepingChains { loader.keptFields = Self.fieldsUsed }
         let log: TrackedLog
         do {
             log = try loader.stream(input.files) { chain, ordinal in
