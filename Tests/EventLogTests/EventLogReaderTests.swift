@@ -176,4 +176,29 @@ struct EventLogReaderTests {
     func missingFile() {
         #expect(throws: EventLogError.self) { try EventLogReader(path: "/nonexistent/mon.out") }
     }
+
+    @Test("until: messages stamped later are left out, a late one's warning too; untimed ones and damage stay")
+    func until() {
+        let long = String(repeating: "x", count: 100)
+        let text = [
+            #"{"task_uuid":"a","task_level":[1],"timestamp":1,"message_type":"m"}"#,
+            #"{"task_uuid":"a","task_level":[2],"timestamp":5,"message_type":"late"}"#,
+            #"{"task_uuid":"a","task_level":[3],"timestamp":6,"message_type":"late","v":"\#(long)"}"#,
+            #"{"task_uuid":"a","task_level":[4],"message_type":"untimed"}"#,
+            "not json",
+            #"{"task_uuid":"a","task_level":[5],"timestamp":2,"message_type":"m","v":"\#(long)"}"#,
+            #"{"task_uuid":"a","task_level":[6],"timestamp":7,"message_type":"late"}"#,
+        ].joined(separator: "\n")
+        let reader = EventLogReader(bytes: Array(text.utf8))
+        reader.maxValueBytes = 10
+        reader.until = 3
+        let (messages, warnings) = reader.readAll()
+        #expect(messages.map(\.message.messageType) == ["m", "untimed", "m"])
+        #expect(messages.map(\.line) == [1, 4, 6], "lines keep their numbers")
+        // The untimed message's, the damaged line, and the cut value of line 6; not the cut value of line 3,
+        // which is after `until`.
+        #expect(warnings.compactMap(\.line) == [4, 5, 6])
+        let whole = EventLogReader(bytes: Array(text.utf8))
+        #expect(whole.readAll().messages.count == 6)
+    }
 }

@@ -152,9 +152,39 @@ public final class EventLogReader: Sequence, IteratorProtocol {
             return entry
         }
         switch nextLine() {
-        case .line(let range, let atEndWithoutNewline)?: return decode(range, atEndWithoutNewline: atEndWithoutNewline)
+        case .line(let range, let atEndWithoutNewline)?:
+            guard until == nil else { return decodeUntil(range, atEndWithoutNewline: atEndWithoutNewline) }
+            return decode(range, atEndWithoutNewline: atEndWithoutNewline)
         case .warning(let problem)?: return .warning(problem)
         case nil: return nil
+        }
+    }
+
+    /// When set, messages stamped later than this (Unix seconds) are skipped, as if the log ended then (untimed
+    /// ones are kept): the log as it stood at that moment.
+    public var until: Double?
+
+    /// ``next()`` with ``until`` set: decodes lines until one is not a message stamped after it. Out of line, so
+    /// that reading the whole log pays nothing for it.
+    @inline(never)
+    private func decodeUntil(_ range: Range<Int>, atEndWithoutNewline: Bool) -> EventLogEntry? {
+        let until = until ?? .infinity
+        var line = (range, atEndWithoutNewline)
+        while true {
+            let entry = decode(line.0, atEndWithoutNewline: line.1)
+            // A message with a warning comes as the warning, then the message: both go when it is too late.
+            let message: EventMessage? =
+                switch (entry, pending) {
+                case (.message(let message, _), _), (.warning, .message(let message, _)?): message
+                default: nil
+                }
+            guard let time = message?.timestamp, time > until else { return entry }
+            pending = nil
+            switch nextLine() {
+            case .line(let range, let atEndWithoutNewline)?: line = (range, atEndWithoutNewline)
+            case .warning(let problem)?: return .warning(problem)
+            case nil: return nil
+            }
         }
     }
 

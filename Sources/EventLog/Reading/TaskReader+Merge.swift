@@ -27,13 +27,11 @@ extension TaskReader {
     static let lineBits = 40
 
     /// Fills `input.next` with its next message, collecting warnings on the way.
-    static func advance(_ input: inout MergedInput, until: Double?, onMessage: ((EventMessage, String) -> Void)?)
+    static func advance(_ input: inout MergedInput, onMessage: ((EventMessage, String) -> Void)?)
         throws(EventLogError)
     {
         while input.next == nil, !input.done {
             switch input.reader.next() {
-            case .message(let message, _)? where until != nil && (message.timestamp ?? -.infinity) > until!:
-                continue
             case .message(let message, let line)?:
                 onMessage?(message, input.name)
                 if let time = message.timestamp, time > input.latest ?? -.infinity { input.latest = time }

@@ -119,6 +119,7 @@ public struct TaskReader {
                 continue
             }
             reader.keptFields = keptFields
+            reader.until = until
             reader.maxLineLength = maxLineBytes
             reader.maxValueBytes = maxValueBytes
             if merging {
@@ -164,7 +165,6 @@ public struct TaskReader {
                 for entry in reader {
                     switch entry {
                     case .message(let message, let line):
-                        if let until, let time = message.timestamp, time > until { continue }
                         onMessage?(message, name)
                         if let time = message.timestamp, time > latest ?? -.infinity { latest = time }
                         if let (ordinal, task) = grouper.add(message, line: offset + line) {
@@ -185,7 +185,7 @@ public struct TaskReader {
             offset += reader.lineNumber
         }
         if merging {
-            for k in merged.indices { try Self.advance(&merged[k], until: until, onMessage: onMessage) }
+            for k in merged.indices { try Self.advance(&merged[k], onMessage: onMessage) }
             var count = 0
             while let k = Self.earliest(merged), let (message, line) = merged[k].next {
                 merged[k].next = nil
@@ -195,7 +195,7 @@ public struct TaskReader {
                 }
                 count += 1
                 if count % 50_000 == 0 { progress?(count) }
-                try Self.advance(&merged[k], until: until, onMessage: onMessage)
+                try Self.advance(&merged[k], onMessage: onMessage)
             }
             for input in merged {
                 if input.messages == 0 {
