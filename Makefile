@@ -155,18 +155,19 @@ test-fuzz: fuzz-build
 # The regression gate: instruction counts (valgrind's callgrind), which noise on a shared machine cannot move, of
 # a tracked and an untracked chain, summary and tree of a 10 MB log and the overview render, against
 # bench/perf-baseline.json; more than 3% off fails. A self-test shows a 5% slowdown failing. `make perf-baseline`
-# rewrites the baseline: say why in the commit that changes it.
+# rewrites the baseline: say why in the commit that changes it. The two programs it runs are built beside the
+# command, with its flags, so they share its release build of the library instead of making another.
 perf-build: cli
 	@command -v valgrind >/dev/null || [ -n "$(NO_INSTALL)" ] || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
-	$(SWIFT) build -c release --product MonitorBenchmarks
-	$(SWIFT) build -c release --product LogGenerator
+	$(SWIFT) build -c release --product MonitorBenchmarks --static-swift-stdlib --scratch-path $(CLI_SCRATCH)
+	$(SWIFT) build -c release --product LogGenerator --static-swift-stdlib --scratch-path $(CLI_SCRATCH)
 
 perf-check: perf-build
-	python3 scripts/perf_check.py --cli $(CLI) --bench-dir .build/release
-	python3 scripts/perf_check.py --cli $(CLI) --bench-dir .build/release --self-test
+	python3 scripts/perf_check.py --cli $(CLI) --bench-dir $(CLI_SCRATCH)/release
+	python3 scripts/perf_check.py --cli $(CLI) --bench-dir $(CLI_SCRATCH)/release --self-test
 
 perf-baseline: perf-build
-	python3 scripts/perf_check.py --cli $(CLI) --bench-dir .build/release --update
+	python3 scripts/perf_check.py --cli $(CLI) --bench-dir $(CLI_SCRATCH)/release --update
 
 # Our benchmarks beside Twisted, SwiftNIO, Eliot and eliot-tree, alternating, as one table plus
 # bench/results.json (see bench/README.md). GNU time gives the file commands' peak memory; simdjson

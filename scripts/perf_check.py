@@ -16,7 +16,7 @@ Workloads:
 Swift's hashing is seeded per process; SWIFT_DETERMINISTIC_HASHING=1 makes the counts repeatable. Each program
 runs as a stripped copy: Debian's valgrind cannot read the debug information Swift 6.3 writes.
 
-    scripts/perf_check.py --cli PATH --bench-dir .build/release [--update] [--self-test] [--only a,b]
+    scripts/perf_check.py --cli PATH --bench-dir .build-cli/release [--update] [--self-test] [--only a,b]
 
 `--self-test` shows the gate catching a real slowdown: it runs the untracked workload doing 5% more callbacks
 than it reports, which must fail the check against a baseline taken honestly in the same run.
