@@ -241,17 +241,14 @@ struct TopCommand: ParsableCommand {
         _ thresholds: TopSnapshot.Thresholds, reportingWarnings: Bool, keepingChains: Bool = false, quiet: Bool = false,
         until: Double? = nil
     ) throws -> TopSnapshot {
-        var accumulator = TopAccumulator(thresholds: thresholds)
-        accumulator.keepsChains = keepingChains
         var loader = input.loader(progress: nil)
         loader.until = until
         // A snapshot's figures need only a few fields; the detail view shows a chain's values, so keeps them all.
         if !keepingChains { loader.keptFields = Self.fieldsUsed }
         let log: TrackedLog
+        let accumulator: TopAccumulator
         do {
-            log = try loader.stream(input.files) { chain, ordinal in
-                accumulator.add(chain, ordinal: ordinal)
-            }
+            (log, accumulator) = try loader.snapshot(input.files, thresholds: thresholds, keepsChains: keepingChains)
         } catch {
             if quiet { throw error }
             throw CommandSupport.fail(error)

@@ -113,7 +113,11 @@ struct BriefSummaryTests {
                     add("\(slot),2", #""action_type":"reactortrack:run","action_status":"\#(random(4) == 0 ? "failed" : "succeeded")",\#(Self.failure(random(5)))"#)
                 case 4: add("\(slot)", #""message_type":"reactortrack:waiting","on":\#(random(3))"#)
                 case 5: add("\(slot)", #""message_type":"reactortrack:resumed","from":\#(random(2) == 0 ? "\(random(3))" : "null"),"waited":0.25"#)
-                default: add("\(slot)", #""message_type":"reactortrack:\#(["unhandled_error", "cancelled", "fired"][random(3)])""#)
+                default:
+                    switch random(5) {
+                    case 0: add("\(slot)", #""message_type":"reactortrack:wait_cycle","cycle":\#(random(3) == 0 ? "null" : "[\(n),1,\(n)]")"#)
+                    default: add("\(slot)", #""message_type":"reactortrack:\#(["unhandled_error", "cancelled", "fired"][random(3)])""#)
+                    }
                 }
             }
             slot += 1

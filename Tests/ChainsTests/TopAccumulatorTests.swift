@@ -22,6 +22,30 @@ struct TopAccumulatorTests {
         }
     }
 
+    @Test(
+        "the short way (ended chains not built) gives the snapshot that building every chain gives",
+        arguments: StreamingTests.inputs.map { $0.map(TestInputs.path) } + (0..<6).map { ["seed:\($0)"] })
+    func shortWay(_ inputs: [String]) throws {
+        var loader = LogLoader()
+        var paths = inputs
+        if inputs[0].hasPrefix("seed:"), let seed = UInt64(inputs[0].dropFirst(5)) {
+            loader = LogLoader(standardInput: BriefSummaryTests.log(seed: seed, damaged: seed % 2 == 1))
+            paths = ["-"]
+        }
+        for thresholds in [TopSnapshot.Thresholds(), TopSnapshot.Thresholds(blocked: 0.001, pending: 0.01)] {
+            let (log, accumulator) = try loader.snapshot(paths, thresholds: thresholds)
+            let short = accumulator.snapshot(
+                inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count, latest: log.latestTimestamp)
+            let general = try snapshot(paths, loader: loader, thresholds)
+            #expect(short == general)
+            if paths == ["-"] {
+                #expect(short.warning(.blocked) != nil || thresholds.blocked > 0.01)
+                // Ended chains the monitor said were in a wait cycle (an array of ids; `null` is none).
+                #expect(short.warning(.cycle) != nil)
+            }
+        }
+    }
+
     @Test("the counts are summary --json's, on every fixture", arguments: StreamingTests.inputs)
     func countsAreTheSummary(_ names: [String]) throws {
         let paths = names.map(TestInputs.path)

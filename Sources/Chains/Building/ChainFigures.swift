@@ -47,6 +47,8 @@ struct ChainFigures {
     /// For the monitor's `reactortrack:dropped` marker: how many events it says were lost. Such a task is no
     /// chain: summaries report its count as lost events.
     var lostEvents: Int?
+    /// Whether the monitor said the chain is in a wait cycle (`reactortrack:wait_cycle`).
+    var inWaitCycle = false
 
     /// As ``Chain/title``.
     var title: String { Chain.title(label: label, deferredID: deferredID, trackedBy: trackedBy) }
@@ -94,12 +96,13 @@ struct ChainFigures {
         file = chain.file
         line = chain.line
         lostEvents = chain.droppedEvents
+        inWaitCycle = chain.waitCycle != nil
     }
 
     /// The fields of a ``EventLog/BriefTaskGrouper`` that ``init(brief:locate:)`` reads, by their place in
     /// ``briefFields``.
     enum BriefField: Int, CaseIterable {
-        case deferredID, label, index, name, on, from, path, count, trackedBy, exception, reason
+        case deferredID, label, index, name, on, from, path, count, trackedBy, exception, reason, cycle
 
         /// The field's key in the log.
         var key: String {
@@ -115,6 +118,7 @@ struct ChainFigures {
             case .trackedBy: F.trackedBy
             case .exception: EventMessage.Key.exception
             case .reason: EventMessage.Key.reason
+            case .cycle: F.cycle
             }
         }
     }
@@ -205,6 +209,9 @@ struct ChainFigures {
                     if value(.path, m).stringValue == MonitorVocabulary.Path.error.rawValue { failurePassed = true }
                 case M.unhandledError.rawValue:
                     unhandled = true
+                case M.waitCycle.rawValue:
+                    // As ChainBuilder: a cycle is said by an array of ids.
+                    if value(.cycle, m) == .array { inWaitCycle = true }
                 default:
                     if m.type == EventLogFormat.tracebackMessageType { tracebackMessages += 1 }
                 }

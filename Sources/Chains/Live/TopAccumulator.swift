@@ -46,6 +46,21 @@ public struct TopAccumulator: Sendable {
         self.thresholds = thresholds
     }
 
+    /// Adds a chain that ended, without building it: a task of the plainest shape (see
+    /// ``LogLoader/snapshot(_:thresholds:)``). Its figures count as the built chain's would.
+    mutating func add(_ chain: ChainFigures, ordinal: Int) {
+        summary.add(chain, ordinal: ordinal)
+        if let end = chain.end, end.isFinite { asOf = max(asOf ?? end, end) }
+        guard chain.lostEvents == nil else { return }
+        let blocked = chain.callbacks.filter { ($0.duration ?? 0) >= thresholds.blocked }.count
+        if blocked > 0 { warnings[.blocked, default: Tally()].add(blocked, ordinal: ordinal, title: chain.title) }
+        if chain.inWaitCycle {
+            warnings[.cycle, default: Tally()].add(ordinal: ordinal, title: chain.title)
+            reportedCycles.insert(ordinal)
+        }
+        if chain.outcome == "unhandled" { warnings[.unhandled, default: Tally()].add(ordinal: ordinal, title: chain.title) }
+    }
+
     /// Adds one chain, with its place among the log's chains in order of first message.
     public mutating func add(_ chain: Chain, ordinal: Int) {
         summary.add(chain, ordinal: ordinal)

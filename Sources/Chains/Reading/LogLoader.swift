@@ -93,6 +93,24 @@ public struct LogLoader {
         return (log, accumulator)
     }
 
+    /// Reads every input as ``stream(_:_:)`` does and folds every chain into a `top` snapshot's accumulator, the
+    /// ended chains of the plainest shape without building them (as ``summarize(_:selection:top:keepsTasks:)``
+    /// does): the snapshot is exactly the one folding every chain built gives.
+    ///
+    /// - Parameters:
+    ///   - thresholds: The warnings' thresholds.
+    ///   - keepsChains: Whether each row keeps its chain (``TopAccumulator/keepsChains``).
+    public func snapshot(_ paths: [String], thresholds: TopSnapshot.Thresholds, keepsChains: Bool = false)
+        throws(ReportError) -> (log: TrackedLog, accumulator: TopAccumulator)
+    {
+        var accumulator = TopAccumulator(thresholds: thresholds)
+        accumulator.keepsChains = keepsChains
+        let log = try read(
+            paths, streaming: true, { accumulator.add($0, ordinal: $1) },
+            brief: { accumulator.add($0, ordinal: $1) })
+        return (log, accumulator)
+    }
+
     private func read(
         _ paths: [String], streaming: Bool, _ handle: (Chain, Int) -> Void,
         brief handleBrief: ((ChainFigures, Int) -> Void)? = nil, briefFacts: Bool = false

@@ -204,7 +204,7 @@ extension BriefTaskGrouper {
             }
         }
         try p.skipValue()
-        return .other
+        return b == UInt8(ascii: "[") ? .array : .other
     }
 
     /// The one `String` of a key, made the first time it is seen.

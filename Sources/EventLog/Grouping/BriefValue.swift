@@ -9,7 +9,9 @@ public enum BriefValue: Sendable, Hashable {
     case double(Double)
     /// A string.
     case string(String)
-    /// `null`, a boolean, an array or an object.
+    /// An array (its elements not kept).
+    case array
+    /// `null`, a boolean or an object.
     case other
 
     /// The string, if this is a string.
