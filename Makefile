@@ -120,7 +120,7 @@ test-top:
 	$(SWIFT) build --product stuck-service-example
 	$(PYTHON) Tests/Top/test_top_screen.py .build/debug/reactortrack .build/debug/stuck-service-example
 
-# Every command (the four renders, tree, summary, summary --json, both exports) on every log shape of issue #22
+# Every command (the four renders, tree, summary, summary --json, both exports, top --once) on every log shape of issue #22
 # (scripts/make_shapes.py: lines and fan-outs of each link kind, huge chains and tasks, many open actions and
 # Deferreds, deep nesting, the original format's long lines), with the release command, at a size that keeps the
 # stage short: any signal, a run over 60 s or one over 256 MB fails. `SHAPES_SIZE=100000` for the issue's sizes.

@@ -35,6 +35,7 @@ COMMANDS = {
     "summary-json": ["summary", "--json"],
     "chrome": ["export", "--format", "chrome", "-o", "OUT.json"],
     "otlp-json": ["export", "--format", "otlp-json", "-o", "OUT.otlp.json"],
+    "top": ["top", "--once"],
 }
 
 
