@@ -10,8 +10,8 @@ public struct TopAccumulator: Sendable {
     private var summary = SummaryAccumulator(top: 0)
     private var asOf: Double?
     private var open: [Open] = []
-    /// Every Deferred read, by file and id: whether it has fired and what it waits on while in flight.
-    private var deferreds: [ChainFamily.Key: (fired: Bool, inFlight: Bool, waitingOn: Int?)] = [:]
+    /// The chains in flight that wait on another Deferred, by file and id: the id they wait on.
+    private var waits: [ChainFamily.Key: Int] = [:]
     private var warnings: [TopSnapshot.WarningKind: Tally] = [:]
     /// The chains the monitor said were in a wait cycle (counted once, whoever found it).
     private var reportedCycles = Set<Int>()
@@ -52,13 +52,24 @@ public struct TopAccumulator: Sendable {
         summary.add(chain, ordinal: ordinal)
         if let end = chain.end, end.isFinite { asOf = max(asOf ?? end, end) }
         guard chain.lostEvents == nil else { return }
-        let blocked = chain.callbacks.filter { ($0.duration ?? 0) >= thresholds.blocked }.count
-        if blocked > 0 { warnings[.blocked, default: Tally()].add(blocked, ordinal: ordinal, title: chain.title) }
-        if chain.inWaitCycle {
-            warnings[.cycle, default: Tally()].add(ordinal: ordinal, title: chain.title)
+        noteWarnings(
+            chain.title, ordinal: ordinal, blocked: chain.callbacks.lazy.map(\.duration),
+            inWaitCycle: chain.inWaitCycle, unhandled: chain.outcome == "unhandled")
+    }
+
+    /// Notes the warnings any chain may have, ended or not: its runs that took `thresholds.blocked` or longer (of
+    /// `durations`; a run still going, `nil`, is judged when the moment shown is known), a wait cycle the monitor
+    /// reported, an unhandled error.
+    private mutating func noteWarnings(
+        _ title: String, ordinal: Int, blocked durations: some Sequence<Double?>, inWaitCycle: Bool, unhandled: Bool
+    ) {
+        let blocked = durations.reduce(0) { $0 + ($1.map { $0 >= thresholds.blocked } == true ? 1 : 0) }
+        if blocked > 0 { warnings[.blocked, default: Tally()].add(blocked, ordinal: ordinal, title: title) }
+        if inWaitCycle {
+            warnings[.cycle, default: Tally()].add(ordinal: ordinal, title: title)
             reportedCycles.insert(ordinal)
         }
-        if chain.outcome == "unhandled" { warnings[.unhandled, default: Tally()].add(ordinal: ordinal, title: chain.title) }
+        if unhandled { warnings[.unhandled, default: Tally()].add(ordinal: ordinal, title: title) }
     }
 
     /// Adds one chain, with its place among the log's chains in order of first message.
@@ -69,24 +80,14 @@ public struct TopAccumulator: Sendable {
         }
         guard !chain.isDropMarker else { return }
         let title = chain.title
-        var blocked = 0
-        for run in chain.runs {
-            if let duration = run.duration, duration >= thresholds.blocked { blocked += 1 }
-        }
-        if blocked > 0 { warnings[.blocked, default: Tally()].add(blocked, ordinal: ordinal, title: title) }
-        if chain.waitCycle != nil {
-            warnings[.cycle, default: Tally()].add(ordinal: ordinal, title: title)
-            reportedCycles.insert(ordinal)
-        }
-        if case .unhandled = chain.outcome { warnings[.unhandled, default: Tally()].add(ordinal: ordinal, title: title) }
-        let inFlight = chain.outcome.isOpen && chain.outcome != .message
+        var unhandled = false
+        if case .unhandled = chain.outcome { unhandled = true }
+        noteWarnings(
+            title, ordinal: ordinal, blocked: chain.runs.lazy.map(\.duration), inWaitCycle: chain.waitCycle != nil,
+            unhandled: unhandled)
+        guard chain.outcome.isOpen && chain.outcome != .message else { return }
         let openWait = chain.waits.last { $0.start != nil && $0.end == nil }
-        if let id = chain.deferredID {
-            deferreds[ChainFamily.Key(file: chain.file, id: id)] = (
-                chain.firedAt != nil || !chain.runs.isEmpty, inFlight, inFlight ? openWait?.on : nil
-            )
-        }
-        guard inFlight else { return }
+        if let id = chain.deferredID, let on = openWait?.on { waits[ChainFamily.Key(file: chain.file, id: id)] = on }
         let openRun = chain.runs.last { $0.start != nil && $0.end == nil }
         // An Eliot action task in flight is running its innermost open action (it has no callbacks to fire).
         let openAction = chain.isDeferred ? nil : chain.spans.last { $0.isOpen }?.name ?? chain.label
@@ -139,7 +140,8 @@ public struct TopAccumulator: Sendable {
         var tallies = warnings
         var rows: [TopSnapshot.Row] = []
         rows.reserveCapacity(open.count)
-        for chain in open.sorted(by: { $0.ordinal < $1.ordinal }) {
+        let open = self.open.sorted { $0.ordinal < $1.ordinal }
+        for chain in open {
             var row = chain.row
             row.age = max(0, now - (chain.start ?? now))
             row.running = IntervalUnion.total(of: chain.runs.lazy.map { ($0.start, $0.end ?? ($0.start == nil ? nil : now)) })
@@ -168,12 +170,12 @@ public struct TopAccumulator: Sendable {
                     break
                 }
                 path.append(key)
-                guard let known = deferreds[key], known.inFlight, let next = known.waitingOn else { break }
+                guard let next = waits[key] else { break }
                 key = ChainFamily.Key(file: chain.file, id: next)
             }
             done.formUnion(path)
         }
-        for chain in open.sorted(by: { $0.ordinal < $1.ordinal }) where !reportedCycles.contains(chain.ordinal) {
+        for chain in open where !reportedCycles.contains(chain.ordinal) {
             guard let id = chain.row.deferredID, inCycle.contains(ChainFamily.Key(file: chain.file, id: id)) else {
                 continue
             }
@@ -204,7 +206,7 @@ public struct TopAccumulator: Sendable {
     private func stuckOn(_ id: Int?, file: String) -> Int? {
         guard var id else { return nil }
         var seen: Set<Int> = [id]
-        while let known = deferreds[ChainFamily.Key(file: file, id: id)], known.inFlight, let next = known.waitingOn {
+        while let next = waits[ChainFamily.Key(file: file, id: id)] {
             guard seen.insert(next).inserted else { return nil }
             id = next
         }
