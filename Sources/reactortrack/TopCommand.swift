@@ -85,15 +85,15 @@ struct TopCommand: ParsableCommand {
         _ = try settings()
     }
 
-    /// The thresholds and the kinds to fail on, from `--blocked`, `--pending` and `--fail-on` (whose thresholds win).
-    func settings() throws -> (TopSnapshot.Thresholds, Set<TopSnapshot.WarningKind>) {
+    /// The thresholds and the kinds to fail on, from `--blocked`, `--pending` and `--fail-on` (whose thresholds win),
+    /// and the rewind's step in seconds, from `--step`.
+    func settings() throws -> (TopSnapshot.Thresholds, Set<TopSnapshot.WarningKind>, step: Double) {
         guard let blockedSeconds = Self.seconds(blocked) else {
             throw ValidationError("--blocked: '\(blocked)' is not a duration (100ms, 1.5s, 2m)")
         }
         guard let stepSeconds = Self.seconds(step), stepSeconds > 0 else {
             throw ValidationError("--step: '\(step)' is not a duration above 0 (1s, 250ms)")
         }
-        _ = stepSeconds
         guard let pendingSeconds = Self.seconds(pending) else {
             throw ValidationError("--pending: '\(pending)' is not a duration (30s, 5m)")
         }
@@ -112,7 +112,7 @@ struct TopCommand: ParsableCommand {
             }
             if kind == .blocked { thresholds.blocked = seconds } else { thresholds.pending = seconds }
         }
-        return (thresholds, kinds)
+        return (thresholds, kinds, stepSeconds)
     }
 
     /// Seconds in `text`: a number with `us`/`µs`, `ms`, `s`, `m` or `h`, or a bare number of seconds.
@@ -131,14 +131,14 @@ struct TopCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (thresholds, failKinds) = try settings()
+        let (thresholds, failKinds, step) = try settings()
         let out = FileStream.standardOutput
-        let term = getenv("TERM").map { String(cString: $0) } ?? ""
-        if !once, !json, count == 0, out.isTerminal, isatty(0) == 1, !term.isEmpty, term != "dumb" {
-            return try interactive(thresholds, failKinds)
+        let term = getenv("TERM").map { String(cString: $0) }
+        if !once, !json, count == 0, out.isTerminal, isatty(0) == 1, let term, !term.isEmpty, term != "dumb" {
+            return try interactive(thresholds, failKinds, step: step)
         }
         // In place on a terminal that can take it; one after another anywhere else.
-        let redraw = !once && out.isTerminal && (getenv("TERM").map { String(cString: $0) != "dumb" } ?? false)
+        let redraw = !once && out.isTerminal && term.map { $0 != "dumb" } ?? false
         var printed = 0
         var attempts = 0
         while true {
@@ -172,13 +172,15 @@ struct TopCommand: ParsableCommand {
     }
 
     /// The interactive view: redrawn at most ten times a second, on a key, a resize or a new read of the log.
-    private func interactive(_ thresholds: TopSnapshot.Thresholds, _ failKinds: Set<TopSnapshot.WarningKind>) throws {
+    private func interactive(
+        _ thresholds: TopSnapshot.Thresholds, _ failKinds: Set<TopSnapshot.WarningKind>, step: Double
+    ) throws {
         // The first read before the terminal changes: a bad input is said on a normal terminal.
         let first = try take(thresholds, reportingWarnings: true, keepingChains: true)
         try check(first, failKinds)
         guard RawTerminal.enter() else { return FileStream.standardOutput.write(TopFormatter.text(first, rows: rows)) }
         defer { RawTerminal.restore() }
-        var screen = TopScreen(snapshot: first, color: getenv("NO_COLOR") == nil, step: Self.seconds(step) ?? 1)
+        var screen = TopScreen(snapshot: first, color: getenv("NO_COLOR") == nil, step: step)
         func now() -> Double {
             var t = timespec()
             clock_gettime(CLOCK_MONOTONIC, &t)

@@ -154,8 +154,8 @@ struct TopScreen {
         let status = mode + " · sort: \(sort.rawValue)"
             + (filter.isEmpty ? "" : " · filter: \(TerminalText.escaped(filter))")
         let heading = TopFormatter.heading(snapshot)
-        out += heading.map { cut($0, columns) }
-        out.append(cut(problem.map { "! " + TerminalText.escaped($0) } ?? status, columns))
+        out += heading.map { TopFormatter.fit($0, columns) }
+        out.append(TopFormatter.fit(problem.map { "! " + TerminalText.escaped($0) } ?? status, columns))
         let footer =
             editing.map {
                 (editingTime ? "go to (ISO 8601, Unix seconds, -5s): " : "/") + TerminalText.escaped($0)
@@ -176,22 +176,22 @@ struct TopScreen {
             if selected >= top + room { top = selected - room + 1 }
             top = max(0, min(top, max(0, shown.count - room)))
             for (i, row) in shown.enumerated().dropFirst(top).prefix(room) {
-                let line = cut(TopFormatter.row(row, asOf: snapshot.asOf), columns)
-                body.append(i == selected ? "\u{1B}[7m" + pad(line, columns) + "\u{1B}[0m" : line)
+                let line = TopFormatter.fit(TopFormatter.row(row, asOf: snapshot.asOf), columns)
+                body.append(i == selected ? "\u{1B}[7m" + TopFormatter.pad(line, columns) + "\u{1B}[0m" : line)
             }
             if shown.isEmpty { body.append(snapshot.inFlight.isEmpty ? "nothing in flight" : "nothing matches the filter") }
             if !warnings.isEmpty {
                 while out.count + body.count < height - 1 - min(warnings.count, 6) - 1 { body.append("") }
                 body.append(paint("WARNINGS", "1;31"))
-                body += warnings.prefix(6).map { paint(cut($0, columns), "31") }
+                body += warnings.prefix(6).map { paint(TopFormatter.fit($0, columns), "31") }
             }
         }
         let scrolled = view == .detail ? Array(body.dropFirst(min(detailScroll, max(0, body.count - 1)))) : body
         for line in scrolled where out.count < height - 1 {
-            out.append(line.hasPrefix("\u{1B}[") ? line : cut(line, columns))
+            out.append(line.hasPrefix("\u{1B}[") ? line : TopFormatter.fit(line, columns))
         }
         while out.count < height - 1 { out.append("") }
-        out.append(paint(cut(footer, columns), "2"))
+        out.append(paint(TopFormatter.fit(footer, columns), "2"))
         return out
     }
 
@@ -200,15 +200,7 @@ struct TopScreen {
         var lines = ["", paint(TerminalText.escaped(row.title), "1") + "  " + TopFormatter.state(row)]
         // What is said about the chain is wrapped, not cut: the creation site is at the end.
         func say(_ text: String, indent: String = "") {
-            var line = indent
-            for word in text.split(separator: " ") {
-                if line.count > indent.count, line.count + 1 + word.count > columns - 1 {
-                    lines.append(line)
-                    line = indent + "  "
-                }
-                line += (line.hasSuffix(" ") || line.isEmpty ? "" : " ") + word
-            }
-            lines.append(line)
+            lines += TopFormatter.wrap(text, indent: indent, continuation: indent + "  ", width: columns - 1)
         }
         say(
             "in flight \(DurationFormat.text(row.age)), \(DurationFormat.text(row.running)) in callbacks, "
@@ -260,7 +252,4 @@ struct TopScreen {
 
     private func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
-    private func cut(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(max(0, n - 1))) + "…" : s }
-
-    private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
 }

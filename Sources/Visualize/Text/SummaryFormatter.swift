@@ -78,11 +78,8 @@ public enum SummaryFormatter {
     /// the whole summary writes: the encoder indents by two spaces a level and leaves an empty array's inner line
     /// empty.
     public static func json(_ s: LogSummary, write: (String) -> Void) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        func encoded(_ value: some Encodable) -> String? {
-            (try? encoder.encode(value)).map { TerminalText.jsonEscaped(String(decoding: $0, as: UTF8.self)) }
-        }
+        let encoder = prettyEncoder
+        func encoded(_ value: some Encodable) -> String? { pretty(value, encoder: encoder) }
         var figures = s
         figures.tasks = nil
         guard let head = encoded(figures) else { return write("{}\n") }
@@ -113,6 +110,19 @@ public enum SummaryFormatter {
             write(indented + (k == tasks.count - 1 ? "\n" : ",\n"))
         }
         write("  ]" + closer + lines[at...].joined(separator: "\n") + "\n")
+    }
+
+    /// An encoder for the commands' JSON: pretty-printed, keys sorted, `/` not escaped.
+    static var prettyEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// `value` as the commands write JSON (see ``prettyEncoder``), with what a terminal would act on escaped;
+    /// `nil` when it cannot be encoded.
+    static func pretty(_ value: some Encodable, encoder: JSONEncoder = prettyEncoder) -> String? {
+        (try? encoder.encode(value)).map { TerminalText.jsonEscaped(String(decoding: $0, as: UTF8.self)) }
     }
 
     private static func pad(_ s: String, _ n: Int) -> String {

@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 public import Chains
 import EventLog
 
@@ -104,10 +98,7 @@ public enum TopFormatter {
 
     /// The snapshot as pretty-printed JSON with sorted keys (schema ``TopSnapshot/schema``).
     public static func json(_ s: TopSnapshot) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(s) else { return "{}\n" }
-        return TerminalText.jsonEscaped(String(decoding: data, as: UTF8.self)) + "\n"
+        (SummaryFormatter.pretty(s) ?? "{}") + "\n"
     }
 
     private static func row(_ title: String, _ state: String, _ age: String, _ running: String, _ pairs: String, _ last: String)
@@ -120,26 +111,34 @@ public enum TopFormatter {
         return String(text.reversed().drop { $0 == " " }.reversed())
     }
 
-    /// `text` in lines of at most 79 columns, broken at spaces, each after `indent`.
-    private static func wrap(_ text: String, indent: String) -> [String] {
+    /// `text` in lines of at most `width` columns, broken at spaces: the first after `indent`, the others after
+    /// `continuation` (`indent` when `nil`). A word longer than a line has a line of its own.
+    public static func wrap(_ text: String, indent: String, continuation: String? = nil, width: Int = 79) -> [String] {
         var lines: [String] = []
+        var lead = indent
         var line = indent
         for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-            if line.count > indent.count, line.count + 1 + word.count > 79 {
+            if line.count > lead.count, line.count + 1 + word.count > width {
                 lines.append(line)
-                line = indent
+                lead = continuation ?? indent
+                line = lead
             }
-            line += (line.count > indent.count ? " " : "") + word
+            line += (line.count > lead.count ? " " : "") + word
         }
         lines.append(line)
         return lines
     }
 
-    private static func cut(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n - 1)) + "…" : pad(s, n) }
+    /// `s` cut to `n` characters, the last one a visible `…` when it was longer.
+    public static func fit(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(max(0, n - 1))) + "…" : s }
 
-    private static func pad(_ s: String, _ n: Int) -> String {
+    /// `s` padded with spaces to `n` characters.
+    public static func pad(_ s: String, _ n: Int) -> String {
         s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
     }
+
+    /// A column of `n` characters: `s` cut or padded to fit.
+    private static func cut(_ s: String, _ n: Int) -> String { pad(fit(s, n), n) }
 
     private static func left(_ s: String, _ n: Int) -> String {
         s.count >= n ? s : String(repeating: " ", count: n - s.count) + s
