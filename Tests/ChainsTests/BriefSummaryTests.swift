@@ -78,6 +78,13 @@ struct BriefSummaryTests {
         }
     }
 
+    /// What a test argument names: fixture paths, or `seed:N`, the generated log of that seed (damaged for an odd
+    /// one) on standard input.
+    static func source(_ inputs: [String]) -> (loader: LogLoader, paths: [String]) {
+        guard inputs[0].hasPrefix("seed:"), let seed = UInt64(inputs[0].dropFirst(5)) else { return (LogLoader(), inputs) }
+        return (LogLoader(standardInput: log(seed: seed, damaged: seed % 2 == 1)), ["-"])
+    }
+
     /// A generated monitor log: plain tasks of every kind of child, some interleaved, some lines damaged.
     static func log(seed: UInt64, damaged: Bool) -> [UInt8] {
         var lines: [String] = [
@@ -163,12 +170,7 @@ struct BriefSummaryTests {
         "summary --json: every task's facts the short way, as from every chain's tree with every field",
         arguments: StreamingTests.inputs.map { $0.map(TestInputs.path) } + (0..<4).map { ["seed:\($0)"] })
     func sameTaskFacts(_ inputs: [String]) throws {
-        var loader = LogLoader()
-        var paths = inputs
-        if let seed = inputs.first?.split(separator: ":").last.flatMap({ UInt64($0) }), inputs[0].hasPrefix("seed:") {
-            loader = LogLoader(standardInput: Self.log(seed: seed, damaged: seed % 2 == 1))
-            paths = ["-"]
-        }
+        let (loader, paths) = Self.source(inputs)
         for selection in [ChainSelection(), ChainSelection(failedOnly: true)] {
             let (summary, warnings) = try short(paths, selection, top: 3, loader: loader, keepsTasks: true)
             let (expected, expectedWarnings) = try general(paths, selection, top: 3, loader: loader, keepsTasks: true)

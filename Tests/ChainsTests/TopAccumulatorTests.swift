@@ -26,12 +26,7 @@ struct TopAccumulatorTests {
         "the short way (ended chains not built) gives the snapshot that building every chain gives",
         arguments: StreamingTests.inputs.map { $0.map(TestInputs.path) } + (0..<6).map { ["seed:\($0)"] })
     func shortWay(_ inputs: [String]) throws {
-        var loader = LogLoader()
-        var paths = inputs
-        if inputs[0].hasPrefix("seed:"), let seed = UInt64(inputs[0].dropFirst(5)) {
-            loader = LogLoader(standardInput: BriefSummaryTests.log(seed: seed, damaged: seed % 2 == 1))
-            paths = ["-"]
-        }
+        let (loader, paths) = BriefSummaryTests.source(inputs)
         for thresholds in [TopSnapshot.Thresholds(), TopSnapshot.Thresholds(blocked: 0.001, pending: 0.01)] {
             let (log, accumulator) = try loader.snapshot(paths, thresholds: thresholds)
             let short = accumulator.snapshot(
