@@ -154,13 +154,15 @@ def live_service(cli, example, work, results):
         for kind, names in [("blocked", "report #6"), ("cycle", "lockA #4, lockB #5"), ("unhandled", "sendMail #7")]:
             results.check(any(l.strip().startswith(kind) and names in l for l in lines), "live: warning %s (%s)" % (kind, names),
                           screen)
-        requests = int(re.search(r"(\d+) chains", screen).group(1))
         term.send("/fetch\r\r", 0.8)
         screen = term.screen()
         results.check("waits on query #2: waiting on #1" in screen and "waits on connect #1: not fired" in screen
                       and "created at" in screen, "live: why fetchUser is stuck names connect #1, where it was made",
                       screen)
-        term.send("\x1b/\x7f\x7f\x7f\x7f\x7f\r[[", 1.0)
+        # The count now, just before the rewind: the log has grown since the first screen, and goes on growing.
+        term.send("\x1b/\x7f\x7f\x7f\x7f\x7f\r", 0.4)
+        requests = int(re.search(r"(\d+) chains", term.screen()).group(1))
+        term.send("[[", 1.0)
         screen = term.screen()
         earlier = re.search(r"(\d+) chains", screen)
         results.check("rewound" in screen and earlier is not None and int(earlier.group(1)) < requests,
