@@ -334,6 +334,7 @@ public enum ChainBuilder {
             result: root.endMessage?.message.fields[F.result]?.stringValue, pairs: ordered, extraRuns: extraRuns,
             waits: waits, links: links, cancelled: cancelled, cancelledAt: cancelledAt, file: place.file, line: place.line, facts: facts)
         chain.waitCycle = waitCycle
+        chain.cutAt = startFields[F.cutAt]?.doubleValue
         return chain
     }
 

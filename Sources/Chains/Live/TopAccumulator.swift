@@ -96,7 +96,9 @@ public struct TopAccumulator: Sendable {
                 .running
             } else if openWait != nil { .waiting } else if chain.cancelled {
                 .cancelled
-            } else if chain.firedAt == nil && chain.runs.isEmpty { .notFired } else { .pending }
+            } else if chain.firedAt == nil && chain.runs.isEmpty {
+                chain.cutAt == nil ? .notFired : .cut
+            } else { .pending }
         var last = chain.start
         func note(_ time: Double?) { if let time, time.isFinite { last = max(last ?? time, time) } }
         note(chain.firedAt)

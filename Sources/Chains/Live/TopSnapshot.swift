@@ -36,6 +36,8 @@ public struct TopSnapshot: Sendable, Hashable, Encodable {
         case cancelled
         /// Fired, nothing running or awaited, not ended (paused, or its last callbacks not yet added).
         case pending
+        /// Tracked before a flight record began, and nothing since says what it does.
+        case cut
     }
 
     /// One chain in flight.

@@ -45,6 +45,9 @@ public struct Chain: Sendable, Hashable {
     public var cancelledAt: Double?
     /// The Deferred ids of the wait cycle it is stuck in, from it round to it again, when the monitor found one.
     public var waitCycle: [Int]?
+    /// In a flight record, for a chain tracked before the record began: the time (Unix seconds) up to which its
+    /// events are not in the record (`cut_at`). Such a chain's task is never complete.
+    public var cutAt: Double?
     /// Rows of an action tree (action and message chains).
     public var spans: [ActionSpan]
     /// The file the chain was read from.

@@ -79,10 +79,11 @@ public struct SummaryAccumulator: Sendable {
     /// The Eliot fields (besides the standard ones) that the figures of a summary depend on: read only these
     /// (``LogLoader/keptFields``) and the summary comes out the same, sooner. The Deferred's id and label
     /// (titles), pair indexes (which run is which), run names, the waits (`on`, `from`, `waited`), and the
-    /// `count` of the monitor's dropped-events marker, and `tracked_by` (a followed chain's title).
+    /// `count` of the monitor's dropped-events marker, `tracked_by` (a followed chain's title), and `cut_at` (a
+    /// chain a flight record cut: its gaps are no damage to warn of).
     public static let fieldsUsed: Set<String> = {
         typealias F = MonitorVocabulary.Field
-        return [F.deferredID, F.label, F.index, F.name, F.on, F.from, F.waited, F.count, F.trackedBy]
+        return [F.deferredID, F.label, F.index, F.name, F.on, F.from, F.waited, F.count, F.trackedBy, F.cutAt]
     }()
 
     /// Creates an empty accumulator.

@@ -61,6 +61,11 @@ public enum MonitorVocabulary {
         public static let trackedBy = "tracked_by"
         /// Chain start: where `track` was called, for a Deferred made before the monitor (instead of `created_at`).
         public static let trackedAt = "tracked_at"
+        /// Chain start, in a flight record: the chain began before the record did, and its events up to this
+        /// time (Unix seconds) are not in it. Flight record header: when the record starts.
+        public static let cutAt = "cut_at"
+        /// The header of a flight record: why it was written (`call`, `signal`, `unhandled_error`, ...).
+        public static let flightRecord = "flight_record"
         /// `added`, `chained` and run start: the pair's 0-based index.
         public static let index = "index"
         /// `added`: the callback's name (null: a pass-through half).

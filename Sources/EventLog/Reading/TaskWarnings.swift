@@ -24,12 +24,17 @@ enum TaskWarnings {
     /// that never ended.
     static func unfinished(in task: WrittenTask, map: LineMap) -> [EventLogError] {
         guard case .action(let root) = task.root else { return [] }
+        // A chain tracked before a flight record began misses its earlier messages, and says so (`cut_at`): its
+        // gaps and run ends without a start are what that means, not damage.
+        let isCut =
+            root.actionType == MonitorVocabulary.deferredAction
+            && root.startMessage?.message.fields[MonitorVocabulary.Field.cutAt] != nil
         var result: [EventLogError] = []
         var open: [WrittenAction] = []
         // Depth first with an explicit stack (constant stack however deep the tree), children in order.
         var stack = [root]
         while let action = stack.popLast() {
-            check(action, task: task.taskUUID, map: map, into: &result, open: &open)
+            check(action, task: task.taskUUID, map: map, into: &result, open: &open, cut: isCut)
             stack.append(contentsOf: action.childActions.reversed())
         }
         let unfinished = open.filter { !($0.taskLevel.isEmpty && $0.actionType == MonitorVocabulary.deferredAction) }
@@ -50,13 +55,15 @@ enum TaskWarnings {
         WrittenTask.levelText(action.startMessage?.taskLevel ?? (action.taskLevel + [1]))
     }
 
-    /// The warnings of one action (not its children): no start message, a gap among its children, or open.
+    /// The warnings of one action (not its children): no start message, a gap among its children, or open (in a
+    /// `cut` chain, only open).
     private static func check(
         _ action: WrittenAction, task: String, map: LineMap, into result: inout [EventLogError],
-        open: inout [WrittenAction]
+        open: inout [WrittenAction], cut: Bool
     ) {
         let here = action.taskLevel.isEmpty ? "the root" : WrittenTask.levelText(action.taskLevel)
         if action.isPlaceholder {
+            guard !cut else { return }
             let place = map.locate(TaskNode.action(action).firstLine)
             result.append(
                 EventLogError(
@@ -65,7 +72,7 @@ enum TaskWarnings {
         } else if action.isOpen {
             open.append(action)
         }
-        if let end = action.endMessage, let endSlot = end.taskLevel.last {
+        if !cut, let end = action.endMessage, let endSlot = end.taskLevel.last {
             let slots = action.children.compactMap { $0.taskLevel.count > action.taskLevel.count ? $0.taskLevel[action.taskLevel.count] : nil }
             let missing = SlotGaps.missing(in: slots, below: endSlot)
             if let firstMissing = missing.first.first {

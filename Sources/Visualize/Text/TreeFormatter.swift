@@ -129,6 +129,7 @@ public struct TreeFormatter: Sendable {
         let time = DurationFormat.text(chain.duration)
         if chain.isComplete { return "  " + time }
         if chain.outcome.isOpen { return "  " + dim("\(time) so far") }
+        if chain.cutAt != nil { return "  " + time + "  " + magenta("incomplete") + dim(" (cut by the flight record)") }
         let open = chain.facts?.openActions.count ?? 0
         return "  " + time + "  " + magenta("incomplete") + dim(" (\(open) \(open == 1 ? "action" : "actions") never ended)")
     }
@@ -150,6 +151,10 @@ public struct TreeFormatter: Sendable {
         if let firedAt = chain.firedAt, let start = chain.start {
             lines.append((pad + "├── " + dim("fired +\(DurationFormat.text(firedAt - start)) on the \(chain.firedSide == .errback ? "errback" : "callback") path\(chain.firedValue.map { " with \(bounded($0))" } ?? "")"), nil))
         }
+        if let cutAt = chain.cutAt, let start = chain.start {
+            let text = "✂ tracked before the flight record began: its events up to +\(DurationFormat.text(cutAt - start)) are not in it"
+            lines.append((pad + "├── " + magenta(text), nil))
+        }
         if let cycle = chain.waitCycle {
             let text = "⟲ stuck in a wait cycle: " + cycle.map { "#\($0)" }.joined(separator: " → ") + " (none can fire)"
             lines.append((pad + "├── " + magenta(text), nil))
@@ -163,7 +168,9 @@ public struct TreeFormatter: Sendable {
         }
         var pairs = chain.pairs
         for run in chain.extraRuns { pairs.append(LadderPair(index: -1, callback: run.side == .callback ? run.name : nil, errback: run.side == .errback ? run.name : nil, run: run, fate: .ran)) }
-        if pairs.isEmpty { lines.append((pad + "└── " + dim("no callbacks added"), nil)) }
+        if pairs.isEmpty {
+            lines.append((pad + "└── " + dim(chain.cutAt == nil ? "no callbacks added" : "no callbacks in the record"), nil))
+        }
         for (i, pair) in pairs.enumerated() {
             let branch = i == pairs.count - 1 ? "└── " : "├── "
             let index = pair.index >= 0 ? "[\(pair.index)] " : ""
