@@ -18,6 +18,8 @@ struct ChainRecord: Sendable {
     /// The chain's current result, as written at its end.
     var lastOutcome: MonitorEvent.Outcome = .success("None")
     var ended = false
+    /// Whether the wait cycle it is in was written already (a flight recorder writes it as the cycle closes).
+    var cycleReported = false
     /// When the chain last did anything (an event was recorded for it): its end time in the log, in ticks.
     var lastActivity: UInt64
 

@@ -27,6 +27,7 @@ extension JSONMonitor {
             return ended || wake
         }
         if wake { writer?.wake() }
+        if failure != nil, flight?.triggers.contains(.unhandledError) == true { flightTriggered(.unhandledError) }
     }
 
     func endIdleChains() {
@@ -34,7 +35,7 @@ extension JSONMonitor {
         state.withLockedValue { state in
             guard !state.stopped else { return }
             // Chains that wait, through others, on themselves can never fire: each says so in its task.
-            for (id, cycle) in Self.waitCycles(in: state.chains) {
+            for (id, cycle) in Self.waitCycles(in: state.chains) where state.chains[id]?.cycleReported != true {
                 record(in: &state, chain: id) { record, buffer in
                     .waitCycle(
                         chain: record.id, slot: record.takeSlot(), time: time,

@@ -47,14 +47,19 @@ extension JSONMonitor {
         let chain = deferred.observerSlot
         guard chain != 0 else { return 0 }
         let run = RunInProgress(index: index, onErrorPath: onErrorPath, token: token)
-        guard returned == nil, let value = shortValue(of: deferred) else {
-            return recordGeneral(.didRun(index: index, returned: returned), of: deferred, chain: chain, startingRun: run)
+        let time: UInt64
+        if returned == nil, let value = shortValue(of: deferred) {
+            time = recordEvent(chain: chain, startingRun: run) { record, _, time in
+                guard let slot = record.endRun() else { return nil }
+                record.lastOutcome = value.outcome
+                return .runEnded(chain: chain, slot: slot, time: time, output: .value(value.value))
+            }
+        } else {
+            time = recordGeneral(.didRun(index: index, returned: returned), of: deferred, chain: chain, startingRun: run)
         }
-        return recordEvent(chain: chain, startingRun: run) { record, _, time in
-            guard let slot = record.endRun() else { return nil }
-            record.lastOutcome = value.outcome
-            return .runEnded(chain: chain, slot: slot, time: time, output: .value(value.value))
-        }
+        // A flight recorder's blocking trigger (`blockingTicks` is the most a run may take; never, without one).
+        if time > token, time - token > blockingTicks { flightTriggered(.blockingCallback) }
+        return time
     }
 
     /// The deferred's current result when it needs no text: an `Int`, kept as a number, or any success under
@@ -115,10 +120,12 @@ extension JSONMonitor {
             linked = id(of: from)
             outcome = self.outcome(of: deferred)
         }
-        return recordEvent(chain: chain, startingRun: startingRun) { record, buffer, time in
+        let time = recordEvent(chain: chain, startingRun: startingRun) { record, buffer, time in
             Self.event(
                 for: event, chain: chain, record: &record, buffer: &buffer, linked: linked, pairIndex: pairIndex,
                 outcome: outcome, time: time)
         }
+        if case .waiting = event, flight?.triggers.contains(.waitCycle) == true { checkWaitCycle(from: chain) }
+        return time
     }
 }

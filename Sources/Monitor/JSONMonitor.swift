@@ -38,6 +38,10 @@ public final class JSONMonitor: DeferredObserver {
     /// one more observer, in the Deferred's one observer slot with the monitor through a ``MultiplexObserver``
     /// (give it a `MultiplexObserver` to tell several). A ``MonitorChainObserver`` is told of chains and stop too.
     public let companion: (any DeferredObserver)?
+    /// The flight recorder's settings and automatic records (`nil` unless made with `flightRecorder:`).
+    let flight: FlightControl?
+    /// A run longer than this, in ticks, fires the flight recorder's blocking trigger (`UInt64.max`: none).
+    let blockingTicks: UInt64
 
     let state: NIOLockedValueBox<State>
     let writer: WriterThread<MonitorStream>?
@@ -45,7 +49,7 @@ public final class JSONMonitor: DeferredObserver {
     private let forkGeneration = ForkGeneration.current
     /// Stamps events in ticks; `origin` anchors them to the system clock when they are encoded.
     let clock: MonitorClock
-    private let origin: MonitorClock.Anchor
+    let origin: MonitorClock.Anchor
 
     struct State {
         /// The live chains' records (an ended chain's goes).
@@ -63,6 +67,26 @@ public final class JSONMonitor: DeferredObserver {
         /// The fan-out put in the slot of tracked Deferreds when there is a companion: made on the first track,
         /// and kept while a Deferred holds it (weak: it holds the monitor).
         weak var fanOut: MultiplexObserver?
+        /// A flight recorder's closed segments (`nil` for other monitors).
+        var flight: FlightRing?
+        /// The buffer is closed into `flight` when it holds this many events or an event comes at this tick
+        /// (both never without a flight recorder).
+        var closeAt = Int.max
+        var closeDeadline = UInt64.max
+
+        /// After an event stamped `time` went into the buffer: closes it into the flight record when it is due.
+        @inline(__always)
+        mutating func noteAppended(time: UInt64) {
+            if events.count >= closeAt || time >= closeDeadline { closeSegment(at: time) }
+        }
+
+        @inline(never)
+        mutating func closeSegment(at time: UInt64) {
+            guard flight != nil else { return }
+            flight!.close(&events, at: time)
+            let ticks = flight!.segmentTicks
+            closeDeadline = ticks == .max ? .max : time &+ ticks
+        }
 
         /// Whether the events held reach either bound.
         @inline(__always)
@@ -84,24 +108,54 @@ public final class JSONMonitor: DeferredObserver {
     ///     durations in the log are the test clock's, so a test can assert them exactly.
     ///   - values: How much of each value is written (``ValuePolicy``).
     ///   - companion: Told of every event of every tracked chain too, after the monitor (see ``companion``).
-    public init(
+    public convenience init(
         followChained: Bool = false, bufferLimit: Int = 1_000_000, clock: (any ReactorTime)? = nil,
         values: ValuePolicy = .full, companion: (any DeferredObserver)? = nil
+    ) {
+        self.init(
+            followChained: followChained, bufferLimit: bufferLimit, clock: clock, values: values, companion: companion,
+            flight: nil)
+    }
+
+    /// A buffered monitor, or with `flight` a flight recorder (`init(followChained:flightRecorder:...)`).
+    init(
+        followChained: Bool, bufferLimit: Int, clock reactor: (any ReactorTime)?, values: ValuePolicy,
+        companion: (any DeferredObserver)?, flight settings: FlightRecorder?
     ) {
         self.followChained = followChained
         self.values = values
         self.companion = companion
-        self.bufferLimit = bufferLimit
+        self.bufferLimit = settings == nil ? bufferLimit : .max
         self.backlogBytes = .max
         self.backlogWait = .zero
         self.writer = nil
-        self.state = NIOLockedValueBox(State())
-        self.clock = Self.clock(clock)
-        self.origin = self.clock.anchor()
+        let clock = Self.clock(reactor)
+        self.clock = clock
+        self.origin = clock.anchor()
+        var state = State()
+        if let settings {
+            let ticksPerSecond = clock.ticksPerSecond()
+            let ring = FlightRing(
+                capacity: settings.events, windowTicks: settings.window.map { Self.ticks($0, at: ticksPerSecond) })
+            state.flight = ring
+            state.closeAt = ring.segmentEvents
+            state.closeDeadline = ring.segmentTicks == .max ? .max : clock.now() &+ ring.segmentTicks
+            let control = FlightControl(settings)
+            flight = control
+            blockingTicks =
+                control.triggers.contains(.blockingCallback)
+                ? Self.ticks(settings.blockingThreshold, at: ticksPerSecond) : .max
+        } else {
+            flight = nil
+            blockingTicks = .max
+        }
+        self.state = NIOLockedValueBox(state)
         CreationSites.startRecording()
+        flight?.start(for: self)
     }
 
     deinit {
+        flight?.stop(until: .now())
         CreationSites.stopRecording()
     }
 
@@ -144,6 +198,8 @@ public final class JSONMonitor: DeferredObserver {
         self.values = values
         self.companion = companion
         self.bufferLimit = .max
+        self.flight = nil
+        self.blockingTicks = .max
         self.backlogBytes = max(1, backlogBytes)
         self.backlogWait = backlogWait
         let state = NIOLockedValueBox(State())
@@ -199,6 +255,11 @@ public final class JSONMonitor: DeferredObserver {
     /// messages that `dump(to:)` adds for idle chains).
     public var messages: [EventMessage] {
         guard writer == nil else { return [] }
+        if flight != nil {
+            // The record without its header.
+            let record = EventLogReader(bytes: flightRecordLines(reason: .stop).bytes).readAll()
+            return record.messages.dropFirst().map(\.message)
+        }
         let events = state.withLockedValue { $0.events }
         var encoder = MonitorEncoder(scale: clock.scale(since: origin))
         var lines = LineBuilder()
@@ -224,6 +285,7 @@ public final class JSONMonitor: DeferredObserver {
         }
         endIdleChains()
         chainObserver?.monitorStopped()
+        if flight != nil { return try writeFlightRecord(to: path, reason: .stop) }
         let (events, dropped) = state.withLockedValue { ($0.events, $0.dropped) }
         var encoder = MonitorEncoder(scale: clock.scale(since: origin))
         var lines = LineBuilder(capacity: events.count * 200 + 4096)
@@ -257,6 +319,7 @@ public final class JSONMonitor: DeferredObserver {
         endIdleChains()
         state.withLockedValue { $0.stopped = true }
         chainObserver?.monitorStopped()
+        flight?.stop(until: .now() + .nanoseconds(Int(min(timeout.seconds * 1e9, 1e18))))
         guard let writer else { return nil }
         let start = ContinuousClock.now
         let (seconds, attoseconds) = timeout.components
@@ -398,6 +461,7 @@ public final class JSONMonitor: DeferredObserver {
         if !state.isFull(events: bufferLimit, bytes: backlogBytes) {
             guard let event = state.chains.update(id, { make(&$0, &state.events) }) ?? nil else { return false }
             state.events.append(event)
+            state.noteAppended(time: event.time)
             return writer != nil && state.events.count == 1
         }
         var discarded = EventBuffer()
@@ -484,6 +548,7 @@ public final class JSONMonitor: DeferredObserver {
         }
         guard let event = event ?? nil else { return false }
         state.events.append(event)
+        state.noteAppended(time: time)
         return streaming && state.events.count == 1
     }
 

@@ -95,6 +95,18 @@ struct MonitorClock: Sendable {
         return TickScale(from: start, to: anchor(), nanosecondTicks: !usesCounter)
     }
 
+    /// How many ticks make a second: exact for the external clock and nanoseconds; for the counter, measured
+    /// against `CLOCK_MONOTONIC` over about two milliseconds (once, by a monitor that needs durations in ticks on
+    /// the tracked path: a flight recorder's thresholds).
+    func ticksPerSecond() -> Double {
+        if external != nil { return Self.externalTicksPerSecond }
+        guard usesCounter else { return 1e9 }
+        let start = anchor()
+        var end = anchor()
+        while end.monotonic - start.monotonic < 0.002 { end = anchor() }
+        return Double(end.ticks &- start.ticks) / (end.monotonic - start.monotonic)
+    }
+
     /// Unix seconds now, from the real-time clock.
     static func realtime() -> Double {
         var spec = timespec()

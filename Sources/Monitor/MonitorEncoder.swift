@@ -17,7 +17,8 @@ struct MonitorEncoder: Sendable {
     private struct ChainState: Sendable {
         /// The bytes each of its lines starts with (its task id).
         let prefix: [UInt8]
-        var current: MonitorEvent.Outcome = .success("None")
+        /// `nil` while unknown: a chain cut by a flight record's start, until its next value is recorded.
+        var current: MonitorEvent.Outcome? = .success("None")
         var names: [Int32: (callback: String?, errback: String?)] = [:]
     }
 
@@ -28,6 +29,28 @@ struct MonitorEncoder: Sendable {
 
     init(scale: TickScale) {
         self.scale = scale
+    }
+
+    /// Appends the start line of a chain whose start event a flight record let go (`FlightRing`): its fields and,
+    /// when other events of it went too, `cut_at`, when the record starts for it. Its value and pair names carry
+    /// on from the events let go.
+    mutating func appendCut(_ start: FlightRing.CutStart, cutAt: UInt64, to line: inout LineBuilder) {
+        var state = ChainState(
+            prefix: LineBuilder.prefix(
+                taskUUID: start.context?.taskUUID ?? newTaskUUID(), levels: start.context?.level ?? []))
+        state.current = start.current
+        for (index, names) in start.names { state.names[index] = names }
+        chains[start.chain] = state
+        let siteText = start.site.map { "\($0.file):\($0.line)" }
+        line.open(prefix: state.prefix, level: 1, timestamp: scale.seconds(start.time))
+        Self.action(V.deferredAction, .started, to: &line)
+        if start.siteIsCreation { line.field(F.createdAt, siteText) }
+        if start.lost { line.field(F.cutAt, scale.seconds(cutAt)) }
+        line.field(F.deferredID, start.chain)
+        line.field(F.label, start.label)
+        if !start.siteIsCreation, let siteText { line.field(F.trackedAt, siteText) }
+        line.field(F.trackedBy, start.trackedBy)
+        line.close()
     }
 
     /// Appends the line for `event`; returns false (appending nothing) for an event of a chain it never saw start.
@@ -77,14 +100,7 @@ struct MonitorEncoder: Sendable {
         case .added(_, let slot, let time, let index, let siteRef):
             let added = buffer[site: siteRef]
             let site = buffer[text: added.text]
-            func name(_ half: MonitorEvent.Name) -> String? {
-                switch half {
-                case .passThrough: nil
-                case .unnamed: "\(added.kind)@\(site)"
-                case .named(let text): buffer[text: text]
-                }
-            }
-            let names = (name(added.callback), name(added.errback))
+            let names = Self.names(of: added, in: buffer)
             state.names[index] = names
             open(slot, time, .added)
             line.field(F.callback, names.0)
@@ -93,28 +109,30 @@ struct MonitorEncoder: Sendable {
             line.field(F.site, site)
         case .fired(_, let slot, let time, let value):
             open(slot, time, .fired)
-            state.current = buffer.outcome(value)
-            outcome(state.current, to: &line)
+            let value = buffer.outcome(value)
+            state.current = value
+            outcome(value, to: &line)
         case .runStarted(_, let slot, let time, let index, let onErrorPath):
             let names = state.names[index]
             line.open(prefix: state.prefix, level: Int(slot), sublevel: 1, timestamp: scale.seconds(time))
             action(V.runAction, .started, to: &line)
             line.field(F.index, Int(index))
-            line.field(F.input, state.current.text)
+            if let current = state.current { line.field(F.input, current.text) }
             line.field(F.name, (onErrorPath ? names?.errback : names?.callback) ?? "pair \(index)")
             line.field(F.path, (onErrorPath ? V.Path.error : V.Path.success).rawValue)
         case .runEnded(_, let slot, let time, let output):
             line.open(prefix: state.prefix, level: Int(slot), sublevel: 2, timestamp: scale.seconds(time))
             switch output {
             case .value(let value):
-                state.current = buffer.outcome(value)
-                if case .failure(let type, let reason) = state.current {
+                let value = buffer.outcome(value)
+                state.current = value
+                if case .failure(let type, let reason) = value {
                     action(V.runAction, .failed, to: &line)
                     failure(type, reason, to: &line)
                     line.field(F.outputPath, V.Path.error.rawValue)
                 } else {
                     action(V.runAction, .succeeded, to: &line)
-                    line.field(F.output, state.current.text)
+                    line.field(F.output, value.text)
                     line.field(F.outputPath, V.Path.success.rawValue)
                 }
             case .deferred(let id):
@@ -181,6 +199,18 @@ struct MonitorEncoder: Sendable {
         }
         line.close()
         return true
+    }
+
+    /// The names a pair added at `site` is written with (`nil`: a pass-through half).
+    static func names(of site: MonitorEvent.Site, in buffer: EventBuffer) -> (callback: String?, errback: String?) {
+        func name(_ half: MonitorEvent.Name) -> String? {
+            switch half {
+            case .passThrough: nil
+            case .unnamed: "\(site.kind)@\(buffer[text: site.text])"
+            case .named(let text): buffer[text: text]
+            }
+        }
+        return (name(site.callback), name(site.errback))
     }
 
     private static func action(_ type: String, _ status: ActionStatus, to line: inout LineBuilder) {
