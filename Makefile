@@ -59,6 +59,7 @@ demo: cli
 	$(SWIFT) build -c release --product seed-example
 	$(SWIFT) build -c release --product echo-service-example
 	$(SWIFT) build -c release --product pipeline-example
+	$(SWIFT) build -c release --product flight-recorder-example
 	.build/release/seed-example mon.out
 	.build/release/echo-service-example echo-service.out
 	.build/release/pipeline-example pipeline.out
@@ -68,12 +69,15 @@ demo: cli
 	$(CLI) render echo-service.out --task '#8' -o echo-service-timeout.png
 	$(CLI) render pipeline.out -o pipeline.png
 	$(CLI) render mon.out echo-service.out pipeline.out -o report.html
+	rm -rf flight-records && .build/release/flight-recorder-example flight-records 2
+	$(CLI) tree flight-records/flight-*-unhandled_error.out --failed --color never
 	$(CLI) summary echo-service.out
 	@echo
 	@echo "Wrote: mon.out, echo-service.out, pipeline.out (Eliot logs), chain.svg and chain.png (the seed chain),"
 	@echo "       echo-service-overview.png (20 requests), echo-service-timeout.png (the timed-out request),"
 	@echo "       pipeline.png (actions and their chains in one log), report.html (all three logs: open it in a"
-	@echo "       browser, step through with n/p). Try: $(CLI) tree pipeline.out"
+	@echo "       browser, step through with n/p), flight-records/ (the flight recorder's records of a service"
+	@echo "       in trouble: one per trigger, and final.out). Try: $(CLI) tree pipeline.out"
 
 test: deps test-fuzz test-debug test-browser test-otlp test-docs test-top perf-check test-shapes test-tsan
 

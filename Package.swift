@@ -85,6 +85,8 @@ let package = Package(
             ],
             path: "examples/live-spans"),
         .executableTarget(name: "stuck-service-example", dependencies: ["Defer", "Monitor"], path: "examples/stuck-service"),
+        .executableTarget(
+            name: "flight-recorder-example", dependencies: ["Defer", "Monitor"], path: "examples/flight-recorder"),
         .executableTarget(name: "stream-probe", dependencies: ["Actions", "Defer", "Monitor"], path: "examples/stream-probe"),
 
         .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),

@@ -382,8 +382,13 @@ def relative_code_paths():
 
 
 def main(argv):
+    if len(argv) == 4 and argv[1] == "--facts":
+        # The facts of a log written elsewhere (a flight record of the monitor), for the same comparison.
+        with open(argv[3], "w", encoding="utf-8") as f:
+            f.write(json.dumps(compute_facts(argv[2]), sort_keys=True, indent=1, ensure_ascii=False) + "\n")
+        return 0
     if len(argv) != 2:
-        print("usage: make_oracle_logs.py OUTDIR", file=sys.stderr)
+        print("usage: make_oracle_logs.py OUTDIR | --facts LOG OUT.json", file=sys.stderr)
         return 2
     outdir = argv[1]
     os.makedirs(outdir, exist_ok=True)
