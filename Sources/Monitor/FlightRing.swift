@@ -23,9 +23,10 @@ struct FlightRing: Sendable {
         var lost = false
     }
 
-    /// The segments closed and kept, oldest first, with the tick at which each was closed (every event in it was
-    /// stamped no later).
-    private(set) var segments: [(events: EventBuffer, closedAt: UInt64)] = []
+    /// The segments closed and kept, oldest first.
+    private(set) var segments: [EventBuffer] = []
+    /// When each segment was closed, in ticks (every event in it was stamped no later).
+    private var closedAt: [UInt64] = []
     /// The events in `segments`.
     private(set) var held = 0
     /// The chains started in segments let go and not ended in them, by id.
@@ -53,7 +54,8 @@ struct FlightRing: Sendable {
     mutating func close(_ current: inout EventBuffer, at now: UInt64) {
         if !current.isEmpty {
             held += current.count
-            segments.append((current, now))
+            segments.append(current)
+            closedAt.append(now)
         }
         current = EventBuffer()
         trim(at: now)
@@ -64,49 +66,89 @@ struct FlightRing: Sendable {
     mutating func trim(at now: UInt64) {
         let oldest = now > windowTicks ? now - windowTicks : 0
         var cut = 0
-        while cut < segments.count, held > capacity - segmentEvents || segments[cut].closedAt < oldest {
-            letGo(segments[cut].events)
-            held -= segments[cut].events.count
-            cutAt = segments[cut].closedAt
+        while cut < segments.count, held > capacity - segmentEvents || closedAt[cut] < oldest {
+            let segment = segments[cut]
+            letGo(segment)
+            held -= segment.count
+            cutAt = closedAt[cut]
             cut += 1
         }
-        if cut > 0 { segments.removeFirst(cut) }
+        if cut > 0 {
+            segments.removeFirst(cut)
+            closedAt.removeFirst(cut)
+        }
     }
 
     /// Keeps the starts of the chains in `segment` that do not end in it, and forgets those it ends; notes what
     /// the other events tell of the chains kept.
+    ///
+    /// Most chains start and end within one segment: those are recognised by a look-up in an array (ids are
+    /// handed out in order, so a segment's ended chains lie in a narrow range), and cost no hashing. Only the
+    /// events of chains that outlive the segment are noted, in place.
     private mutating func letGo(_ segment: EventBuffer) {
+        let ended = EndedChains(segment)
         for event in segment.all {
             switch event {
             case .chainStarted(let chain, let time, let ref):
-                guard case .started(let label, let site, let siteIsCreation, let trackedBy, let context) = segment[detail: ref]
+                guard !ended.contains(chain),
+                    case .started(let label, let site, let siteIsCreation, let trackedBy, let context) = segment[detail: ref]
                 else { continue }
                 carried[chain] = CutStart(
                     chain: chain, time: time, label: segment[text: label],
                     site: site.map { (segment[text: $0.file], $0.line) }, siteIsCreation: siteIsCreation,
                     trackedBy: segment[text: trackedBy], context: context.map { (segment[text: $0.taskUUID], $0.level) })
             case .chainEnded(let chain, _, _, _):
-                carried[chain] = nil
+                carried.removeValue(forKey: chain)
             default:
                 let chain = event.chain
-                guard carried[chain] != nil else { continue }
-                carried[chain]!.lost = true
-                note(event, of: chain, in: segment)
+                guard !ended.contains(chain), let i = carried.index(forKey: chain) else { continue }
+                carried.values[i].lost = true
+                note(event, at: i, in: segment)
             }
         }
     }
 
-    /// Notes the names and values an event let go tells of its chain (which is kept).
-    private mutating func note(_ event: MonitorEvent, of chain: Int, in segment: EventBuffer) {
+    /// Notes the names and values an event let go tells of its chain (kept at `i`), in place.
+    private mutating func note(_ event: MonitorEvent, at i: Dictionary<Int, CutStart>.Index, in segment: EventBuffer) {
         switch event {
         case .added(_, _, _, let index, let site):
-            carried[chain]!.names[index] = MonitorEncoder.names(of: segment[site: site], in: segment)
+            carried.values[i].names[index] = MonitorEncoder.names(of: segment[site: site], in: segment)
         case .fired(_, _, _, let value), .runEnded(_, _, _, .value(let value)):
-            carried[chain]!.current = segment.outcome(value)
+            carried.values[i].current = segment.outcome(value)
         case .resumed(_, _, _, let ref):
-            if case .resumed(_, _, let value?) = segment[detail: ref] { carried[chain]!.current = segment.outcome(value) }
+            if case .resumed(_, _, let value?) = segment[detail: ref] { carried.values[i].current = segment.outcome(value) }
         default:
             break
         }
+    }
+}
+
+/// The chains whose end is in a segment: flags over the range of their ids when it is narrow (the usual case),
+/// else a set.
+private struct EndedChains {
+    private var low = Int.max
+    private var high = Int.min
+    private var flags: [Bool] = []
+    private var set: Set<Int> = []
+
+    init(_ segment: EventBuffer) {
+        var ids: [Int] = []
+        for case .chainEnded(let chain, _, _, _) in segment.all {
+            ids.append(chain)
+            low = min(low, chain)
+            high = max(high, chain)
+        }
+        guard low <= high else { return }
+        if high - low < 4 * max(ids.count, 64) {
+            flags = Array(repeating: false, count: high - low + 1)
+            for chain in ids { flags[chain - low] = true }
+        } else {
+            set = Set(ids)
+        }
+    }
+
+    func contains(_ chain: Int) -> Bool {
+        guard chain >= low, chain <= high else { return false }
+        return flags.isEmpty ? set.contains(chain) : flags[chain - low]
     }
 }

@@ -64,7 +64,7 @@ extension JSONMonitor {
             guard state.flight != nil else { return ([state.events], [], nil) }
             state.flight!.trim(at: now)
             let ring = state.flight!
-            return (ring.segments.map(\.events) + [state.events], Array(ring.carried.values), ring.cutAt)
+            return (ring.segments + [state.events], Array(ring.carried.values), ring.cutAt)
         }
         var encoder = MonitorEncoder(scale: clock.scale(since: origin))
         var lines = LineBuilder(capacity: segments.reduce(0) { $0 + $1.count } * 200 + 4096)

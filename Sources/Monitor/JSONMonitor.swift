@@ -134,7 +134,9 @@ public final class JSONMonitor: DeferredObserver {
         self.origin = clock.anchor()
         var state = State()
         if let settings {
-            let ticksPerSecond = clock.ticksPerSecond()
+            // Measured only when a duration must be turned into ticks (it takes a couple of milliseconds).
+            let needsTicks = settings.window != nil || (settings.directory != nil && settings.triggers.contains(.blockingCallback))
+            let ticksPerSecond = needsTicks ? clock.ticksPerSecond() : 1e9
             let ring = FlightRing(
                 capacity: settings.events, windowTicks: settings.window.map { Self.ticks($0, at: ticksPerSecond) })
             state.flight = ring
