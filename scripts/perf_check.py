@@ -8,8 +8,9 @@ instruction count (callgrind's "Collected" Ir total) is compared with the baseli
 stale: rewrite it with `make perf-baseline` and say why in the commit).
 
 Workloads:
-- untracked_callback / tracked_callback: `MonitorBenchmarks --only ... --rounds 1 --chains N`, run at N and 2N;
-  the difference over 10 N callbacks is the count per callback, so start-up and the fixed costs cancel out.
+- untracked_callback / tracked_callback / flight_callback (the monitor as a flight recorder):
+  `MonitorBenchmarks --only ... --rounds 1 --chains N`, run at N and 2N; the difference over 10 N callbacks is the
+  count per callback, so start-up and the fixed costs cancel out.
 - summary_10mb, tree_10mb, render_overview_10mb: the command on a 10 MB log from `LogGenerator` (deterministic
   for its seed), whole process.
 
@@ -82,6 +83,8 @@ def measure(args, workdir, only):
         results["untracked_callback"] = per_callback(bench, "untracked_callback", workdir)
     if only is None or "tracked_callback" in only:
         results["tracked_callback"] = per_callback(bench, "tracked_callback_buffered", workdir)
+    if only is None or "flight_callback" in only:
+        results["flight_callback"] = per_callback(bench, "tracked_callback_flight", workdir)
     file_workloads = {
         "summary_10mb": ["summary", "LOG"],
         "tree_10mb": ["tree", "--color", "never", "LOG"],
@@ -143,8 +146,14 @@ def main():
             return 1 if failed else 0
         results = measure(args, workdir, only)
     if args.update:
+        # Workloads not measured in this run (`--only`) keep their baseline.
+        updated = {}
+        if os.path.exists(args.baseline):
+            with open(args.baseline) as f:
+                updated = json.load(f)
+        updated.update({name: round(value, 1) for name, value in results.items()})
         with open(args.baseline, "w") as f:
-            json.dump({name: round(value, 1) for name, value in sorted(results.items())}, f, indent=2)
+            json.dump(dict(sorted(updated.items())), f, indent=2)
             f.write("\n")
         print("wrote %s" % os.path.relpath(args.baseline, ROOT))
         return 0

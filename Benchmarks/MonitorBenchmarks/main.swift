@@ -18,7 +18,8 @@
 // user's, which `.full` describes and `.short` and `.none` do not: what describing values costs), and
 // chains_10m_rss_growth_mb (10,000,000 chains tracked, run and released in one process by one monitor, which keeps
 // no events (its buffer bound is 1): how much the resident memory grew between the first million and the tenth,
-// that is what the monitor keeps per chain that has ended; run it alone).
+// that is what the monitor keeps per chain that has ended; run it alone), and tracked_callback_flight (the monitor
+// as a flight recorder keeping the last 100,000 events, no triggers: what keeping only the recent past costs).
 import Actions
 import BenchmarkSupport
 import Defer
@@ -96,7 +97,7 @@ arguments.checkOnly(
         "streaming_8_threads_events", "streaming_8_threads_rss_mb", "streaming_8_threads_lost",
         "tracked_callback_spans", "tracked_callback_spans_noop", "tracked_callback_values_full",
         "tracked_callback_values_short",
-        "tracked_callback_values_none", "chains_10m_rss_growth_mb",
+        "tracked_callback_values_none", "chains_10m_rss_growth_mb", "tracked_callback_flight",
     ],
     program: "MonitorBenchmarks")
 let runStreaming = only.map { !$0.isDisjoint(with: ["tracked_callback_streaming", "streaming_events"]) } ?? true
@@ -183,6 +184,8 @@ let spansNoop = only.map { $0.contains("tracked_callback_spans_noop") } ?? true
     ? measure(chains: chains) {
         JSONMonitor(bufferLimit: 10_000_000, companion: TracingMonitor(tracer: NoOpTracer()))
     } : noFigure
+let flight = only.map { $0.contains("tracked_callback_flight") } ?? true
+    ? measure(chains: chains) { JSONMonitor(flightRecorder: FlightRecorder(events: 100_000)) } : noFigure
 let path = FileManager.default.temporaryDirectory.appendingPathComponent("reactortrack-bench-\(getpid()).out").path
 var streamedEvents = 0
 let streaming = runStreaming
@@ -205,6 +208,7 @@ if arguments.json {
         ("tracked_callback_spans", spans.perCallback, "ns/callback"),
         ("tracked_callback_spans_noop", spansNoop.perCallback, "ns/callback"),
         ("tracked_callback_streaming", streaming.perCallback, "ns/callback"),
+        ("tracked_callback_flight", flight.perCallback, "ns/callback"),
         ("streaming_events", Double(streamedEvents) / max(streaming.seconds, 1e-9), "events/s"),
     ]
     for (name, value, unit) in figures where arguments.selects(name) { print(jsonLine(name, value, unit)) }
@@ -221,4 +225,5 @@ print("tracked, a struct, values: .none          \(figure(valuesNone.perCallback
 print("tracked, with live spans, per callback     \(figure(spans.perCallback))   (\(String(format: "%.1f", spans.perCallback / untracked.perCallback))x untracked)")
 print("tracked, spans to a no-op tracer           \(figure(spansNoop.perCallback))   (\(String(format: "%.1f", spansNoop.perCallback / untracked.perCallback))x untracked)")
 print("tracked, streaming monitor, per callback    \(figure(streaming.perCallback))   (\(String(format: "%.1f", streaming.perCallback / untracked.perCallback))x untracked)")
+print("tracked, flight recorder, per callback     \(figure(flight.perCallback))   (\(String(format: "%.2f", flight.perCallback / buffered.perCallback))x the buffered monitor)")
 print("streaming: \(streamedEvents) lines written, \(String(format: "%.0f", Double(streamedEvents) / max(streaming.seconds, 1e-9))) events/s sustained (including stop())")
