@@ -298,7 +298,14 @@ struct ChainPageLayout {
             chain.outcome.badge, x: badgeX + 7, y: top + 19, size: 10, style: .bold, color: Palette.background,
             maxWidth: badgeMax, role: "badge-text")
         if chain.outcome.isOpen { legend.insert(.open) }
-        if !chain.isDeferred, !chain.isComplete, !chain.outcome.isOpen {
+        if let cutAt = chain.cutAt, let start = chain.start {
+            // A flight record began after it: said beside the outcome, as the report and `tree` do.
+            let text = "cut: its events up to +\(DurationFormat.text(cutAt - start)) are not in the record"
+            let x2 = badgeX + badgeWidth + 6
+            let w = min(page.width(text, size: 10, style: .bold), max(60, right - x2 - 240)) + 14
+            page.box(x2, top + 7, w, 16, fill: Palette.pending, radius: 8, tooltip: "tracked before the flight record began", role: "badge-cut")
+            page.text(text, x: x2 + 7, y: top + 19, size: 10, style: .bold, color: Palette.background, maxWidth: w - 14, role: "badge-cut-text")
+        } else if !chain.isDeferred, !chain.isComplete, !chain.outcome.isOpen {
             // The root ended, an action below it did not: said beside the outcome, as the report does.
             let text = "incomplete"
             let x2 = badgeX + badgeWidth + 6

@@ -69,7 +69,7 @@ var RT = window.RT || (window.RT = {});
     var C = this.C = table(raw, "chains", ["id", "label", "badge", "exception", "reason", "result", "firedValue",
       "createdAt", "trackedBy", "file", "title", "kind", "outcome", "firedSide", "deferredID", "line", "start", "end",
       "fired", "cancelledAt", "complete", "recovered", "family", "depth", "parent", "pairStart", "pairCount",
-      "runStart", "runCount", "waitStart", "waitCount", "linkStart", "linkCount", "spanStart", "spanCount"]);
+      "runStart", "runCount", "waitStart", "waitCount", "linkStart", "linkCount", "spanStart", "spanCount", "cutAt"]);
     this.P = table(raw, "pairs", ["chain", "index", "callback", "errback", "site", "fate", "pathIn", "pathOut", "run"]);
     this.R = table(raw, "runs", ["chain", "pair", "name", "side", "start", "end", "input", "output", "outSide",
       "exception", "reason", "returned", "line"]);
@@ -161,11 +161,12 @@ var RT = window.RT || (window.RT = {});
       else if (C.outcome[i] === pend || C.outcome[i] === waitO) openEnd[i] = 1;
     }
     // Incomplete: the root ended but the task did not (an action below it never ended), as eliot.parse and
-    // `summary` say. Its outcome is the root's; its open actions run on to the end of the log.
+    // `summary` say. Its outcome is the root's; its open actions run on to the end of the log. A chain a flight
+    // record cut (`cutAt`, its earlier events not recorded) is incomplete for that reason, said as such.
     var incomplete = this.incomplete = new Uint8Array(n), msgO = this.OUT.message;
     this.deferreds = 0;
     for (i = 0; i < n; i++) {
-      if (!C.complete[i] && !openEnd[i] && C.outcome[i] !== msgO) incomplete[i] = 1;
+      if (!C.complete[i] && !openEnd[i] && C.outcome[i] !== msgO && C.cutAt[i] < 0) incomplete[i] = 1;
       if (C.kind[i] === this.KIND.deferred || C.kind[i] === this.KIND.legacy) this.deferreds++;
     }
     // Time in callbacks and waiting, and whether anything raised, per chain (one pass over each table).

@@ -114,6 +114,7 @@ var RT = window.RT || (window.RT = {});
       el("span", { class: "name" }, [RT.nameNode(D, c)]),
       el("span", { class: "badge outcome-badge " + outcome }, [bdi(D.str(C.badge[c]) || outcome)]),
       D.incomplete[c] ? el("span", { class: "badge incomplete", title: "the root ended, but not every action below it did" }, ["incomplete"]) : null,
+      C.cutAt[c] >= 0 ? el("span", { class: "badge cut", title: this.cutText(c) }, ["cut"]) : null,
       el("span", { class: "badge replay-state", hidden: "" })
     ]);
     head.appendChild(title);
@@ -128,11 +129,18 @@ var RT = window.RT || (window.RT = {});
     if (run >= 0) this.selectRun(run, true);
   };
 
+  /** What a flight record's cut means for chain `c`. */
+  Detail.prototype.cutText = function (c) {
+    var D = this.D, C = D.C;
+    return "tracked before the flight record began: its events up to " + RT.tickLabel(C.cutAt[c] - D.startEff[c]) + " are not in it";
+  };
+
   Detail.prototype.subline = function (c) {
     // Each part is known from a time on (`at`): the replay hides the parts not known by its step.
     var D = this.D, C = D.C, parts = [], end = D.openEnd[c] ? D.tMax : D.endEff[c];
     var later = function (at, part) { return { at: at, part: part }; };
     var total = D.duration(c);
+    if (C.cutAt[c] >= 0) parts.push(later(D.startEff[c], "✂ " + this.cutText(c)));
     if (D.incomplete[c]) parts.push(later(end, "incomplete: the root ended after " + RT.duration(total) + ", " + this.openCount(c) + " still open at the end of the log"));
     else parts.push(later(end, (D.openEnd[c] ? "open for " : "total ") + RT.duration(total)));
     if (C.kind[c] === D.KIND.deferred || C.kind[c] === D.KIND.legacy) {
@@ -140,7 +148,7 @@ var RT = window.RT || (window.RT = {});
       parts.push(later(end, "waiting " + RT.duration(D.waitUs[c]) + " (" + RT.percent(D.waitUs[c], total) + ")"));
       parts.push(C.pairCount[c] + (C.pairCount[c] === 1 ? " pair" : " pairs") + ", " + C.runCount[c] + (C.runCount[c] === 1 ? " run" : " runs"));
       if (C.fired[c] >= 0) parts.push(later(C.fired[c], "fired " + RT.tickLabel(C.fired[c] - D.startEff[c]) + (C.firedSide[c] === D.SIDE_ERR ? " with a failure" : "")));
-      else parts.push(later(end, "never fired"));
+      else parts.push(later(end, C.cutAt[c] >= 0 ? "not fired since the cut" : "never fired"));
       if (C.cancelledAt[c] >= 0) parts.push(later(C.cancelledAt[c], "⊘ cancelled " + RT.tickLabel(C.cancelledAt[c] - D.startEff[c])));
       var made = D.str(C.createdAt[c]);
       if (made) parts.push([(D.str(C.trackedBy[c]) === "chained" ? "tracked at " : "created at "), bdi(made)]);
@@ -429,7 +437,7 @@ var RT = window.RT || (window.RT = {});
     var done = function (v) { return ended ? v : ""; };
     fields(this.panel, RT.nameNode(D, c), [
       ["outcome", ended ? D.str(C.badge[c]) || D.outcome(c) : state, ended && D.failure[c] ? "fail" : ""],
-      ["complete", ended && D.incomplete[c] ? "no: " + this.openCount(c) + " never ended" : ""],
+      ["complete", C.cutAt[c] >= 0 ? "no: cut by the flight record" : ended && D.incomplete[c] ? "no: " + this.openCount(c) + " never ended" : ""],
       ["kind", D.kind(c)], ["label", D.str(C.label[c])], ["title", D.str(C.title[c])], ["task", D.str(C.id[c])],
       ["deferred id", C.deferredID[c] >= 0 ? String(C.deferredID[c]) : ""],
       ["created at", D.str(C.createdAt[c])], ["tracked by", D.str(C.trackedBy[c])],

@@ -23,7 +23,7 @@ struct ReportData {
         "id", "label", "badge", "exception", "reason", "result", "firedValue", "createdAt", "trackedBy", "file",
         "title", "kind", "outcome", "firedSide", "deferredID", "line", "start", "end", "fired", "cancelledAt",
         "complete", "recovered", "family", "depth", "parent", "pairStart", "pairCount", "runStart", "runCount",
-        "waitStart", "waitCount", "linkStart", "linkCount", "spanStart", "spanCount")
+        "waitStart", "waitCount", "linkStart", "linkCount", "spanStart", "spanCount", "cutAt")
     private var pairs = Table("chain", "index", "callback", "errback", "site", "fate", "pathIn", "pathOut", "run")
     private var runs = Table(
         "chain", "pair", "name", "side", "start", "end", "input", "output", "outSide", "exception", "reason",
@@ -148,7 +148,7 @@ struct ReportData {
             micros(chain.end), micros(chain.firedAt), micros(chain.cancelledAt), chain.isComplete ? 1 : 0,
             chain.outcome.name == "recovered" ? 1 : 0, family, depth, parent, pairStart, pairs.count - pairStart,
             runStart, runs.count - runStart, waitStart, waits.count - waitStart, linkStart, links.count - linkStart,
-            spanStart, spans.count - spanStart,
+            spanStart, spans.count - spanStart, micros(chain.cutAt),
         ])
     }
 
