@@ -59,8 +59,11 @@ struct TopCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Exit 3 when any of these warnings is present: blocked[:DURATION], pending[:DURATION], cycle, unhandled, dropped.", valueName: "kinds"))
     var failOn: String?
 
-    @Option(help: "The most chains in flight listed in the text.")
+    @Option(help: "The most chains in flight (and callbacks) listed in the text.")
     var rows = 20
+
+    @Flag(help: "List the callbacks by name too: calls, total, p50, p99, max, share failed (the view c shows).")
+    var callbacks = false
 
     @Option(help: ArgumentHelp("How far [ and ] rewind or advance the interactive view.", valueName: "duration"))
     var step = "1s"
@@ -146,7 +149,8 @@ struct TopCommand: ParsableCommand {
             do {
                 // Once following, a log rotated or truncated between two reads is not the end: it is read again.
                 let snapshot = try take(thresholds, reportingWarnings: printed == 0, quiet: printed > 0)
-                let text = json ? TopFormatter.json(snapshot) : TopFormatter.text(snapshot, rows: rows)
+                let text =
+                    json ? TopFormatter.json(snapshot) : TopFormatter.text(snapshot, rows: rows, callbacks: callbacks)
                 out.write((redraw ? "\u{1B}[H\u{1B}[2J" : (printed > 0 && !json ? "\n" : "")) + text)
                 printed += 1
                 try check(snapshot, failKinds)
@@ -178,7 +182,9 @@ struct TopCommand: ParsableCommand {
         // The first read before the terminal changes: a bad input is said on a normal terminal.
         let first = try take(thresholds, reportingWarnings: true, keepingChains: true)
         try check(first, failKinds)
-        guard RawTerminal.enter() else { return FileStream.standardOutput.write(TopFormatter.text(first, rows: rows)) }
+        guard RawTerminal.enter() else {
+            return FileStream.standardOutput.write(TopFormatter.text(first, rows: rows, callbacks: callbacks))
+        }
         defer { RawTerminal.restore() }
         var screen = TopScreen(snapshot: first, color: getenv("NO_COLOR") == nil, step: step)
         func now() -> Double {

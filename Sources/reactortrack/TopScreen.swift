@@ -13,7 +13,7 @@ import Visualize
 /// filter and a sort, on a terminal in raw mode (``RawTerminal``).
 struct TopScreen {
     /// What the screen shows.
-    enum View { case list, detail, help }
+    enum View { case list, detail, callbacks, help }
 
     /// The columns the list can be sorted by, in the order `s` steps through them.
     enum Sort: String, CaseIterable {
@@ -95,6 +95,9 @@ struct TopScreen {
         case .character("q"), .interrupt: return false
         case .character(" "): paused.toggle()
         case .character("?"): view = view == .help ? .list : .help
+        case .character("c"):
+            view = view == .callbacks ? .list : .callbacks
+            detailScroll = 0
         case .escape: view = .list
         case .enter: if view == .list, count > 0 { view = .detail; detailScroll = 0 }
         case .character("s"): sort = Sort.allCases[(Sort.allCases.firstIndex(of: sort)! + 1) % Sort.allCases.count]
@@ -113,17 +116,20 @@ struct TopScreen {
             paused = false
             wantsRead = true
         case .up, .character("k"):
-            if view == .detail { detailScroll = max(0, detailScroll - 1) } else { selected = max(0, selected - 1) }
+            if scrolls { detailScroll = max(0, detailScroll - 1) } else { selected = max(0, selected - 1) }
         case .down, .character("j"):
-            if view == .detail { detailScroll += 1 } else { selected = min(max(0, count - 1), selected + 1) }
-        case .pageUp: if view == .detail { detailScroll = max(0, detailScroll - 10) } else { selected = max(0, selected - 10) }
-        case .pageDown: if view == .detail { detailScroll += 10 } else { selected = min(max(0, count - 1), selected + 10) }
+            if scrolls { detailScroll += 1 } else { selected = min(max(0, count - 1), selected + 1) }
+        case .pageUp: if scrolls { detailScroll = max(0, detailScroll - 10) } else { selected = max(0, selected - 10) }
+        case .pageDown: if scrolls { detailScroll += 10 } else { selected = min(max(0, count - 1), selected + 10) }
         case .home: selected = 0
         case .end, .character("G"): selected = max(0, count - 1)
         default: break
         }
         return true
     }
+
+    /// Whether the arrows scroll the view (the detail, the callbacks) rather than move the selection.
+    private var scrolls: Bool { view == .detail || view == .callbacks }
 
     /// Moves the cursor by `seconds` from the moment shown; past the live end it follows the log again.
     private mutating func move(by seconds: Double) {
@@ -161,13 +167,16 @@ struct TopScreen {
                 (editingTime ? "go to (ISO 8601, Unix seconds, -5s): " : "/") + TerminalText.escaped($0)
                     + "▏  (Enter apply, Esc cancel)"
             }
-            ?? "q quit  space pause  ↑↓ move  Enter detail  Esc back  s sort  / filter  ? help"
+            ?? "q quit  space pause  Enter detail  c callbacks  s sort  / filter  ? help"
         let shown = rows
         selected = min(selected, max(0, shown.count - 1))
         var body: [String] = []
         switch view {
         case .help: body = Self.help
         case .detail where !shown.isEmpty: body = detail(shown[selected], columns: columns)
+        case .callbacks:
+            // Every name the snapshot has (at most TopSnapshot.callbackRows), scrolled with the arrows.
+            body = [""] + TopFormatter.callbackLines(snapshot, rows: TopSnapshot.callbackRows)
         default:
             let warnings = TopFormatter.warningLines(snapshot)
             let room = max(1, height - out.count - 3 - min(warnings.count, 6) - (warnings.isEmpty ? 0 : 1))
@@ -186,7 +195,7 @@ struct TopScreen {
                 body += warnings.prefix(6).map { paint(TopFormatter.fit($0, columns), "31") }
             }
         }
-        let scrolled = view == .detail ? Array(body.dropFirst(min(detailScroll, max(0, body.count - 1)))) : body
+        let scrolled = scrolls ? Array(body.dropFirst(min(detailScroll, max(0, body.count - 1)))) : body
         for line in scrolled where out.count < height - 1 {
             out.append(line.hasPrefix("\u{1B}[") ? line : TopFormatter.fit(line, columns))
         }
@@ -242,6 +251,7 @@ struct TopScreen {
         "  ↑ ↓, k j     move; PgUp PgDn by ten; Home End (G) to the ends",
         "  Enter        the chain's detail: why it is stuck, its ladder (↑ ↓ scroll)",
         "  Esc          back to the list",
+        "  c            the callbacks by name: calls, total, p50, p99, max, share failed (↑ ↓ scroll)",
         "  s            sort by age, callbacks, pairs left, idle, title",
         "  /            filter by title or state (Enter applies, Esc cancels)",
         "  [ ]          rewind: the log as it stood a --step earlier or later ({ }: ten steps)",

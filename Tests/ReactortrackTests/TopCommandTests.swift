@@ -27,6 +27,30 @@ struct TopCommandTests {
             #expect(a[key] as? [String: Int] == b[key] as? [String: Int], "\(name): \(key)")
         }
         #expect(a["in_flight"] is [[String: Any]] && a["warnings"] is [[String: Any]])
+        // The callbacks view is summary's slowest callbacks, row for row.
+        let table = try json(try CommandRunner.run(["summary", "--json", "--top", "100", path]).stdout)
+        let ours = try #require(a["callbacks"] as? [[String: Any]])
+        let theirs = try #require(table["slowest_callbacks"] as? [[String: Any]])
+        #expect(ours.map { $0["name"] as? String } == theirs.map { $0["name"] as? String }, "\(name): names")
+        #expect(ours.map { $0["calls"] as? Int } == theirs.map { $0["calls"] as? Int }, "\(name): calls")
+        #expect(ours.map { $0["failures"] as? Int } == theirs.map { $0["failures"] as? Int }, "\(name): failures")
+        let maxima = { (rows: [[String: Any]]) in rows.map { ($0["percentiles"] as? [String: Any])?["max"] as? Double } }
+        #expect(maxima(ours) == maxima(theirs), "\(name): max")
+    }
+
+    @Test("--callbacks lists the callbacks by name with their figures, in 80 columns")
+    func callbacksText() throws {
+        let result = try CommandRunner.run(["top", "--once", "--callbacks", TestFixtures.path("waiting.out")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("CALLBACKS (") })
+        #expect(lines[header].contains("CALLS") && lines[header].contains("P99") && lines[header].contains("FAILED"))
+        // render and send took 50 ms each, once (ties by name); send raised; lookup took 1 ms.
+        let rows = Array(lines[(header + 1)...].prefix(3))
+        #expect(rows.map { String($0.prefix(12)).trimmingCharacters(in: .whitespaces) } == ["render", "send", "lookup"])
+        #expect(rows[0].contains(" 1 ") && rows[0].contains("50.0 ms") && rows[0].hasSuffix(" 0%"), "\(rows[0])")
+        #expect(rows[1].hasSuffix("100%") && rows[2].contains("1.00 ms"), "\(rows)")
+        for line in lines where !line.hasPrefix("top: ") { #expect(line.count <= 80, "\(line)") }
     }
 
     @Test("--fail-on exits 3 naming what it found, and 0 when the log has none of it")

@@ -159,8 +159,18 @@ def live_service(cli, example, work, results):
         results.check("waits on query #2: waiting on #1" in screen and "waits on connect #1: not fired" in screen
                       and "created at" in screen, "live: why fetchUser is stuck names connect #1, where it was made",
                       screen)
+        # c: the callbacks by name, the report's 250 ms renderReport first (by total time), the requests' too.
+        term.send("\x1bc", 0.8)
+        screen = term.screen()
+        rows = [l for l in screen.split("\n") if re.match(r"^(renderReport|parse|respond) ", l)]
+        results.check(re.search(r"CALLBACKS \(\d+\)\s+CALLS\s+TOTAL\s+P50\s+P99\s+MAX\s+FAILED", screen) is not None
+                      and rows and rows[0].startswith("renderReport") and re.search(r"renderReport\s+1\s+25\d ms", screen)
+                      and any(l.startswith("respond ") for l in rows),
+                      "live: c lists the callbacks, renderReport (1 call, 250 ms) first", screen)
+        term.send("c", 0.4)
+        results.check("IN FLIGHT" in term.screen(), "live: c again goes back to the list", term.screen())
         # The count now, just before the rewind: the log has grown since the first screen, and goes on growing.
-        term.send("\x1b/\x7f\x7f\x7f\x7f\x7f\r", 0.4)
+        term.send("/\x7f\x7f\x7f\x7f\x7f\r", 0.4)
         requests = int(re.search(r"(\d+) chains", term.screen()).group(1))
         term.send("[[", 1.0)
         screen = term.screen()

@@ -7,7 +7,7 @@ public struct TopAccumulator: Sendable {
     public let thresholds: TopSnapshot.Thresholds
     /// Whether each row keeps its chain (``TopSnapshot/Row/chain``): for a view that shows a chain's ladder.
     public var keepsChains = false
-    private var summary = SummaryAccumulator(top: 0)
+    private var summary = SummaryAccumulator(top: TopSnapshot.callbackRows)
     private var asOf: Double?
     private var open: [Open] = []
     /// The chains in flight that wait on another Deferred, by file and id: the id they wait on.
@@ -199,7 +199,8 @@ public struct TopAccumulator: Sendable {
                 kind: kind, count: tally.count, chains: tally.chains.map(\.title), threshold: threshold)
         }
         return TopSnapshot(
-            inputs: inputs, asOf: asOf, thresholds: thresholds, counts: counts, inFlight: rows, warnings: listed)
+            inputs: inputs, asOf: asOf, thresholds: thresholds, counts: counts, inFlight: rows, warnings: listed,
+            callbacks: counts.slowestCallbacks)
     }
 
     /// Following the waits from a chain that waits on `id`: the innermost Deferred that is not itself waiting on

@@ -152,13 +152,19 @@ public struct TopSnapshot: Sendable, Hashable, Encodable {
     public var inFlight: [Row]
     /// The warnings present, in ``WarningKind`` order; kinds with nothing are left out.
     public var warnings: [Warning]
+    /// The callbacks by name, across every chain read (ended or in flight), the ones that held their threads longest
+    /// in all first: at most ``callbackRows``. `summary --json`'s `slowest_callbacks`, computed the same way.
+    public var callbacks: [CallbackStats] = []
+
+    /// The most callbacks a snapshot lists.
+    public static let callbackRows = 100
 
     /// The warning of `kind`, when present.
     public func warning(_ kind: WarningKind) -> Warning? { warnings.first { $0.kind == kind } }
 
     enum CodingKeys: String, CodingKey {
         case schema, inputs, asOf = "as_of", thresholds, chains, outcomes, statuses, complete, incomplete, messages
-        case lostEvents = "lost_events", inFlight = "in_flight", warnings
+        case lostEvents = "lost_events", inFlight = "in_flight", warnings, callbacks
     }
 
     /// Writes schema 1: the counts under the names `summary --json` gives them.
@@ -177,5 +183,6 @@ public struct TopSnapshot: Sendable, Hashable, Encodable {
         try c.encode(counts.lostEvents, forKey: .lostEvents)
         try c.encode(inFlight, forKey: .inFlight)
         try c.encode(warnings, forKey: .warnings)
+        try c.encode(callbacks, forKey: .callbacks)
     }
 }

@@ -4,9 +4,9 @@ import EventLog
 /// `reactortrack top`'s snapshot as text for a terminal 80 columns wide (a row of the table is 77 columns at most
 /// unless a figure is wider than its column), or as JSON in ``TopSnapshot/schema``.
 public enum TopFormatter {
-    /// The snapshot as text: what the log holds, the chains in flight (at most `rows` of them, oldest first), then
-    /// the warnings.
-    public static func text(_ s: TopSnapshot, rows: Int = 20) -> String {
+    /// The snapshot as text: what the log holds, the chains in flight (at most `rows` of them, oldest first), with
+    /// `callbacks` the callbacks view (at most `rows` names), then the warnings.
+    public static func text(_ s: TopSnapshot, rows: Int = 20, callbacks: Bool = false) -> String {
         var lines = heading(s)
         lines.append("")
         if s.inFlight.isEmpty {
@@ -16,6 +16,10 @@ public enum TopFormatter {
             for r in s.inFlight.prefix(rows) { lines.append(row(r, asOf: s.asOf)) }
             if s.inFlight.count > rows { lines.append("… \(s.inFlight.count - rows) more in flight (--rows)") }
         }
+        if callbacks {
+            lines.append("")
+            lines += callbackLines(s, rows: rows)
+        }
         lines.append("")
         if s.warnings.isEmpty {
             lines.append("no warnings")
@@ -24,6 +28,41 @@ public enum TopFormatter {
             lines += warningLines(s)
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The callbacks view: by name, the ones that held their threads longest in all first (at most `rows`).
+    public static func callbackLines(_ s: TopSnapshot, rows: Int = 20) -> [String] {
+        guard !s.callbacks.isEmpty else { return ["no callbacks have run"] }
+        var lines = [callbackHeader(count: s.callbacks.count)]
+        for c in s.callbacks.prefix(rows) { lines.append(callbackRow(c)) }
+        if s.callbacks.count > rows { lines.append("… \(s.callbacks.count - rows) more callbacks") }
+        return lines
+    }
+
+    /// The callbacks table's header line.
+    public static func callbackHeader(count: Int) -> String {
+        callbackRow("CALLBACKS (\(count))", "CALLS", "TOTAL", "P50", "P99", "MAX", "FAILED")
+    }
+
+    /// One callback name as a line of the callbacks table: calls, total time, p50/p99/max of a call, and the share
+    /// of its calls that raised or failed.
+    public static func callbackRow(_ c: CallbackStats) -> String {
+        let failed = c.calls > 0 ? Double(c.failures) / Double(c.calls) * 100 : 0
+        let share = c.failures == 0 ? "0%" : failed < 1 ? "<1%" : "\(Int(failed.rounded()))%"
+        let p = c.percentiles
+        return callbackRow(
+            TerminalText.escaped(c.name), "\(c.calls)", DurationFormat.text(c.total), DurationFormat.text(p.p50),
+            DurationFormat.text(p.p99), DurationFormat.text(p.max), share)
+    }
+
+    private static func callbackRow(
+        _ name: String, _ calls: String, _ total: String, _ p50: String, _ p99: String, _ max: String, _ failed: String
+    ) -> String {
+        // 22 + 7 + 9 + 9 + 9 + 9 + 6 and the spaces: 77 columns.
+        let text =
+            cut(name, 22) + " " + left(calls, 7) + " " + left(total, 9) + " " + left(p50, 9) + " " + left(p99, 9) + " "
+            + left(max, 9) + " " + left(failed, 6)
+        return String(text.reversed().drop { $0 == " " }.reversed())
     }
 
     /// The table's header line.
