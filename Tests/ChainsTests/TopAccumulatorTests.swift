@@ -191,5 +191,30 @@ struct TopAccumulatorTests {
         #expect(top.warning(.pending)?.chains == ["A #1", "B #2", "C #3", "D #4"])
         #expect(top.warning(.dropped) == nil)
         #expect(top.warnings.map(\.kind) == [.blocked, .pending, .cycle, .unhandled], "in kind order")
+        // In families: B under A (A awaits it), C under B; F under E, their cycle rooted at the older.
+        #expect(top.inFlight.map(\.title) == ["A #1", "B #2", "C #3", "D #4", "E #5", "F #6"])
+        #expect(top.inFlight.map(\.depth) == [0, 1, 2, 0, 0, 1])
+        #expect(top.inFlight.map(\.parent) == [nil, 1, 2, nil, nil, 5])
+    }
+
+    @Test("families of a line of 20,000 chains in flight, each awaiting the next: placed in one pass, no recursion")
+    func longLineFamilies() throws {
+        var lines: [String] = []
+        // Quadratic work (each chain following the line to its end) would be 2 x 10^8 steps here.
+        let count = 20_000
+        for i in 1...count {
+            lines.append(
+                #"{"task_uuid":"l\#(i)","task_level":[1],"timestamp":\#(1000 + Double(i) / 1e6),"action_type":"reactortrack:deferred","action_status":"started","deferred_id":\#(i),"label":"L"}"#)
+            if i < count {
+                lines.append(
+                    #"{"task_uuid":"l\#(i)","task_level":[2],"timestamp":\#(1000 + Double(i) / 1e6),"message_type":"reactortrack:waiting","on":\#(i + 1)}"#)
+            }
+        }
+        let loader = LogLoader(standardInput: Array((lines.joined(separator: "\n") + "\n").utf8))
+        let top = try snapshot(["-"], loader: loader)
+        #expect(top.inFlight.count == count)
+        #expect(top.inFlight.first?.title == "L #1" && top.inFlight.first?.depth == 0)
+        #expect(top.inFlight.last?.title == "L #\(count)" && top.inFlight.last?.depth == count - 1)
+        #expect(top.inFlight.last?.parent == count - 1)
     }
 }

@@ -24,6 +24,8 @@ public struct TopAccumulator: Sendable {
         var start: Double?
         var runs: [(start: Double?, end: Double?)]
         var openRunStart: Double?
+        /// The Deferreds it awaits, was returned or chained to: the chains folded under it when they are in flight.
+        var below: [Int]
     }
 
     /// How many of one kind, and the first chains behind it in log order.
@@ -122,7 +124,8 @@ public struct TopAccumulator: Sendable {
             Open(
                 ordinal: ordinal, row: row, file: chain.file, start: chain.start,
                 runs: chain.isDeferred ? chain.runs.map { ($0.start, $0.end) } : [(chain.start, nil)],
-                openRunStart: openRun?.start))
+                openRunStart: openRun?.start,
+                below: chain.links.compactMap { $0.kind == .contains ? nil : $0.target }))
     }
 
     /// The snapshot of the chains added so far.
@@ -143,6 +146,7 @@ public struct TopAccumulator: Sendable {
         var rows: [TopSnapshot.Row] = []
         rows.reserveCapacity(open.count)
         let open = self.open.sorted { $0.ordinal < $1.ordinal }
+        var stuck = StuckOn(waits: waits)
         for chain in open {
             var row = chain.row
             row.age = max(0, now - (chain.start ?? now))
@@ -153,7 +157,7 @@ public struct TopAccumulator: Sendable {
             if row.age >= thresholds.pending {
                 tallies[.pending, default: Tally()].add(ordinal: chain.ordinal, title: row.title)
             }
-            row.stuckOn = stuckOn(row.waitingOn, file: chain.file)
+            row.stuckOn = row.waitingOn.flatMap { stuck.innermost(ChainFamily.Key(file: chain.file, id: $0)) }
             rows.append(row)
         }
         // Wait cycles among the chains in flight, found here: the monitor says so only when it stops. Each chain
@@ -183,8 +187,9 @@ public struct TopAccumulator: Sendable {
             }
             tallies[.cycle, default: Tally()].add(ordinal: chain.ordinal, title: chain.row.title)
         }
-        // Oldest first; as old, in log order.
-        rows = rows.enumerated().sorted { a, b in a.element.age != b.element.age ? a.element.age > b.element.age : a.offset < b.offset }.map(\.element)
+        // Oldest first; as old, in log order; then in families.
+        let order = rows.indices.sorted { a, b in rows[a].age != rows[b].age ? rows[a].age > rows[b].age : a < b }
+        rows = Self.families(order.map { rows[$0] }, below: order.map { open[$0].below }, files: order.map { open[$0].file })
         let counts = summary.summary(inputs: inputs, messages: messages, warnings: readingWarnings)
         if counts.lostEvents > 0 { tallies[.dropped] = Tally(count: counts.lostEvents, chains: []) }
         let listed = TopSnapshot.WarningKind.allCases.compactMap { kind -> TopSnapshot.Warning? in
@@ -203,16 +208,89 @@ public struct TopAccumulator: Sendable {
             callbacks: counts.slowestCallbacks)
     }
 
-    /// Following the waits from a chain that waits on `id`: the innermost Deferred that is not itself waiting on
-    /// one in flight (a loop, not recursion). `nil` in a wait cycle, which has no innermost one: the `cycle`
-    /// warning says so.
-    private func stuckOn(_ id: Int?, file: String) -> Int? {
-        guard var id else { return nil }
-        var seen: Set<Int> = [id]
-        while let next = waits[ChainFamily.Key(file: file, id: id)] {
-            guard seen.insert(next).inserted else { return nil }
-            id = next
+    /// The rows in families, in the order of each family's oldest chain: its root, then the chains in flight under
+    /// it, depth first, each after the chain that awaits it, was returned it or chained to it (`below`, by row). A
+    /// chain under several is under the oldest; a family with no root (a wait cycle) is rooted at its oldest. Each
+    /// row is placed once: linear, with a stack, however long the line of chains.
+    static func families(_ rows: [TopSnapshot.Row], below: [[Int]], files: [String]) -> [TopSnapshot.Row] {
+        var index: [ChainFamily.Key: Int] = [:]
+        for (i, row) in rows.enumerated() {
+            if let id = row.deferredID { index[ChainFamily.Key(file: files[i], id: id)] = i }
         }
-        return id
+        // Each row's children, and whether anything is above it.
+        var children = Array(repeating: [Int](), count: rows.count)
+        var parentOf = [Int?](repeating: nil, count: rows.count)
+        for i in rows.indices {
+            for target in below[i] {
+                guard let j = index[ChainFamily.Key(file: files[i], id: target)], j != i, parentOf[j] == nil else { continue }
+                parentOf[j] = i
+                children[i].append(j)
+            }
+            children[i].sort()
+        }
+        var placed = Array(repeating: false, count: rows.count)
+        var out: [TopSnapshot.Row] = []
+        out.reserveCapacity(rows.count)
+        func place(from root: Int) {
+            var stack: [(row: Int, parent: Int?, depth: Int)] = [(root, nil, 0)]
+            while let (i, parent, depth) = stack.popLast() {
+                guard !placed[i] else { continue }
+                placed[i] = true
+                var row = rows[i]
+                row.parent = parent.flatMap { rows[$0].deferredID }
+                row.depth = depth
+                out.append(row)
+                for child in children[i].reversed() where !placed[child] { stack.append((child, i, depth + 1)) }
+            }
+        }
+        // Families in the order of their oldest chain; each walked up to its root once (in a cycle, to where the
+        // walk comes round), so the walks add up to one pass.
+        for i in rows.indices where !placed[i] {
+            var root = i
+            var seen: Set<Int> = [i]
+            while let parent = parentOf[root] {
+                guard seen.insert(parent).inserted else {
+                    // Round a wait cycle: rooted at the oldest, where the walk began.
+                    root = i
+                    break
+                }
+                root = parent
+            }
+            place(from: root)
+        }
+        return out
+    }
+
+}
+
+/// Following the waits from a Deferred: the innermost one not itself waiting on one in flight (`nil` in or into a
+/// wait cycle, which has no innermost one: the `cycle` warning says so). Each Deferred's answer is kept, and every
+/// Deferred on a walk gets the walk's answer, so a line of n chains costs n steps in all, not n²; a loop, not
+/// recursion.
+private struct StuckOn {
+    let waits: [ChainFamily.Key: Int]
+    private var known: [ChainFamily.Key: Int?] = [:]
+
+    init(waits: [ChainFamily.Key: Int]) {
+        self.waits = waits
+    }
+
+    mutating func innermost(_ start: ChainFamily.Key) -> Int? {
+        var path: [ChainFamily.Key] = []
+        var onPath = Set<ChainFamily.Key>()
+        var key = start
+        var answer: Int??
+        while answer == nil {
+            if let found = known[key] {
+                answer = found
+            } else if !onPath.insert(key).inserted {
+                answer = .some(nil)
+            } else {
+                path.append(key)
+                if let next = waits[key] { key = ChainFamily.Key(file: key.file, id: next) } else { answer = key.id }
+            }
+        }
+        for visited in path { known[visited] = answer! }
+        return answer!
     }
 }
