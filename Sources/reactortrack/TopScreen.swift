@@ -19,14 +19,23 @@ struct TopScreen {
     enum Sort: String, CaseIterable {
         case age, callbacks, pairs, idle, title
 
-        func ordered(_ rows: [TopSnapshot.Row], asOf: Double?) -> [TopSnapshot.Row] {
+        /// Whether `a` comes before `b`.
+        func before(_ a: TopSnapshot.Row, _ b: TopSnapshot.Row) -> Bool {
             switch self {
-            case .age: rows
-            case .callbacks: rows.sorted { $0.running > $1.running }
-            case .pairs: rows.sorted { $0.pairsAdded - $0.pairsRun > $1.pairsAdded - $1.pairsRun }
-            case .idle: rows.sorted { ($0.lastEvent ?? .infinity) < ($1.lastEvent ?? .infinity) }
-            case .title: rows.sorted { $0.title < $1.title }
+            case .age: false
+            case .callbacks: a.running > b.running
+            case .pairs: a.pairsAdded - a.pairsRun > b.pairsAdded - b.pairsRun
+            case .idle: (a.lastEvent ?? .infinity) < (b.lastEvent ?? .infinity)
+            case .title: a.title < b.title
             }
+        }
+
+        /// The families (a root and the rows under it) sorted by their roots, stably; each family kept whole.
+        func ordered(_ families: [[TopSnapshot.Row]]) -> [[TopSnapshot.Row]] {
+            guard self != .age else { return families }
+            return families.enumerated().sorted { a, b in
+                before(a.element[0], b.element[0]) || (!before(b.element[0], a.element[0]) && a.offset < b.offset)
+            }.map(\.element)
         }
     }
 
@@ -37,6 +46,8 @@ struct TopScreen {
     var top = 0
     var detailScroll = 0
     var paused = false
+    /// Whether each family shows as its root alone, with the number of chains under it.
+    var folded = false
     var filter = ""
     /// What is being typed after `/` (a filter) or `g` (a time), until Enter or Esc.
     var editing: String?
@@ -60,16 +71,32 @@ struct TopScreen {
         live = snapshot.asOf
     }
 
-    /// The rows shown: filtered, then sorted.
+    /// The rows shown: in families (folded to their roots with `z`), sorted by their roots; filtered, the rows
+    /// that match, each on its own.
     var rows: [TopSnapshot.Row] {
         let needle = filter.lowercased()
-        let kept =
-            needle.isEmpty
-            ? snapshot.inFlight
-            : snapshot.inFlight.filter {
+        guard needle.isEmpty else {
+            let kept = snapshot.inFlight.filter {
                 $0.title.lowercased().contains(needle) || TopFormatter.state($0).lowercased().contains(needle)
             }
-        return sort.ordered(kept, asOf: snapshot.asOf)
+            return sort.ordered(kept.map { [$0] }).map { var row = $0[0]; row.depth = 0; return row }
+        }
+        var families: [[TopSnapshot.Row]] = []
+        for row in snapshot.inFlight {
+            if row.depth == 0 || families.isEmpty { families.append([row]) } else { families[families.count - 1].append(row) }
+        }
+        let sorted = sort.ordered(families)
+        return folded ? sorted.map { $0[0] } : sorted.flatMap { $0 }
+    }
+
+    /// How many chains are folded under each root, by task (with `z`).
+    var foldedCounts: [String: Int] {
+        var counts: [String: Int] = [:]
+        var root: String?
+        for row in snapshot.inFlight {
+            if row.depth == 0 { root = row.task } else if let root { counts[root, default: 0] += 1 }
+        }
+        return counts
     }
 
     /// Handles a key; `false` to quit.
@@ -95,6 +122,9 @@ struct TopScreen {
         case .character("q"), .interrupt: return false
         case .character(" "): paused.toggle()
         case .character("?"): view = view == .help ? .list : .help
+        case .character("z"):
+            folded.toggle()
+            selected = 0
         case .character("c"):
             view = view == .callbacks ? .list : .callbacks
             detailScroll = 0
@@ -157,7 +187,7 @@ struct TopScreen {
     mutating func lines(columns: Int, rows height: Int) -> [String] {
         var out: [String] = []
         let mode = cursor.map { "rewound to \(TerminalText.utc($0)) ([ ] step, f follows)" } ?? (paused ? "paused" : "following")
-        let status = mode + " · sort: \(sort.rawValue)"
+        let status = mode + " · sort: \(sort.rawValue)" + (folded ? " · folded" : "")
             + (filter.isEmpty ? "" : " · filter: \(TerminalText.escaped(filter))")
         let heading = TopFormatter.heading(snapshot)
         out += heading.map { TopFormatter.fit($0, columns) }
@@ -184,8 +214,9 @@ struct TopScreen {
             if selected < top { top = selected }
             if selected >= top + room { top = selected - room + 1 }
             top = max(0, min(top, max(0, shown.count - room)))
+            let counts = folded ? foldedCounts : [:]
             for (i, row) in shown.enumerated().dropFirst(top).prefix(room) {
-                let line = TopFormatter.fit(TopFormatter.row(row, asOf: snapshot.asOf), columns)
+                let line = TopFormatter.fit(TopFormatter.row(row, asOf: snapshot.asOf, folded: counts[row.task] ?? 0), columns)
                 body.append(i == selected ? "\u{1B}[7m" + TopFormatter.pad(line, columns) + "\u{1B}[0m" : line)
             }
             if shown.isEmpty { body.append(snapshot.inFlight.isEmpty ? "nothing in flight" : "nothing matches the filter") }
@@ -220,12 +251,25 @@ struct TopScreen {
             lines.append(paint("WHY IT IS STUCK", "1"))
             var id = row.waitingOn
             var seen: Set<Int> = row.deferredID.map { [$0] } ?? []
+            // The chains in flight by id, looked up once each (searching the rows at each step was quadratic in a
+            // long line of waits), of the selected chain's file.
+            let file = Self.file(of: row)
+            var byID: [Int: TopSnapshot.Row] = [:]
+            for other in snapshot.inFlight where Self.file(of: other) == file {
+                if let key = other.deferredID, byID[key] == nil { byID[key] = other }
+            }
+            var steps = 0
             while let next = id {
                 guard seen.insert(next).inserted else {
                     say("… and back to #\(next): a wait cycle, which nothing outside it can end", indent: "  ")
                     break
                 }
-                guard let target = snapshot.inFlight.first(where: { $0.deferredID == next }) else {
+                steps += 1
+                guard steps <= Self.stuckSteps else {
+                    say("… and on through more chains in flight (shown: the first \(Self.stuckSteps))", indent: "  ")
+                    break
+                }
+                guard let target = byID[next] else {
                     say("waits on #\(next): not in flight in this log (ended, or not tracked)", indent: "  ")
                     break
                 }
@@ -244,6 +288,14 @@ struct TopScreen {
         return lines
     }
 
+    /// The most waits "why it is stuck" follows on screen.
+    static let stuckSteps = 200
+
+    /// The file a row was read from (its location without the line).
+    static func file(of row: TopSnapshot.Row) -> Substring {
+        row.location.lastIndex(of: ":").map { row.location[..<$0] } ?? Substring(row.location)
+    }
+
     static let help = [
         "", "KEYS",
         "  q, Ctrl-C    quit",
@@ -252,7 +304,8 @@ struct TopScreen {
         "  Enter        the chain's detail: why it is stuck, its ladder (↑ ↓ scroll)",
         "  Esc          back to the list",
         "  c            the callbacks by name: calls, total, p50, p99, max, share failed (↑ ↓ scroll)",
-        "  s            sort by age, callbacks, pairs left, idle, title",
+        "  s            sort by age, callbacks, pairs left, idle, title (a family moves with its root)",
+        "  z            fold each family under its root (+N: the chains under it), or unfold",
         "  /            filter by title or state (Enter applies, Esc cancels)",
         "  [ ]          rewind: the log as it stood a --step earlier or later ({ }: ten steps)",
         "  g            go to a time: ISO 8601, Unix seconds, or -5s / +2m from the moment shown",

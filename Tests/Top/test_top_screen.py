@@ -54,6 +54,11 @@ def stuck_log():
     return "\n".join(lines) + "\n"
 
 
+def titled(line, title):
+    """Whether a row of the list is the chain `title`'s: at its start, or under its parent (indented, `↳ `)."""
+    return line.lstrip(" ").removeprefix("↳ ").startswith(title)
+
+
 class Terminal:
     """The command on a pseudo-terminal of 80x24; `screen` is what it drew since the last clear, without escapes."""
 
@@ -150,7 +155,7 @@ def live_service(cli, example, work, results):
         for title, state in [("connect #1", "not fired"), ("query #2", "waiting on #1"),
                              ("fetchUser #3", "waiting on #2 → #1"), ("lockA #4", "waiting on #5"),
                              ("lockB #5", "waiting on #4")]:
-            results.check(any(l.startswith(title) and state in l for l in lines), "live: %s %s" % (title, state), screen)
+            results.check(any(titled(l, title) and state in l for l in lines), "live: %s %s" % (title, state), screen)
         for kind, names in [("blocked", "report #6"), ("cycle", "lockA #4, lockB #5"), ("unhandled", "sendMail #7")]:
             results.check(any(l.strip().startswith(kind) and names in l for l in lines), "live: warning %s (%s)" % (kind, names),
                           screen)
@@ -234,13 +239,28 @@ def main():
     lines = screen.split("\n")
     for title, state in [("fetchUser #1", "waiting on #2 → #3"), ("query #2", "waiting on #3"),
                          ("connect #3", "not fired"), ("render #4", "running slowStep"), ("lockA #5", "waiting on #6")]:
-        results.check(any(l.startswith(title) and state in l for l in lines), "list: %s %s" % (title, state), screen)
+        results.check(any(titled(l, title) and state in l for l in lines), "list: %s %s" % (title, state), screen)
     results.check("sendMail" not in "\n".join(l for l in lines if "IN FLIGHT" in l or l.startswith("sendMail")),
                   "list: an ended chain is not in flight", screen)
     for kind in ["blocked", "cycle", "unhandled"]:
         results.check(any(l.strip().startswith(kind) for l in lines), "warnings: " + kind, screen)
     results.check(all(len(l) <= 80 for l in lines) and len(lines) <= 24, "the screen fits 80x24",
                   "\n".join(l for l in lines if len(l) > 80))
+
+    # Families: what a chain awaits is folded under it, indented; z folds each family to its root.
+    names = [l.lstrip(" ").removeprefix("↳ ").split("  ")[0] for l in lines if re.match(r"^\s*(↳ )?\w+ #\d", l)]
+    results.check(names[:3] == ["fetchUser #1", "query #2", "connect #3"]
+                  and any(l.startswith("↳ query #2") for l in lines) and any(l.startswith("  ↳ connect #3") for l in lines)
+                  and any(l.startswith("↳ lockB #6") for l in lines),
+                  "families: query under fetchUser, connect under query, lockB under lockA", screen)
+    term.send("z")
+    screen = term.screen()
+    results.check("IN FLIGHT (3)" in screen and re.search(r"^fetchUser #1 \+2 ", screen, re.M) is not None
+                  and re.search(r"^lockA #5 \+1 ", screen, re.M) is not None and "query #2" not in screen
+                  and "folded" in screen, "z: each family folded to its root, +N under it", screen)
+    term.send("z")
+    results.check("IN FLIGHT (6)" in term.screen() and "↳ query #2" in term.screen(), "z again: unfolded",
+                  term.screen())
 
     term.send("\r")
     screen = term.screen()

@@ -70,6 +70,11 @@ public struct TopSnapshot: Sendable, Hashable, Encodable {
         public var location: String
         /// Where the Deferred was created (`File.swift:12`), when the log says.
         public var createdAt: String?
+        /// The chain in flight it is folded under: the one that awaits it, was returned it or chained to it (its
+        /// Deferred id; `nil` for the root of a family). Rows come in families: a root, then what is under it.
+        public var parent: Int?
+        /// How deep under its family's root (0: a root).
+        public var depth = 0
         /// The chain itself, for a view that shows its ladder (only when ``TopAccumulator/keepsChains``; not in
         /// the JSON).
         public var chain: Chain?
@@ -77,7 +82,7 @@ public struct TopSnapshot: Sendable, Hashable, Encodable {
         enum CodingKeys: String, CodingKey {
             case task, title, deferredID = "deferred_id", state, callback, waitingOn = "waiting_on"
             case stuckOn = "stuck_on", age, running, pairsRun = "pairs_run", pairsAdded = "pairs_added"
-            case lastEvent = "last_event", location, createdAt = "created_at"
+            case lastEvent = "last_event", location, createdAt = "created_at", parent, depth
         }
 
         /// Writes every key, `null` for what does not apply.
@@ -97,6 +102,8 @@ public struct TopSnapshot: Sendable, Hashable, Encodable {
             try c.encodeFinite(lastEvent, forKey: .lastEvent)
             try c.encode(location, forKey: .location)
             try c.encode(createdAt, forKey: .createdAt)
+            try c.encode(parent, forKey: .parent)
+            try c.encode(depth, forKey: .depth)
         }
     }
 
@@ -148,7 +155,8 @@ public struct TopSnapshot: Sendable, Hashable, Encodable {
     public var thresholds: Thresholds
     /// Chains (tasks), by outcome and status, complete, messages and lost events: `summary --json`'s counts.
     public var counts: LogSummary
-    /// The chains in flight, oldest first.
+    /// The chains in flight in families, oldest first: each root followed by the chains folded under it (each
+    /// after its parent, oldest first among siblings).
     public var inFlight: [Row]
     /// The warnings present, in ``WarningKind`` order; kinds with nothing are left out.
     public var warnings: [Warning]

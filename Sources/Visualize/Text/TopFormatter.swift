@@ -71,11 +71,19 @@ public enum TopFormatter {
     }
 
     /// One chain in flight as a line of the table; idle is the time since its last event.
-    public static func row(_ r: TopSnapshot.Row, asOf: Double?) -> String {
+    public static func row(_ r: TopSnapshot.Row, asOf: Double?, folded: Int = 0) -> String {
         let idle = r.lastEvent.map { DurationFormat.text(max(0, (asOf ?? $0) - $0)) } ?? "-"
         return row(
-            TerminalText.escaped(r.title), state(r), DurationFormat.text(r.age), DurationFormat.text(r.running),
+            indented(r, folded: folded), state(r), DurationFormat.text(r.age), DurationFormat.text(r.running),
             "\(r.pairsRun)/\(r.pairsAdded)", idle)
+    }
+
+    /// A row's title, under its parent (`↳`, indented by its depth up to four levels) when it has one; with
+    /// `folded`, the number of chains folded under it.
+    public static func indented(_ r: TopSnapshot.Row, folded: Int = 0) -> String {
+        let title = TerminalText.escaped(r.title) + (folded > 0 ? " +\(folded)" : "")
+        guard r.depth > 0 else { return title }
+        return String(repeating: "  ", count: min(r.depth, 4) - 1) + "↳ " + title
     }
 
     /// The first two lines of the text: what was read and when, then the counts (wrapped at 79 columns).
