@@ -1,7 +1,9 @@
 import Actions
 import Dispatch
 import EventLog
+import Foundation
 import NIOConcurrencyHelpers
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -168,25 +170,88 @@ struct FlightDumps: WriterSource {
     func write(note: EventMessage) -> Bool { false }
 }
 
-/// A signal, taken over while watched: its default action (for SIGUSR1, ending the process) is replaced by
-/// `handler`, run on a dispatch queue, and put back by `cancel()`.
-private final class SignalWatch: @unchecked Sendable {
-    // Unchecked: the dispatch source is made in `init` and only cancelled after, which Dispatch allows from any
-    // thread; `previous` is read once, in `cancel`, which `FlightControl.stop` calls once.
-    private let source: any DispatchSourceSignal
+/// A signal, taken over while watched: its default action (for SIGUSR1, ending the process) is replaced by a
+/// handler that writes the signal's number into a pipe, and `handler` runs on the thread that reads the pipe.
+/// `cancel()` puts the previous action back.
+///
+/// Not a dispatch signal source: on Linux that reads a signalfd, which sees a signal only while the thread it goes to
+/// blocks it, and a process-directed signal goes to any thread that does not (with the action ignored, it was
+/// lost in a test run with many threads). A handler runs on whichever thread takes the signal; the reading thread
+/// unblocks the signals it watches, so at least one thread can.
+private final class SignalWatch: Sendable {
     private let number: Int32
-    private let previous: sighandler_t?
+    private let previous: SignalAction
 
     init(_ number: Int32, handler: @escaping @Sendable () -> Void) {
         self.number = number
-        previous = signal(number, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: number, queue: DispatchQueue(label: "reactortrack.flight.signal"))
-        source.setEventHandler(handler: handler)
-        source.resume()
+        // The handler to run first, then the action that runs it.
+        SignalPipe.watch(number, handler: handler)
+        previous = SignalAction(signal(number, SignalPipe.handler))
     }
 
     func cancel() {
-        source.cancel()
-        _ = signal(number, previous)
+        _ = signal(number, previous.value)
+        SignalPipe.unwatch(number)
+    }
+}
+
+/// A signal action, kept to be put back (a C function pointer, which Swift does not check for sendability).
+private struct SignalAction: @unchecked Sendable {
+    // Unchecked: a C function pointer (or nil), never called from Swift, only handed back to `signal`.
+    let value: sighandler_t?
+    init(_ value: sighandler_t?) { self.value = value }
+}
+
+/// The pipe the signal handler writes into, and the thread that reads it and runs the watchers' handlers.
+private enum SignalPipe {
+    /// The pipe's write end, read by the handler (an atomic load, which is async-signal-safe).
+    static let writeEnd = Atomic<Int32>(-1)
+    private static let handlers = NIOLockedValueBox<[Int32: @Sendable () -> Void]>([:])
+
+    /// Writes the signal's number into the pipe: all a signal handler may safely do here.
+    static let handler: @convention(c) (Int32) -> Void = { number in
+        var byte = UInt8(truncatingIfNeeded: number)
+        let saved = errno
+        _ = write(SignalPipe.writeEnd.load(ordering: .relaxed), &byte, 1)
+        errno = saved
+    }
+
+    /// The reading thread, started with the pipe on first use.
+    private static let started: Bool = {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return false }
+        _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(ends[1], F_SETFL, O_NONBLOCK)
+        writeEnd.store(ends[1], ordering: .relaxed)
+        let readEnd = ends[0]
+        let thread = Thread {
+            // A signal reaches a thread that does not block it: this one blocks none, so the signals watched
+            // reach the process even when every other thread blocks them (libdispatch's workers do).
+            var all = sigset_t()
+            sigfillset(&all)
+            pthread_sigmask(SIG_UNBLOCK, &all, nil)
+            var byte: UInt8 = 0
+            while true {
+                let count = read(readEnd, &byte, 1)
+                if count < 0, errno == EINTR { continue }
+                guard count == 1 else { return }
+                let handler = handlers.withLockedValue { $0[Int32(byte)] }
+                handler?()
+            }
+        }
+        thread.name = "reactortrack.monitor.signals"
+        thread.start()
+        return true
+    }()
+
+    /// Runs `handler` on each `number` signal from now on.
+    static func watch(_ number: Int32, handler: @escaping @Sendable () -> Void) {
+        _ = started
+        handlers.withLockedValue { $0[number] = handler }
+    }
+
+    static func unwatch(_ number: Int32) {
+        handlers.withLockedValue { $0[number] = nil }
     }
 }
