@@ -144,11 +144,23 @@ struct TopCommand: ParsableCommand {
         let redraw = !once && out.isTerminal && term.map { $0 != "dumb" } ?? false
         var printed = 0
         var attempts = 0
+        var saidBehind = false
         while true {
             attempts += 1
             do {
                 // Once following, a log rotated or truncated between two reads is not the end: it is read again.
+                let started = ContinuousClock.now
                 let snapshot = try take(thresholds, reportingWarnings: printed == 0, quiet: printed > 0)
+                let (whole, fraction) = (ContinuousClock.now - started).components
+                let read = Double(whole) + Double(fraction) * 1e-18
+                if !once, !saidBehind, read > interval {
+                    // Each snapshot reads the whole log: said once, so that a slow read is not mistaken for a
+                    // quiet service.
+                    saidBehind = true
+                    FileStream.standardError.write(
+                        "reactortrack: top: a read of the log took \(DurationFormat.text(read)), more than --interval "
+                            + "\(DurationFormat.text(interval)): the snapshots fall behind the log\n")
+                }
                 let text =
                     json ? TopFormatter.json(snapshot) : TopFormatter.text(snapshot, rows: rows, callbacks: callbacks)
                 out.write((redraw ? "\u{1B}[H\u{1B}[2J" : (printed > 0 && !json ? "\n" : "")) + text)
@@ -180,13 +192,17 @@ struct TopCommand: ParsableCommand {
         _ thresholds: TopSnapshot.Thresholds, _ failKinds: Set<TopSnapshot.WarningKind>, step: Double
     ) throws {
         // The first read before the terminal changes: a bad input is said on a normal terminal.
+        let firstStarted = ContinuousClock.now
         let first = try take(thresholds, reportingWarnings: true, keepingChains: true)
+        let (whole, fraction) = (ContinuousClock.now - firstStarted).components
         try check(first, failKinds)
         guard RawTerminal.enter() else {
             return FileStream.standardOutput.write(TopFormatter.text(first, rows: rows, callbacks: callbacks))
         }
         defer { RawTerminal.restore() }
         var screen = TopScreen(snapshot: first, color: getenv("NO_COLOR") == nil, step: step)
+        screen.interval = interval
+        screen.readSeconds = Double(whole) + Double(fraction) * 1e-18
         func now() -> Double {
             var t = timespec()
             clock_gettime(CLOCK_MONOTONIC, &t)
@@ -201,8 +217,10 @@ struct TopCommand: ParsableCommand {
                 if !screen.paused || screen.wantsRead {
                     do {
                         let cursor = screen.cursor
+                        let started = now()
                         screen.snapshot = try take(
                             thresholds, reportingWarnings: false, keepingChains: true, quiet: true, until: cursor)
+                        screen.readSeconds = now() - started
                         if cursor == nil { screen.live = screen.snapshot.asOf }
                         screen.problem = nil
                         // The gate is about the log as it is, not as it was.

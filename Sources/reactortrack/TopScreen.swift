@@ -62,6 +62,11 @@ struct TopScreen {
     var wantsRead = false
     /// The last problem reading the log (shown until a read succeeds).
     var problem: String?
+    /// How long the last read of the log took, seconds: longer than `interval`, the screen falls behind the log
+    /// and says so.
+    var readSeconds: Double?
+    /// How often the log is read (`--interval`).
+    var interval: Double = 2
     let color: Bool
 
     init(snapshot: TopSnapshot, color: Bool, step: Double) {
@@ -187,8 +192,11 @@ struct TopScreen {
     mutating func lines(columns: Int, rows height: Int) -> [String] {
         var out: [String] = []
         let mode = cursor.map { "rewound to \(TerminalText.utc($0)) ([ ] step, f follows)" } ?? (paused ? "paused" : "following")
-        let status = mode + " · sort: \(sort.rawValue)" + (folded ? " · folded" : "")
+        var status = mode + " · sort: \(sort.rawValue)" + (folded ? " · folded" : "")
             + (filter.isEmpty ? "" : " · filter: \(TerminalText.escaped(filter))")
+        if cursor == nil, let read = readSeconds, read > interval {
+            status += " · behind: a read takes \(DurationFormat.text(read)) (--interval \(DurationFormat.text(interval)))"
+        }
         let heading = TopFormatter.heading(snapshot)
         out += heading.map { TopFormatter.fit($0, columns) }
         out.append(TopFormatter.fit(problem.map { "! " + TerminalText.escaped($0) } ?? status, columns))

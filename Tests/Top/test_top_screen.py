@@ -195,6 +195,103 @@ def live_service(cli, example, work, results):
         service.wait(timeout=20)
 
 
+def request_chains(first, count, t0):
+    """`count` ended request chains (fired, one callback run), ids from `first`: six lines each."""
+    lines = []
+    for i in range(first, first + count):
+        t = t0 + i * 0.001
+        deferred(lines, i, "request", t, [
+            ("2", '"message_type":"reactortrack:added","callback":"parse","errback":null,"index":0'),
+            ("3", '"message_type":"reactortrack:fired","path":"success","value":"1"'),
+            ("4,1", '"action_type":"reactortrack:run","action_status":"started","index":0,"name":"parse","path":"success","input":"1"'),
+            ("4,2", '"action_type":"reactortrack:run","action_status":"succeeded","output":"2","output_path":"success"'),
+            ("5", '"action_type":"reactortrack:deferred","action_status":"succeeded","result":"2"')])
+    return "\n".join(lines) + "\n"
+
+
+def behind(cli, work, results):
+    """A log too big to read within --interval: the screen and the batch output say top falls behind."""
+    import subprocess
+    log = os.path.join(work, "big.out")
+    with open(log, "w") as f:
+        f.write(stuck_log())
+        f.write(request_chains(100, 10000, 1795431300))
+    term = Terminal([cli, "top", "--interval", "0.05", log])
+    end = time.monotonic() + 30
+    while time.monotonic() < end and "behind: a read takes" not in term.screen():
+        term.read(1.0)
+    results.check("behind: a read takes" in term.screen(), "behind: the status says a read takes longer than --interval",
+                  term.screen() + "\nRAW: " + repr(term.raw[-600:]))
+    term.send("q")
+    term.wait()
+    batch = subprocess.run([cli, "top", "--count", "2", "--interval", "0.05", log], capture_output=True, text=True,
+                           timeout=120)
+    results.check(batch.returncode == 0 and batch.stderr.count("the snapshots fall behind the log") == 1,
+                  "behind: without a terminal, said once on standard error", batch.stderr[-300:])
+
+
+def following_memory(cli, work, results):
+    """top following a log written for 12 s (about 20 MB, chains coming and going) stays under 150 MB, and its
+    last snapshot counts every chain written."""
+    import subprocess
+    import threading
+    log = os.path.join(work, "growing.out")
+    with open(log, "w") as f:
+        f.write(stuck_log())
+    done = threading.Event()
+
+    def write():
+        first = 100
+        end = time.monotonic() + 12
+        with open(log, "a") as f:
+            while time.monotonic() < end:
+                f.write(request_chains(first, 250, 1795431300))
+                f.flush()
+                first += 250
+                time.sleep(0.1)
+        done.written = first - 100
+        done.set()
+
+    writer = threading.Thread(target=write)
+    top = subprocess.Popen([cli, "top", "--interval", "0.5", log], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           text=True)
+    writer.start()
+    peak = 0
+    while not done.is_set():
+        try:
+            with open("/proc/%d/status" % top.pid) as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        peak = max(peak, int(line.split()[1]) // 1024)
+        except OSError:
+            break
+        time.sleep(0.1)
+    writer.join()
+    # The last read began after the writer stopped: its snapshot counts every chain.
+    time.sleep(0.6)
+    deadline = time.monotonic() + 120
+    expected = done.written + 7
+    seen = None
+    output = ""
+    import select
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([top.stdout], [], [], 1.0)
+        if ready:
+            line = top.stdout.readline()
+            output += line
+            m = re.match(r"(\d+) chains:", line)
+            if m:
+                seen = int(m.group(1))
+                if seen == expected:
+                    break
+    top.kill()
+    top.wait()
+    size = os.path.getsize(log) // (1 << 20)
+    results.check(0 < peak < 150, "memory: following a %d MB log as it grew, top stayed at %d MB (< 150)" % (size, peak))
+    results.check(seen == expected, "memory: the last snapshot counts every chain written (%s of %d)" % (seen, expected),
+                  output[-400:])
+
+
 def rotation(cli, work, results):
     """Following a log that is rotated (renamed, a new one written by the same name), briefly missing, then
     truncated and written again: every read after the change shows the file as it now is, and top goes on."""
@@ -335,6 +432,8 @@ def main():
     results.check(text.count("top: ") == 2 and "\x1b[" not in text, "TERM=dumb: snapshots, no escapes", repr(text[:300]))
 
     rotation(cli, work, results)
+    behind(cli, work, results)
+    following_memory(cli, work, results)
     if len(sys.argv) > 2:
         live_service(cli, os.path.abspath(sys.argv[2]), work, results)
     print("%d passed, %d failed" % (results.passed, results.failed))
