@@ -17,8 +17,7 @@ struct MonitorEncoder: Sendable {
     private struct ChainState: Sendable {
         /// The bytes each of its lines starts with (its task id).
         let prefix: [UInt8]
-        /// `nil` while unknown: a chain cut by a flight record's start, until its next value is recorded.
-        var current: MonitorEvent.Outcome? = .success("None")
+        var current: MonitorEvent.Outcome = .success("None")
         var names: [Int32: (callback: String?, errback: String?)] = [:]
     }
 
@@ -35,22 +34,12 @@ struct MonitorEncoder: Sendable {
     /// when other events of it went too, `cut_at`, when the record starts for it. Its value and pair names carry
     /// on from the events let go.
     mutating func appendCut(_ start: FlightRing.CutStart, cutAt: UInt64, to line: inout LineBuilder) {
-        var state = ChainState(
-            prefix: LineBuilder.prefix(
-                taskUUID: start.context?.taskUUID ?? newTaskUUID(), levels: start.context?.level ?? []))
-        state.current = start.current
-        for (index, names) in start.names { state.names[index] = names }
-        chains[start.chain] = state
-        let siteText = start.site.map { "\($0.file):\($0.line)" }
-        line.open(prefix: state.prefix, level: 1, timestamp: scale.seconds(start.time))
-        Self.action(V.deferredAction, .started, to: &line)
-        if start.siteIsCreation { line.field(F.createdAt, siteText) }
-        if start.lost { line.field(F.cutAt, scale.seconds(cutAt)) }
-        line.field(F.deferredID, start.chain)
-        line.field(F.label, start.label)
-        if !start.siteIsCreation, let siteText { line.field(F.trackedAt, siteText) }
-        line.field(F.trackedBy, start.trackedBy)
-        line.close()
+        open(
+            start.chain, time: start.time, label: start.label, site: start.site.map { "\($0.file):\($0.line)" },
+            siteIsCreation: start.siteIsCreation, trackedBy: start.trackedBy, context: start.context,
+            cutAt: start.lost ? cutAt : nil, to: &line)
+        chains[start.chain]?.current = start.current
+        for (index, names) in start.names { chains[start.chain]?.names[index] = names }
     }
 
     /// Appends the line for `event`; returns false (appending nothing) for an event of a chain it never saw start.
@@ -60,21 +49,10 @@ struct MonitorEncoder: Sendable {
         if case .chainStarted(let chain, let time, let detail) = event {
             guard case .started(let label, let site, let siteIsCreation, let trackedBy, let context) = buffer[detail: detail]
             else { return false }
-            let siteText = site.map { "\(buffer[text: $0.file]):\($0.line)" }
-            // A task of its own, or an action at the level its enclosing action reserved.
-            let state = ChainState(
-                prefix: LineBuilder.prefix(
-                    taskUUID: context.map { buffer[text: $0.taskUUID] } ?? newTaskUUID(), levels: context?.level ?? []))
-            chains[chain] = state
-            line.open(prefix: state.prefix, level: 1, timestamp: scale.seconds(time))
-            Self.action(V.deferredAction, .started, to: &line)
-            // Where the Deferred was made, when known; else where it was tracked (keys in sorted order).
-            if siteIsCreation { line.field(F.createdAt, siteText) }
-            line.field(F.deferredID, Int(chain))
-            line.field(F.label, buffer[text: label])
-            if !siteIsCreation, let siteText { line.field(F.trackedAt, siteText) }
-            line.field(F.trackedBy, buffer[text: trackedBy])
-            line.close()
+            open(
+                chain, time: time, label: buffer[text: label], site: site.map { "\(buffer[text: $0.file]):\($0.line)" },
+                siteIsCreation: siteIsCreation, trackedBy: buffer[text: trackedBy],
+                context: context.map { (buffer[text: $0.taskUUID], $0.level) }, cutAt: nil, to: &line)
             return true
         }
         // One lookup, and the chain's state updated where it lies (not copied out and back).
@@ -83,6 +61,27 @@ struct MonitorEncoder: Sendable {
         // Nothing follows a chain's end: its state can go.
         if case .chainEnded = event { chains.remove(at: index) }
         return written
+    }
+
+    /// Starts chain `chain`'s task (a task of its own, or an action at the level its enclosing action reserved)
+    /// and writes its start line, keys in sorted order: where the Deferred was made when known, else where it was
+    /// tracked; `cut_at` for a chain a flight record cut.
+    private mutating func open(
+        _ chain: Int, time: UInt64, label: String, site: String?, siteIsCreation: Bool, trackedBy: String,
+        context: (taskUUID: String, level: [Int])?, cutAt: UInt64?, to line: inout LineBuilder
+    ) {
+        let state = ChainState(
+            prefix: LineBuilder.prefix(taskUUID: context?.taskUUID ?? newTaskUUID(), levels: context?.level ?? []))
+        chains[chain] = state
+        line.open(prefix: state.prefix, level: 1, timestamp: scale.seconds(time))
+        Self.action(V.deferredAction, .started, to: &line)
+        if siteIsCreation { line.field(F.createdAt, site) }
+        if let cutAt { line.field(F.cutAt, scale.seconds(cutAt)) }
+        line.field(F.deferredID, chain)
+        line.field(F.label, label)
+        if !siteIsCreation, let site { line.field(F.trackedAt, site) }
+        line.field(F.trackedBy, trackedBy)
+        line.close()
     }
 
     /// The line of an event of a started chain (`state`).
@@ -117,7 +116,7 @@ struct MonitorEncoder: Sendable {
             line.open(prefix: state.prefix, level: Int(slot), sublevel: 1, timestamp: scale.seconds(time))
             action(V.runAction, .started, to: &line)
             line.field(F.index, Int(index))
-            if let current = state.current { line.field(F.input, current.text) }
+            line.field(F.input, state.current.text)
             line.field(F.name, (onErrorPath ? names?.errback : names?.callback) ?? "pair \(index)")
             line.field(F.path, (onErrorPath ? V.Path.error : V.Path.success).rawValue)
         case .runEnded(_, let slot, let time, let output):
