@@ -1,3 +1,5 @@
+import Dispatch
+
 /// How a flight-recording `JSONMonitor` keeps the recent past: always on, bounded, and written out as an ordinary
 /// `mon.out` when asked, on a signal, or when something goes wrong.
 ///
@@ -98,4 +100,7 @@ extension Duration {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) * 1e-18
     }
+
+    /// The dispatch time this long from now (a negative duration is now; at most about 30 years).
+    var deadlineFromNow: DispatchTime { .now() + .nanoseconds(Int(min(max(0, seconds) * 1e9, 1e18))) }
 }

@@ -34,7 +34,7 @@ extension JSONMonitor {
 
     /// Waits until the records that signals and triggers asked for so far are written, or `timeout` passes.
     public func waitForFlightRecords(timeout: Duration = .seconds(10)) {
-        flight?.flush(until: .now() + .nanoseconds(Int(min(timeout.seconds * 1e9, 1e18))))
+        flight?.flush(until: timeout.deadlineFromNow)
     }
 
     /// Writes what the flight recorder holds to `path` as a monitor log every command reads: the chains tracked

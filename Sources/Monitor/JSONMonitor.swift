@@ -321,12 +321,12 @@ public final class JSONMonitor: DeferredObserver {
         endIdleChains()
         state.withLockedValue { $0.stopped = true }
         chainObserver?.monitorStopped()
-        flight?.stop(until: .now() + .nanoseconds(Int(min(timeout.seconds * 1e9, 1e18))))
-        guard let writer else { return nil }
+        // One deadline for both threads: stop() returns within `timeout`, not within twice that.
         let start = ContinuousClock.now
-        let (seconds, attoseconds) = timeout.components
-        let nanoseconds = max(0, Double(seconds) * 1e9 + Double(attoseconds) * 1e-9)
-        var report = writer.stop(until: .now() + .nanoseconds(Int(min(nanoseconds, 1e18))))
+        let deadline = timeout.deadlineFromNow
+        flight?.stop(until: deadline)
+        guard let writer else { return nil }
+        var report = writer.stop(until: deadline)
         if ContinuousClock.now - start >= timeout {
             report.lastError = "stop(): the writer had not finished after \(timeout); it goes on in the background"
         }
