@@ -149,10 +149,9 @@ struct TopCommand: ParsableCommand {
             attempts += 1
             do {
                 // Once following, a log rotated or truncated between two reads is not the end: it is read again.
-                let started = ContinuousClock.now
-                let snapshot = try take(thresholds, reportingWarnings: printed == 0, quiet: printed > 0)
-                let (whole, fraction) = (ContinuousClock.now - started).components
-                let read = Double(whole) + Double(fraction) * 1e-18
+                let (snapshot, read) = try Self.timed {
+                    try take(thresholds, reportingWarnings: printed == 0, quiet: printed > 0)
+                }
                 if !once, !saidBehind, read > interval {
                     // Each snapshot reads the whole log: said once, so that a slow read is not mistaken for a
                     // quiet service.
@@ -192,9 +191,7 @@ struct TopCommand: ParsableCommand {
         _ thresholds: TopSnapshot.Thresholds, _ failKinds: Set<TopSnapshot.WarningKind>, step: Double
     ) throws {
         // The first read before the terminal changes: a bad input is said on a normal terminal.
-        let firstStarted = ContinuousClock.now
-        let first = try take(thresholds, reportingWarnings: true, keepingChains: true)
-        let (whole, fraction) = (ContinuousClock.now - firstStarted).components
+        let (first, firstRead) = try Self.timed { try take(thresholds, reportingWarnings: true, keepingChains: true) }
         try check(first, failKinds)
         guard RawTerminal.enter() else {
             return FileStream.standardOutput.write(TopFormatter.text(first, rows: rows, callbacks: callbacks))
@@ -202,7 +199,7 @@ struct TopCommand: ParsableCommand {
         defer { RawTerminal.restore() }
         var screen = TopScreen(snapshot: first, color: getenv("NO_COLOR") == nil, step: step)
         screen.interval = interval
-        screen.readSeconds = Double(whole) + Double(fraction) * 1e-18
+        screen.readSeconds = firstRead
         func now() -> Double {
             var t = timespec()
             clock_gettime(CLOCK_MONOTONIC, &t)
@@ -217,10 +214,9 @@ struct TopCommand: ParsableCommand {
                 if !screen.paused || screen.wantsRead {
                     do {
                         let cursor = screen.cursor
-                        let started = now()
-                        screen.snapshot = try take(
-                            thresholds, reportingWarnings: false, keepingChains: true, quiet: true, until: cursor)
-                        screen.readSeconds = now() - started
+                        (screen.snapshot, screen.readSeconds) = try Self.timed {
+                            try take(thresholds, reportingWarnings: false, keepingChains: true, quiet: true, until: cursor)
+                        }
                         if cursor == nil { screen.live = screen.snapshot.asOf }
                         screen.problem = nil
                         // The gate is about the log as it is, not as it was.
@@ -257,6 +253,14 @@ struct TopCommand: ParsableCommand {
                 dirty = true
             }
         }
+    }
+
+    /// A read of the log, and how long it took in seconds (to say when top falls behind `--interval`).
+    private static func timed(_ read: () throws -> TopSnapshot) rethrows -> (TopSnapshot, Double) {
+        let start = ContinuousClock.now
+        let snapshot = try read()
+        let (seconds, attoseconds) = (ContinuousClock.now - start).components
+        return (snapshot, Double(seconds) + Double(attoseconds) * 1e-18)
     }
 
     /// Reads the inputs as far as they are written and folds every chain into a snapshot.
