@@ -27,6 +27,26 @@ struct ChainModelTests {
         #expect(families[0].members.map(\.depth) == [0, 1])
     }
 
+    @Test("a chain's title names its Deferred once, whatever its label, and copies of a chain change apart")
+    func titles() throws {
+        let bytes = Array(
+            [
+                #"{"task_uuid":"a","task_level":[1],"timestamp":1,"action_type":"reactortrack:deferred","action_status":"started","deferred_id":7}"#,
+                #"{"task_uuid":"a","task_level":[2],"timestamp":2,"action_type":"reactortrack:deferred","action_status":"succeeded"}"#,
+                #"{"task_uuid":"b","task_level":[1],"timestamp":1,"action_type":"reactortrack:deferred","action_status":"started","deferred_id":8,"label":"req #3"}"#,
+                #"{"task_uuid":"b","task_level":[2],"timestamp":2,"action_type":"reactortrack:deferred","action_status":"succeeded"}"#,
+            ].joined(separator: "\n").utf8) + [0x0A]
+        let chains = ChainBuilder.chains(from: TaskGrouper.group(EventLogReader(bytes: bytes, name: "t")).tasks, file: "t")
+        #expect(chains.map(\.title) == ["Deferred #7", "req #3 (Deferred #8)"])
+        // Chains share their fields until one copy changes (copy on write): the other keeps its own.
+        var copy = chains[0]
+        copy.pairs.append(LadderPair(index: 0, callback: "cb", errback: nil))
+        copy.label = "changed"
+        #expect(chains[0].pairs.isEmpty && chains[0].label == "Deferred #7")
+        #expect(copy != chains[0] && copy.pairs.count == 1)
+        #expect(chains[0] == chains.first! && Set(chains + [copy]).count == 3)
+    }
+
     @Test("waits, pending chains and unhandled errors")
     func waiting() throws {
         let log = try LogLoader().load([TestInputs.path("waiting.out")])

@@ -4,68 +4,214 @@ import EventLog
 /// other Eliot task as an action tree.
 public struct Chain: Sendable, Hashable {
     /// The task's `task_uuid` (`deferred:<id>` for the original Reactor Track format).
-    public var id: String
+    public var id: String {
+        get { storage.fields.id }
+        _modify { yield &unique.fields.id }
+    }
     /// What the chain was built from.
-    public var kind: ChainKind
+    public var kind: ChainKind {
+        get { storage.fields.kind }
+        _modify { yield &unique.fields.kind }
+    }
     /// The label: the Deferred's label, or the root action or message type.
-    public var label: String
+    public var label: String {
+        get { storage.fields.label }
+        _modify { yield &unique.fields.label }
+    }
     /// The monitor's `deferred_id`.
-    public var deferredID: Int?
+    public var deferredID: Int? {
+        get { storage.fields.deferredID }
+        _modify { yield &unique.fields.deferredID }
+    }
     /// Where the Deferred was created (`File.swift:12`).
-    public var createdAt: String?
+    public var createdAt: String? {
+        get { storage.fields.createdAt }
+        _modify { yield &unique.fields.createdAt }
+    }
     /// Where `track` was called, for a Deferred made before the monitor existed (its creation site unknown).
-    public var trackedAt: String?
+    public var trackedAt: String? {
+        get { storage.fields.trackedAt }
+        _modify { yield &unique.fields.trackedAt }
+    }
     /// `user` or `chained`.
-    public var trackedBy: String?
+    public var trackedBy: String? {
+        get { storage.fields.trackedBy }
+        _modify { yield &unique.fields.trackedBy }
+    }
     /// How it ended.
-    public var outcome: ChainOutcome
+    public var outcome: ChainOutcome {
+        get { storage.fields.outcome }
+        _modify { yield &unique.fields.outcome }
+    }
     /// The first timestamp, Unix seconds.
-    public var start: Double?
+    public var start: Double? {
+        get { storage.fields.start }
+        _modify { yield &unique.fields.start }
+    }
     /// The end message's timestamp, or the last timestamp seen when the chain is open.
-    public var end: Double?
+    public var end: Double? {
+        get { storage.fields.end }
+        _modify { yield &unique.fields.end }
+    }
     /// When the Deferred fired.
-    public var firedAt: Double?
+    public var firedAt: Double? {
+        get { storage.fields.firedAt }
+        _modify { yield &unique.fields.firedAt }
+    }
     /// The path it fired on.
-    public var firedSide: LadderSide?
+    public var firedSide: LadderSide? {
+        get { storage.fields.firedSide }
+        _modify { yield &unique.fields.firedSide }
+    }
     /// What it fired with.
-    public var firedValue: String?
+    public var firedValue: String? {
+        get { storage.fields.firedValue }
+        _modify { yield &unique.fields.firedValue }
+    }
     /// The final result's short description.
-    public var result: String?
+    public var result: String? {
+        get { storage.fields.result }
+        _modify { yield &unique.fields.result }
+    }
     /// The callback/errback pairs (deferreds only), in the order added.
-    public var pairs: [LadderPair]
+    public var pairs: [LadderPair] {
+        get { storage.fields.pairs }
+        _modify { yield &unique.fields.pairs }
+    }
     /// Runs that belong to no added pair (the original format without `attached` records).
-    public var extraRuns: [ChainRun]
+    public var extraRuns: [ChainRun] {
+        get { storage.fields.extraRuns }
+        _modify { yield &unique.fields.extraRuns }
+    }
     /// Waits on other Deferreds.
-    public var waits: [ChainWait]
+    public var waits: [ChainWait] {
+        get { storage.fields.waits }
+        _modify { yield &unique.fields.waits }
+    }
     /// Links to other chains.
-    public var links: [ChainLink]
+    public var links: [ChainLink] {
+        get { storage.fields.links }
+        _modify { yield &unique.fields.links }
+    }
     /// Whether `cancel()` was called.
-    public var cancelled: Bool
+    public var cancelled: Bool {
+        get { storage.fields.cancelled }
+        _modify { yield &unique.fields.cancelled }
+    }
     /// When `cancel()` was called on it (a timeout cancels too).
-    public var cancelledAt: Double?
+    public var cancelledAt: Double? {
+        get { storage.fields.cancelledAt }
+        _modify { yield &unique.fields.cancelledAt }
+    }
     /// The Deferred ids of the wait cycle it is stuck in, from it round to it again, when the monitor found one.
-    public var waitCycle: [Int]?
+    public var waitCycle: [Int]? {
+        get { storage.fields.waitCycle }
+        _modify { yield &unique.fields.waitCycle }
+    }
     /// In a flight record, for a chain tracked before the record began: the time (Unix seconds) up to which its
     /// events are not in the record (`cut_at`). Such a chain's task is never complete.
-    public var cutAt: Double?
+    public var cutAt: Double? {
+        get { storage.fields.cutAt }
+        _modify { yield &unique.fields.cutAt }
+    }
     /// Rows of an action tree (action and message chains).
-    public var spans: [ActionSpan]
+    public var spans: [ActionSpan] {
+        get { storage.fields.spans }
+        _modify { yield &unique.fields.spans }
+    }
     /// The file the chain was read from.
-    public var file: String
+    public var file: String {
+        get { storage.fields.file }
+        _modify { yield &unique.fields.file }
+    }
     /// The line of its first message.
-    public var line: Int?
+    public var line: Int? {
+        get { storage.fields.line }
+        _modify { yield &unique.fields.line }
+    }
     /// What eliot.parse would say of the task (status, completeness, failed and open actions); `nil` for the
     /// original Reactor Track format, which has no tasks.
-    public var facts: TaskFacts?
+    public var facts: TaskFacts? {
+        get { storage.fields.facts }
+        _modify { yield &unique.fields.facts }
+    }
     /// Whether a message read before this chain was handed out links to it (all of the log, unless streaming),
     /// so that a stream of families holds it for the chain that links to it, perhaps not yet complete.
-    public var isLinkTarget = false
+    public var isLinkTarget: Bool {
+        get { storage.fields.isLinkTarget }
+        _modify { yield &unique.fields.isLinkTarget }
+    }
     /// What the reader worked out rather than read (the original Reactor Track format), in declaration order;
     /// empty when the log recorded everything shown.
-    public var inferred: [Inference]
+    public var inferred: [Inference] {
+        get { storage.fields.inferred }
+        _modify { yield &unique.fields.inferred }
+    }
     /// When this "chain" is the monitor's `reactortrack:dropped` marker, the number of events it says were
     /// dropped: a warning about the log, not a chain of the program.
-    public var droppedEvents: Int?
+    public var droppedEvents: Int? {
+        get { storage.fields.droppedEvents }
+        _modify { yield &unique.fields.droppedEvents }
+    }
+
+    /// The fields, shared by every copy of the chain until one copy changes them (copy on write). A view holds
+    /// chains by the hundred thousand (a line of linked Deferreds is one family), and a copy costs one reference
+    /// instead of the fields' several hundred bytes.
+    private var storage: Storage
+
+    /// The stored fields of a chain.
+    private struct Fields: Hashable {
+        var id: String
+        var kind: ChainKind
+        var label: String
+        var deferredID: Int?
+        var createdAt: String?
+        var trackedAt: String?
+        var trackedBy: String?
+        var outcome: ChainOutcome
+        var start: Double?
+        var end: Double?
+        var firedAt: Double?
+        var firedSide: LadderSide?
+        var firedValue: String?
+        var result: String?
+        var pairs: [LadderPair]
+        var extraRuns: [ChainRun]
+        var waits: [ChainWait]
+        var links: [ChainLink]
+        var cancelled: Bool
+        var cancelledAt: Double?
+        var waitCycle: [Int]?
+        var cutAt: Double?
+        var spans: [ActionSpan]
+        var file: String
+        var line: Int?
+        var facts: TaskFacts?
+        var isLinkTarget: Bool = false
+        var inferred: [Inference]
+        var droppedEvents: Int?
+    }
+
+    /// `@unchecked Sendable`: ``fields`` is written only through ``unique``, that is only while this chain is the
+    /// one reference to the box, so a box that two copies (and perhaps two threads) share is never written.
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    /// The box, first copied if another chain shares it.
+    private var unique: Storage {
+        mutating get {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+            return storage
+        }
+    }
+
+    public static func == (lhs: Chain, rhs: Chain) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
 
     /// Creates a chain.
     public init(
@@ -77,32 +223,33 @@ public struct Chain: Sendable, Hashable {
         spans: [ActionSpan] = [], file: String, line: Int?, facts: TaskFacts? = nil, inferred: [Inference] = [],
         droppedEvents: Int? = nil
     ) {
-        self.id = id
-        self.kind = kind
-        self.label = label
-        self.deferredID = deferredID
-        self.createdAt = createdAt
-        self.trackedBy = trackedBy
-        self.trackedAt = trackedAt
-        self.outcome = outcome
-        self.start = start
-        self.end = end
-        self.firedAt = firedAt
-        self.firedSide = firedSide
-        self.firedValue = firedValue
-        self.result = result
-        self.pairs = pairs
-        self.extraRuns = extraRuns
-        self.waits = waits
-        self.links = links
-        self.cancelled = cancelled
-        self.cancelledAt = cancelledAt
-        self.spans = spans
-        self.file = file
-        self.line = line
-        self.facts = facts
-        self.inferred = inferred
-        self.droppedEvents = droppedEvents
+        storage = Storage(Fields(
+            id: id,
+            kind: kind,
+            label: label,
+            deferredID: deferredID,
+            createdAt: createdAt,
+            trackedAt: trackedAt,
+            trackedBy: trackedBy,
+            outcome: outcome,
+            start: start,
+            end: end,
+            firedAt: firedAt,
+            firedSide: firedSide,
+            firedValue: firedValue,
+            result: result,
+            pairs: pairs,
+            extraRuns: extraRuns,
+            waits: waits,
+            links: links,
+            cancelled: cancelled,
+            cancelledAt: cancelledAt,
+            spans: spans,
+            file: file,
+            line: line,
+            facts: facts,
+            inferred: inferred,
+            droppedEvents: droppedEvents))
     }
 
     /// Whether the chain is complete: the task by eliot.parse's rule, or (the original format) not open.
@@ -175,6 +322,8 @@ public struct Chain: Sendable, Hashable {
     static func title(label: String, deferredID: Int?, trackedBy: String?) -> String {
         guard let deferredID else { return label }
         guard label.contains("#") else { return "\(label) #\(deferredID)" }
+        // An unlabelled Deferred's label is its name already.
+        if label == "Deferred #\(deferredID)" { return label }
         if trackedBy == MonitorVocabulary.TrackedBy.chained.rawValue { return "Deferred #\(deferredID), \(label)" }
         return "\(label) (Deferred #\(deferredID))"
     }
