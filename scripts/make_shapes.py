@@ -4,8 +4,9 @@ fuzz seeds.
 
 Each shape is a log a long-running service or an attacker could write: a line of Deferreds each linked to the
 next, a fan-out (one linked to many) and a fan-in (many linked to one) for each link kind (chainDeferred, a wait,
-a returned Deferred), one huge chain, one huge task, many open actions and Deferreds, deep nesting, a task deeper
-than the reader's limit, and the original Reactor Track format's long chainDeferred line.
+a returned Deferred), one huge chain (and the same with its lines out of order), one huge task, many open actions
+and Deferreds, deep nesting, a task deeper than the reader's limit, and the original Reactor Track format's long
+chainDeferred line.
 
     scripts/make_shapes.py line-chained 100000 -o line.out
     scripts/make_shapes.py --all 1000 -d shapes/      # every shape, one file each
@@ -163,6 +164,26 @@ def huge_chain(w, n):
     d.end()
 
 
+def huge_chain_unordered(w, n):
+    """huge_chain with its lines out of level order: each two lines after the first swapped, as a log merged
+    from several writers may have them."""
+    real = w.out
+    lines = []
+
+    class Collect:
+        def write(self, text):
+            lines.append(text)
+
+    w.out = Collect()
+    huge_chain(w, n)
+    w.out = real
+    # Writer.line writes each message and its newline apart.
+    messages = ["".join(lines[i:i + 2]) for i in range(0, len(lines), 2)]
+    for i in range(1, len(messages) - 1, 2):
+        messages[i], messages[i + 1] = messages[i + 1], messages[i]
+    real.write("".join(messages))
+
+
 def huge_task(w, n):
     """One Eliot task of n messages under one action."""
     uuid = "e0000000-0000-4000-8000-000000000001"
@@ -254,6 +275,7 @@ for _kind in LINK_KINDS:
     SHAPES["fanin-" + _kind] = fan_in(_kind)
 SHAPES.update({
     "huge-chain": huge_chain,
+    "huge-chain-unordered": huge_chain_unordered,
     "huge-task": huge_task,
     "open-actions": open_actions,
     "open-deferreds": open_deferreds,

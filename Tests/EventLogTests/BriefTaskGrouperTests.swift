@@ -208,6 +208,29 @@ struct BriefTaskGrouperTests {
         #expect(brief.briefCount > 20 && !usual.warnings.isEmpty)
     }
 
+    @Test("a task of several megabytes, not brief, is decoded from its kept lines as TaskGrouper reads it", arguments: [false, true])
+    func longTask(outOfOrder: Bool) {
+        // Lines kept across several chunks (one of them a line longer than a chunk): the full decode must find each.
+        var lines = [#"{"task_uuid":"hub","task_level":[1],"timestamp":1,"action_type":"reactortrack:deferred","action_status":"started","deferred_id":1}"#]
+        let count = 3 * LineStore.chunkLimit / 120
+        for slot in 2...count {
+            let pad = slot == count / 2 ? String(repeating: "x", count: LineStore.chunkLimit + 10) : "p\(slot)"
+            lines.append(#"{"task_uuid":"hub","task_level":[\#(slot)],"timestamp":\#(slot),"message_type":"m","index":\#(slot),"pad":"\#(pad)"}"#)
+        }
+        // A nested action makes the task not brief, and a swap puts two lines out of order.
+        lines.append(#"{"task_uuid":"hub","task_level":[\#(count + 1),1],"timestamp":9e5,"action_type":"a","action_status":"started"}"#)
+        lines.append(#"{"task_uuid":"hub","task_level":[\#(count + 1),2],"timestamp":9e5,"message_type":"inner","index":7}"#)
+        lines.append(#"{"task_uuid":"hub","task_level":[\#(count + 1),3],"timestamp":9e5,"action_type":"a","action_status":"succeeded"}"#)
+        lines.append(#"{"task_uuid":"hub","task_level":[\#(count + 2)],"timestamp":9e5,"action_type":"reactortrack:deferred","action_status":"succeeded"}"#)
+        if outOfOrder { lines.swapAt(5, 6) }
+        let bytes = Array(lines.joined(separator: "\n").utf8) + [0x0A]
+        #expect(bytes.count > 3 * LineStore.chunkLimit)
+        let brief = Self.brief(bytes)
+        #expect(brief == Self.usual(bytes))
+        #expect(brief.briefCount == 0)
+        #expect(brief.events.contains { $0.hasPrefix("#0 hub complete=true") })
+    }
+
     @Test("the checked-in inputs give what TaskGrouper gives", arguments: TaskGrouperStreamingTests.inputs)
     func inputs(_ name: String) throws {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path(name))))

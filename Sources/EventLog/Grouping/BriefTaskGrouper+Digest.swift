@@ -214,7 +214,7 @@ extension BriefTaskGrouper {
         if let known = strings[key] { return known }
         let made = text ?? bytes.map { String(decoding: $0, as: UTF8.self) } ?? ""
         // Task ids are looked up here only for new tasks; keep the table to the names that repeat.
-        if strings.count < 100_000 { strings[key] = made }
+        if strings.count < 32_768 { strings[key] = made }
         return made
     }
 

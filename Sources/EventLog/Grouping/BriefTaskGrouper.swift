@@ -59,12 +59,11 @@ public struct BriefTaskGrouper {
     var valueScratch: [(field: Int, value: BriefValue)] = []
 
     // One message as kept: where its level, line and values are in its task's storage.
+    // (Its line is the message's.)
     private struct Entry {
-        var line: Int
         var levelStart: Int
         var levelCount: Int
-        var rawStart: Int
-        var rawCount: Int
+        var raw: LineStore.Place
         var message: BriefMessage
         var isAction: Bool
     }
@@ -74,7 +73,7 @@ public struct BriefTaskGrouper {
         var ordinal: Int
         var entries: [Entry] = []
         var levels: [Int] = []
-        var raw: [UInt8] = []
+        var raw = LineStore()
         var values: [(field: Int, value: BriefValue)] = []
         /// End messages seen, the sum of their last slots, and whether the root's is one (see TaskGrouper).
         var ends = 0
@@ -84,6 +83,9 @@ public struct BriefTaskGrouper {
         var slow = false
         /// Whether each message's level came after the previous one's.
         var sorted = true
+        /// Once a message came out of order: the line of each level, to find duplicates without a scan of every
+        /// message (which made a long task with one line out of order quadratic).
+        var lineByLevel: [[Int]: Int]?
         /// The last message's level (its first `lastLevelCount` numbers, when at most four) and line, kept in the
         /// task itself: the next message is compared with it without touching the task's storage, which in an
         /// interleaved log is rarely still in the cache. `lastLevelCount` is 0 before the first message.
@@ -101,7 +103,7 @@ public struct BriefTaskGrouper {
             guard reserving else { return }
             entries.reserveCapacity(32)
             levels.reserveCapacity(64)
-            raw.reserveCapacity(4_096)
+            raw.reserveFirst(4_096)
             values.reserveCapacity(64)
         }
 
@@ -109,7 +111,7 @@ public struct BriefTaskGrouper {
         mutating func reuse(uuid: String, ordinal: Int) {
             self.uuid = uuid
             self.ordinal = ordinal
-            let keep = raw.capacity <= 1 << 16
+            let keep = raw.isSmall(1 << 16)
             entries.removeAll(keepingCapacity: keep)
             levels.removeAll(keepingCapacity: keep)
             raw.removeAll(keepingCapacity: keep)
@@ -119,6 +121,7 @@ public struct BriefTaskGrouper {
             rootEnded = false
             slow = false
             sorted = true
+            lineByLevel = nil
             lastLevelCount = 0
         }
 
@@ -222,9 +225,10 @@ public struct BriefTaskGrouper {
         slots[t].values.append(contentsOf: valueScratch)
         slots[t].entries.append(
             Entry(
-                line: line, levelStart: slots[t].levels.count, levelCount: levelScratch.count,
-                rawStart: slots[t].raw.count, rawCount: raw.count, message: message, isAction: isAction))
+                levelStart: slots[t].levels.count, levelCount: levelScratch.count, raw: slots[t].raw.append(raw),
+                message: message, isAction: isAction))
         slots[t].levels.append(contentsOf: levelScratch)
+        if slots[t].lineByLevel != nil { slots[t].lineByLevel![levelScratch] = line }
         slots[t].lastLine = line
         slots[t].lastLevelCount = levelScratch.count
         levelScratch.withUnsafeBufferPointer { level in
@@ -234,7 +238,6 @@ public struct BriefTaskGrouper {
                 )
             }
         }
-        slots[t].raw.append(contentsOf: raw)
         if isAction, let status = message.status, status != .started {
             slots[t].ends += 1
             slots[t].endSlots = slots[t].endSlots.addingSaturating(levelScratch.last!)
@@ -245,7 +248,7 @@ public struct BriefTaskGrouper {
         guard lone || (slots[t].rootEnded && count == slots[t].endSlots - (slots[t].ends - 1)) else {
             return (true, nil)
         }
-        if !slots[t].slow, let brief = brief(slots[t], lone: lone) {
+        if !slots[t].slow, let brief = brief(t, lone: lone) {
             close(t, key: key)
             return (true, .brief(brief))
         }
@@ -320,33 +323,57 @@ public struct BriefTaskGrouper {
 
     /// The line of the message already at the new message's level in task `t`, if there is one, knowing how the
     /// last message's level compared (`compareWithLast`).
-    private func duplicate(inTask t: Int, comparedWithLast last: Int?) -> Int? {
+    private mutating func duplicate(inTask t: Int, comparedWithLast last: Int?) -> Int? {
         guard let last else { return nil }
         if slots[t].sorted {
             // In order so far: every earlier level comes before the last one.
             if last == -1 { return nil }
             if last == 0 { return slots[t].lastLine }
         }
-        for entry in slots[t].entries where compareLevel(of: entry, inTask: t) == 0 { return entry.line }
-        return nil
+        if slots[t].lineByLevel == nil {
+            var lines: [[Int]: Int] = [:]
+            lines.reserveCapacity(slots[t].entries.count)
+            for entry in slots[t].entries { lines[Array(slots[t].level(entry))] = entry.message.line }
+            slots[t].lineByLevel = lines
+        }
+        return slots[t].lineByLevel![levelScratch]
     }
 
-    /// The task as a ``BriefTask`` if it has the plainest shape (its messages are in level order).
-    private func brief(_ task: OpenTask, lone: Bool) -> BriefTask? {
-        guard task.sorted else { return nil }
-        let entries = task.entries
+    /// Task `t` as a ``BriefTask`` if it has the plainest shape (its messages are in level order).
+    ///
+    /// Its shape is checked first, then its kept lines are let go (a hub of a million lines does not hold them and
+    /// its children at once), then its children are made, in an array of the right size.
+    private mutating func brief(_ t: Int, lone: Bool) -> BriefTask? {
+        guard slots[t].sorted else { return nil }
         if lone {
+            let task = slots[t]
             return BriefTask(
-                taskUUID: task.uuid, ordinal: task.ordinal, first: entries[0].message, rootEnd: nil, children: [],
+                taskUUID: task.uuid, ordinal: task.ordinal, first: task.entries[0].message, rootEnd: nil, children: [],
                 values: task.values)
         }
+        guard let count = briefChildren(of: slots[t], { _ in }) else { return nil }
+        if !slots[t].raw.isSmall(1 << 16) { slots[t].raw.removeAll(keepingCapacity: false) }
+        var children: [BriefTask.Child] = []
+        children.reserveCapacity(count)
+        _ = briefChildren(of: slots[t]) { children.append($0) }
+        let task = slots[t]
+        return BriefTask(
+            taskUUID: task.uuid, ordinal: task.ordinal, first: task.entries[0].message,
+            rootEnd: task.entries[task.entries.count - 1].message, children: children, values: task.values)
+    }
+
+    /// Walks a task of more than one message as a ``BriefTask``'s children, handing each to `each`: the number
+    /// of them if the task has the plainest shape (a started root of the root type at `/1`, then messages at
+    /// `/n` and actions at `/n/1` and `/n/2`, then the root's end), else `nil`, perhaps after handing out some.
+    private func briefChildren(of task: OpenTask, _ each: (BriefTask.Child) -> Void) -> Int? {
+        let entries = task.entries
         guard entries.count >= 2 else { return nil }
         let first = entries[0]
         let end = entries[entries.count - 1]
         guard first.isAction, first.message.status == .started, first.message.type == rootType,
             task.level(first).elementsEqual([1])
         else { return nil }
-        var children: [BriefTask.Child] = []
+        var count = 0
         var slot = 2
         var i = 1
         while i < entries.count - 1 {
@@ -354,7 +381,7 @@ public struct BriefTaskGrouper {
             let level = task.level(entry)
             if !entry.isAction {
                 guard level.count == 1, level.first == slot else { return nil }
-                children.append(.message(entry.message))
+                each(.message(entry.message))
                 i += 1
             } else {
                 guard i + 1 < entries.count - 1 else { return nil }
@@ -363,33 +390,85 @@ public struct BriefTaskGrouper {
                     let status = next.message.status, status != .started, task.level(next).elementsEqual([slot, 2]),
                     next.message.type == entry.message.type
                 else { return nil }
-                children.append(.action(start: entry.message, end: next.message))
+                each(.action(start: entry.message, end: next.message))
                 i += 2
             }
+            count += 1
             slot += 1
         }
         guard end.isAction, let status = end.message.status, status != .started, end.message.type == rootType,
             task.level(end).elementsEqual([slot])
         else { return nil }
-        return BriefTask(
-            taskUUID: task.uuid, ordinal: task.ordinal, first: first.message, rootEnd: end.message,
-            children: children, values: task.values)
+        return count
     }
 
     /// Decodes the task's lines in full and builds its tree with ``TaskGrouper``.
     private mutating func build(_ task: OpenTask) -> WrittenTask {
         var messages: [[Int]: WrittenMessage] = [:]
-        task.raw.withUnsafeBufferPointer { raw in
-            for entry in task.entries {
-                let bytes = UnsafeBufferPointer(rebasing: raw[entry.rawStart..<entry.rawStart + entry.rawCount])
+        for entry in task.entries {
+            let line = entry.message.line
+            task.raw.withLine(at: entry.raw) { bytes in
                 // Each line decoded once already: this gives the same message (its warnings were given then).
-                guard case .message(let message, _) = decoder.decode(bytes, line: entry.line) else {
+                guard case .message(let message, _) = decoder.decode(bytes, line: line) else {
                     preconditionFailure("a line that decoded once no longer decodes")
                 }
-                messages[message.taskLevel] = WrittenMessage(message: message, line: entry.line)
+                messages[message.taskLevel] = WrittenMessage(message: message, line: line)
             }
         }
         return builder.build(uuid: task.uuid, messages: messages)
+    }
+}
+
+/// An open task's lines as read, for the full decode should the task not be brief after all: in chunks of at most
+/// ``chunkLimit`` bytes (a longer line gets a chunk of its own). A task of a million lines (a fan-out's hub) grows
+/// by new chunks, never by copying everything it holds into an array twice its size, which took a second copy
+/// of the lines at the moment of growing and up to twice their size after.
+struct LineStore {
+    static let chunkLimit = 1 << 20
+
+    /// Where a line is.
+    struct Place {
+        var chunk: Int32
+        var start: Int32
+        var count: Int
+    }
+
+    /// The first chunk (grown as an array grows, up to the limit: a short task's lines fit in it) and the rest.
+    private var first: [UInt8] = []
+    private var more: [[UInt8]] = []
+
+    mutating func reserveFirst(_ capacity: Int) { first.reserveCapacity(capacity) }
+
+    /// Whether it holds no chunk but the first, of at most `capacity` bytes (worth keeping for another task).
+    func isSmall(_ capacity: Int) -> Bool { more.isEmpty && first.capacity <= capacity }
+
+    mutating func removeAll(keepingCapacity keep: Bool) {
+        first.removeAll(keepingCapacity: keep)
+        more = []
+    }
+
+    /// Adds a line; returns its place.
+    mutating func append(_ line: UnsafeBufferPointer<UInt8>) -> Place {
+        if more.isEmpty && (first.count + line.count <= Self.chunkLimit || first.isEmpty) {
+            defer { first.append(contentsOf: line) }
+            return Place(chunk: 0, start: Int32(first.count), count: line.count)
+        }
+        if more.isEmpty || more[more.count - 1].count + line.count > Self.chunkLimit {
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(max(Self.chunkLimit, line.count))
+            more.append(chunk)
+        }
+        let last = more.count - 1
+        defer { more[last].append(contentsOf: line) }
+        return Place(chunk: Int32(last + 1), start: Int32(more[last].count), count: line.count)
+    }
+
+    /// Calls `body` with the line at `place`.
+    func withLine<R>(at place: Place, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let chunk = place.chunk == 0 ? first : more[Int(place.chunk) - 1]
+        return chunk.withUnsafeBufferPointer { bytes in
+            body(UnsafeBufferPointer(rebasing: bytes[Int(place.start)..<Int(place.start) + place.count]))
+        }
     }
 }
 
