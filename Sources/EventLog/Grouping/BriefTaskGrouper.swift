@@ -341,8 +341,8 @@ public struct BriefTaskGrouper {
 
     /// Task `t` as a ``BriefTask`` if it has the plainest shape (its messages are in level order).
     ///
-    /// Its shape is checked first, then its kept lines are let go (a hub of a million lines does not hold them and
-    /// its children at once), then its children are made, in an array of the right size.
+    /// A long task's shape is checked first, then its kept lines are let go (a hub of a million lines does not hold
+    /// them and its children at once), then its children are made, in an array of the right size.
     private mutating func brief(_ t: Int, lone: Bool) -> BriefTask? {
         guard slots[t].sorted else { return nil }
         if lone {
@@ -351,11 +351,16 @@ public struct BriefTaskGrouper {
                 taskUUID: task.uuid, ordinal: task.ordinal, first: task.entries[0].message, rootEnd: nil, children: [],
                 values: task.values)
         }
-        guard let count = briefChildren(of: slots[t], { _ in }) else { return nil }
-        if !slots[t].raw.isSmall(1 << 16) { slots[t].raw.removeAll(keepingCapacity: false) }
         var children: [BriefTask.Child] = []
-        children.reserveCapacity(count)
-        _ = briefChildren(of: slots[t]) { children.append($0) }
+        if slots[t].raw.isSmall(1 << 16) {
+            // A short task (most of them): one walk, whose children are dropped if it is not brief after all.
+            guard briefChildren(of: slots[t], { children.append($0) }) != nil else { return nil }
+        } else {
+            guard let count = briefChildren(of: slots[t], { _ in }) else { return nil }
+            slots[t].raw.removeAll(keepingCapacity: false)
+            children.reserveCapacity(count)
+            _ = briefChildren(of: slots[t]) { children.append($0) }
+        }
         let task = slots[t]
         return BriefTask(
             taskUUID: task.uuid, ordinal: task.ordinal, first: task.entries[0].message,

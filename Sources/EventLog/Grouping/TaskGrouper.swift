@@ -104,6 +104,9 @@ public struct TaskGrouper: Sendable {
                     message: "task \(uuid) already has a message at \(Self.text(level))\(first)"))
             return nil
         }
+        // The task's messages share one copy of its id (the table's key), not one each.
+        var message = message
+        message.taskUUID = tasks.keys[index!]
         tasks.values[index!].messages[level] = WrittenMessage(message: message, line: line)
         if message.isActionMessage, let status = message.actionStatus, status != .started, let slot = level.last {
             tasks.values[index!].ends += 1
