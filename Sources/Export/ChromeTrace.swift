@@ -13,7 +13,20 @@ import EventLog
 public enum ChromeTrace {
     /// The trace of `chains` (read from `inputs`) as JSON: `{"traceEvents":[…],"displayTimeUnit":"ms"}`.
     public static func json(_ chains: [Chain], inputs: [String]) -> [UInt8] {
-        var trace = Writer(out: LineBuilder(capacity: 1 << 20))
+        var bytes: [UInt8] = []
+        write(chains, inputs: inputs) { bytes += $0 }
+        return bytes
+    }
+
+    /// The same JSON, handed to `put` a piece (about a megabyte) at a time as it is made: the trace of a hundred
+    /// thousand chains is written without being held whole.
+    package static func write(_ chains: [Chain], inputs: [String], to put: ([UInt8]) -> Void) {
+        var trace = Writer(out: LineBuilder(capacity: pieceSize + (1 << 16)))
+        func flush(atLeast size: Int) {
+            guard trace.out.byteCount >= size else { return }
+            put(trace.out.bytes)
+            trace.out.removeAll()
+        }
         trace.out.raw("{\"traceEvents\":[")
         let shown = chains.filter { !$0.isDropMarker }
         var pids: [String: Int] = [:]
@@ -71,10 +84,14 @@ public enum ChromeTrace {
                 flows += 1
                 trace.flow(flows, arrow)
             }
+            flush(atLeast: pieceSize)
         }
         trace.out.raw("],\"displayTimeUnit\":\"ms\"}\n")
-        return trace.out.bytes
+        flush(atLeast: 1)
     }
+
+    /// How much of an output is made before it is handed on.
+    static let pieceSize = 1 << 20
 
     /// Microseconds since the epoch (Chrome trace timestamps), or `nil`.
     static func micros(_ seconds: Double?) -> Double? {

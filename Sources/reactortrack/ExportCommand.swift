@@ -120,17 +120,19 @@ struct ExportCommand: ParsableCommand {
             } else {
                 try OutputGuard.refuseOverwriting(inputs: log.inputs, output: output)
             }
-            let bytes: [UInt8]
-            switch chosenFormat {
-            case .chrome: bytes = ChromeTrace.json(chains, inputs: log.inputs)
-            case .otlpJSON, .otlp:
-                bytes = OTLPJSON.lines(OTLPMapping.batches(chains, inputs: log.inputs), scopeVersion: version)
+            // Written a piece at a time as it is made, never held whole.
+            func produce(_ put: ([UInt8]) -> Void) {
+                switch chosenFormat {
+                case .chrome: ChromeTrace.write(chains, inputs: log.inputs, to: put)
+                case .otlpJSON, .otlp:
+                    OTLPJSON.write(OTLPMapping.batches(chains, inputs: log.inputs), scopeVersion: version, to: put)
+                }
             }
             if toStandardOutput {
-                FileStream.standardOutput.write(bytes)
+                produce { FileStream.standardOutput.write($0) }
                 return
             }
-            try OutputFile.write(bytes, to: output)
+            try OutputFile.write(to: output, pieces: produce)
         } catch let error as CommandError {
             throw CommandSupport.fail(error)
         } catch let error as OutputFileError {

@@ -20,10 +20,31 @@ package enum OutputFile {
     package static func write(_ bytes: some Collection<UInt8>, to path: String) throws(OutputFileError) {
         let contiguous = bytes.withContiguousStorageIfAvailable { _ in true } ?? false
         let array = contiguous ? [] : Array(bytes)
-        func put(_ fd: Int32) -> Int32 {
+        try write(to: path, with: { fd in
             bytes.withContiguousStorageIfAvailable { PosixFile.writeAll($0, to: fd) }
                 ?? array.withUnsafeBufferPointer { PosixFile.writeAll($0, to: fd) }
-        }
+        })
+    }
+
+    /// Writes `path` with the pieces `produce` hands to the writer it is given, as they are made: an output made
+    /// piece by piece (an export of a hundred thousand chains) is never held whole. After a failure to write, the
+    /// pieces that follow are dropped and the failure is thrown when `produce` returns.
+    package static func write(to path: String, pieces produce: (_ put: ([UInt8]) -> Void) -> Void)
+        throws(OutputFileError)
+    {
+        try write(to: path, with: { fd in
+            var failure: Int32 = 0
+            produce { piece in
+                guard failure == 0 else { return }
+                failure = piece.withUnsafeBufferPointer { PosixFile.writeAll($0, to: fd) }
+            }
+            return failure
+        })
+    }
+
+    /// Writes `path` with `put`, which writes the whole output to the descriptor it is given and returns 0 or the
+    /// `errno` of its failure.
+    private static func write(to path: String, with put: (Int32) -> Int32) throws(OutputFileError) {
         do {
             switch try target(of: path) {
             case .replace(let file, let existing):

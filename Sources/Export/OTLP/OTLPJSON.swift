@@ -9,16 +9,28 @@ public enum OTLPJSON {
 
     /// The lines of `batches`.
     public static func lines(_ batches: [OTLPBatch], scopeVersion: String) -> [UInt8] {
-        var out = LineBuilder(capacity: 1 << 20)
+        var bytes: [UInt8] = []
+        write(batches, scopeVersion: scopeVersion) { bytes += $0 }
+        return bytes
+    }
+
+    /// The same lines, handed to `put` a piece (about a megabyte of whole lines) at a time as they are made: the
+    /// spans of a hundred thousand chains are written without being held whole.
+    package static func write(_ batches: [OTLPBatch], scopeVersion: String, to put: ([UInt8]) -> Void) {
+        var out = LineBuilder(capacity: ChromeTrace.pieceSize + (1 << 16))
         for batch in batches {
             var from = 0
             while from < batch.spans.count {
                 let to = min(from + spansPerLine, batch.spans.count)
                 line(batch, spans: batch.spans[from..<to], scopeVersion: scopeVersion, to: &out)
                 from = to
+                if out.byteCount >= ChromeTrace.pieceSize {
+                    put(out.bytes)
+                    out.removeAll()
+                }
             }
         }
-        return out.bytes
+        if out.byteCount > 0 { put(out.bytes) }
     }
 
     static func line(_ batch: OTLPBatch, spans: ArraySlice<OTLPSpan>, scopeVersion: String, to out: inout LineBuilder) {
