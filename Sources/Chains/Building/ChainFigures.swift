@@ -42,6 +42,9 @@ struct ChainFigures {
     var waitingTime: Double
     /// The runs of a deferred chain, or the actions below the root of an action tree, in the order summed.
     var callbacks: [Run]
+    /// Pairs that ran, and pairs added (deferred chains; 0 for an action tree).
+    var pairsRun = 0
+    var pairsAdded = 0
     var file: String
     var line: Int?
     /// For the monitor's `reactortrack:dropped` marker: how many events it says were lost. Such a task is no
@@ -93,6 +96,8 @@ struct ChainFigures {
                 Run(name: $0.name, start: $0.start, end: $0.end, failed: $0.status == "failed")
             }
         }
+        pairsAdded = chain.pairs.count
+        pairsRun = chain.pairs.lazy.filter { $0.run != nil }.count
         file = chain.file
         line = chain.line
         lostEvents = chain.droppedEvents
@@ -226,6 +231,8 @@ struct ChainFigures {
         }
         pairs.sort { $0.index < $1.index }
         callbacks = pairs.compactMap(\.run) + extraRuns
+        pairsAdded = pairs.count
+        pairsRun = callbacks.count - extraRuns.count
         runningTime = IntervalUnion.total(of: callbacks.lazy.map { ($0.start, $0.end) })
         let chainEnd = rootEnd.timestamp
         waitingTime = waits.reduce(0) { total, wait in total + max(0, (wait.end ?? chainEnd) - wait.start) }

@@ -15,6 +15,13 @@ public struct TopAccumulator: Sendable {
     private var warnings: [TopSnapshot.WarningKind: Tally] = [:]
     /// The chains the monitor said were in a wait cycle (counted once, whoever found it).
     private var reportedCycles = Set<Int>()
+    private var recentlyEnded = RecentlyEnded(retain: TopSnapshot.defaultRetain, limit: TopSnapshot.endedRows)
+
+    /// How long an ended chain stays listed after it ends, seconds (``TopSnapshot/retain``; 0: none is).
+    public var retain: Double {
+        get { recentlyEnded.retain }
+        set { recentlyEnded.retain = newValue }
+    }
 
     /// A chain in flight, before the moment shown is known.
     private struct Open: Sendable {
@@ -54,9 +61,23 @@ public struct TopAccumulator: Sendable {
         summary.add(chain, ordinal: ordinal)
         if let end = chain.end, end.isFinite { asOf = max(asOf ?? end, end) }
         guard chain.lostEvents == nil else { return }
+        noteEnded(chain, ordinal: ordinal)
         noteWarnings(
             chain.title, ordinal: ordinal, blocked: chain.callbacks.lazy.map(\.duration),
             inWaitCycle: chain.inWaitCycle, unhandled: chain.outcome == "unhandled")
+    }
+
+    /// Lists a chain that ended (not a lone message, not one still open) among the recently ended.
+    private mutating func noteEnded(_ chain: ChainFigures, ordinal: Int) {
+        guard chain.status != "message", !ChainOutcome.openNames.contains(chain.outcome), let end = chain.end else {
+            return
+        }
+        let row = TopSnapshot.EndedRow(
+            task: chain.id, title: chain.title, deferredID: chain.deferredID, outcome: chain.outcome, start: chain.start,
+            end: end, running: chain.isDeferred ? chain.runningTime : chain.start.map { max(0, end - $0) } ?? 0,
+            pairsRun: chain.pairsRun, pairsAdded: chain.pairsAdded,
+            location: "\(chain.file):\(chain.line.map(String.init) ?? "?")")
+        recentlyEnded.add(row, ordinal: ordinal, asOf: asOf)
     }
 
     /// Notes the warnings any chain may have, ended or not: its runs that took `thresholds.blocked` or longer (of
@@ -76,11 +97,13 @@ public struct TopAccumulator: Sendable {
 
     /// Adds one chain, with its place among the log's chains in order of first message.
     public mutating func add(_ chain: Chain, ordinal: Int) {
-        summary.add(chain, ordinal: ordinal)
+        let figures = ChainFigures(chain)
+        summary.add(figures, ordinal: ordinal)
         for time in [chain.end, chain.lastEventTime] {
             if let time, time.isFinite { asOf = max(asOf ?? time, time) }
         }
         guard !chain.isDropMarker else { return }
+        noteEnded(figures, ordinal: ordinal)
         let title = chain.title
         var unhandled = false
         if case .unhandled = chain.outcome { unhandled = true }
@@ -205,7 +228,7 @@ public struct TopAccumulator: Sendable {
         }
         return TopSnapshot(
             inputs: inputs, asOf: asOf, thresholds: thresholds, counts: counts, inFlight: rows, warnings: listed,
-            callbacks: counts.slowestCallbacks)
+            callbacks: counts.slowestCallbacks, retain: retain, ended: recentlyEnded.listed(asOf: asOf))
     }
 
     /// The rows in families, in the order of each family's oldest chain: its root, then the chains in flight under

@@ -107,6 +107,68 @@ public struct TopSnapshot: Sendable, Hashable, Encodable {
         }
     }
 
+    /// A chain that ended within ``TopSnapshot/retain`` of the moment shown.
+    public struct EndedRow: Sendable, Hashable, Encodable {
+        /// The task id.
+        public var task: String
+        /// The title (`label #id`).
+        public var title: String
+        /// The Deferred's id, when it is one.
+        public var deferredID: Int?
+        /// How it ended: `succeeded`, `recovered`, `failed` or `unhandled` (``ChainOutcome/name``).
+        public var outcome: String
+        /// Its first event and its end, Unix seconds.
+        public var start: Double?
+        public var end: Double
+        /// Seconds in its callbacks (the union of the runs' intervals); for an action tree, its whole life.
+        public var running: Double
+        /// Pairs that ran, and pairs added.
+        public var pairsRun: Int
+        public var pairsAdded: Int
+        /// Where it starts: `file:line`.
+        public var location: String
+
+        /// End minus start: how long it lived.
+        public var lifetime: Double? { start.map { max(0, end - $0) } }
+
+        public init(
+            task: String, title: String, deferredID: Int?, outcome: String, start: Double?, end: Double, running: Double,
+            pairsRun: Int, pairsAdded: Int, location: String
+        ) {
+            self.task = task
+            self.title = title
+            self.deferredID = deferredID
+            self.outcome = outcome
+            self.start = start
+            self.end = end
+            self.running = running
+            self.pairsRun = pairsRun
+            self.pairsAdded = pairsAdded
+            self.location = location
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case task, title, deferredID = "deferred_id", outcome, start, end, lifetime, running
+            case pairsRun = "pairs_run", pairsAdded = "pairs_added", location
+        }
+
+        /// Writes every key, `null` for what does not apply.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(task, forKey: .task)
+            try c.encode(title, forKey: .title)
+            try c.encode(deferredID, forKey: .deferredID)
+            try c.encode(outcome, forKey: .outcome)
+            try c.encodeFinite(start, forKey: .start)
+            try c.encodeFinite(end, forKey: .end)
+            try c.encodeFinite(lifetime, forKey: .lifetime)
+            try c.encodeFinite(running, forKey: .running)
+            try c.encode(pairsRun, forKey: .pairsRun)
+            try c.encode(pairsAdded, forKey: .pairsAdded)
+            try c.encode(location, forKey: .location)
+        }
+    }
+
     /// A kind of warning, as `--fail-on` names it.
     public enum WarningKind: String, Sendable, Hashable, Encodable, CaseIterable {
         /// Callbacks that held their thread past ``Thresholds/blocked``.
@@ -163,16 +225,25 @@ public struct TopSnapshot: Sendable, Hashable, Encodable {
     /// The callbacks by name, across every chain read (ended or in flight), the ones that held their threads longest
     /// in all first: at most ``callbackRows``. `summary --json`'s `slowest_callbacks`, computed the same way.
     public var callbacks: [CallbackStats] = []
+    /// How long an ended chain stays listed in ``ended`` after it ends, seconds (0: none is).
+    public var retain: Double = TopSnapshot.defaultRetain
+    /// The chains that ended within ``retain`` of ``asOf``, the latest end first: at most ``endedRows`` of them.
+    /// Older ones, and any beyond that many, are retired to the counts.
+    public var ended: [EndedRow] = []
 
     /// The most callbacks a snapshot lists.
     public static let callbackRows = 100
+    /// How long an ended chain stays listed by default: 10 minutes.
+    public static let defaultRetain: Double = 600
+    /// The most ended chains a snapshot lists: the bound on what retention keeps, however busy the log.
+    public static let endedRows = 1_000
 
     /// The warning of `kind`, when present.
     public func warning(_ kind: WarningKind) -> Warning? { warnings.first { $0.kind == kind } }
 
     enum CodingKeys: String, CodingKey {
         case schema, inputs, asOf = "as_of", thresholds, chains, outcomes, statuses, complete, incomplete, messages
-        case lostEvents = "lost_events", inFlight = "in_flight", warnings, callbacks
+        case lostEvents = "lost_events", inFlight = "in_flight", warnings, callbacks, retain, ended
     }
 
     /// Writes schema 1: the counts under the names `summary --json` gives them.
@@ -192,5 +263,7 @@ public struct TopSnapshot: Sendable, Hashable, Encodable {
         try c.encode(inFlight, forKey: .inFlight)
         try c.encode(warnings, forKey: .warnings)
         try c.encode(callbacks, forKey: .callbacks)
+        try c.encodeFinite(retain, forKey: .retain)
+        try c.encode(ended, forKey: .ended)
     }
 }

@@ -37,6 +37,11 @@ public enum ChainOutcome: Sendable, Hashable {
         }
     }
 
+    /// The names of the outcomes ``isOpen`` is true of.
+    static let openNames: Set<String> = [
+        ChainOutcome.waiting(on: nil).name, ChainOutcome.pending.name, ChainOutcome.cancelled.name,
+    ]
+
     /// Whether the chain ended in a failure (failed or unhandled).
     public var isFailure: Bool {
         switch self {

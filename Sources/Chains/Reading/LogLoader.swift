@@ -100,11 +100,14 @@ public struct LogLoader {
     /// - Parameters:
     ///   - thresholds: The warnings' thresholds.
     ///   - keepsChains: Whether each row keeps its chain (``TopAccumulator/keepsChains``).
-    public func snapshot(_ paths: [String], thresholds: TopSnapshot.Thresholds, keepsChains: Bool = false)
-        throws(ReportError) -> (log: TrackedLog, accumulator: TopAccumulator)
-    {
+    ///   - retain: How long ended chains stay listed, seconds (``TopAccumulator/retain``).
+    public func snapshot(
+        _ paths: [String], thresholds: TopSnapshot.Thresholds, keepsChains: Bool = false,
+        retain: Double = TopSnapshot.defaultRetain
+    ) throws(ReportError) -> (log: TrackedLog, accumulator: TopAccumulator) {
         var accumulator = TopAccumulator(thresholds: thresholds)
         accumulator.keepsChains = keepsChains
+        accumulator.retain = retain
         let log = try read(
             paths, streaming: true, { accumulator.add($0, ordinal: $1) },
             brief: { accumulator.add($0, ordinal: $1) })
