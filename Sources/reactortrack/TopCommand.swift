@@ -20,11 +20,14 @@ struct TopCommand: ParsableCommand {
             Reads the log as far as it is written and shows it as of its last event: each chain still in flight \
             (running which callback, waiting on which Deferred and, following its waits, what it is stuck on; not \
             fired yet; cancelled; pending) with its age, time in callbacks, pairs run out of added and time since \
-            its last event, oldest first; then the warnings: callbacks that held their thread past --blocked, \
+            its last event, oldest first; the chains that ended within --retain (10 minutes; at most 1,000, the \
+            latest), with how each ended, for --ended and the view e, after which they are only counted; then the \
+            warnings: callbacks that held their thread past --blocked, \
             chains in flight longer than --pending, wait cycles, unhandled errors, and events the monitor dropped.
 
             On a terminal it is interactive: q quits, space pauses, ? shows the keys, arrows or j/k move, Enter \
-            opens the selected chain (why it is stuck, its ladder), Esc goes back, s sorts, / filters. --once \
+            opens the selected chain (why it is stuck, its ladder), Esc goes back, c lists the callbacks, e the \
+            chains that ended, s sorts, / filters. --once \
             prints one snapshot; without a terminal, or with --count, one is printed every --interval seconds (as \
             `top -b`) until --count snapshots or an interrupt. Each snapshot reads the files again, so a growing \
             log is followed. --json writes the snapshot in schema 1 (docs/cli.md); \
@@ -65,6 +68,12 @@ struct TopCommand: ParsableCommand {
     @Flag(help: "List the callbacks by name too: calls, total, p50, p99, max, share failed (the view c shows).")
     var callbacks = false
 
+    @Option(help: ArgumentHelp("How long a chain that ended stays listed (the view e, --ended, the JSON's ended); then it is only counted. 0 lists none.", valueName: "duration"))
+    var retain = "10m"
+
+    @Flag(help: "List the chains that ended within --retain too, the latest first (the view e shows).")
+    var ended = false
+
     @Option(help: ArgumentHelp("How far [ and ] rewind or advance the interactive view.", valueName: "duration"))
     var step = "1s"
 
@@ -91,6 +100,9 @@ struct TopCommand: ParsableCommand {
     /// The thresholds and the kinds to fail on, from `--blocked`, `--pending` and `--fail-on` (whose thresholds win),
     /// and the rewind's step in seconds, from `--step`.
     func settings() throws -> (TopSnapshot.Thresholds, Set<TopSnapshot.WarningKind>, step: Double) {
+        guard Self.seconds(retain) != nil else {
+            throw ValidationError("--retain: '\(retain)' is not a duration (10m, 30s, 0)")
+        }
         guard let blockedSeconds = Self.seconds(blocked) else {
             throw ValidationError("--blocked: '\(blocked)' is not a duration (100ms, 1.5s, 2m)")
         }
@@ -161,7 +173,9 @@ struct TopCommand: ParsableCommand {
                             + "\(DurationFormat.text(interval)): the snapshots fall behind the log\n")
                 }
                 let text =
-                    json ? TopFormatter.json(snapshot) : TopFormatter.text(snapshot, rows: rows, callbacks: callbacks)
+                    json
+                    ? TopFormatter.json(snapshot)
+                    : TopFormatter.text(snapshot, rows: rows, callbacks: callbacks, ended: ended)
                 out.write((redraw ? "\u{1B}[H\u{1B}[2J" : (printed > 0 && !json ? "\n" : "")) + text)
                 printed += 1
                 try check(snapshot, failKinds)
@@ -194,7 +208,8 @@ struct TopCommand: ParsableCommand {
         let (first, firstRead) = try Self.timed { try take(thresholds, reportingWarnings: true, keepingChains: true) }
         try check(first, failKinds)
         guard RawTerminal.enter() else {
-            return FileStream.standardOutput.write(TopFormatter.text(first, rows: rows, callbacks: callbacks))
+            return FileStream.standardOutput.write(
+                TopFormatter.text(first, rows: rows, callbacks: callbacks, ended: ended))
         }
         defer { RawTerminal.restore() }
         var screen = TopScreen(snapshot: first, color: getenv("NO_COLOR") == nil, step: step)
@@ -278,7 +293,8 @@ struct TopCommand: ParsableCommand {
         let log: TrackedLog
         let accumulator: TopAccumulator
         do {
-            (log, accumulator) = try loader.snapshot(input.files, thresholds: thresholds, keepsChains: keepingChains)
+            (log, accumulator) = try loader.snapshot(
+                input.files, thresholds: thresholds, keepsChains: keepingChains, retain: Self.seconds(retain) ?? 0)
         } catch {
             if quiet { throw error }
             throw CommandSupport.fail(error)

@@ -13,7 +13,7 @@ import Visualize
 /// filter and a sort, on a terminal in raw mode (``RawTerminal``).
 struct TopScreen {
     /// What the screen shows.
-    enum View { case list, detail, callbacks, help }
+    enum View { case list, detail, callbacks, ended, help }
 
     /// The columns the list can be sorted by, in the order `s` steps through them.
     enum Sort: String, CaseIterable {
@@ -133,6 +133,9 @@ struct TopScreen {
         case .character("c"):
             view = view == .callbacks ? .list : .callbacks
             detailScroll = 0
+        case .character("e"):
+            view = view == .ended ? .list : .ended
+            detailScroll = 0
         case .escape: view = .list
         case .enter: if view == .list, count > 0 { view = .detail; detailScroll = 0 }
         case .character("s"): sort = Sort.allCases[(Sort.allCases.firstIndex(of: sort)! + 1) % Sort.allCases.count]
@@ -164,7 +167,7 @@ struct TopScreen {
     }
 
     /// Whether the arrows scroll the view (the detail, the callbacks) rather than move the selection.
-    private var scrolls: Bool { view == .detail || view == .callbacks }
+    private var scrolls: Bool { view == .detail || view == .callbacks || view == .ended }
 
     /// Moves the cursor by `seconds` from the moment shown; past the live end it follows the log again.
     private mutating func move(by seconds: Double) {
@@ -205,7 +208,7 @@ struct TopScreen {
                 (editingTime ? "go to (ISO 8601, Unix seconds, -5s): " : "/") + TerminalText.escaped($0)
                     + "▏  (Enter apply, Esc cancel)"
             }
-            ?? "q quit  space pause  Enter detail  c callbacks  s sort  / filter  ? help"
+            ?? "q quit  space pause  Enter detail  c callbacks  e ended  / filter  ? help"
         let shown = rows
         selected = min(selected, max(0, shown.count - 1))
         var body: [String] = []
@@ -215,6 +218,14 @@ struct TopScreen {
         case .callbacks:
             // Every name the snapshot has (at most TopSnapshot.callbackRows), scrolled with the arrows.
             body = [""] + TopFormatter.callbackLines(snapshot, rows: TopSnapshot.callbackRows)
+        case .ended:
+            // Every chain the snapshot lists as ended (at most TopSnapshot.endedRows), filtered as the list is.
+            var ended = snapshot
+            let needle = filter.lowercased()
+            if !needle.isEmpty {
+                ended.ended = ended.ended.filter { $0.title.lowercased().contains(needle) || $0.outcome.contains(needle) }
+            }
+            body = [""] + TopFormatter.endedLines(ended, rows: TopSnapshot.endedRows)
         default:
             let warnings = TopFormatter.warningLines(snapshot)
             let room = max(1, height - out.count - 3 - min(warnings.count, 6) - (warnings.isEmpty ? 0 : 1))
@@ -312,6 +323,7 @@ struct TopScreen {
         "  Enter        the chain's detail: why it is stuck, its ladder (↑ ↓ scroll)",
         "  Esc          back to the list",
         "  c            the callbacks by name: calls, total, p50, p99, max, share failed (↑ ↓ scroll)",
+        "  e            the chains that ended within --retain, the latest first (↑ ↓ scroll)",
         "  s            sort by age, callbacks, pairs left, idle, title (a family moves with its root)",
         "  z            fold each family under its root (+N: the chains under it), or unfold",
         "  /            filter by title or state (Enter applies, Esc cancels)",

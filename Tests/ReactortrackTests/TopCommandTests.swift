@@ -95,4 +95,45 @@ struct TopCommandTests {
         let row = try #require(waiting.split(separator: "\n").first { $0.hasPrefix("timeout #3") })
         #expect(row.contains("not fired") && row.contains("420 ms") && row.contains("0/1"), "\(row)")
     }
+
+    @Test(
+        "with a retention that holds them all, the chains listed as ended are summary --json's ended outcomes",
+        arguments: ["waiting.out", "mon.out", "echo-service.out", "pipeline.out", "twisted-eliot.log"])
+    func endedAreTheSummary(_ name: String) throws {
+        let path = TestFixtures.path(name)
+        let top = try json(try CommandRunner.run(["top", "--once", "--json", "--retain", "1000000h", path]).stdout)
+        let summary = try json(try CommandRunner.run(["summary", "--json", path]).stdout)
+        let rows = try #require(top["ended"] as? [[String: Any]])
+        #expect(top["retain"] as? Double == 3.6e9)
+        let outcomes = try #require(summary["outcomes"] as? [String: Int])
+        for outcome in ["succeeded", "recovered", "failed", "unhandled"] {
+            #expect(rows.filter { $0["outcome"] as? String == outcome }.count == outcomes[outcome] ?? 0, "\(name): \(outcome)")
+        }
+        let ends = rows.compactMap { $0["end"] as? Double }
+        #expect(ends.count == rows.count && ends == ends.sorted(by: >), "\(name): the latest end first")
+        // Not listed, still counted.
+        let none = try json(try CommandRunner.run(["top", "--once", "--json", "--retain", "0", path]).stdout)
+        #expect((none["ended"] as? [Any])?.isEmpty == true && none["chains"] as? Int == summary["chains"] as? Int)
+    }
+
+    @Test("--ended lists the chains that ended in 80 columns; --retain takes a duration")
+    func endedText() throws {
+        let path = TestFixtures.path("echo-service.out")
+        let data = try json(try CommandRunner.run(["top", "--once", "--json", "--retain", "1000000h", path]).stdout)
+        let first = try #require((data["ended"] as? [[String: Any]])?.first)
+        let result = try CommandRunner.run(["top", "--once", "--ended", "--retain", "1000000h", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("ENDED (") })
+        #expect(lines[header].contains("OUTCOME") && lines[header].contains("LIFETIME") && lines[header].hasSuffix("AGO"))
+        let row = lines[header + 1]
+        let title = try #require(first["title"] as? String)
+        let outcome = try #require(first["outcome"] as? String)
+        #expect(row.hasPrefix(title) && row.contains(outcome), "\(row)")
+        for line in lines where !line.hasPrefix("top: ") { #expect(line.count <= 80, "\(line)") }
+        let none = try CommandRunner.run(["top", "--once", "--ended", "--retain", "0", path])
+        #expect(none.stdout.contains("no chain ended listed (--retain 0)"), "\(none.stdout)")
+        let bad = try CommandRunner.run(["top", "--once", "--retain", "soon", path])
+        #expect(bad.status == 2 && bad.stderr.contains("--retain"), "\(bad.stderr)")
+    }
 }

@@ -404,6 +404,16 @@ def main():
     results.check("paused" in term.screen() and "connect #3" in term.screen(), "space: paused, the screen stays", term.screen())
     term.send(" ", 1.0)
     results.check("connect #3" not in term.screen(), "space again: following, the chain that ended is gone", term.screen())
+    # The chains that ended (within --retain, 10 min), the latest first: connect #3 now, sendMail before it.
+    term.send("e")
+    screen = term.screen()
+    ended = [l for l in screen.split("\n") if re.match(r"^\w+ #\d", l)]
+    results.check(re.search(r"ENDED \(2\)\s+OUTCOME\s+LIFETIME", screen) is not None and len(ended) == 2
+                  and re.match(r"connect #3\s+succeeded\s+1 min 39 s\s", ended[0]) is not None
+                  and re.match(r"sendMail #7\s+unhandled\s", ended[1]) is not None and "IN FLIGHT" not in screen,
+                  "e: the chains that ended, the latest first, how each ended and how long it lived", screen)
+    term.send("e")
+    results.check("IN FLIGHT (5)" in term.screen(), "e again: back to the list", term.screen())
 
     term.send("q")
     status = term.wait()

@@ -5,8 +5,9 @@ import EventLog
 /// unless a figure is wider than its column), or as JSON in ``TopSnapshot/schema``.
 public enum TopFormatter {
     /// The snapshot as text: what the log holds, the chains in flight (at most `rows` of them, oldest first), with
-    /// `callbacks` the callbacks view (at most `rows` names), then the warnings.
-    public static func text(_ s: TopSnapshot, rows: Int = 20, callbacks: Bool = false) -> String {
+    /// `callbacks` the callbacks view (at most `rows` names), with `ended` the chains that ended within the
+    /// retention (at most `rows`, the latest first), then the warnings.
+    public static func text(_ s: TopSnapshot, rows: Int = 20, callbacks: Bool = false, ended: Bool = false) -> String {
         var lines = heading(s)
         lines.append("")
         if s.inFlight.isEmpty {
@@ -19,6 +20,10 @@ public enum TopFormatter {
         if callbacks {
             lines.append("")
             lines += callbackLines(s, rows: rows)
+        }
+        if ended {
+            lines.append("")
+            lines += endedLines(s, rows: rows)
         }
         lines.append("")
         if s.warnings.isEmpty {
@@ -37,6 +42,29 @@ public enum TopFormatter {
         for c in s.callbacks.prefix(rows) { lines.append(callbackRow(c)) }
         if s.callbacks.count > rows { lines.append("… \(s.callbacks.count - rows) more callbacks") }
         return lines
+    }
+
+    /// The chains that ended within the retention, the latest first (at most `rows`): how each ended, how long it
+    /// lived, its time in callbacks, pairs run out of added, and how long ago it ended.
+    public static func endedLines(_ s: TopSnapshot, rows: Int = 20) -> [String] {
+        let window = s.retain > 0 ? "in the last \(DurationFormat.text(s.retain))" : "listed (--retain 0)"
+        guard !s.ended.isEmpty else { return ["no chain ended \(window)"] }
+        var lines = [endedHeader(count: s.ended.count)]
+        for r in s.ended.prefix(rows) { lines.append(endedRow(r, asOf: s.asOf)) }
+        if s.ended.count > rows { lines.append("… \(s.ended.count - rows) more ended \(window) (--rows)") }
+        return lines
+    }
+
+    /// The ended chains' table's header line.
+    public static func endedHeader(count: Int) -> String {
+        row("ENDED (\(count))", "OUTCOME", "LIFETIME", "CALLBACKS", "PAIRS", "AGO")
+    }
+
+    /// One ended chain as a line of its table; ago is the time from its end to the moment shown.
+    public static func endedRow(_ r: TopSnapshot.EndedRow, asOf: Double?) -> String {
+        row(
+            TerminalText.escaped(r.title), r.outcome, r.lifetime.map(DurationFormat.text) ?? "-",
+            DurationFormat.text(r.running), "\(r.pairsRun)/\(r.pairsAdded)", DurationFormat.text(max(0, (asOf ?? r.end) - r.end)))
     }
 
     /// The callbacks table's header line.
