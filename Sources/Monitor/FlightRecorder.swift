@@ -93,20 +93,3 @@ public struct FlightRecorder: Sendable {
         public init() {}
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a double.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) * 1e-18
-    }
-
-    /// The dispatch time this long from now (a negative duration is now; at most about 30 years). Whole seconds
-    /// and attoseconds are scaled apart: through `seconds`, 0.2 s came to 199,999,999 ns, a deadline a nanosecond
-    /// short of the duration.
-    var deadlineFromNow: DispatchTime {
-        let (seconds, attoseconds) = components
-        let nanoseconds = max(0, Double(seconds) * 1e9 + Double(attoseconds) * 1e-9)
-        return .now() + .nanoseconds(Int(min(nanoseconds, 1e18)))
-    }
-}

@@ -92,21 +92,7 @@ struct ThreadedWriterTests {
 
     @Test("a full queue holds the producer for queueWait, then drops, counts, and says so in the log")
     func boundedQueue() throws {
-        /// A destination stalled (a hung disk) until released.
-        final class Stalled: LogDestination {
-            let memory = MemoryDestination()
-            let release = DispatchSemaphore(value: 0)
-            let entered = DispatchSemaphore(value: 0)
-            let first = Atomic<Bool>(true)
-            func write(_ message: EventMessage) throws {
-                if first.exchange(false, ordering: .relaxed) {
-                    entered.signal()
-                    release.wait()
-                }
-                memory.write(message)
-            }
-        }
-        let stalled = Stalled()
+        let stalled = StalledDestination()
         let writer = ThreadedWriter(destination: stalled, queueLimit: 10, queueWait: .milliseconds(20))
         withLogDestination(writer) { logMessage("app:first") }
         stalled.entered.wait()
@@ -126,5 +112,38 @@ struct ThreadedWriterTests {
         #expect(note.fields[MonitorVocabulary.Field.count]?.intValue == 90)
         #expect(note.fields[MonitorVocabulary.Field.since]?.doubleValue != nil)
         #expect(writer.report.lost == 90 && writer.report.written == 11)
+    }
+
+    @Test("stop(timeout:) gives up on a stalled destination: at once for a timeout of 0 or less, after a short one")
+    func stopTimeout() {
+        let stalled = StalledDestination()
+        let writer = ThreadedWriter(destination: stalled)
+        withLogDestination(writer) { logMessage("app:first") }
+        stalled.entered.wait()
+        // A negative timeout once waited for ever; now, as 0, it does not wait.
+        for timeout in [Duration.seconds(-1), .zero, .milliseconds(50)] {
+            let started = ContinuousClock.now
+            #expect(!writer.stop(timeout: timeout), "the destination is still stalled")
+            let waited = ContinuousClock.now - started
+            #expect(waited >= timeout && waited < timeout + .seconds(2), "\(timeout): waited \(waited)")
+        }
+        stalled.release.signal()
+        #expect(writer.stop(timeout: .seconds(60)))
+        #expect(stalled.memory.messages.map(\.messageType) == ["app:first"])
+    }
+}
+
+/// A destination stalled (a hung disk) at its first message until released.
+private final class StalledDestination: LogDestination {
+    let memory = MemoryDestination()
+    let release = DispatchSemaphore(value: 0)
+    let entered = DispatchSemaphore(value: 0)
+    let first = Atomic<Bool>(true)
+    func write(_ message: EventMessage) throws {
+        if first.exchange(false, ordering: .relaxed) {
+            entered.signal()
+            release.wait()
+        }
+        memory.write(message)
     }
 }

@@ -144,11 +144,7 @@ public final class ThreadedWriter: LogDestination {
     /// Like ``stop()``, but gives up waiting after `timeout`; returns whether everything was written.
     @discardableResult
     public func stop(timeout: Duration) -> Bool {
-        let (seconds, attoseconds) = timeout.components
-        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !nanoseconds.overflow, seconds >= 0 else { return stop(until: .distantFuture) }
-        let total = Swift.max(0, nanoseconds.partialValue + attoseconds / 1_000_000_000)
-        return stop(until: .now() + .nanoseconds(Int(clamping: total)))
+        stop(until: timeout.deadlineFromNow)
     }
 
     private func stop(until deadline: DispatchTime) -> Bool {

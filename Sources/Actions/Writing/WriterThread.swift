@@ -159,10 +159,7 @@ package final class WriterThread<Source: WriterSource>: Sendable {
             if hasRoom() { return true }
             let left = ContinuousClock.now.duration(to: deadline)
             guard left > .zero else { return false }
-            let (seconds, attoseconds) = left.components
-            let nanoseconds = Int(clamping: seconds).multipliedReportingOverflow(by: 1_000_000_000)
-            let wait = nanoseconds.overflow ? Int.max : nanoseconds.partialValue &+ Int(attoseconds / 1_000_000_000)
-            if semaphore.wait(timeout: .now() + .nanoseconds(wait)) == .timedOut { return hasRoom() }
+            if semaphore.wait(timeout: left.deadlineFromNow) == .timedOut { return hasRoom() }
         }
         return true
     }
