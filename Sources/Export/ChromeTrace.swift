@@ -21,12 +21,7 @@ public enum ChromeTrace {
     /// The same JSON, handed to `put` a piece (about a megabyte) at a time as it is made: the trace of a hundred
     /// thousand chains is written without being held whole.
     package static func write(_ chains: [Chain], inputs: [String], to put: ([UInt8]) -> Void) {
-        var trace = Writer(out: LineBuilder(capacity: pieceSize + (1 << 16)))
-        func flush(atLeast size: Int) {
-            guard trace.out.byteCount >= size else { return }
-            put(trace.out.bytes)
-            trace.out.removeAll()
-        }
+        var trace = Writer(out: .exportPiece())
         trace.out.raw("{\"traceEvents\":[")
         let shown = chains.filter { !$0.isDropMarker }
         var pids: [String: Int] = [:]
@@ -84,14 +79,11 @@ public enum ChromeTrace {
                 flows += 1
                 trace.flow(flows, arrow)
             }
-            flush(atLeast: pieceSize)
+            trace.out.handOn(to: put)
         }
         trace.out.raw("],\"displayTimeUnit\":\"ms\"}\n")
-        flush(atLeast: 1)
+        trace.out.handOn(atLeast: 1, to: put)
     }
-
-    /// How much of an output is made before it is handed on.
-    static let pieceSize = 1 << 20
 
     /// Microseconds since the epoch (Chrome trace timestamps), or `nil`.
     static func micros(_ seconds: Double?) -> Double? {

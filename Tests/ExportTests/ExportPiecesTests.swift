@@ -29,7 +29,7 @@ struct ExportPiecesTests {
         var pieces: [[UInt8]] = []
         ChromeTrace.write(chains, inputs: ["pieces.out"]) { pieces.append($0) }
         #expect(pieces.count > 1)
-        #expect(pieces.dropLast().allSatisfy { $0.count >= ChromeTrace.pieceSize && $0.count < 2 * ChromeTrace.pieceSize })
+        #expect(pieces.dropLast().allSatisfy { $0.count >= ExportPieces.size && $0.count < 2 * ExportPieces.size })
         let object = try JSONSerialization.jsonObject(with: Data(Array(pieces.joined()))) as? [String: Any]
         let events = try #require(object?["traceEvents"] as? [[String: Any]])
         let runs = events.filter { ($0["name"] as? String)?.hasPrefix("step ") == true && $0["ph"] as? String == "X" }
@@ -43,7 +43,7 @@ struct ExportPiecesTests {
         var pieces: [[UInt8]] = []
         OTLPJSON.write(batches, scopeVersion: "test") { pieces.append($0) }
         #expect(pieces.count > 1)
-        #expect(pieces.dropLast().allSatisfy { $0.count >= ChromeTrace.pieceSize && $0.count < 2 * ChromeTrace.pieceSize })
+        #expect(pieces.dropLast().allSatisfy { $0.count >= ExportPieces.size && $0.count < 2 * ExportPieces.size })
         #expect(pieces.allSatisfy { $0.last == 0x0A })
         var spans = 0
         for line in Array(pieces.joined()).split(separator: 0x0A) {

@@ -17,20 +17,17 @@ public enum OTLPJSON {
     /// The same lines, handed to `put` a piece (about a megabyte of whole lines) at a time as they are made: the
     /// spans of a hundred thousand chains are written without being held whole.
     package static func write(_ batches: [OTLPBatch], scopeVersion: String, to put: ([UInt8]) -> Void) {
-        var out = LineBuilder(capacity: ChromeTrace.pieceSize + (1 << 16))
+        var out = LineBuilder.exportPiece()
         for batch in batches {
             var from = 0
             while from < batch.spans.count {
                 let to = min(from + spansPerLine, batch.spans.count)
                 line(batch, spans: batch.spans[from..<to], scopeVersion: scopeVersion, to: &out)
                 from = to
-                if out.byteCount >= ChromeTrace.pieceSize {
-                    put(out.bytes)
-                    out.removeAll()
-                }
+                out.handOn(to: put)
             }
         }
-        if out.byteCount > 0 { put(out.bytes) }
+        out.handOn(atLeast: 1, to: put)
     }
 
     static func line(_ batch: OTLPBatch, spans: ArraySlice<OTLPSpan>, scopeVersion: String, to out: inout LineBuilder) {
