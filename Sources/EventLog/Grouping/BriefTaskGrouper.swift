@@ -46,6 +46,9 @@ public struct BriefTaskGrouper {
     package var latestTimestamp: Double?
     /// How many task slots get room for a typical chain up front (see `OpenTask.init`).
     private static let reservedSlots = 4_096
+    /// The most bytes of lines a short task holds: one that held more frees its storage when it is done, and its
+    /// brief shape is checked before its children are made (see `brief(_:lone:)`).
+    fileprivate static let shortTaskBytes = 1 << 16
     /// Open tasks, and freed slots whose storage the next new task reuses.
     private var slots: [OpenTask] = []
     private var freeSlots: [Int] = []
@@ -111,7 +114,7 @@ public struct BriefTaskGrouper {
         mutating func reuse(uuid: String, ordinal: Int) {
             self.uuid = uuid
             self.ordinal = ordinal
-            let keep = raw.isSmall(1 << 16)
+            let keep = raw.isSmall(BriefTaskGrouper.shortTaskBytes)
             entries.removeAll(keepingCapacity: keep)
             levels.removeAll(keepingCapacity: keep)
             raw.removeAll(keepingCapacity: keep)
@@ -352,7 +355,7 @@ public struct BriefTaskGrouper {
                 values: task.values)
         }
         var children: [BriefTask.Child] = []
-        if slots[t].raw.isSmall(1 << 16) {
+        if slots[t].raw.isSmall(Self.shortTaskBytes) {
             // A short task (most of them): one walk, whose children are dropped if it is not brief after all.
             guard briefChildren(of: slots[t], { children.append($0) }) != nil else { return nil }
         } else {
