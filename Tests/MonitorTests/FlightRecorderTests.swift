@@ -5,7 +5,6 @@ import EventLog
 import Foundation
 import Monitor
 import Testing
-import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -230,11 +229,7 @@ struct FlightRecorderTests {
         monitor.stop()
     }
 
-    @Test(
-        "the signal it is given writes a record",
-        .disabled(
-            if: TestProcess.underThreadSanitizer,
-            "the first version (a dispatch signal source) lost this signal under the sanitizer; FlightRecordTests signals the example's process, under it too"))
+    @Test("the signal it is given writes a record")
     func signalWritesRecord() throws {
         let dir = try Self.directory()
         defer { try? FileManager.default.removeItem(at: dir) }
