@@ -25,6 +25,7 @@ import tempfile
 import time
 
 from floors import check_floor_tasks, first_round_only, floor_steps, floor_tools
+from follow import measure_follow
 from measure import MB, TIME, log, measure_file
 from table import build_table
 
@@ -384,6 +385,10 @@ def file_workloads(samples, args, generator, cli, notes):
             # `top --once`: one snapshot of the whole log (each interactive read is one of these).
             steps.append(lambda p=path, k=key: measure_file(samples, "ours", f"top-once:{k[0]}:{k[1]}",
                                                             [cli, "top", "--once", p], size(k)))
+            # `top` following a log written at a million lines a second (the 1 GB log when there is one: about
+            # four seconds of writing), once: its lag behind the log and its memory.
+            followed = files.get((1024, "inorder"), path)
+            steps.append(first_round_only(lambda p=followed: measure_follow(samples, cli, p, directory)))
         if steps:
             started = time.monotonic()
             rounds_done = 0

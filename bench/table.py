@@ -243,6 +243,13 @@ def build_table(samples, cli_missing, peer_mb, large_sizes):
     t.row("   time, s", ("ours", "top-once:100:inorder:s"), None, None, "—", None)
     t.row("   peak RSS", ("ours", "top-once:100:inorder:rss"), None, None, "< 1 GB", lambda o, pv, r: o < 1024)
     floor_rows(t, "   input MB/s", "top-once:100:inorder", 100, "inorder")
+    t.heading("11c. `top` following a log written at 1M lines/s (the 1 GB in-order log, else the 100 MB one)")
+    t.row("   write rate reached, lines/s", ("ours", "top-follow:1000000:rate"), None, None, "—", None)
+    t.row("   lag, worst snapshot, s", ("ours", "top-follow:1000000:lag"), None, None, "≤ 2 s",
+          lambda o, pv, r: o <= 2)
+    t.row("   catch-up after the writer stops, s", ("ours", "top-follow:1000000:catch-up"), None, None, "≤ 2 s",
+          lambda o, pv, r: o <= 2)
+    t.row("   peak RSS", ("ours", "top-follow:1000000:rss"), None, None, "< 150 MB", lambda o, pv, r: o < 150)
     t.heading("12. HTML report (`render -o report.html`): file size and open-to-interactive in headless Chromium")
     for size_mb, name in [(p, f"{p} MB"), (100, "100 MB")]:
         t.row(f"   {name} log, report size, MB", ("ours", f"report:{size_mb}:size"), None, None, "< 30 MB",
