@@ -165,7 +165,19 @@ public enum ChainBuilder {
         let startFields = root.startMessage?.message.fields ?? [:]
         let deferredID = startFields[F.deferredID]?.intValue
         let label = startFields[F.label]?.stringValue ?? deferredID.map { "Deferred #\($0)" } ?? "Deferred"
-        var pairs: [Int: LadderPair] = [:]
+        // The pairs in the order first met, and each index's place among them: a dictionary of places, not of
+        // pairs, so that a chain of 100,000 pairs is not rehashed and moved a pair (about 300 bytes) at a time.
+        var pairs: [LadderPair] = []
+        var pairAt: [Int: Int] = [:]
+        func pair(_ index: Int) -> LadderPair? { pairAt[index].map { pairs[$0] } }
+        func setPair(_ pair: LadderPair) {
+            if let i = pairAt[pair.index] {
+                pairs[i] = pair
+            } else {
+                pairAt[pair.index] = pairs.count
+                pairs.append(pair)
+            }
+        }
         var extraRuns: [ChainRun] = []
         var waits: [ChainWait] = []
         var links: [ChainLink] = []
@@ -210,9 +222,10 @@ public enum ChainBuilder {
                 case .added:
                     let index = f[F.index]?.intValue ?? (maxPairIndex.map { $0.addingSaturating(1) } ?? 0)
                     maxPairIndex = max(maxPairIndex ?? index, index)
-                    pairs[index] = LadderPair(
-                        index: index, callback: f[F.callback]?.stringValue, errback: f[F.errback]?.stringValue,
-                        site: f[F.site]?.stringValue)
+                    setPair(
+                        LadderPair(
+                            index: index, callback: f[F.callback]?.stringValue, errback: f[F.errback]?.stringValue,
+                            site: f[F.site]?.stringValue))
                     for link in linksAwaitingPair { links[link].pairIndex = index }
                     linksAwaitingPair.removeAll()
                     lastAdded = index
@@ -244,7 +257,7 @@ public enum ChainBuilder {
                         // Format 2 names the pair that passes the result on; in format 1 it is the next one added.
                         var index = f[F.index]?.intValue
                         if index == nil {
-                            if let last = lastAdded, Self.passesResult(pairs[last], to: to) {
+                            if let last = lastAdded, Self.passesResult(pair(last), to: to) {
                                 index = last
                             } else {
                                 linksAwaitingPair.append(links.count)
@@ -275,12 +288,12 @@ public enum ChainBuilder {
                 let run = self.run(from: action, locate: locate)
                 if let exception = run.exception { lastFailure = (exception, run.reason ?? "") }
                 if let index = run.index {
-                    var pair = pairs[index] ?? LadderPair(index: index, callback: nil, errback: nil)
-                    if pair.name(on: run.side) == nil {
-                        if run.side == .callback { pair.callback = run.name } else { pair.errback = run.name }
+                    var ran = pair(index) ?? LadderPair(index: index, callback: nil, errback: nil)
+                    if ran.name(on: run.side) == nil {
+                        if run.side == .callback { ran.callback = run.name } else { ran.errback = run.name }
                     }
-                    pair.run = run
-                    pairs[index] = pair
+                    ran.run = run
+                    setPair(ran)
                     maxPairIndex = max(maxPairIndex ?? index, index)
                     lastRunPair = index
                 } else {
@@ -295,9 +308,12 @@ public enum ChainBuilder {
         note(root.endTime)
         if !dropped.isEmpty { links = links.indices.filter { !dropped.contains($0) }.map { links[$0] } }
         for wait in waits {
-            if let index = wait.pairIndex, pairs[index] != nil, pairs[index]!.wait == nil { pairs[index]!.wait = wait }
+            if let index = wait.pairIndex, let i = pairAt[index], pairs[i].wait == nil { pairs[i].wait = wait }
         }
-        var ordered = pairs.values.sorted { $0.index < $1.index }
+        // Usually in order already (indexes are given in the order added), which the sort checks in one pass.
+        pairs.sort { $0.index < $1.index }
+        var ordered: [LadderPair] = []
+        swap(&ordered, &pairs)
         let openWait = waits.last { $0.end == nil }
         let openRun = ordered.contains { $0.run != nil && $0.run!.end == nil }
         let ended = !root.isOpen
