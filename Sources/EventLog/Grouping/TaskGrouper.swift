@@ -87,7 +87,7 @@ public struct TaskGrouper: Sendable {
     /// - Returns: With `handsOutCompletedTasks`, the task this message completed, with its ordinal (its place
     ///   among all tasks in order of first message, from 0); otherwise `nil`.
     @discardableResult
-    public mutating func add(_ message: EventMessage, line: Int? = nil) -> (ordinal: Int, task: WrittenTask)? {
+    public mutating func add(_ message: consuming EventMessage, line: Int? = nil) -> (ordinal: Int, task: WrittenTask)? {
         let uuid = message.taskUUID
         let level = message.taskLevel
         var index = tasks.index(forKey: uuid)
@@ -104,11 +104,12 @@ public struct TaskGrouper: Sendable {
                     message: "task \(uuid) already has a message at \(Self.text(level))\(first)"))
             return nil
         }
-        // The task's messages share one copy of its id (the table's key), not one each.
-        var message = message
+        // The task's messages share one copy of its id (the table's key), not one each. Taken, not copied: the
+        // message's box is then its own, and setting the id does not copy it.
+        let ends = message.isActionMessage && message.actionStatus.map { $0 != .started } == true
         message.taskUUID = tasks.keys[index!]
         tasks.values[index!].messages[level] = WrittenMessage(message: message, line: line)
-        if message.isActionMessage, let status = message.actionStatus, status != .started, let slot = level.last {
+        if ends, let slot = level.last {
             tasks.values[index!].ends += 1
             // Saturating: end slots summing past Int.max (a crafted level) leave the task incomplete, not a trap.
             tasks.values[index!].endSlots = tasks.values[index!].endSlots.addingSaturating(slot)

@@ -163,7 +163,7 @@ public struct TaskReader {
                 }
             } else {
                 for entry in reader {
-                    switch entry {
+                    switch consume entry {
                     case .message(let message, let line):
                         onMessage?(message, name)
                         if let time = message.timestamp, time > latest ?? -.infinity { latest = time }
