@@ -98,6 +98,17 @@ struct ChainModelTests {
         #expect(ChainFamily.group(log.chains).count == 12)
     }
 
+    @Test("merged, a task whose root has no start message is placed in its own file, at the line it has alone")
+    func mergedWithoutStart() throws {
+        let broken = TestInputs.path("broken/missing-start-message.log")
+        let alone = try LogLoader().load([broken]).chains.filter { $0.label == "rt:deferred_chain" }
+        let merged = try LogLoader().load([TestInputs.path("waiting.out"), broken]).chains
+            .filter { $0.label == "rt:deferred_chain" }
+        #expect(alone.count == 1 && merged.count == 1)
+        // Its place was once located twice: the file's own line read as a merged one, in the first file.
+        #expect(merged.first?.file == broken && merged.first?.line == alone.first?.line)
+    }
+
     @Test("standard input is read with -")
     func standardInput() throws {
         let bytes = Array(try String(contentsOfFile: TestInputs.path("mon.out"), encoding: .utf8).utf8)

@@ -81,7 +81,15 @@ public enum ChainBuilder {
         // Depth first in slot order, a loop over an explicit stack rather than recursion, however deep the
         // actions nest: each node's span, then its children's.
         var stack: [(node: TaskNode, depth: Int)] = [(.action(root), 0)]
+        // The first span's line as read (its span holds it located): where a root with no start message begins.
+        var firstLine: Int??
         while let (node, depth) = stack.popLast() {
+            if firstLine == nil {
+                switch node {
+                case .message(let written): firstLine = .some(written.line)
+                case .action(let action): firstLine = .some(action.startMessage?.line ?? action.endMessage?.line)
+                }
+            }
             switch node {
             case .message(let written):
                 let m = written.message
@@ -138,7 +146,7 @@ public enum ChainBuilder {
                 for child in action.children.reversed() { stack.append((child, depth + 1)) }
             }
         }
-        let place = locate(root.startMessage?.line ?? spans.first?.line)
+        let place = locate(root.startMessage?.line ?? firstLine ?? nil)
         let outcome: ChainOutcome
         switch (root.isOpen, root.status) {
         case (true, _): outcome = .pending
