@@ -283,11 +283,16 @@ public struct BriefTaskGrouper {
     /// ``finishNumbered()``, handing each task to `each` as soon as its tree is built and letting go of its
     /// storage: only one tree at a time is built, however many tasks are still open.
     public mutating func finishEach(_ each: (_ ordinal: Int, _ task: WrittenTask) -> Void) {
+        finishEach { ordinal, task, _ in each(ordinal, task) }
+    }
+
+    /// As ``finishEach(_:)``, with the lines of every message each task holds.
+    package mutating func finishEach(_ each: (_ ordinal: Int, _ task: WrittenTask, _ lines: [Int]) -> Void) {
         var open = tasks.values.map { slots[$0] }.sorted { $0.ordinal > $1.ordinal }
         tasks = [:]
         slots = []
         freeSlots = []
-        while let task = open.popLast() { each(task.ordinal, build(task)) }
+        while let task = open.popLast() { each(task.ordinal, build(task), task.entries.compactMap(\.message.line)) }
     }
 
     /// How `entry`'s level in task `t` compares with the new message's (`levelScratch`): -1 if it comes before,

@@ -145,11 +145,17 @@ public struct TaskGrouper: Sendable {
     /// ``finishNumbered()``, handing each task to `each` as soon as its tree is built and letting go of what the
     /// grouper held for it: only one tree at a time is built, however many tasks are still open.
     public mutating func finishEach(_ each: (_ ordinal: Int, _ task: WrittenTask) -> Void) {
+        finishEach { ordinal, task, _ in each(ordinal, task) }
+    }
+
+    /// As ``finishEach(_:)``, with the lines of every message each task holds (whether or not its tree places
+    /// them): what a followed log keeps of the tasks still open.
+    package mutating func finishEach(_ each: (_ ordinal: Int, _ task: WrittenTask, _ lines: [Int]) -> Void) {
         // Last first, so that each task is taken off the end as it is built.
         var open = tasks.sorted { $0.value.ordinal > $1.value.ordinal }
         tasks = [:]
         while let (uuid, task) = open.popLast() {
-            each(task.ordinal, build(uuid: uuid, messages: task.messages))
+            each(task.ordinal, build(uuid: uuid, messages: task.messages), task.messages.values.compactMap(\.line))
         }
     }
 

@@ -95,6 +95,80 @@ package enum PosixFile {
         return bytes
     }
 
+    /// The device, inode and size of the file at `path`, or `nil` if there is none: how a followed log is
+    /// found rotated (another file by that name) or truncated (shorter than what was read).
+    package static func followedState(of path: String) -> (identity: [UInt64], size: Int)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return ([UInt64(info.st_dev), UInt64(info.st_ino)], Int(info.st_size))
+    }
+
+    /// The `count` bytes of the file at `path` from byte `from` (fewer at its end), or `nil` if it cannot be read.
+    package static func bytes(of path: String, from: Int, count: Int) -> [UInt8]? {
+        let fd = openForReading(path)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: max(0, count))
+        var filled = 0
+        while filled < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, $0.count - filled, off_t(from + filled)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { break }
+            filled += n
+        }
+        return Array(bytes.prefix(filled))
+    }
+
+    /// Reads the file at `path` from byte `from` to byte `to` a chunk at a time, and hands each line that ends
+    /// with a newline there to `each`: its place among those lines (from 0) and its bytes without the newline,
+    /// when `wanted` (ascending places) asks for it. Returns the end of the last whole line (`from` if there is
+    /// none) and the number of whole lines, or `nil` if the file cannot be read.
+    package static func wholeLines(
+        of path: String, from: Int, to: Int, wanted: [Int] = [], _ each: (Int, [UInt8]) -> Void = { _, _ in }
+    ) -> (end: Int, lines: Int)? {
+        let fd = openForReading(path)
+        guard fd >= 0, lseek(fd, off_t(from), SEEK_SET) == off_t(from) else {
+            if fd >= 0 { close(fd) }
+            return nil
+        }
+        defer { close(fd) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var position = from
+        var lineStart = from
+        var lines = 0
+        var want = 0
+        var partial: [UInt8] = []  // the wanted line being gathered across chunks
+        while position < to {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, min($0.count, to - position)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return n == 0 ? (lineStart, lines) : nil }
+            chunk.withUnsafeBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                var k = 0
+                while k < n {
+                    let wantedHere = want < wanted.count && wanted[want] == lines
+                    guard let hit = memchr(bytes.baseAddress! + k, 0x0A, n - k) else {
+                        if wantedHere { partial += bytes[k..<n] }
+                        break
+                    }
+                    let newline = bytes.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if wantedHere {
+                        partial += bytes[k..<newline]
+                        each(lines, partial)
+                        partial = []
+                        want += 1
+                    }
+                    lines += 1
+                    lineStart = position + newline + 1
+                    k = newline + 1
+                }
+            }
+            position += n
+        }
+        return (lineStart, lines)
+    }
+
     /// A stream socket connected to the Unix-domain socket at `path`, or -1 with `errno` set.
     package static func connect(toSocket path: String) -> Int32 {
         var address = sockaddr_un()

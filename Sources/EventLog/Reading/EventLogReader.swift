@@ -42,11 +42,14 @@ public final class EventLogReader: Sequence, IteratorProtocol {
     public private(set) var bytesRead = 0
 
     private enum Source {
-        case file(Int32, closeWhenDone: Bool)
+        /// A file descriptor read until end of file, or until `limit` more bytes are read.
+        case file(Int32, closeWhenDone: Bool, limit: Int? = nil)
         case chunks(() -> [UInt8]?)
     }
 
     private var source: Source
+    /// Bytes read before the source (a followed log's lines kept from an earlier read).
+    private var prefix: ArraySlice<UInt8> = []
     private var buffer: UnsafeMutableRawBufferPointer
     private var start = 0
     private var end = 0
@@ -76,6 +79,26 @@ public final class EventLogReader: Sequence, IteratorProtocol {
             throw EventLogError(code: .ioError, file: name ?? path, line: nil, message: error.message)
         }
         self.init(source: .file(fd, closeWhenDone: true), name: name ?? path)
+    }
+
+    /// Reads `prefix`, then the file at `path` from byte `from` up to byte `to` (less if the file is shorter): a
+    /// followed log's lines kept from an earlier read, then what was written since (see
+    /// ``TaskReader/Input/followed(path:prefix:from:to:)``).
+    ///
+    /// - Throws: ``EventLogError`` with code ``EventLogError/Code-swift.struct/ioError`` if the file can't be
+    ///   opened or positioned.
+    public convenience init(prefix: [UInt8], path: String, from: Int, to: Int) throws(EventLogError) {
+        let fd: Int32
+        do throws(PosixFile.Failure) { fd = try PosixFile.openFile(path) } catch {
+            throw EventLogError(code: .ioError, file: path, line: nil, message: error.message)
+        }
+        guard from >= 0, to >= from, lseek(fd, off_t(from), SEEK_SET) == off_t(from) else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw EventLogError(code: .ioError, file: path, line: nil, message: "cannot read from byte \(from): \(reason)")
+        }
+        self.init(source: .file(fd, closeWhenDone: true, limit: to - from), name: path)
+        self.prefix = prefix[...]
     }
 
     /// Reads from an open file descriptor, such as standard input (0).
@@ -126,7 +149,7 @@ public final class EventLogReader: Sequence, IteratorProtocol {
     }
 
     private func closeSource() {
-        if case .file(let fd, true) = source {
+        if case .file(let fd, true, _) = source {
             close(fd)
             source = .file(-1, closeWhenDone: false)
         }
@@ -315,13 +338,25 @@ public final class EventLogReader: Sequence, IteratorProtocol {
                 buffer = grown
             }
         }
+        if !prefix.isEmpty {
+            // Room was made above (a chunk at least): the prefix goes in a chunk at a time.
+            let take = Swift.min(prefix.count, buffer.count - end)
+            prefix.prefix(take).withUnsafeBytes {
+                (buffer.baseAddress! + end).copyMemory(from: $0.baseAddress!, byteCount: take)
+            }
+            prefix = prefix.dropFirst(take)
+            end += take
+            bytesRead += take
+            return nil
+        }
         switch source {
-        case .file(let fd, _):
+        case .file(let fd, let closeWhenDone, let limit):
             while true {
-                let n = read(fd, buffer.baseAddress! + end, buffer.count - end)
+                let n = limit == 0 ? 0 : read(fd, buffer.baseAddress! + end, Swift.min(buffer.count - end, limit ?? .max))
                 if n > 0 {
                     end += n
                     bytesRead += n
+                    if let limit { source = .file(fd, closeWhenDone: closeWhenDone, limit: limit - n) }
                     return nil
                 }
                 if n == 0 {

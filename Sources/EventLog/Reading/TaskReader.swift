@@ -19,12 +19,16 @@ public struct TaskReader {
         case path(String)
         /// Bytes, with the name used in warnings.
         case bytes([UInt8], name: String)
+        /// A followed log: `prefix` (lines kept from an earlier read), then the file at `path` from byte `from` up
+        /// to byte `to`.
+        case followed(path: String, prefix: [UInt8], from: Int, to: Int)
 
         /// The name used in warnings (`-` is `<stdin>`).
         public var name: String {
             switch self {
             case .path(let path): path == "-" ? "<stdin>" : path
             case .bytes(_, let name): name
+            case .followed(let path, _, _, _): path
             }
         }
     }
@@ -72,6 +76,9 @@ public struct TaskReader {
     /// Called with every message as it is read (not with ``brief`` tasks' messages), and its input's name: for a
     /// reader that needs to know what is coming before the task it is in completes.
     public var onMessage: ((EventMessage, String) -> Void)?
+    /// Called with each task still open at the end, before it is handed out: its ordinal, and the lines of all
+    /// its messages (a followed log keeps them for its next read).
+    package var onUnfinished: ((_ ordinal: Int, _ lines: [Int]) -> Void)?
     /// When set, messages stamped later than this (Unix seconds) are left out, as if the log ended then: the log
     /// as it stood at that moment (`top`'s rewind). Untimed messages are kept. Not with ``brief``.
     public var until: Double?
@@ -210,7 +217,8 @@ public struct TaskReader {
         }
         // The tasks still open, one tree at a time: each is built, its warnings noted, handed out and let go.
         var unfinished: [EventLogError] = []
-        func handOut(_ ordinal: Int, _ task: WrittenTask) {
+        func handOut(_ ordinal: Int, _ task: WrittenTask, _ lines: [Int]) {
+            onUnfinished?(ordinal, lines)
             unfinished += TaskWarnings.unfinished(in: task, map: map)
             result.ordinalCount = max(result.ordinalCount, ordinal + 1)
             handle(.task(task, ordinal: ordinal, atEnd: true), map)
@@ -227,6 +235,8 @@ public struct TaskReader {
         case .path("-"): return EventLogReader(fileDescriptor: 0, name: input.name)
         case .path(let path): return try EventLogReader(path: path, name: input.name)
         case .bytes(let bytes, let name): return EventLogReader(bytes: bytes, name: name)
+        case .followed(let path, let prefix, let from, let to):
+            return try EventLogReader(prefix: prefix, path: path, from: from, to: to)
         }
     }
 
