@@ -114,23 +114,37 @@ public struct LogLoader {
         return (log, accumulator)
     }
 
+    /// Reads what a followed log added since the last read (see ``LogFollower``): the chains of the tasks that
+    /// completed go to `handle` and `brief`, those still open to `following`, with their lines.
+    func readFollowed(
+        _ input: TaskReader.Input, _ following: FollowedRead, _ handle: (Chain, Int) -> Void,
+        brief: @escaping (ChainFigures, Int) -> Void
+    ) throws(ReportError) -> TrackedLog {
+        try read([input.name], streaming: true, handle, brief: brief, following: (input, following))
+    }
+
     private func read(
         _ paths: [String], streaming: Bool, _ handle: (Chain, Int) -> Void,
-        brief handleBrief: ((ChainFigures, Int) -> Void)? = nil, briefFacts: Bool = false
+        brief handleBrief: ((ChainFigures, Int) -> Void)? = nil, briefFacts: Bool = false,
+        following: (input: TaskReader.Input, read: FollowedRead)? = nil
     ) throws(ReportError) -> TrackedLog {
+        let follow = following?.read
         var reader = TaskReader(streaming: streaming, keptFields: keptFields, progress: progress)
         reader.until = until
         reader.maxLineBytes = maxLineBytes
         reader.maxValueBytes = maxValueBytes
         // Summaries take the short way: most tasks are folded in without building their tree or chain.
         if handleBrief != nil { reader.brief = (ChainFigures.briefFields, MonitorVocabulary.deferredAction) }
-        let inputs = paths.map { path -> TaskReader.Input in
+        let inputs = following.map { [$0.input] } ?? paths.map { path -> TaskReader.Input in
             if path == "-", let standardInput { return .bytes(standardInput, name: Self.displayName(path)) }
             return .path(path)
         }
         // Deferreds that a message read so far links to (chained or waited on), per file: a chain handed
-        // out says whether another chain, perhaps not yet complete, links to it.
-        var linkTargets = Set<ChainFamily.Key>()
+        // out says whether another chain, perhaps not yet complete, links to it. (A followed log's, since it
+        // was first read.)
+        var linkTargets = follow?.linkTargets ?? Set<ChainFamily.Key>()
+        defer { follow?.linkTargets = linkTargets }
+        if let follow { reader.onUnfinished = { follow.keep(ordinal: $0, lines: $1) } }
         reader.onMessage = { message, file in
             if let target = Self.linkTarget(of: message) { linkTargets.insert(ChainFamily.Key(file: file, id: target)) }
         }
@@ -145,7 +159,13 @@ public struct LogLoader {
         let result: TaskReader.Result
         do {
             result = try reader.read(inputs, { handout, map in
-                let locate = { (line: Int?) in map.locate(line) }
+                // A followed log's read starts with lines kept from earlier reads: its lines and tasks are
+                // numbered as in the file.
+                let locate = { (line: Int?) -> (file: String, line: Int?) in
+                    let place = map.locate(line)
+                    guard let follow else { return place }
+                    return (place.file, place.line.map(follow.fileLine))
+                }
                 switch handout {
                 case .brief(let task):
                     guard var figures = ChainFigures(brief: task, locate: locate) else { return }
@@ -153,8 +173,11 @@ public struct LogLoader {
                         typealias B = ChainFigures.BriefField
                         figures.facts = TaskFacts(brief: task, exception: B.exception.rawValue, reason: B.reason.rawValue)
                     }
-                    handleBrief?(figures, Self.chainOrdinal(task: task.ordinal))
+                    follow?.noteOrdinal(task.ordinal)
+                    handleBrief?(figures, Self.chainOrdinal(task: follow?.taskOrdinal(task.ordinal) ?? task.ordinal))
                 case .task(let task, let ordinal, let atEnd):
+                    follow?.noteOrdinal(ordinal)
+                    let taskOrdinal = follow?.taskOrdinal(ordinal) ?? ordinal
                     for (k, var chain) in ChainBuilder.chains(from: task, locate: locate).enumerated() {
                         if let id = chain.deferredID, !chain.isLinkTarget {
                             chain.isLinkTarget = linkTargets.contains(ChainFamily.Key(file: chain.file, id: id))
@@ -162,10 +185,15 @@ public struct LogLoader {
                         // A chain still open when its file ends is drawn up to that file's last event: it was
                         // pending that long. Handed out at once, one at a time: 200,000 chains left open are
                         // never all held.
-                        if atEnd, chain.outcome.isOpen, let end = map.latestTimestamps[chain.file] {
+                        let latest = [map.latestTimestamps[chain.file], follow?.latest].compactMap { $0 }.max()
+                        if atEnd, chain.outcome.isOpen, let end = latest {
                             chain.end = max(chain.end ?? end, end)
                         }
-                        handle(chain, Self.chainOrdinal(task: ordinal, chain: k))
+                        if let follow, atEnd {
+                            follow.open.append((chain, Self.chainOrdinal(task: taskOrdinal, chain: k)))
+                        } else {
+                            handle(chain, Self.chainOrdinal(task: taskOrdinal, chain: k))
+                        }
                     }
                 }
             })
