@@ -30,8 +30,11 @@ COUNT = re.compile(rb"; (\d+) messages")
 TICK = 0.01
 
 
-def follow(cli, source, target, rate, interval=0.5, settle=60.0):
-    """Writes `source` into `target` at `rate` lines a second while top follows `target`; returns the figures."""
+def follow(cli, source, target, rate, interval=0.5, settle=60.0, preload=0, seconds=None):
+    """Writes `source` into `target` at `rate` lines a second while top follows `target`; returns the figures.
+
+    `preload` lines are written at once first (a service's log already large when top starts), and the writing
+    stops after `seconds` (else at the end of `source`)."""
     snapshots = []  # (when printed, messages read)
 
     def read():
@@ -47,8 +50,18 @@ def follow(cli, source, target, rate, interval=0.5, settle=60.0):
     started = times[0]
     top = None
     with open(source, "rb") as src, open(target, "wb", buffering=0) as out:
+        while preload > 0:
+            chunk = list(itertools.islice(src, min(preload, 100_000)))
+            if not chunk:
+                break
+            out.write(b"".join(chunk))
+            preload -= len(chunk)
+            total += len(chunk)
+        totals[0] = preloaded = total
+        started = time.monotonic()
+        times[0] = started
         due = started
-        while True:
+        while seconds is None or time.monotonic() - started < seconds:
             chunk = list(itertools.islice(src, per_tick))
             if not chunk:
                 break
@@ -96,7 +109,7 @@ def follow(cli, source, target, rate, interval=0.5, settle=60.0):
         "lines": total,
         "bytes": os.path.getsize(target),
         "write_s": finished - started,
-        "rate": total / (finished - started) if finished > started else None,
+        "rate": (total - preloaded) / (finished - started) if finished > started else None,
         "snapshots": len(snapshots),
         "lag_max_s": max(lags) if lags else None,
         "lag_median_s": sorted(lags)[len(lags) // 2] if lags else None,
@@ -108,11 +121,12 @@ def follow(cli, source, target, rate, interval=0.5, settle=60.0):
     }
 
 
-def measure_follow(samples, cli, source, directory, rate=1_000_000, interval=0.5, settle=60.0):
-    """The bench's row: `top` following `source` written at `rate` lines a second (see the module's doc)."""
+def measure_follow(samples, cli, source, directory, rate=1_000_000, interval=0.5, settle=60.0, preload=0,
+                   seconds=None):
+    """The bench's rows: `top` following `source` written at `rate` lines a second (see the module's doc)."""
     target = os.path.join(directory, "following.out")
     try:
-        figures = follow(cli, source, target, rate, interval, settle)
+        figures = follow(cli, source, target, rate, interval, settle, preload, seconds)
     finally:
         if os.path.exists(target):
             os.remove(target)
@@ -123,6 +137,7 @@ def measure_follow(samples, cli, source, directory, rate=1_000_000, interval=0.5
     samples.add("ours", key + ":rate", figures["rate"], "lines/s")
     if figures["lag_max_s"] is not None:
         samples.add("ours", key + ":lag", figures["lag_max_s"], "s")
+        samples.add("ours", key + ":lag-median", figures["lag_median_s"], "s")
     if figures["catch_up_s"] is not None:
         samples.add("ours", key + ":catch-up", figures["catch_up_s"], "s")
     else:
@@ -138,10 +153,12 @@ def main():
     parser.add_argument("--rate", type=int, default=1_000_000, help="lines written a second")
     parser.add_argument("--interval", type=float, default=0.5, help="top's --interval")
     parser.add_argument("--settle", type=float, default=60.0, help="seconds to wait for top to catch up")
+    parser.add_argument("--preload", type=int, default=0, help="lines written at once before top starts")
+    parser.add_argument("--seconds", type=float, help="stop writing after this long")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="reactortrack-follow-") as directory:
         figures = follow(os.path.abspath(args.cli), args.log, os.path.join(directory, "following.out"), args.rate,
-                         args.interval, args.settle)
+                         args.interval, args.settle, args.preload, args.seconds)
     json.dump(figures, sys.stdout, indent=2)
     print()
 

@@ -389,6 +389,11 @@ def file_workloads(samples, args, generator, cli, notes):
             # four seconds of writing), once: its lag behind the log and its memory.
             followed = files.get((1024, "inorder"), path)
             steps.append(first_round_only(lambda p=followed: measure_follow(samples, cli, p, directory)))
+            # And a service's log already large when top starts (all but 150,000 of its lines), growing at 10,000
+            # lines a second for 15 s: each read after the first reads only what was added.
+            lines = sum(1 for _ in open(followed, "rb"))
+            steps.append(first_round_only(lambda p=followed, n=lines: measure_follow(
+                samples, cli, p, directory, rate=10_000, preload=max(0, n - 150_000), seconds=15)))
         if steps:
             started = time.monotonic()
             rounds_done = 0

@@ -250,6 +250,14 @@ def build_table(samples, cli_missing, peer_mb, large_sizes):
     t.row("   catch-up after the writer stops, s", ("ours", "top-follow:1000000:catch-up"), None, None, "≤ 2 s",
           lambda o, pv, r: o <= 2)
     t.row("   peak RSS", ("ours", "top-follow:1000000:rss"), None, None, "< 150 MB", lambda o, pv, r: o < 150)
+    t.heading("11d. `top` following the same log once written, growing at 10,000 lines/s for 15 s (--interval 0.5)")
+    t.row("   lag, median snapshot, s", ("ours", "top-follow:10000:lag-median"), None, None, "≤ 1 s",
+          lambda o, pv, r: o <= 1)
+    t.row("   lag, worst snapshot (the first read: the whole log), s", ("ours", "top-follow:10000:lag"), None, None,
+          "—", None)
+    t.row("   catch-up after the writer stops, s", ("ours", "top-follow:10000:catch-up"), None, None, "≤ 1 s",
+          lambda o, pv, r: o <= 1)
+    t.row("   peak RSS", ("ours", "top-follow:10000:rss"), None, None, "< 150 MB", lambda o, pv, r: o < 150)
     t.heading("12. HTML report (`render -o report.html`): file size and open-to-interactive in headless Chromium")
     for size_mb, name in [(p, f"{p} MB"), (100, "100 MB")]:
         t.row(f"   {name} log, report size, MB", ("ours", f"report:{size_mb}:size"), None, None, "< 30 MB",

@@ -29,8 +29,8 @@ struct TopCommand: ParsableCommand {
             opens the selected chain (why it is stuck, its ladder), Esc goes back, c lists the callbacks, e the \
             chains that ended, s sorts, / filters. --once \
             prints one snapshot; without a terminal, or with --count, one is printed every --interval seconds (as \
-            `top -b`) until --count snapshots or an interrupt. Each snapshot reads the files again, so a growing \
-            log is followed. --json writes the snapshot in schema 1 (docs/cli.md); \
+            `top -b`) until --count snapshots or an interrupt. Each snapshot reads what was written since the last \
+            (one file; several are read whole), so a growing log is followed. --json writes the snapshot in schema 1 (docs/cli.md); \
             its counts are exactly those of `summary --json`.
 
             --fail-on KIND[,KIND...] exits 3 as soon as a snapshot has a warning of one of those kinds: blocked, \
@@ -154,6 +154,7 @@ struct TopCommand: ParsableCommand {
         }
         // In place on a terminal that can take it; one after another anywhere else.
         let redraw = !once && out.isTerminal && term.map { $0 != "dumb" } ?? false
+        var follower = once ? nil : follower(thresholds, keepingChains: false)
         var printed = 0
         var attempts = 0
         var saidBehind = false
@@ -162,11 +163,10 @@ struct TopCommand: ParsableCommand {
             do {
                 // Once following, a log rotated or truncated between two reads is not the end: it is read again.
                 let (snapshot, read) = try Self.timed {
-                    try take(thresholds, reportingWarnings: printed == 0, quiet: printed > 0)
+                    try take(thresholds, reportingWarnings: printed == 0, quiet: printed > 0, following: &follower)
                 }
                 if !once, !saidBehind, read > interval {
-                    // Each snapshot reads the whole log: said once, so that a slow read is not mistaken for a
-                    // quiet service.
+                    // Said once, so that a slow read is not mistaken for a quiet service.
                     saidBehind = true
                     FileStream.standardError.write(
                         "reactortrack: top: a read of the log took \(DurationFormat.text(read)), more than --interval "
@@ -205,7 +205,10 @@ struct TopCommand: ParsableCommand {
         _ thresholds: TopSnapshot.Thresholds, _ failKinds: Set<TopSnapshot.WarningKind>, step: Double
     ) throws {
         // The first read before the terminal changes: a bad input is said on a normal terminal.
-        let (first, firstRead) = try Self.timed { try take(thresholds, reportingWarnings: true, keepingChains: true) }
+        var follower = follower(thresholds, keepingChains: true)
+        let (first, firstRead) = try Self.timed {
+            try take(thresholds, reportingWarnings: true, keepingChains: true, following: &follower)
+        }
         try check(first, failKinds)
         guard RawTerminal.enter() else {
             return FileStream.standardOutput.write(
@@ -230,7 +233,9 @@ struct TopCommand: ParsableCommand {
                     do {
                         let cursor = screen.cursor
                         (screen.snapshot, screen.readSeconds) = try Self.timed {
-                            try take(thresholds, reportingWarnings: false, keepingChains: true, quiet: true, until: cursor)
+                            try take(
+                                thresholds, reportingWarnings: false, keepingChains: true, quiet: true, until: cursor,
+                                following: &follower)
                         }
                         if cursor == nil { screen.live = screen.snapshot.asOf }
                         screen.problem = nil
@@ -278,18 +283,43 @@ struct TopCommand: ParsableCommand {
         return (snapshot, Double(seconds) + Double(attoseconds) * 1e-18)
     }
 
-    /// Reads the inputs as far as they are written and folds every chain into a snapshot.
+    /// The loader a snapshot reads with.
+    private func loader(keepingChains: Bool) -> LogLoader {
+        var loader = input.loader(progress: nil)
+        // A snapshot's figures need only a few fields; the detail view shows a chain's values, so keeps them all.
+        if !keepingChains { loader.keptFields = Self.fieldsUsed }
+        return loader
+    }
+
+    /// Following one file (not standard input), each read after the first reads only what was added since: a
+    /// ``LogFollower``. Several files are read whole each time.
+    private func follower(_ thresholds: TopSnapshot.Thresholds, keepingChains: Bool) -> LogFollower? {
+        guard input.files.count == 1, let path = input.files.first, path != "-" else { return nil }
+        return LogFollower(
+            path: path, loader: loader(keepingChains: keepingChains), thresholds: thresholds,
+            retain: Self.seconds(retain) ?? 0, keepsChains: keepingChains)
+    }
+
+    /// Reads the inputs as far as they are written and folds every chain into a snapshot: with `following`, what
+    /// was added since its last read (a rewind, `until`, reads the log whole up to that moment).
     ///
     /// - Parameter quiet: Whether a failure to read is thrown as the ``ReportError`` itself (for the interactive
     ///   view to show) instead of being said on standard error.
     private func take(
         _ thresholds: TopSnapshot.Thresholds, reportingWarnings: Bool, keepingChains: Bool = false, quiet: Bool = false,
-        until: Double? = nil
+        until: Double? = nil, following: inout LogFollower?
     ) throws -> TopSnapshot {
-        var loader = input.loader(progress: nil)
+        if until == nil, following != nil {
+            let read: (snapshot: TopSnapshot, log: TrackedLog?)
+            do { read = try following!.read() } catch {
+                if quiet { throw error }
+                throw CommandSupport.fail(error)
+            }
+            if reportingWarnings, let log = read.log { try CommandSupport.report(log, input) }
+            return read.snapshot
+        }
+        var loader = loader(keepingChains: keepingChains)
         loader.until = until
-        // A snapshot's figures need only a few fields; the detail view shows a chain's values, so keeps them all.
-        if !keepingChains { loader.keptFields = Self.fieldsUsed }
         let log: TrackedLog
         let accumulator: TopAccumulator
         do {

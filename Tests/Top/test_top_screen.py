@@ -210,16 +210,31 @@ def request_chains(first, count, t0):
 
 
 def behind(cli, work, results):
-    """A log too big to read within --interval: the screen and the batch output say top falls behind."""
+    """A log growing faster than top reads it (each read reads only what was added: 10,000 chains at a time, more
+    than it reads within --interval): the screen and the batch output say top falls behind."""
     import subprocess
+    import threading
     log = os.path.join(work, "big.out")
     with open(log, "w") as f:
         f.write(stuck_log())
         f.write(request_chains(100, 10000, 1795431300))
     term = Terminal([cli, "top", "--interval", "0.05", log])
+    seen = threading.Event()
+
+    def grow():
+        for k in range(1, 11):
+            if seen.wait(0.5):
+                return
+            with open(log, "a") as f:
+                f.write(request_chains(100 + 10000 * k, 10000, 1795431300 + 10 * k))
+
+    writer = threading.Thread(target=grow)
+    writer.start()
     end = time.monotonic() + 30
     while time.monotonic() < end and "behind: a read takes" not in term.screen():
-        term.read(1.0)
+        term.read(0.2)
+    seen.set()
+    writer.join()
     results.check("behind: a read takes" in term.screen(), "behind: the status says a read takes longer than --interval",
                   term.screen() + "\nRAW: " + repr(term.raw[-600:]))
     term.send("q")
