@@ -23,6 +23,12 @@ struct LogFollowerTests {
             try handle.write(contentsOf: Data(bytes))
             try handle.close()
         }
+        /// Empties the file in place (same inode).
+        func truncate() throws {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.truncate(atOffset: 0)
+            try handle.close()
+        }
         deinit { try? FileManager.default.removeItem(at: directory) }
     }
 
@@ -110,9 +116,7 @@ struct LogFollowerTests {
         #expect(same(afterRotation, try whole(file.path, keepsChains: false)))
         #expect(afterRotation.counts.chains == 4)
         // Truncated, then written again, shorter.
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file.path))
-        try handle.truncate(atOffset: 0)
-        try handle.close()
+        try file.truncate()
         let short = Array(second.prefix(through: second.firstIndex(of: 0x0A)!))
         try file.append(short)
         let afterTruncation = try follower.read().snapshot
@@ -120,9 +124,7 @@ struct LogFollowerTests {
         #expect(afterTruncation.counts.messages == 1)
         // Truncated and written again past where the last read stopped, between two reads (as logrotate's
         // copytruncate and a writer that goes on may leave it): the same file, longer, other bytes.
-        let handle2 = try FileHandle(forWritingTo: URL(fileURLWithPath: file.path))
-        try handle2.truncate(atOffset: 0)
-        try handle2.close()
+        try file.truncate()
         try file.append(first)
         let rewritten = try follower.read().snapshot
         #expect(same(rewritten, try whole(file.path, keepsChains: false)))
