@@ -37,6 +37,7 @@ public struct LogFollower {
         /// The ordinal of the next task new to the file.
         var nextOrdinal = 0
         var linkTargets = Set<ChainFamily.Key>()
+        var highestClosedID = Int.min
         var latest: Double?
         /// Messages read, each once.
         var messages = 0
@@ -71,6 +72,7 @@ public struct LogFollower {
         var closed = TopAccumulator(thresholds: thresholds)
         closed.retain = retain
         closed.keepsChains = keepsChains
+        closed.bounded = true
         return State(closed: closed)
     }
 
@@ -143,9 +145,20 @@ public struct LogFollower {
         var closed = TopAccumulator()
         swap(&closed, &state.closed)
         let log: TrackedLog
+        // The highest Deferred id of the chains that completed: a link to a higher one may be to a chain not yet
+        // read, and is kept (see below).
+        var highest = state.highestClosedID
         do {
             log = try loader.readFollowed(
-                input, following, { closed.add($0, ordinal: $1) }, brief: { closed.add($0, ordinal: $1) })
+                input, following,
+                { chain, ordinal in
+                    highest = max(highest, chain.deferredID ?? highest)
+                    closed.add(chain, ordinal: ordinal)
+                },
+                brief: { chain, ordinal in
+                    highest = max(highest, chain.deferredID ?? highest)
+                    closed.add(chain, ordinal: ordinal)
+                })
         } catch {
             swap(&closed, &state.closed)
             throw error
@@ -161,8 +174,12 @@ public struct LogFollower {
         state.messages += log.messageCount - state.carried.count
         state.nextOrdinal += max(0, following.ordinalCount - state.carriedTasks.count)
         state.latest = [state.latest, log.latestTimestamp].compactMap { $0 }.max()
-        state.linkTargets = following.linkTargets
         state.open = following.open
+        state.highestClosedID = highest
+        // The links worth keeping: to a chain still open, or to one not yet read. (Those to chains that completed
+        // are of no further use, and would grow with the log.)
+        let openIDs = Set(following.open.compactMap { $0.chain.deferredID })
+        state.linkTargets = following.linkTargets.filter { openIDs.contains($0.id) || $0.id > highest }
         state.warnings = log.warnings.count
         // The lines of the tasks still open: those kept before, and those of the new part, read again by place.
         let tasks = following.kept.sorted { $0.ordinal < $1.ordinal }

@@ -17,6 +17,13 @@ public struct TopAccumulator: Sendable {
     private var reportedCycles = Set<Int>()
     private var recentlyEnded = RecentlyEnded(retain: TopSnapshot.defaultRetain, limit: TopSnapshot.endedRows)
 
+    /// Whether memory stays bounded however many chains are added (``SummaryAccumulator/bounded``): for a log
+    /// followed without end. Set it before adding a chain.
+    public var bounded: Bool {
+        get { summary.bounded }
+        set { summary.bounded = newValue }
+    }
+
     /// How long an ended chain stays listed after it ends, seconds (``TopSnapshot/retain``; 0: none is).
     public var retain: Double {
         get { recentlyEnded.retain }

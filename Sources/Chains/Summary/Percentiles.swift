@@ -29,6 +29,16 @@ public struct Percentiles: Sendable, Hashable, Encodable {
         count = sorted.count
     }
 
+    /// Percentiles already worked out (``LogHistogram``'s).
+    init(p50: Double, p90: Double, p95: Double, p99: Double, max: Double, count: Int) {
+        self.p50 = p50
+        self.p90 = p90
+        self.p95 = p95
+        self.p99 = p99
+        self.max = max
+        self.count = count
+    }
+
     enum CodingKeys: String, CodingKey { case p50, p90, p95, p99, max, count }
 
     /// Writes the percentiles, each `null` when there is no value (or it is not finite).

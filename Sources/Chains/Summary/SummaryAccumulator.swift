@@ -18,6 +18,14 @@ public struct SummaryAccumulator: Sendable {
 
     /// Whether the summary lists every task's ``TaskFacts`` (`summary --json`).
     public var keepsTasks = false
+    /// Whether memory stays bounded however many chains are added, for a log followed without end (`top`): the
+    /// durations of the chains and of each callback name are kept while there are at most ``exactValues`` of
+    /// them (the figures are then exact), then counted in a ``LogHistogram`` (each percentile within 1%, the
+    /// largest and the count exact); the time waiting and in callbacks (which `top` does not show) is not kept:
+    /// `waiting` and `running` are 0. Set it before adding a chain.
+    public var bounded = false
+    /// How many durations of one kind a bounded accumulator keeps exactly.
+    public static let exactValues = 4_096
 
     private var outcomes: [String: Int] = [:]
     private var statuses: [String: Int] = [:]
@@ -26,6 +34,7 @@ public struct SummaryAccumulator: Sendable {
     private var tracebacks = 0
     /// Durations of complete chains only: an open one has none.
     private var durations: [Double] = []
+    private var durationHistogram: LogHistogram?
     /// Time in callbacks per input file: the union of every run's interval, so a run nested in another (a chained
     /// Deferred's callbacks inside `chainDeferred`'s) counts once.
     private var running: [(file: String, union: IntervalUnion)] = []
@@ -73,7 +82,30 @@ public struct SummaryAccumulator: Sendable {
 
     private struct Callback: Sendable {
         var durations = OrderedValues()
+        /// Bounded, past ``SummaryAccumulator/exactValues`` calls: the durations so far, their total summed in
+        /// order first.
+        var histogram: LogHistogram?
         var failures = 0
+
+        mutating func add(_ duration: Double, ordinal: Int, bounded: Bool) {
+            if histogram != nil {
+                histogram!.add(duration)
+                return
+            }
+            durations.append(duration, ordinal: ordinal)
+            guard bounded, durations.values.count > SummaryAccumulator.exactValues else { return }
+            var moved = LogHistogram()
+            for value in durations.ordered() { moved.add(value) }
+            histogram = moved
+            durations = OrderedValues()
+        }
+
+        /// Calls, total and percentiles.
+        var figures: (calls: Int, total: Double, percentiles: Percentiles) {
+            if let histogram { return (histogram.count, histogram.total, histogram.percentiles) }
+            let values = durations.ordered()
+            return (values.count, values.reduce(0, +), Percentiles(values))
+        }
     }
 
     /// The Eliot fields (besides the standard ones) that the figures of a summary depend on: read only these
@@ -116,10 +148,20 @@ public struct SummaryAccumulator: Sendable {
         if keepsTasks, let facts = chain.facts { tasks.append((ordinal, facts)) }
         if chain.complete { completeCount += 1 }
         if let duration = chain.duration {
-            durations.append(duration)
+            if durationHistogram != nil {
+                durationHistogram!.add(duration)
+            } else {
+                durations.append(duration)
+                if bounded, durations.count > Self.exactValues {
+                    var moved = LogHistogram()
+                    for value in durations { moved.add(value) }
+                    durationHistogram = moved
+                    durations = []
+                }
+            }
             noteSlowest(chain, duration: duration, ordinal: ordinal)
         }
-        if chain.isDeferred, !chain.callbacks.isEmpty {
+        if !bounded, chain.isDeferred, !chain.callbacks.isEmpty {
             // A log has few files: a list searched from the most recent, not a dictionary hashed per run.
             let f = running.lastIndex { $0.file == chain.file } ?? {
                 running.append((chain.file, IntervalUnion()))
@@ -127,12 +169,12 @@ public struct SummaryAccumulator: Sendable {
             }()
             for run in chain.callbacks { running[f].union.add(run.start, run.end) }
         }
-        waiting.append(chain.waitingTime, ordinal: ordinal)
+        if !bounded { waiting.append(chain.waitingTime, ordinal: ordinal) }
         for run in chain.callbacks {
             // A run that never ended has no duration: it is not a call of 0 s.
             guard let duration = run.duration else { continue }
             let name = CallbackStats.groupName(run.name)
-            callbacks[name, default: Callback()].durations.append(duration, ordinal: ordinal)
+            callbacks[name, default: Callback()].add(duration, ordinal: ordinal, bounded: bounded)
             if run.failed { callbacks[name, default: Callback()].failures += 1 }
         }
     }
@@ -157,12 +199,9 @@ public struct SummaryAccumulator: Sendable {
     public func summary(inputs: [String], messages: Int, warnings: Int) -> LogSummary {
         var callbackRows: [CallbackStats] = []
         for (name, callback) in callbacks {
-            let values: [Double] = callback.durations.ordered()
-            let total: Double = values.reduce(0, +)
+            let (calls, total, percentiles) = callback.figures
             callbackRows.append(
-                CallbackStats(
-                    name: name, calls: values.count, total: total, percentiles: Percentiles(values),
-                    failures: callback.failures))
+                CallbackStats(name: name, calls: calls, total: total, percentiles: percentiles, failures: callback.failures))
         }
         callbackRows.sort { $0.total != $1.total ? $0.total > $1.total : $0.name < $1.name }
         let runningTotal = running.sorted { $0.file < $1.file }.reduce(0.0) { $0 + $1.union.total }
@@ -170,7 +209,7 @@ public struct SummaryAccumulator: Sendable {
         return LogSummary(
             inputs: inputs, messages: messages, warnings: warnings, chains: chainCount, outcomes: outcomes,
             statuses: statuses, complete: completeCount, failedActions: failedActions, tracebackMessages: tracebacks,
-            durations: Percentiles(durations), running: runningTotal, waiting: waitingTotal,
+            durations: durationHistogram?.percentiles ?? Percentiles(durations), running: runningTotal, waiting: waitingTotal,
             slowestChains: slowest.map(\.entry), slowestCallbacks: Array(callbackRows.prefix(top)),
             lostEvents: lostEvents, tasks: keepsTasks ? tasks.sorted { $0.ordinal < $1.ordinal }.map(\.facts) : nil)
     }
