@@ -185,8 +185,9 @@ public struct LogLoader {
                         // A chain still open when its file ends is drawn up to that file's last event: it was
                         // pending that long. Handed out at once, one at a time: 200,000 chains left open are
                         // never all held.
-                        let latest = [map.latestTimestamps[chain.file], follow?.latest].compactMap { $0 }.max()
-                        if atEnd, chain.outcome.isOpen, let end = latest {
+                        if atEnd, chain.outcome.isOpen,
+                            let end = [map.latestTimestamps[chain.file], follow?.latest].compactMap({ $0 }).max()
+                        {
                             chain.end = max(chain.end ?? end, end)
                         }
                         if let follow, atEnd {
