@@ -82,17 +82,25 @@ package enum PosixFile {
         let fd = openForReading(path)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        let end = lseek(fd, 0, SEEK_END)
-        guard end >= 0, lseek(fd, max(0, end - off_t(count)), SEEK_SET) >= 0 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(min(end, off_t(count))))
+        let end = Int(lseek(fd, 0, SEEK_END))
+        guard end >= 0 else { return nil }
+        let wanted = min(end, max(0, count))
+        guard let bytes = readBytes(fd, at: end - wanted, count: wanted), bytes.count == wanted else { return nil }
+        return bytes
+    }
+
+    /// Up to `count` bytes of `fd` from byte `offset`, fewer at its end; `nil` if reading fails.
+    private static func readBytes(_ fd: Int32, at offset: Int, count: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: max(0, count))
         var filled = 0
         while filled < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, $0.count - filled, off_t(offset + filled)) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return nil }
+            guard n >= 0 else { return nil }
+            if n == 0 { break }
             filled += n
         }
-        return bytes
+        return Array(bytes.prefix(filled))
     }
 
     /// The device, inode and size of the file at `path`, or `nil` if there is none: how a followed log is
@@ -108,16 +116,7 @@ package enum PosixFile {
         let fd = openForReading(path)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: max(0, count))
-        var filled = 0
-        while filled < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, $0.count - filled, off_t(from + filled)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { return nil }
-            if n == 0 { break }
-            filled += n
-        }
-        return Array(bytes.prefix(filled))
+        return readBytes(fd, at: from, count: count)
     }
 
     /// Reads the file at `path` from byte `from` to byte `to` a chunk at a time, and hands each line that ends
