@@ -88,9 +88,7 @@ public struct LogFollower {
         if state.whole {
             // Read again only when the file changed.
             if identity == state.identity, size == state.offset { return (view(), nil) }
-            let log = try readWhole()
-            state.identity = identity
-            state.offset = size
+            let log = try readWhole(identity: identity, size: size)
             return (view(), log)
         }
         // Rotated or truncated (perhaps written again since): what was read is not this file's any more.
@@ -164,13 +162,7 @@ public struct LogFollower {
             throw error
         }
         state.closed = closed
-        if log.formats.contains(.reactorTrack) {
-            let whole = try readWhole()
-            // Its size when this read began: what was written since is read at the next.
-            state.identity = identity
-            state.offset = size
-            return whole
-        }
+        if log.formats.contains(.reactorTrack) { return try readWhole(identity: identity, size: size) }
         state.messages += log.messageCount - state.carried.count
         state.nextOrdinal += max(0, following.ordinalCount - state.carriedTasks.count)
         state.latest = [state.latest, log.latestTimestamp].compactMap { $0 }.max()
@@ -209,8 +201,9 @@ public struct LogFollower {
         return log
     }
 
-    /// Reads the whole file (in the original format, whose records are not read a line at a time).
-    private mutating func readWhole() throws(ReportError) -> TrackedLog {
+    /// Reads the whole file (in the original format, whose records are not read a line at a time), noting its
+    /// identity and its size when this read began: what is written after is read at the next.
+    private mutating func readWhole(identity: [UInt64], size: Int) throws(ReportError) -> TrackedLog {
         let (log, accumulator) = try loader.snapshot(
             [path], thresholds: thresholds, keepsChains: keepsChains, retain: retain)
         state = Self.fresh(thresholds, retain, keepsChains)
@@ -220,6 +213,8 @@ public struct LogFollower {
         state.latest = log.latestTimestamp
         state.messages = log.messageCount
         state.warnings = log.warnings.count
+        state.identity = identity
+        state.offset = size
         return log
     }
 

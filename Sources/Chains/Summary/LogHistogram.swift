@@ -32,6 +32,11 @@ struct LogHistogram: Sendable, Hashable {
     /// How many buckets it holds: the memory it takes (at most a few thousand for any durations a clock gives).
     var bucketCount: Int { buckets.count }
 
+    /// A histogram of `values`, added in their order.
+    init(_ values: some Sequence<Double> = []) {
+        for value in values { add(value) }
+    }
+
     mutating func add(_ value: Double) {
         count += 1
         total += value

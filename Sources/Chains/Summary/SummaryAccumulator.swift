@@ -94,9 +94,7 @@ public struct SummaryAccumulator: Sendable {
             }
             durations.append(duration, ordinal: ordinal)
             guard bounded, durations.values.count > SummaryAccumulator.exactValues else { return }
-            var moved = LogHistogram()
-            for value in durations.ordered() { moved.add(value) }
-            histogram = moved
+            histogram = LogHistogram(durations.ordered())
             durations = OrderedValues()
         }
 
@@ -153,9 +151,7 @@ public struct SummaryAccumulator: Sendable {
             } else {
                 durations.append(duration)
                 if bounded, durations.count > Self.exactValues {
-                    var moved = LogHistogram()
-                    for value in durations { moved.add(value) }
-                    durationHistogram = moved
+                    durationHistogram = LogHistogram(durations)
                     durations = []
                 }
             }
