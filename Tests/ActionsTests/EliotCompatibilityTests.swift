@@ -64,7 +64,7 @@ struct EliotCompatibilityTests {
 
     @Test("our reader and grouper find every task complete")
     func selfCheck() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("eliot-\(UUID()).log").path
+        let path = TestFixtures.scratch.appendingPathComponent("eliot-\(UUID()).log").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await writeLog(to: path)
         let reader = try EventLogReader(path: path)
@@ -83,7 +83,7 @@ struct EliotCompatibilityTests {
         .enabled(if: ProcessInfo.processInfo.environment["REACTORTRACK_PYTHON"] != nil))
     func realEliot() async throws {
         let python = try #require(ProcessInfo.processInfo.environment["REACTORTRACK_PYTHON"])
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("eliot-\(UUID()).log").path
+        let path = TestFixtures.scratch.appendingPathComponent("eliot-\(UUID()).log").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await writeLog(to: path)
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -3,11 +3,12 @@ import EventLog
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 @Suite("Threaded writer")
 struct ThreadedWriterTests {
     func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("writer-\(UUID()).log").path
+        TestFixtures.scratch.appendingPathComponent("writer-\(UUID()).log").path
     }
 
     @Test("8 threads log at once and every message is in the file after stop()")

@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Testing
 import Chains
+import TestSupport
 
 /// `top` following a growing log reads only what was added: after each read, its snapshot must be the one a
 /// whole read of the file as it then stands gives.
@@ -12,7 +13,7 @@ struct LogFollowerTests {
         let directory: URL
         let path: String
         init(_ name: String = "followed.out") throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("follow-\(UUID().uuidString)")
+            directory = TestFixtures.scratch.appendingPathComponent("follow-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             path = directory.appendingPathComponent(name).path
             _ = FileManager.default.createFile(atPath: path, contents: nil)

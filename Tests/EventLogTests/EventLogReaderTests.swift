@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Tolerant streaming reader")
 struct EventLogReaderTests {
@@ -127,7 +128,7 @@ struct EventLogReaderTests {
                 taskUUID: "t\(i)", taskLevel: [1], timestamp: Double(i), messageType: "m", fields: ["p": payload])
             encoder.append(message, to: &bytes)
         }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("reader-\(UUID()).log")
+        let url = TestFixtures.scratch.appendingPathComponent("reader-\(UUID()).log")
         try Data(bytes).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         let read = try EventLogReader(path: url.path).readAll()

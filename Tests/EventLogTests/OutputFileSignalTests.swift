@@ -4,6 +4,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// The output writer in a library: an app that renders keeps its own signal handlers.
@@ -11,7 +12,7 @@ import Glibc
 struct OutputFileSignalTests {
     @Test("writing an output installs no signal handler (only the command asks for the temporary-file cleanup)")
     func leavesSignalsAlone() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString).txt").path
+        let path = TestFixtures.scratch.appendingPathComponent("out-\(UUID().uuidString).txt").path
         defer { unlink(path) }
         try OutputFile.write(Array("hello\n".utf8), to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "hello\n")

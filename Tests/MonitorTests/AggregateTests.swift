@@ -4,6 +4,7 @@ import EventLog
 import Foundation
 import Monitor
 import Testing
+import TestSupport
 
 /// Aggregates (`deferredList`, `gatherResults`) as a user reads them: results in Twisted's words, and the pair
 /// added to each member counted as one callback by name.
@@ -42,7 +43,7 @@ struct AggregateTests {
         let list = deferredList(members)
         monitor.track(list, label: "all")
         for (i, member) in members.enumerated() { try member.callback(i) }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aggregate-\(UUID().uuidString)")
+        let directory = TestFixtures.scratch.appendingPathComponent("aggregate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("mon.out").path

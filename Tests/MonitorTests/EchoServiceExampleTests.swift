@@ -1,11 +1,12 @@
 import EventLog
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("The echo-service example's mon.out")
 struct EchoServiceExampleTests {
     static func runExample() throws -> (log: URL, messages: [EventMessage], output: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("echo-\(UUID().uuidString)")
+        let directory = TestFixtures.scratch.appendingPathComponent("echo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let log = directory.appendingPathComponent("mon.out")
         let result = try BuiltProducts.run(BuiltProducts.url(of: "echo-service-example"), [log.path])

@@ -8,6 +8,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// The flight recorder: bounded, always on, and written as an ordinary log in which a chain tracked before the
@@ -17,7 +18,7 @@ struct FlightRecorderTests {
     struct Boom: Error {}
 
     static func directory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("flight-\(UUID().uuidString)")
+        let url = TestFixtures.scratch.appendingPathComponent("flight-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

@@ -4,6 +4,7 @@ import EventLog
 import Foundation
 import Monitor
 import Testing
+import TestSupport
 
 struct Boom: Error, CustomStringConvertible {
     var description: String { "boom" }
@@ -119,7 +120,7 @@ struct JSONMonitorTests {
         monitor.track(pending, label: "pending")
         monitor.track(done, label: "done")
         done.addCallback { $0 }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mon-\(UUID().uuidString).out").path
+        let path = TestFixtures.scratch.appendingPathComponent("mon-\(UUID().uuidString).out").path
         try monitor.dump(to: path)
         let (messages, warnings) = try EventLogReader(path: path).readAll()
         #expect(warnings.isEmpty)
@@ -139,7 +140,7 @@ struct JSONMonitorTests {
         try d.callback(0)
         #expect(monitor.messages.count == 5)
         #expect(monitor.droppedCount > 0)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mon-\(UUID().uuidString).out").path
+        let path = TestFixtures.scratch.appendingPathComponent("mon-\(UUID().uuidString).out").path
         try monitor.dump(to: path)
         let (messages, _) = try EventLogReader(path: path).readAll()
         let dropped = try #require(messages.first { $0.message.messageType == "reactortrack:dropped" })
@@ -148,7 +149,7 @@ struct JSONMonitorTests {
 
     @Test("streams to a file through the writer thread; stop() ends idle chains and flushes")
     func streaming() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mon-\(UUID().uuidString).out").path
+        let path = TestFixtures.scratch.appendingPathComponent("mon-\(UUID().uuidString).out").path
         let monitor = try JSONMonitor(streamingTo: path)
         let d = Deferred<Int>()
         monitor.track(d, label: "streamed")

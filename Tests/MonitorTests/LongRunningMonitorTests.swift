@@ -13,7 +13,7 @@ import Glibc
 
 /// A FIFO in the temporary directory, opened for reading without blocking (so a writer can open it).
 private func fifo() throws -> (path: String, reader: Int32) {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("mon-fifo-\(UUID().uuidString)").path
+    let path = TestFixtures.scratch.appendingPathComponent("mon-fifo-\(UUID().uuidString)").path
     try #require(mkfifo(path, 0o600) == 0)
     let reader = open(path, O_RDONLY | O_NONBLOCK)
     try #require(reader >= 0)
@@ -142,7 +142,7 @@ struct LongRunningMonitorTests {
             if: TestProcess.underThreadSanitizer,
             "the sanitizer's runtime can deadlock in a child forked from a process with threads"))
     func stopInForkedChild() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mon-fork-\(UUID().uuidString).out").path
+        let path = TestFixtures.scratch.appendingPathComponent("mon-fork-\(UUID().uuidString).out").path
         defer { unlink(path) }
         let monitor = try JSONMonitor(streamingTo: path)
         let d = Deferred<Int>()

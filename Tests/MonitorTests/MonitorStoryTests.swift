@@ -4,6 +4,7 @@ import EventLog
 import Foundation
 import Monitor
 import Testing
+import TestSupport
 
 /// What the monitor tells about a run beyond its callbacks: failures that were handled, where each Deferred was
 /// made, and, under a test clock, durations that are the test clock's.
@@ -14,7 +15,7 @@ struct MonitorStoryTests {
     }
 
     static func path(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("story-\(UUID().uuidString)-\(name)").path
+        TestFixtures.scratch.appendingPathComponent("story-\(UUID().uuidString)-\(name)").path
     }
 
     static func load(_ monitor: JSONMonitor) throws -> (chains: [String: Chain], path: String) {

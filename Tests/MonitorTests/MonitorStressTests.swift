@@ -5,6 +5,7 @@ import Foundation
 @testable import Monitor
 import NIOConcurrencyHelpers
 import Testing
+import TestSupport
 
 /// Carries a Deferred from one thread to the next: the lock that hands it over orders everything the first
 /// thread did to it before everything the second does (the threading contract: one thread at a time).
@@ -25,7 +26,7 @@ struct MonitorStressTests {
 
     @Test("many threads, chains moving between threads, stop() during recording: the log stays whole")
     func manyThreadsMovingChainsStopMidway() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mon-stress-\(UUID().uuidString).out").path
+        let path = TestFixtures.scratch.appendingPathComponent("mon-stress-\(UUID().uuidString).out").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let monitor = try JSONMonitor(streamingTo: path, followChained: true)
         let handoffs = (0..<Self.threads).map { _ in Handoff() }

@@ -2,6 +2,7 @@ import Chains
 import EventLog
 import Foundation
 import Testing
+import TestSupport
 
 /// The pipeline example writes actions, swift-log records and Deferred chains into one log: each chain is an
 /// action inside the `job:fetch` that tracked it, and real eliot.parse and eliot-tree read the file.
@@ -9,7 +10,7 @@ import Testing
 struct PipelineExampleTests {
     @Test("one file, one task per job: the chain inside its action, the logger's lines too; Eliot's tools read it")
     func oneLog() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString)")
+        let directory = TestFixtures.scratch.appendingPathComponent("pipeline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("pipeline.out")
@@ -65,7 +66,7 @@ struct PipelineExampleTests {
 
     @Test("two files, actions.out and mon.out, read together give what one shared file gives: each chain once, in its action")
     func twoFiles() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString)")
+        let directory = TestFixtures.scratch.appendingPathComponent("pipeline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let shared = directory.appendingPathComponent("pipeline.out").path

@@ -1,11 +1,12 @@
 import EventLog
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("The seed example's mon.out")
 struct SeedExampleTests {
     static func runSeed() throws -> (log: URL, output: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString)")
+        let directory = TestFixtures.scratch.appendingPathComponent("seed-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let log = directory.appendingPathComponent("mon.out")
         let result = try BuiltProducts.run(BuiltProducts.url(of: "seed-example"), [log.path])

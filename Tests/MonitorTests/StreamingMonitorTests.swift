@@ -11,7 +11,7 @@ import Testing
 @Suite("The streaming monitor's writer")
 struct StreamingMonitorTests {
     static func path(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString)-\(name)").path
+        TestFixtures.scratch.appendingPathComponent("stream-\(UUID().uuidString)-\(name)").path
     }
 
     /// Runs the probe through bash (for `ulimit`), returning its status and output.

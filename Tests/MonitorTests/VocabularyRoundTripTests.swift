@@ -4,6 +4,7 @@ import EventLog
 import Foundation
 import Monitor
 import Testing
+import TestSupport
 
 /// Every kind of event the monitor writes, through the bytes of `mon.out` and back through the reader that
 /// draws it: the facts that come out are the ones that went in. Writer and reader share `MonitorVocabulary`,
@@ -11,7 +12,7 @@ import Testing
 @Suite("The monitor's vocabulary, written and read back")
 struct VocabularyRoundTripTests {
     static func readBack(_ monitor: JSONMonitor) throws -> (log: TrackedLog, chains: [String: Chain], path: String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mon-\(UUID().uuidString).out").path
+        let path = TestFixtures.scratch.appendingPathComponent("mon-\(UUID().uuidString).out").path
         try monitor.dump(to: path)
         let log = try LogLoader().load([path])
         #expect(log.warnings.isEmpty, "\(log.warnings)")
@@ -144,7 +145,7 @@ struct VocabularyRoundTripTests {
         b.addCallback { _ in a }
         try a.callback(1)
         try b.callback(2)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mon-\(UUID().uuidString).out").path
+        let path = TestFixtures.scratch.appendingPathComponent("mon-\(UUID().uuidString).out").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try monitor.dump(to: path)
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)

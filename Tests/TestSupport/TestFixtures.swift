@@ -23,10 +23,25 @@ public enum TestFixtures {
         return paths.sorted()
     }
 
-    /// A path named `name` in a new folder of its own under the temporary directory.
+    /// A path named `name` in a new folder of its own, inside this test process's temporary folder (see `scratch`).
     public static func temporaryPath(_ name: String, prefix: String = "reactortrack-tests") -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder.appendingPathComponent(name).path
+        temporaryDirectory(prefix).appendingPathComponent(name).path
     }
+
+    /// A new, empty folder of its own, inside this test process's temporary folder (see `scratch`).
+    public static func temporaryDirectory(_ prefix: String = "reactortrack-tests") -> URL {
+        let folder = scratch.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// One folder under the system's temporary directory for everything a test process writes, removed when the
+    /// process exits (a run used to leave a few hundred folders behind in `/tmp`, and CI machines are reused).
+    public static let scratch: URL = {
+        let root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("reactortrack-tests-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: TestFixtures.scratch) }
+        return root
+    }()
 }
