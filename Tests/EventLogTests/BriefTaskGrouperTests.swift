@@ -96,17 +96,21 @@ struct BriefTaskGrouperTests {
             case .warning(let w): run.events.append("warning \(w)")
             case .line(let range, let atEnd):
                 var warnings: [EventLogError] = []
-                let (isMessage, handout) = grouper.add(
+                let added = grouper.add(
                     reader.bytes(range), line: reader.lineNumber, localLine: reader.lineNumber,
                     atEndWithoutNewline: atEnd, decoder: reader, readerWarnings: &warnings)
                 run.events += warnings.map { "warning \($0)" }
-                if isMessage { run.events.append("message at \(reader.lineNumber)") }
-                switch handout {
-                case .brief(let task)?:
-                    run.events.append(describe(task))
-                    run.briefCount += 1
-                case .built(let ordinal, let task)?: run.events.append(describe(ordinal: ordinal, task: task))
-                case nil: break
+                switch added {
+                case .notAMessage: break
+                case .message: run.events.append("message at \(reader.lineNumber)")
+                case .handout(let handout):
+                    run.events.append("message at \(reader.lineNumber)")
+                    switch handout {
+                    case .brief(let task):
+                        run.events.append(describe(task))
+                        run.briefCount += 1
+                    case .built(let ordinal, let task): run.events.append(describe(ordinal: ordinal, task: task))
+                    }
                 }
             }
         }

@@ -24,7 +24,7 @@ public struct BriefTask: Sendable {
     /// The root action's children, in order.
     public var children: [Child]
     /// The kept fields each message has (field number and value), `valuesCount` from each `valuesStart`.
-    let values: [(field: Int, value: BriefValue)]
+    let values: [KeptValue]
 
     /// The value of the grouper's `fields[field]` in `message`.
     public func value(_ field: Int, of message: BriefMessage) -> BriefValue {
@@ -33,4 +33,12 @@ public struct BriefTask: Sendable {
         }
         return .absent
     }
+}
+
+/// One kept field of a message: its number among the grouper's fields and its value. A struct, not a tuple: an
+/// array of tuples is copied and destroyed through the runtime's generic tuple witnesses, a tenth of `summary`'s
+/// instructions when every line cleared and appended them.
+struct KeptValue {
+    var field: Int
+    var value: BriefValue
 }

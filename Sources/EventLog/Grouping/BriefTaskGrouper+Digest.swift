@@ -9,11 +9,11 @@ import Darwin
 /// The short way of reading a line: the fields a brief task needs, picked out of the bytes without building a
 /// message (``BriefTaskGrouper/add(_:line:localLine:atEndWithoutNewline:decoder:readerWarnings:)`` calls it per line).
 extension BriefTaskGrouper {
+    /// What a line's digest found besides its message. Nothing here needs counting references (the task id
+    /// given with escapes is left in `escapedUUID`): making and dropping this for every line is free.
     struct Digest {
-        var key: ByteKey
-        /// The task id as bytes when it is plain ASCII, else as a string.
+        /// The task id as bytes when it is plain ASCII; `nil` when it is in `escapedUUID`.
         var uuidBytes: UnsafeBufferPointer<UInt8>?
-        var uuid: String?
         var isAction: Bool
     }
 
@@ -26,8 +26,7 @@ extension BriefTaskGrouper {
         var p = JSONParser(bytes)
         p.skipWhitespace()
         guard p.pos < bytes.count, bytes[p.pos] == UInt8(ascii: "{") else { return nil }
-        var key: ByteKey?
-        var uuid: String?
+        var hasKey = false
         var uuidBytes: UnsafeBufferPointer<UInt8>?
         var hasLevel = false
         var timestamp: Double?
@@ -36,7 +35,7 @@ extension BriefTaskGrouper {
         var status: ActionStatus?
         var statusValid = false
         var usual = true
-        levelScratch.removeAll(keepingCapacity: true)
+        // (`levelScratch` is emptied where `task_level` is read: a line without one is not digested.)
         valueScratch.removeAll(keepingCapacity: true)
         do throws(JSONParseError) {
             try p.enter()
@@ -65,14 +64,13 @@ extension BriefTaskGrouper {
                             break
                         }
                         if let plain = p.parsePlainString() {
-                            key = ByteKey(ascii: plain)
-                            uuid = nil
+                            hasKey = true
                             uuidBytes = plain
                             if plain.isEmpty { usual = false }
                         } else {
                             let text = try p.parseString()
-                            key = ByteKey(text)
-                            uuid = text
+                            hasKey = true
+                            escapedUUID = text
                             uuidBytes = nil
                             if text.isEmpty { usual = false }
                         }
@@ -117,8 +115,12 @@ extension BriefTaskGrouper {
                     case 3: messageType = try stringValue(&p, usual: &usual)
                     case 4: actionType = try stringValue(&p, usual: &usual)
                     case 5:
-                        let text = try stringValue(&p, usual: &usual, optional: true)
-                        status = text.flatMap(ActionStatus.init(rawValue:))
+                        if first == UInt8(ascii: "\""), let plain = p.parsePlainString() {
+                            status = Self.status(plain)
+                        } else {
+                            let text = try stringValue(&p, usual: &usual, optional: true)
+                            status = text.flatMap(ActionStatus.init(rawValue:))
+                        }
                         statusValid = status != nil
                     case 6, 7:
                         // `exception` and `reason`: kept as the other fields when asked for.
@@ -134,7 +136,7 @@ extension BriefTaskGrouper {
         } catch {
             return nil
         }
-        guard usual, let key, hasLevel, !levelScratch.isEmpty, levelScratch.count <= LineDecoder.maxLevelDepth,
+        guard usual, hasKey, hasLevel, !levelScratch.isEmpty, levelScratch.count <= LineDecoder.maxLevelDepth,
             let timestamp
         else { return nil }
         message.timestamp = timestamp
@@ -145,7 +147,7 @@ extension BriefTaskGrouper {
         } else {
             message.type = messageType
         }
-        return Digest(key: key, uuidBytes: uuidBytes, uuid: uuid, isAction: actionType != nil)
+        return Digest(uuidBytes: uuidBytes, isAction: actionType != nil)
     }
 
     /// Keeps a field's value for the line: each field once, the last one read (as a decoded object has it).
@@ -153,7 +155,7 @@ extension BriefTaskGrouper {
         if let i = valueScratch.firstIndex(where: { $0.field == field }) {
             valueScratch[i].value = value
         } else {
-            valueScratch.append((field, value))
+            valueScratch.append(KeptValue(field: field, value: value))
         }
     }
 
@@ -246,11 +248,56 @@ extension BriefTaskGrouper {
 
     private func field(_ key: JSONParser.Key) -> Int? {
         if let decoded = key.decoded { return fields.firstIndex(of: decoded) }
-        let count = key.raw.count
-        for i in fieldBytes.indices where fieldBytes[i].count == count {
-            let same = fieldBytes[i].withUnsafeBufferPointer { memcmp($0.baseAddress!, key.raw.baseAddress!, count) == 0 }
-            if same { return i }
+        return fieldNames.index(of: key.raw)
+    }
+
+    /// An `action_status` given as plain bytes, without making a `String` of it.
+    @inline(__always)
+    private static func status(_ plain: UnsafeBufferPointer<UInt8>) -> ActionStatus? {
+        func equal(_ name: StaticString) -> Bool {
+            plain.count == name.utf8CodeUnitCount && memcmp(plain.baseAddress!, name.utf8Start, plain.count) == 0
         }
-        return nil
+        switch plain.count {
+        case 7: return equal("started") ? .started : nil
+        case 9: return equal("succeeded") ? .succeeded : nil
+        case 6: return equal("failed") ? .failed : nil
+        default: return nil
+        }
+    }
+}
+
+/// The names of the fields a grouper keeps, in one buffer: a key is matched against them as bytes, with no array
+/// per name to retain and release for every key of every line.
+struct FieldNames {
+    private struct Span {
+        var start: Int
+        var count: Int
+    }
+
+    private let bytes: [UInt8]
+    private let spans: [Span]
+
+    init(_ names: [String]) {
+        var bytes: [UInt8] = []
+        var spans: [Span] = []
+        for name in names {
+            spans.append(Span(start: bytes.count, count: name.utf8.count))
+            bytes.append(contentsOf: name.utf8)
+        }
+        self.bytes = bytes
+        self.spans = spans
+    }
+
+    /// The number of the name equal to `raw`, or `nil`.
+    func index(of raw: UnsafeBufferPointer<UInt8>) -> Int? {
+        let count = raw.count
+        return spans.withUnsafeBufferPointer { spans -> Int? in
+            bytes.withUnsafeBufferPointer { all -> Int? in
+                for i in 0..<spans.count where spans[i].count == count {
+                    if count == 0 || memcmp(all.baseAddress! + spans[i].start, raw.baseAddress!, count) == 0 { return i }
+                }
+                return nil
+            }
+        }
     }
 }

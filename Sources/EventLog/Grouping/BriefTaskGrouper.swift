@@ -25,6 +25,17 @@ public struct BriefTaskGrouper {
         case built(ordinal: Int, task: WrittenTask)
     }
 
+    /// What adding a line did. (An enum, not a tuple of a flag and an optional handout: the caller destroyed
+    /// that tuple through the runtime's generic witnesses for every line.)
+    enum Added {
+        /// The line held no message (the reader's warnings say why).
+        case notAMessage
+        /// The line's message was added to its task.
+        case message
+        /// The line's message completed a task: here it is.
+        case handout(Handout)
+    }
+
     /// The fields kept in each ``BriefMessage`` besides the standard ones, in the order ``BriefTask/value(_:of:)``
     /// numbers them.
     public let fields: [String]
@@ -39,7 +50,7 @@ public struct BriefTaskGrouper {
 
     private var builder: TaskGrouper
     var decoder: LineDecoder
-    let fieldBytes: [[UInt8]]
+    let fieldNames: FieldNames
     /// Open tasks by id: their slot in `slots`.
     private var tasks: [ByteKey: Int] = [:]
     /// The latest timestamp of any message added (the reader resets it for each input).
@@ -58,8 +69,10 @@ public struct BriefTaskGrouper {
     var recentBytes: [[UInt8]] = Array(repeating: [], count: 256)
     var recentStrings: [String] = Array(repeating: "", count: 256)
     var levelScratch: [Int] = []
+    /// The task id of the line being read, when it was written with escapes (see ``Digest``).
+    var escapedUUID = ""
     /// The kept fields of the line being read: field number and value, each field once (the last one read).
-    var valueScratch: [(field: Int, value: BriefValue)] = []
+    var valueScratch: [KeptValue] = []
 
     // One message as kept: where its level, line and values are in its task's storage.
     // (Its line is the message's.)
@@ -77,7 +90,7 @@ public struct BriefTaskGrouper {
         var entries: [Entry] = []
         var levels: [Int] = []
         var raw = LineStore()
-        var values: [(field: Int, value: BriefValue)] = []
+        var values: [KeptValue] = []
         /// End messages seen, the sum of their last slots, and whether the root's is one (see TaskGrouper).
         var ends = 0
         var endSlots = 0
@@ -144,7 +157,7 @@ public struct BriefTaskGrouper {
         decoder.keptFields = keptFields.map { KeptFields($0.union([EventLogFormat.versionField])) }
         self.fields = fields
         self.rootType = rootType
-        fieldBytes = fields.map { Array($0.utf8) }
+        fieldNames = FieldNames(fields)
     }
 
     /// Decodes one line and adds its message.
@@ -159,7 +172,7 @@ public struct BriefTaskGrouper {
     mutating func add(
         _ raw: UnsafeBufferPointer<UInt8>, line: Int, localLine: Int, atEndWithoutNewline: Bool,
         decoder reader: EventLogReader, readerWarnings: inout [EventLogError]
-    ) -> (isMessage: Bool, handout: Handout?) {
+    ) -> Added {
         var bytes = raw
         if let last = bytes.last, last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
         var message = BriefMessage(line: line, timestamp: 0, type: nil, status: nil, valuesStart: 0)
@@ -169,18 +182,22 @@ public struct BriefTaskGrouper {
         var uuidBytes: UnsafeBufferPointer<UInt8>?
         var slow = false
         // A line that may hold a value over the reader's limit takes the full decoder, which cuts it and says so.
-        let limit = reader.decoder.maxValueBytes
+        let limit = reader.maxValueBytes
         if limit == 0 || bytes.count <= limit, let digest = self.digest(bytes, into: &message) {
-            key = digest.key
-            uuid = digest.uuid
-            uuidBytes = digest.uuidBytes
+            if let bytes = digest.uuidBytes {
+                key = ByteKey(ascii: bytes)
+                uuidBytes = bytes
+            } else {
+                key = ByteKey(escapedUUID)
+                uuid = escapedUUID
+            }
             isAction = digest.isAction
         } else {
             levelScratch.removeAll(keepingCapacity: true)
             switch reader.decoder.decode(raw, line: localLine, atEndWithoutNewline: atEndWithoutNewline) {
             case .failure(let problem):
                 readerWarnings.append(problem)
-                return (false, nil)
+                return .notAMessage
             case .message(let full, let warning):
                 if let warning { readerWarnings.append(warning) }
                 key = ByteKey(full.taskUUID)
@@ -219,7 +236,7 @@ public struct BriefTaskGrouper {
                     code: .duplicateLevel, file: builder.file, line: line,
                     message: "task \(slots[t].uuid) already has a message at \(TaskGrouper.text(levelScratch))"
                         + " (first at line \(first))"))
-            return (true, nil)
+            return .message
         }
         if let afterLast, afterLast != -1 { slots[t].sorted = false }
         if slow { slots[t].slow = true }
@@ -249,21 +266,21 @@ public struct BriefTaskGrouper {
         let count = slots[t].entries.count
         let lone = count == 1 && !isAction && levelScratch.count == 1 && levelScratch[0] == 1
         guard lone || (slots[t].rootEnded && count == slots[t].endSlots - (slots[t].ends - 1)) else {
-            return (true, nil)
+            return .message
         }
         if !slots[t].slow, let brief = brief(t, lone: lone) {
             close(t, key: key)
-            return (true, .brief(brief))
+            return .handout(.brief(brief))
         }
         let warningCount = builder.warnings.count
         let built = build(slots[t])
         guard built.isComplete else {
             builder.warnings.removeSubrange(warningCount...)
-            return (true, nil)
+            return .message
         }
         let ordinal = slots[t].ordinal
         close(t, key: key)
-        return (true, .built(ordinal: ordinal, task: built))
+        return .handout(.built(ordinal: ordinal, task: built))
     }
 
     /// Forgets a task handed out; its slot's storage is kept for the next new task.

@@ -156,16 +156,19 @@ public struct TaskReader {
                         warnings.append(warning)
                     case .line(let range, let atEndWithoutNewline):
                         let line = reader.lineNumber
-                        let (isMessage, handout) = briefGrouper!.add(
+                        switch briefGrouper!.add(
                             reader.bytes(range), line: offset + line, localLine: line,
                             atEndWithoutNewline: atEndWithoutNewline, decoder: reader, readerWarnings: &warnings)
-                        switch handout {
-                        case .brief(let task)?: note(.brief(task), ordinal: task.ordinal)
-                        case .built(let ordinal, let task)?:
+                        {
+                        case .notAMessage: break
+                        case .message: counted()
+                        case .handout(.brief(let task)):
+                            note(.brief(task), ordinal: task.ordinal)
+                            counted()
+                        case .handout(.built(let ordinal, let task)):
                             note(.task(task, ordinal: ordinal, atEnd: false), ordinal: ordinal)
-                        case nil: break
+                            counted()
                         }
-                        if isMessage { counted() }
                     }
                 }
             } else {
