@@ -1,4 +1,4 @@
-import EventLog
+@testable import EventLog
 import Testing
 
 @Suite("JSON parser")
@@ -54,6 +54,39 @@ struct JSONParserTests {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: [0x22, 0xFF, 0x22]) }
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: [0x22, 0xC3, 0x22]) }
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: [0x22, 0xED, 0xA0, 0x80, 0x22]) }
+    }
+
+    @Test("strings are read eight bytes at a time: a quote, escape, control or non-ASCII byte at any offset counts")
+    func specialByteAtEveryOffset() throws {
+        // (the piece, what the string decodes to with it, or nil when the document is invalid)
+        let pieces: [([UInt8], String?)] = [
+            (Array("c".utf8), "c"), (Array(#"\""#.utf8), "\""), (Array(#"\\"#.utf8), "\\"),
+            (Array(#"\u0041"#.utf8), "A"), ([0x01], nil), ([0x1F], nil), ([0x7F], "\u{7F}"), ([0xC3, 0xA9], "é"),
+            ([0xFF], nil), ([0xC3], nil), (Array("\"".utf8), nil),
+        ]
+        let length = 40
+        for k in 0..<length {
+            for (piece, decoded) in pieces {
+                let content = [UInt8](repeating: UInt8(ascii: "a"), count: k) + piece
+                    + [UInt8](repeating: UInt8(ascii: "b"), count: length - k)
+                let document = [UInt8(ascii: "\"")] + content + [UInt8(ascii: "\"")]
+                let expected = decoded.map { String(repeating: "a", count: k) + $0 + String(repeating: "b", count: length - k) }
+                let parsed = try? JSONValue(parsing: document)
+                #expect(parsed == expected.map(JSONValue.string), "offset \(k), piece \(piece)")
+                document.withUnsafeBufferPointer { buffer in
+                    var skipping = JSONParser(buffer)
+                    let skipped = (try? skipping.skipValue()) != nil && skipping.pos == buffer.count
+                    #expect(skipped == (expected != nil), "skip: offset \(k), piece \(piece)")
+                    // The plain way: only ASCII without escapes; a raw quote ends the string there.
+                    var plain = JSONParser(buffer)
+                    let bytes = plain.parsePlainString().map { Array($0) }
+                    let isPlain = piece.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: "\\") }
+                    let plainExpected: [UInt8]? =
+                        piece == Array("\"".utf8) ? Array(content[..<k]) : isPlain ? content : nil
+                    #expect(bytes == plainExpected, "plain: offset \(k), piece \(piece)")
+                }
+            }
+        }
     }
 
     @Test("limits nesting instead of overflowing the stack")

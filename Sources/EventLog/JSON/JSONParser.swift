@@ -184,7 +184,8 @@ struct JSONParser: ~Copyable {
     @inline(__always)
     mutating func parsePlainString() -> UnsafeBufferPointer<UInt8>? {
         let start = pos + 1
-        var i = start
+        var seen: UInt64 = 0
+        var i = skipPlainWords(from: start, stopAtNonASCII: true, seen: &seen)
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
@@ -220,7 +221,9 @@ struct JSONParser: ~Copyable {
     mutating func parseString() throws(JSONParseError) -> String {
         pos += 1  // opening quote
         let start = pos
-        var high: UInt8 = 0
+        var seen: UInt64 = 0
+        pos = skipPlainWords(from: pos, stopAtNonASCII: false, seen: &seen)
+        var high: UInt8 = seen & 0x8080_8080_8080_8080 != 0 ? 0x80 : 0
         // Fast path: no escapes.
         while pos < bytes.count {
             let b = bytes[pos]
@@ -322,7 +325,10 @@ struct JSONParser: ~Copyable {
     mutating func skipString() throws(JSONParseError) {
         pos += 1  // opening quote
         let start = pos
-        var high: UInt8 = 0
+        var seen: UInt64 = 0
+        pos = skipPlainWords(from: pos, stopAtNonASCII: false, seen: &seen)
+        // A byte over 0x7F in the words skipped has the string's UTF-8 checked when it ends, as one in the rest.
+        var high: UInt8 = seen & 0x8080_8080_8080_8080 != 0 ? 0x80 : 0
         while pos < bytes.count {
             let b = bytes[pos]
             if b == UInt8(ascii: "\"") {
@@ -351,6 +357,36 @@ struct JSONParser: ~Copyable {
             }
         }
         throw error("unterminated string")
+    }
+
+    /// The first offset from `start` of an 8-byte word, read whole, that may hold a quote, a backslash or a
+    /// control character (or, with `stopAtNonASCII`, a byte over 0x7F); the end of the last whole word if none
+    /// does. The bytes before it are plain string content: the byte loops after it decide the rest exactly.
+    /// `seen` gets every word skipped or'ed into it.
+    ///
+    /// Eight bytes are tested at once (SWAR): a byte equal to `c` is a zero byte of `x ^ (c * ones)`, and
+    /// `(v &- ones) & ~v & highs` is non-zero when some byte of `v` is zero (and never misses one); a byte
+    /// below 0x20 shows the same way in `x &- 0x20 * ones`. A false alarm only stops the skip early.
+    @inline(__always)
+    func skipPlainWords(from start: Int, stopAtNonASCII: Bool, seen: inout UInt64) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = ones &* UInt64(UInt8(ascii: "\""))
+        let backslashes = ones &* UInt64(UInt8(ascii: "\\"))
+        let raw = UnsafeRawPointer(base)
+        var i = start
+        while i &+ 8 <= bytes.count {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let q = x ^ quotes
+            let b = x ^ backslashes
+            var special = ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((x &- ones &* 0x20) & ~x)
+            if stopAtNonASCII { special |= x }
+            if special & highs != 0 { break }
+            seen |= x
+            i &+= 8
+        }
+        return i
     }
 
     static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
