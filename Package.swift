@@ -31,7 +31,7 @@ let package = Package(
         // Twisted's Deferred, Failure, the reactors (SwiftNIO-backed and manual), aggregates and bridges.
         .target(name: "Defer", dependencies: [nioCore, nioPosix, nioLocks]),
         // The mon.out format (Eliot's message schema): model, encoder, tolerant streaming reader.
-        .target(name: "EventLog"),
+        .target(name: "EventLog", dependencies: [nioLocks]),
         // Eliot-style actions, messages and destinations, written through EventLog.
         .target(name: "Actions", dependencies: ["EventLog", logging, nioLocks]),
         // JSONMonitor (tracks deferreds through Defer's observer hook), DeferredContext, writeFailure.

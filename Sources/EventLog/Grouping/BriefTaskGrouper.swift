@@ -160,7 +160,8 @@ public struct BriefTaskGrouper {
         fieldNames = FieldNames(fields)
     }
 
-    /// Decodes one line and adds its message.
+    /// Decodes one line and adds its message: ``head(_:line:localLine:atEndWithoutNewline:decoder:readerWarnings:)``
+    /// then ``place(_:raw:)``.
     ///
     /// - Parameters:
     ///   - raw: The line, without its `\n`.
@@ -173,41 +174,80 @@ public struct BriefTaskGrouper {
         _ raw: UnsafeBufferPointer<UInt8>, line: Int, localLine: Int, atEndWithoutNewline: Bool,
         decoder reader: EventLogReader, readerWarnings: inout [EventLogError]
     ) -> Added {
+        guard
+            let head = head(
+                raw, line: line, localLine: localLine, atEndWithoutNewline: atEndWithoutNewline, decoder: reader,
+                readerWarnings: &readerWarnings)
+        else { return .notAMessage }
+        return place(head, raw: raw)
+    }
+
+    /// What reading a line found, before it is placed in its task: the message as kept and the task's id. Its
+    /// level is in `levelScratch` and its kept values in `valueScratch`. Holds no pointer: it may be placed by
+    /// another grouper, on another thread, from a copy of the line (see `TaskReader+Pipeline`).
+    struct LineHead {
+        var message: BriefMessage
+        var isAction: Bool
+        /// Where the task id is in the line when it is written there as plain ASCII (`uuidCount` bytes from
+        /// `uuidOffset`); otherwise `uuid` holds it.
+        var uuidOffset = 0
+        var uuidCount = 0
+        var uuid: String?
+        /// Whether the line was decoded the long way (so its task cannot be brief).
+        var slow = false
+    }
+
+    /// The first half of ``add(_:line:localLine:atEndWithoutNewline:decoder:readerWarnings:)``: decodes the line,
+    /// the short way when it can; `nil` when it holds no message (the reader's warnings say why).
+    mutating func head(
+        _ raw: UnsafeBufferPointer<UInt8>, line: Int, localLine: Int, atEndWithoutNewline: Bool,
+        decoder reader: EventLogReader, readerWarnings: inout [EventLogError]
+    ) -> LineHead? {
         var bytes = raw
         if let last = bytes.last, last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
         var message = BriefMessage(line: line, timestamp: 0, type: nil, status: nil, valuesStart: 0)
-        var isAction = false
-        var key: ByteKey
-        var uuid: String?
-        var uuidBytes: UnsafeBufferPointer<UInt8>?
-        var slow = false
         // A line that may hold a value over the reader's limit takes the full decoder, which cuts it and says so.
         let limit = reader.maxValueBytes
         if limit == 0 || bytes.count <= limit, let digest = self.digest(bytes, into: &message) {
-            if let bytes = digest.uuidBytes {
-                key = ByteKey(ascii: bytes)
-                uuidBytes = bytes
+            var head = LineHead(message: message, isAction: digest.isAction)
+            if let id = digest.uuidBytes {
+                head.uuidOffset = id.baseAddress.map { $0 - raw.baseAddress! } ?? 0
+                head.uuidCount = id.count
             } else {
-                key = ByteKey(escapedUUID)
-                uuid = escapedUUID
+                head.uuid = escapedUUID
             }
-            isAction = digest.isAction
+            return head
+        }
+        levelScratch.removeAll(keepingCapacity: true)
+        switch reader.decoder.decode(raw, line: localLine, atEndWithoutNewline: atEndWithoutNewline) {
+        case .failure(let problem):
+            readerWarnings.append(problem)
+            return nil
+        case .message(let full, let warning):
+            if let warning { readerWarnings.append(warning) }
+            levelScratch.append(contentsOf: full.taskLevel)
+            message.status = full.actionStatus
+            message.timestamp = full.timestamp ?? 0
+            return LineHead(message: message, isAction: full.isActionMessage, uuid: full.taskUUID, slow: true)
+        }
+    }
+
+    /// The second half of ``add(_:line:localLine:atEndWithoutNewline:decoder:readerWarnings:)``: places a line's
+    /// message (its level in `levelScratch`, its kept values in `valueScratch`) in its task.
+    ///
+    /// - Parameters:
+    ///   - head: What ``head(_:line:localLine:atEndWithoutNewline:decoder:readerWarnings:)`` found in the line.
+    ///   - raw: The line, without its `\n`.
+    mutating func place(_ head: LineHead, raw: UnsafeBufferPointer<UInt8>) -> Added {
+        var message = head.message
+        let line = message.line
+        let isAction = head.isAction
+        let slow = head.slow
+        let key: ByteKey
+        if let uuid = head.uuid {
+            key = ByteKey(uuid)
         } else {
-            levelScratch.removeAll(keepingCapacity: true)
-            switch reader.decoder.decode(raw, line: localLine, atEndWithoutNewline: atEndWithoutNewline) {
-            case .failure(let problem):
-                readerWarnings.append(problem)
-                return .notAMessage
-            case .message(let full, let warning):
-                if let warning { readerWarnings.append(warning) }
-                key = ByteKey(full.taskUUID)
-                uuid = full.taskUUID
-                levelScratch.append(contentsOf: full.taskLevel)
-                isAction = full.isActionMessage
-                message.status = full.actionStatus
-                message.timestamp = full.timestamp ?? 0
-                slow = true
-            }
+            key = ByteKey(ascii: UnsafeBufferPointer(rebasing: raw[head.uuidOffset..<head.uuidOffset + head.uuidCount]))
         }
         if message.timestamp.isFinite, message.timestamp > latestTimestamp ?? -.infinity {
             latestTimestamp = message.timestamp
@@ -216,7 +256,9 @@ public struct BriefTaskGrouper {
         if let open = tasks[key] {
             t = open
         } else {
-            let id = uuid ?? String(decoding: uuidBytes!, as: UTF8.self)
+            let id =
+                head.uuid
+                ?? String(decoding: UnsafeBufferPointer(rebasing: raw[head.uuidOffset..<head.uuidOffset + head.uuidCount]), as: UTF8.self)
             if let free = freeSlots.popLast() {
                 t = free
                 slots[t].reuse(uuid: id, ordinal: nextOrdinal)

@@ -83,6 +83,10 @@ public struct TaskReader {
     /// as it stood at that moment (`top`'s rewind). Untimed messages are kept. Not with ``brief``.
     public var until: Double?
 
+    /// Whether a ``brief`` read decodes lines on a second thread while this one groups them (see
+    /// `TaskReader+Pipeline`): by default with more than one processor. What is read is the same either way.
+    public var readsAhead = TaskReader.readsOnTwoThreads
+
     /// How much of an input's head is looked at to tell its format.
     static let headLength = 1 << 16
 
@@ -146,7 +150,21 @@ public struct TaskReader {
                 if messages % 50_000 == 0 { progress?(offset + reader.lineNumber) }
             }
             var latest: Double?
-            if briefGrouper != nil {
+            if briefGrouper != nil, readsAhead {
+                briefGrouper!.latestTimestamp = nil
+                defer { latest = briefGrouper!.latestTimestamp }
+                try Self.readPiped(reader, into: &briefGrouper!, offset: offset, warnings: &warnings) { added, line in
+                    switch added {
+                    case .notAMessage: return
+                    case .message: break
+                    case .handout(.brief(let task)): note(.brief(task), ordinal: task.ordinal)
+                    case .handout(.built(let ordinal, let task)):
+                        note(.task(task, ordinal: ordinal, atEnd: false), ordinal: ordinal)
+                    }
+                    messages += 1
+                    if messages % 50_000 == 0 { progress?(offset + line) }
+                }
+            } else if briefGrouper != nil {
                 briefGrouper!.latestTimestamp = nil
                 defer { latest = briefGrouper!.latestTimestamp }
                 while let raw = reader.nextLine() {
