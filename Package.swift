@@ -138,7 +138,7 @@ let package = Package(
 // libFuzzer's main, and without it it would have none.
 if Context.environment["REACTORTRACK_FUZZ"] != nil {
     package.targets.append(
-        .executableTarget(name: "reactortrack-fuzz", dependencies: ["Chains", "Visualize", "Export"], path: "Fuzz/ReadAndDraw"))
+        .executableTarget(name: "reactortrack-fuzz", dependencies: ["Chains", "EventLog", "Visualize", "Export"], path: "Fuzz/ReadAndDraw"))
 }
 
 // The swift-otel example exists only for `make otel-example` (REACTORTRACK_OTEL=1): swift-otel's first build takes
