@@ -12,13 +12,13 @@ import Darwin
 /// Reading with a brief grouper on two threads: one reads lines and decodes them (the larger half of the work),
 /// the other places them in their tasks and hands tasks out, as ``TaskReader/read(_:_:)`` does on one.
 ///
-/// The reading thread's grouper is used for ``BriefTaskGrouper/head(_:line:localLine:atEndWithoutNewline:decoder:readerWarnings:)``
-/// only; what it finds goes over in batches of copied lines, each line with its level, kept values and warnings,
-/// and the caller's grouper places them with ``BriefTaskGrouper/place(_:raw:)`` in the same order. Everything
+/// The reading thread's grouper is used for its `head` (decoding) only; what it finds goes over in batches of
+/// copied lines, each line with its level, kept values and warnings, and the caller's grouper places them with
+/// ``BriefTaskGrouper/place(_:raw:)`` in the same order. Everything
 /// comes out exactly as on one thread: the same tasks, ordinals, warnings and progress.
 ///
 /// Invariants:
-/// - The reader and the reading grouper are touched by the reading thread only, from `start` until it signals
+/// - The reader and the reading grouper are touched by the reading thread only, from its start until it signals
 ///   `finished`; the caller waits for that before it returns (or throws), so it may use the reader again after.
 /// - Batches cross in `queue`, under its lock; at most `depth` are in flight, so memory is bounded by the batch
 ///   size whatever the log.
@@ -105,7 +105,11 @@ extension TaskReader {
         let side = ReadingSide(
             reader: reader,
             grouper: BriefTaskGrouper(file: "", fields: grouper.fields, keptFields: nil, rootType: grouper.rootType))
-        DispatchQueue.global().async {
+        // A serial queue of its own, which libdispatch runs on its overcommitting pool (a thread is made when none
+        // is free), not the width-limited global queue: a caller that is itself on a pool thread, waiting for
+        // batches, must never wait for a pool its own waiting has filled. (Foundation's `Thread` would load
+        // Foundation into every command.)
+        DispatchQueue(label: "reactortrack-read").async {
             defer { finished.signal() }
             var batch = PipedBatch.empty()
             func send() -> Bool {
@@ -129,8 +133,9 @@ extension TaskReader {
             while let raw = side.reader.nextLine() {
                 switch raw {
                 case .warning(let warning):
-                    batch.lines.append(
-                        PipedLine(localLine: side.reader.lineNumber, warningStart: batch.warnings.count, warningCount: 1))
+                    let start = batch.warnings.count
+                    let line = side.reader.lineNumber
+                    batch.lines.append(PipedLine(localLine: line, warningStart: start, warningCount: 1))
                     batch.warnings.append(warning)
                     if warning.code == .ioError { return }
                 case .line(let range, let atEndWithoutNewline):
