@@ -243,12 +243,8 @@ public struct BriefTaskGrouper {
         let line = message.line
         let isAction = head.isAction
         let slow = head.slow
-        let key: ByteKey
-        if let uuid = head.uuid {
-            key = ByteKey(uuid)
-        } else {
-            key = ByteKey(ascii: UnsafeBufferPointer(rebasing: raw[head.uuidOffset..<head.uuidOffset + head.uuidCount]))
-        }
+        let idBytes = UnsafeBufferPointer(rebasing: raw[head.uuidOffset..<head.uuidOffset + head.uuidCount])
+        let key = head.uuid.map(ByteKey.init) ?? ByteKey(ascii: idBytes)
         if message.timestamp.isFinite, message.timestamp > latestTimestamp ?? -.infinity {
             latestTimestamp = message.timestamp
         }
@@ -256,9 +252,7 @@ public struct BriefTaskGrouper {
         if let open = tasks[key] {
             t = open
         } else {
-            let id =
-                head.uuid
-                ?? String(decoding: UnsafeBufferPointer(rebasing: raw[head.uuidOffset..<head.uuidOffset + head.uuidCount]), as: UTF8.self)
+            let id = head.uuid ?? String(decoding: idBytes, as: UTF8.self)
             if let free = freeSlots.popLast() {
                 t = free
                 slots[t].reuse(uuid: id, ordinal: nextOrdinal)

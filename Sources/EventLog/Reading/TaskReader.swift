@@ -145,47 +145,39 @@ public struct TaskReader {
                 result.ordinalCount = max(result.ordinalCount, ordinal + 1)
                 handle(handout, map)
             }
-            func counted() {
+            func counted(_ line: Int) {
                 messages += 1
-                if messages % 50_000 == 0 { progress?(offset + reader.lineNumber) }
+                if messages % 50_000 == 0 { progress?(offset + line) }
+            }
+            // A brief grouper's line, on either path: its task handed out if it completed one, and counted.
+            func added(_ added: BriefTaskGrouper.Added, line: Int) {
+                switch added {
+                case .notAMessage: return
+                case .message: break
+                case .handout(.brief(let task)): note(.brief(task), ordinal: task.ordinal)
+                case .handout(.built(let ordinal, let task)):
+                    note(.task(task, ordinal: ordinal, atEnd: false), ordinal: ordinal)
+                }
+                counted(line)
             }
             var latest: Double?
-            if briefGrouper != nil, readsAhead {
+            if briefGrouper != nil {
                 briefGrouper!.latestTimestamp = nil
                 defer { latest = briefGrouper!.latestTimestamp }
-                try Self.readPiped(reader, into: &briefGrouper!, offset: offset, warnings: &warnings) { added, line in
-                    switch added {
-                    case .notAMessage: return
-                    case .message: break
-                    case .handout(.brief(let task)): note(.brief(task), ordinal: task.ordinal)
-                    case .handout(.built(let ordinal, let task)):
-                        note(.task(task, ordinal: ordinal, atEnd: false), ordinal: ordinal)
-                    }
-                    messages += 1
-                    if messages % 50_000 == 0 { progress?(offset + line) }
-                }
-            } else if briefGrouper != nil {
-                briefGrouper!.latestTimestamp = nil
-                defer { latest = briefGrouper!.latestTimestamp }
-                while let raw = reader.nextLine() {
-                    switch raw {
-                    case .warning(let warning):
-                        if warning.code == .ioError { throw warning }
-                        warnings.append(warning)
-                    case .line(let range, let atEndWithoutNewline):
-                        let line = reader.lineNumber
-                        switch briefGrouper!.add(
-                            reader.bytes(range), line: offset + line, localLine: line,
-                            atEndWithoutNewline: atEndWithoutNewline, decoder: reader, readerWarnings: &warnings)
-                        {
-                        case .notAMessage: break
-                        case .message: counted()
-                        case .handout(.brief(let task)):
-                            note(.brief(task), ordinal: task.ordinal)
-                            counted()
-                        case .handout(.built(let ordinal, let task)):
-                            note(.task(task, ordinal: ordinal, atEnd: false), ordinal: ordinal)
-                            counted()
+                if readsAhead {
+                    try Self.readPiped(reader, into: &briefGrouper!, offset: offset, warnings: &warnings, added)
+                } else {
+                    while let raw = reader.nextLine() {
+                        switch raw {
+                        case .warning(let warning):
+                            if warning.code == .ioError { throw warning }
+                            warnings.append(warning)
+                        case .line(let range, let atEndWithoutNewline):
+                            let line = reader.lineNumber
+                            let outcome = briefGrouper!.add(
+                                reader.bytes(range), line: offset + line, localLine: line,
+                                atEndWithoutNewline: atEndWithoutNewline, decoder: reader, readerWarnings: &warnings)
+                            added(outcome, line: line)
                         }
                     }
                 }
@@ -198,7 +190,7 @@ public struct TaskReader {
                         if let (ordinal, task) = grouper.add(message, line: offset + line) {
                             note(.task(task, ordinal: ordinal, atEnd: false), ordinal: ordinal)
                         }
-                        counted()
+                        counted(reader.lineNumber)
                     case .warning(let warning):
                         if warning.code == .ioError { throw warning }
                         warnings.append(warning)
