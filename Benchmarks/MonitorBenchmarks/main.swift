@@ -19,7 +19,9 @@
 // chains_10m_rss_growth_mb (10,000,000 chains tracked, run and released in one process by one monitor, which keeps
 // no events (its buffer bound is 1): how much the resident memory grew between the first million and the tenth,
 // that is what the monitor keeps per chain that has ended; run it alone), and tracked_callback_flight (the monitor
-// as a flight recorder keeping the last 100,000 events, no triggers: what keeping only the recent past costs).
+// as a flight recorder keeping the last 100,000 events, no triggers: what keeping only the recent past costs), and
+// tracked_callback_dumped (the buffered monitor, then `dump(to:)`: recording and encoding every line on one thread,
+// the writer thread's work without its timing, which `make perf-check` counts).
 import Actions
 import BenchmarkSupport
 import Defer
@@ -40,7 +42,10 @@ let arguments = BenchmarkArguments()
 let innerRounds = arguments.rounds(default: 5)
 
 /// Median ns per callback over `rounds` rounds of `chains` chains of 10 callbacks.
-func measure(rounds: Int = innerRounds, chains: Int, monitor makeMonitor: () -> JSONMonitor?) -> (perCallback: Double, seconds: Double) {
+func measure(
+    rounds: Int = innerRounds, chains: Int, finish: (JSONMonitor) -> Void = { $0.stop() },
+    monitor makeMonitor: () -> JSONMonitor?
+) -> (perCallback: Double, seconds: Double) {
     var samples: [Double] = []
     var seconds = 0.0
     for round in 0..<rounds {
@@ -53,7 +58,7 @@ func measure(rounds: Int = innerRounds, chains: Int, monitor makeMonitor: () -> 
             for _ in 0..<9 { chain = chain.addCallback(label: "step") { $0 &+ 1 } }
             try? d.callback(i)
         }
-        monitor?.stop()
+        if let monitor { finish(monitor) }
         let elapsed = nanoseconds() - start
         samples.append(Double(elapsed) / Double(chains * 10))
         if round == rounds - 1 { seconds = Double(elapsed) / 1e9 }
@@ -98,6 +103,7 @@ arguments.checkOnly(
         "tracked_callback_spans", "tracked_callback_spans_noop", "tracked_callback_values_full",
         "tracked_callback_values_short",
         "tracked_callback_values_none", "chains_10m_rss_growth_mb", "tracked_callback_flight",
+        "tracked_callback_dumped",
     ],
     program: "MonitorBenchmarks")
 let runStreaming = only.map { !$0.isDisjoint(with: ["tracked_callback_streaming", "streaming_events"]) } ?? true
@@ -184,6 +190,10 @@ let spansNoop = only.map { $0.contains("tracked_callback_spans_noop") } ?? true
     ? measure(chains: chains) {
         JSONMonitor(bufferLimit: 10_000_000, companion: TracingMonitor(tracer: NoOpTracer()))
     } : noFigure
+let dumpPath = FileManager.default.temporaryDirectory.appendingPathComponent("reactortrack-dump-\(getpid()).out").path
+let dumped = only.map { $0.contains("tracked_callback_dumped") } ?? true
+    ? measure(chains: chains, finish: { try? $0.dump(to: dumpPath) }) { JSONMonitor(bufferLimit: 10_000_000) } : noFigure
+try? FileManager.default.removeItem(atPath: dumpPath)
 let flight = only.map { $0.contains("tracked_callback_flight") } ?? true
     ? measure(chains: chains) { JSONMonitor(flightRecorder: FlightRecorder(events: 100_000)) } : noFigure
 let path = FileManager.default.temporaryDirectory.appendingPathComponent("reactortrack-bench-\(getpid()).out").path
@@ -193,9 +203,7 @@ let streaming = runStreaming
         try? FileManager.default.removeItem(atPath: path)
         return try? JSONMonitor(streamingTo: path)
     } : noFigure
-if runStreaming, let text = try? String(contentsOfFile: path, encoding: .utf8) {
-    streamedEvents = text.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
-}
+if runStreaming { streamedEvents = lineCount(ofFile: path) }
 try? FileManager.default.removeItem(atPath: path)
 
 if arguments.json {
@@ -208,6 +216,7 @@ if arguments.json {
         ("tracked_callback_spans", spans.perCallback, "ns/callback"),
         ("tracked_callback_spans_noop", spansNoop.perCallback, "ns/callback"),
         ("tracked_callback_streaming", streaming.perCallback, "ns/callback"),
+        ("tracked_callback_dumped", dumped.perCallback, "ns/callback"),
         ("tracked_callback_flight", flight.perCallback, "ns/callback"),
         ("streaming_events", Double(streamedEvents) / max(streaming.seconds, 1e-9), "events/s"),
     ]
@@ -225,5 +234,6 @@ print("tracked, a struct, values: .none          \(figure(valuesNone.perCallback
 print("tracked, with live spans, per callback     \(figure(spans.perCallback))   (\(String(format: "%.1f", spans.perCallback / untracked.perCallback))x untracked)")
 print("tracked, spans to a no-op tracer           \(figure(spansNoop.perCallback))   (\(String(format: "%.1f", spansNoop.perCallback / untracked.perCallback))x untracked)")
 print("tracked, streaming monitor, per callback    \(figure(streaming.perCallback))   (\(String(format: "%.1f", streaming.perCallback / untracked.perCallback))x untracked)")
+print("tracked, buffered, then dump(to:)          \(figure(dumped.perCallback))   (\(String(format: "%.1f", dumped.perCallback / untracked.perCallback))x untracked)")
 print("tracked, flight recorder, per callback     \(figure(flight.perCallback))   (\(String(format: "%.2f", flight.perCallback / buffered.perCallback))x the buffered monitor)")
 print("streaming: \(streamedEvents) lines written, \(String(format: "%.0f", Double(streamedEvents) / max(streaming.seconds, 1e-9))) events/s sustained (including stop())")

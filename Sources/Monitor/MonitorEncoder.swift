@@ -18,13 +18,31 @@ struct MonitorEncoder: Sendable {
         /// The bytes each of its lines starts with (its task id).
         let prefix: [UInt8]
         var current: MonitorEvent.Outcome = .success("None")
-        var names: [Int32: (callback: String?, errback: String?)] = [:]
+        /// The names of its pairs, by index (pairs are numbered from 0 as they are added).
+        var names: [(callback: String?, errback: String?)] = []
+
+        mutating func setNames(_ pair: (callback: String?, errback: String?), at index: Int32) {
+            let index = Int(index)
+            guard index >= 0 else { return }
+            while names.count <= index { names.append((nil, nil)) }
+            names[index] = pair
+        }
+
+        func names(at index: Int32) -> (callback: String?, errback: String?)? {
+            index >= 0 && Int(index) < names.count ? names[Int(index)] : nil
+        }
     }
 
     /// The chains seen starting and not yet ended.
     private var chains: [Int: ChainState] = [:]
+    /// The last chain looked up, and where it is in `chains` (until `chains` gains or loses one): a chain's
+    /// events mostly come one after another.
+    private var lastChain = 0
+    private var lastIndex: [Int: ChainState].Index?
     /// Turns the events' ticks into Unix seconds; the streaming writer renews it for every batch.
     var scale: TickScale
+    /// The constant parts of the common lines (held here: a static one is checked for being made at every use).
+    private let pieces = Pieces()
 
     init(scale: TickScale) {
         self.scale = scale
@@ -39,7 +57,7 @@ struct MonitorEncoder: Sendable {
             siteIsCreation: start.siteIsCreation, trackedBy: start.trackedBy, context: start.context,
             cutAt: start.lost ? cutAt : nil, to: &line)
         chains[start.chain]?.current = start.current
-        for (index, names) in start.names { chains[start.chain]?.names[index] = names }
+        for (index, names) in start.names { chains[start.chain]?.setNames(names, at: index) }
     }
 
     /// Appends the line for `event`; returns false (appending nothing) for an event of a chain it never saw start.
@@ -55,11 +73,25 @@ struct MonitorEncoder: Sendable {
                 context: context.map { (buffer[text: $0.taskUUID], $0.level) }, cutAt: nil, to: &line)
             return true
         }
-        // One lookup, and the chain's state updated where it lies (not copied out and back).
-        guard let index = chains.index(forKey: event.chain) else { return false }
-        let written = Self.append(event, of: &chains.values[index], in: buffer, scale: scale, to: &line)
+        // One lookup (none for the same chain again), and the chain's state updated where it lies (not copied
+        // out and back).
+        let chain = event.chain
+        let index: [Int: ChainState].Index
+        if chain == lastChain, let last = lastIndex {
+            index = last
+        } else {
+            guard let found = chains.index(forKey: chain) else { return false }
+            index = found
+            lastChain = chain
+            lastIndex = found
+        }
+        let written = Self.append(
+            event, of: &chains.values[index], in: buffer, scale: scale, pieces: pieces, to: &line)
         // Nothing follows a chain's end: its state can go.
-        if case .chainEnded = event { chains.remove(at: index) }
+        if case .chainEnded = event {
+            chains.remove(at: index)
+            lastIndex = nil
+        }
         return written
     }
 
@@ -73,6 +105,7 @@ struct MonitorEncoder: Sendable {
         let state = ChainState(
             prefix: LineBuilder.prefix(taskUUID: context?.taskUUID ?? newTaskUUID(), levels: context?.level ?? []))
         chains[chain] = state
+        lastIndex = nil
         line.open(prefix: state.prefix, level: 1, timestamp: scale.seconds(time))
         Self.action(V.deferredAction, .started, to: &line)
         if siteIsCreation { line.field(F.createdAt, site) }
@@ -86,7 +119,7 @@ struct MonitorEncoder: Sendable {
 
     /// The line of an event of a started chain (`state`).
     private static func append(
-        _ event: MonitorEvent, of state: inout ChainState, in buffer: EventBuffer, scale: TickScale,
+        _ event: MonitorEvent, of state: inout ChainState, in buffer: EventBuffer, scale: TickScale, pieces: Pieces,
         to line: inout LineBuilder
     ) -> Bool {
         func open(_ slot: Int32, _ time: UInt64, _ type: V.Message) {
@@ -98,27 +131,36 @@ struct MonitorEncoder: Sendable {
             return false
         case .added(_, let slot, let time, let index, let siteRef):
             let added = buffer[site: siteRef]
-            let site = buffer[text: added.text]
             let names = Self.names(of: added, in: buffer)
-            state.names[index] = names
-            open(slot, time, .added)
-            line.field(F.callback, names.0)
-            line.field(F.errback, names.1)
-            line.field(F.index, Int(index))
-            line.field(F.site, site)
+            state.setNames(names, at: index)
+            line.open(prefix: state.prefix, level: Int(slot), timestamp: scale.seconds(time))
+            line.raw(pieces.addedCallback)
+            if let callback = names.callback { line.string(callback) } else { line.raw("null" as StaticString) }
+            line.raw(pieces.errback)
+            if let errback = names.errback { line.string(errback) } else { line.raw("null" as StaticString) }
+            line.raw(pieces.index)
+            line.int(Int(index))
+            line.raw(pieces.site)
+            line.string(buffer[text: added.text])
         case .fired(_, let slot, let time, let value):
             open(slot, time, .fired)
             let value = buffer.outcome(value)
             state.current = value
             outcome(value, to: &line)
         case .runStarted(_, let slot, let time, let index, let onErrorPath):
-            let names = state.names[index]
+            let names = state.names(at: index)
             line.open(prefix: state.prefix, level: Int(slot), sublevel: 1, timestamp: scale.seconds(time))
-            action(V.runAction, .started, to: &line)
-            line.field(F.index, Int(index))
-            line.field(F.input, state.current.text)
-            line.field(F.name, (onErrorPath ? names?.errback : names?.callback) ?? "pair \(index)")
-            line.field(F.path, (onErrorPath ? V.Path.error : V.Path.success).rawValue)
+            line.raw(pieces.runStartedIndex)
+            line.int(Int(index))
+            line.raw(pieces.input)
+            text(of: state.current, to: &line)
+            line.raw(pieces.name)
+            if let name = onErrorPath ? names?.errback : names?.callback {
+                line.string(name)
+            } else {
+                line.string("pair \(index)")
+            }
+            line.raw(onErrorPath ? pieces.errorPath : pieces.successPath)
         case .runEnded(_, let slot, let time, let output):
             line.open(prefix: state.prefix, level: Int(slot), sublevel: 2, timestamp: scale.seconds(time))
             switch output {
@@ -130,9 +172,9 @@ struct MonitorEncoder: Sendable {
                     failure(type, reason, to: &line)
                     line.field(F.outputPath, V.Path.error.rawValue)
                 } else {
-                    action(V.runAction, .succeeded, to: &line)
-                    line.field(F.output, value.text)
-                    line.field(F.outputPath, V.Path.success.rawValue)
+                            line.raw(pieces.runSucceededOutput)
+                    text(of: value, to: &line)
+                    line.raw(pieces.successOutputPath)
                 }
             case .deferred(let id):
                 action(V.runAction, .succeeded, to: &line)
@@ -198,6 +240,34 @@ struct MonitorEncoder: Sendable {
         }
         line.close()
         return true
+    }
+
+    /// The constant parts of the common lines, each written with one copy: keys with the `,` and `:` around
+    /// them, and whole fields whose value never changes. Made once from the vocabulary, in the order
+    /// `EventLogEncoder` writes keys.
+    private struct Pieces: Sendable {
+        let addedCallback = LineBuilder.field(EventMessage.Key.messageType, V.Message.added.rawValue) + LineBuilder.key(F.callback)
+        let errback = LineBuilder.key(F.errback)
+        let index = LineBuilder.key(F.index)
+        let site = LineBuilder.key(F.site)
+        let runStartedIndex =
+            LineBuilder.field(EventMessage.Key.actionType, V.runAction)
+            + LineBuilder.field(EventMessage.Key.actionStatus, ActionStatus.started.rawValue) + LineBuilder.key(F.index)
+        let input = LineBuilder.key(F.input)
+        let name = LineBuilder.key(F.name)
+        let successPath = LineBuilder.field(F.path, V.Path.success.rawValue)
+        let errorPath = LineBuilder.field(F.path, V.Path.error.rawValue)
+        let runSucceededOutput =
+            LineBuilder.field(EventMessage.Key.actionType, V.runAction)
+            + LineBuilder.field(EventMessage.Key.actionStatus, ActionStatus.succeeded.rawValue) + LineBuilder.key(F.output)
+        let successOutputPath = LineBuilder.field(F.outputPath, V.Path.success.rawValue)
+    }
+
+
+    /// An outcome as the JSON string the log shows (``MonitorEvent/Outcome/text``): an `Int` written straight
+    /// from its digits, without making its text first.
+    private static func text(of outcome: MonitorEvent.Outcome, to line: inout LineBuilder) {
+        if case .integer(let int) = outcome { line.quoted(int) } else { line.string(outcome.text) }
     }
 
     /// The names a pair added at `site` is written with (`nil`: a pass-through half).

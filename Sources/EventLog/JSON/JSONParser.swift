@@ -364,25 +364,17 @@ struct JSONParser: ~Copyable {
     /// does. The bytes before it are plain string content: the byte loops after it decide the rest exactly.
     /// `seen` gets every word skipped or'ed into it.
     ///
-    /// Eight bytes are tested at once (SWAR): a byte equal to `c` is a zero byte of `x ^ (c * ones)`, and
-    /// `(v &- ones) & ~v & highs` is non-zero when some byte of `v` is zero (and never misses one); a byte
-    /// below 0x20 shows the same way in `x &- 0x20 * ones`. A false alarm only stops the skip early.
+    /// Eight bytes are tested at once (`PlainWord`); a false alarm only stops the skip early.
     @inline(__always)
     func skipPlainWords(from start: Int, stopAtNonASCII: Bool, seen: inout UInt64) -> Int {
         guard let base = bytes.baseAddress else { return start }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quotes = ones &* UInt64(UInt8(ascii: "\""))
-        let backslashes = ones &* UInt64(UInt8(ascii: "\\"))
         let raw = UnsafeRawPointer(base)
         var i = start
         while i &+ 8 <= bytes.count {
             let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let q = x ^ quotes
-            let b = x ^ backslashes
-            var special = ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((x &- ones &* 0x20) & ~x)
-            if stopAtNonASCII { special |= x }
-            if special & highs != 0 { break }
+            var special = PlainWord.special(x)
+            if stopAtNonASCII { special |= x & PlainWord.highs }
+            if special != 0 { break }
             seen |= x
             i &+= 8
         }

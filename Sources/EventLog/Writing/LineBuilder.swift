@@ -16,6 +16,9 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
     package private(set) var byteCount = 0
     /// Where each line ends (the offset after its `\n`).
     package private(set) var ends: [Int] = []
+    /// The second of the last timestamp written, and its ten digits (`double`).
+    private var lastSecond: UInt = .max
+    private var lastSecondDigits: (high: UInt64, low: UInt16) = (0, 0)
 
     package init(capacity: Int = 1 << 16) {
         self.capacity = Swift.max(capacity, 64)
@@ -76,8 +79,7 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
             byte(UInt8(ascii: ","))
             int(sublevel)
         }
-        byte(UInt8(ascii: "]"))
-        key("timestamp")
+        raw(#"],"timestamp":"# as StaticString)
         double(timestamp)
     }
 
@@ -167,13 +169,20 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
         byteCount += bytes.count
     }
 
+    /// A literal's bytes as they are.
+    @inline(__always)
+    package mutating func raw(_ text: StaticString) {
+        raw(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     /// Bytes as they are.
-    mutating func raw(_ bytes: [UInt8]) {
+    package mutating func raw(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { raw($0) }
     }
 
     /// A string's UTF-8 as it is (for text known to need no escaping).
     package mutating func raw(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ raw($0) }) != nil { return }
         var text = text
         text.withUTF8 { raw($0) }
     }
@@ -182,25 +191,57 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
     /// U+0020); other characters as raw UTF-8, as Eliot writes them.
     package mutating func string(_ string: String) {
         byte(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { escaped($0) }
+        if string.utf8.withContiguousStorageIfAvailable({ escaped($0) }) == nil {
+            var string = string
+            string.withUTF8 { escaped($0) }
+        }
         byte(UInt8(ascii: "\""))
+    }
+
+    /// An integer as a JSON string: `"42"`.
+    package mutating func quoted(_ value: Int) {
+        byte(UInt8(ascii: "\""))
+        int(value)
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// The bytes of `,"key":`, to append whole with ``raw(_:)-([UInt8])`` where a writer puts the same key on
+    /// many lines.
+    package static func key(_ key: String) -> [UInt8] {
+        var line = LineBuilder(capacity: key.utf8.count + 4)
+        line.key(key)
+        return line.bytes
+    }
+
+    /// The bytes of `,"key":"value"` (the value escaped), to append whole.
+    package static func field(_ key: String, _ value: String) -> [UInt8] {
+        var line = LineBuilder(capacity: key.utf8.count + value.utf8.count + 8)
+        line.field(key, value)
+        return line.bytes
     }
 
     /// Lower-case hex digits, for `\u` escapes and ids.
     package static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// `bytes` with JSON's escapes: runs that need none are copied whole. (The scan is a plain loop over byte
-    /// constants: it is most of the work, and stays quick in a debug build too.)
+    /// `bytes` with JSON's escapes: runs that need none are copied whole. Eight bytes are looked at a time
+    /// (`PlainWord`); a word that may hold a byte to escape is looked at byte by byte.
     mutating func escaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress else { return }
         let count = bytes.count
+        let words = UnsafeRawPointer(start)
         var runStart = 0
         var index = 0
         while index < count {
-            let b = bytes[index]
+            if index &+ 8 <= count,
+                PlainWord.special(words.loadUnaligned(fromByteOffset: index, as: UInt64.self)) == 0
+            {
+                index &+= 8
+                continue
+            }
+            let b = start[index]
             // 0x22 is the quote, 0x5C the backslash.
             if b >= 0x20 && b != 0x22 && b != 0x5C {
-                index += 1
+                index &+= 1
                 continue
             }
             raw(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
@@ -217,7 +258,7 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
                 byte(Self.hexDigits[Int(b >> 4)])
                 byte(Self.hexDigits[Int(b & 0xF)])
             }
-            index += 1
+            index &+= 1
             runStart = index
         }
         raw(UnsafeBufferPointer(rebasing: bytes[runStart...]))
@@ -226,26 +267,52 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
     /// An integer in decimal.
     package mutating func int(_ value: Int) {
         if value >= 0 && value < 10 {
-            byte(UInt8(ascii: "0") + UInt8(value))
+            byte(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
             return
         }
-        var magnitude = value.magnitude
-        var digits = 1
-        var bound: UInt = 10
-        while digits < 20, magnitude >= bound {
-            digits += 1
-            bound = bound.multipliedReportingOverflow(by: 10).partialValue
+        if value >= 10 && value < 100 {
+            // Levels and pair indexes: the common case after one digit.
+            reserve(2)
+            Self.writeDigits(UInt(value), count: 2, endingAt: base + byteCount + 2)
+            byteCount += 2
+            return
         }
         let sign = value < 0 ? 1 : 0
+        let magnitude = value.magnitude
+        let digits = Self.digitCount(magnitude)
         reserve(digits + sign)
         if sign == 1 { base[byteCount] = UInt8(ascii: "-") }
-        var at = byteCount + sign + digits - 1
-        for _ in 0..<digits {
-            base[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-            at -= 1
-        }
+        Self.writeDigits(magnitude, count: digits, endingAt: base + byteCount + sign + digits)
         byteCount += digits + sign
+    }
+
+    /// How many decimal digits `value` has (1 for 0).
+    @inline(__always)
+    static func digitCount(_ value: UInt) -> Int {
+        var digits = 1
+        var bound: UInt = 10
+        while digits < 20, value >= bound {
+            digits &+= 1
+            bound = bound &* 10
+        }
+        return digits
+    }
+
+    /// Writes the last `count` decimal digits of `value` into the bytes before `end`, two per division.
+    @inline(__always)
+    static func writeDigits(_ value: UInt, count: Int, endingAt end: UnsafeMutablePointer<UInt8>) {
+        var value = value
+        var at = end
+        var left = count
+        while left >= 2 {
+            let pair = value % 100
+            value /= 100
+            at -= 2
+            at[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair / 10)
+            at[1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: pair % 10)
+            left &-= 2
+        }
+        if left == 1 { (at - 1).pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10) }
     }
 
     /// A number (`null` when not finite).
@@ -255,27 +322,31 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
         // doubles there are 2^-22 s (about 2.4e-7) apart, so the nearest seven-decimal number reads back as the
         // same double. Much cheaper than `description`, which allocates a string for each.
         if value >= 1_073_741_824, value < 2_147_483_648 {
-            var seconds = Int(value)
-            var fraction = Int(((value - Double(seconds)) * 1e7).rounded())
-            if fraction >= 10_000_000 {
-                seconds += 1
-                fraction -= 10_000_000
+            // Ten digits of seconds and seven of fraction, written whole, then the fraction's trailing zeros
+            // dropped (a whole second keeps one: `.0`). The fraction is taken apart from the seconds, where the
+            // subtraction is exact (the product `value * 1e7` is past 2^53 and would round).
+            let seconds = UInt(value)
+            let ticks = seconds &* 10_000_000 &+ UInt(((value - Double(seconds)) * 1e7).rounded())
+            reserve(18)
+            let at = base + byteCount
+            // Lines written together share their second: its ten digits are made once and copied after.
+            let second = ticks / 10_000_000
+            let digits = UnsafeMutableRawPointer(at)
+            if second == lastSecond {
+                digits.storeBytes(of: lastSecondDigits.high, as: UInt64.self)
+                digits.storeBytes(of: lastSecondDigits.low, toByteOffset: 8, as: UInt16.self)
+            } else {
+                Self.writeDigits(second, count: 10, endingAt: at + 10)
+                lastSecond = second
+                lastSecondDigits = (
+                    digits.loadUnaligned(as: UInt64.self), digits.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+                )
             }
-            int(seconds)
-            byte(UInt8(ascii: "."))
-            var digits = 7
-            while digits > 1, fraction % 10 == 0 {
-                fraction /= 10
-                digits -= 1
-            }
-            // The fraction's leading zeros, then its digits.
-            var scale = 1
-            for _ in 1..<digits { scale *= 10 }
-            while scale > 1, fraction < scale {
-                byte(UInt8(ascii: "0"))
-                scale /= 10
-            }
-            int(fraction)
+            at[10] = UInt8(ascii: ".")
+            Self.writeDigits(ticks % 10_000_000, count: 7, endingAt: at + 18)
+            var end = 18
+            while end > 12, at[end - 1] == UInt8(ascii: "0") { end -= 1 }
+            byteCount += end
             return
         }
         // Swift's description is the shortest text that round-trips, and is valid JSON for finite values.
