@@ -243,7 +243,7 @@ def monitor_workloads(samples, args):
     ours = os.path.join(RELEASE, "MonitorBenchmarks")
     names = ["untracked_callback", "tracked_callback_buffered", "tracked_callback_values_full", "tracked_callback_values_short",
              "tracked_callback_values_none", "tracked_callback_spans", "tracked_callback_spans_noop",
-             "tracked_callback_flight"]
+             "tracked_callback_flight", "tracked_callback_dumped", "tracked_callback_streaming", "streaming_events"]
     command = [ours, "--json", "--only", ",".join(names), "--rounds", str(args.inner_rounds)]
     alternate(args.rounds, [lambda: run_json(samples, "ours", command, names)],
               "tracked callbacks")
