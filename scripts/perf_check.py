@@ -8,7 +8,9 @@ instruction count (callgrind's "Collected" Ir total) is compared with the baseli
 stale: rewrite it with `make perf-baseline` and say why in the commit).
 
 Workloads:
-- untracked_callback / tracked_callback / flight_callback (the monitor as a flight recorder):
+- untracked_callback / tracked_callback / flight_callback (the monitor as a flight recorder) / dumped_callback (the
+  buffered monitor, then `dump(to:)`: recording plus the encoding the streaming writer thread does, on one thread,
+  so its count does not depend on how the threads were scheduled):
   `MonitorBenchmarks --only ... --rounds 1 --chains N`, run at N and 2N; the difference over 10 N callbacks is the
   count per callback, so start-up and the fixed costs cancel out.
 - summary_10mb, tree_10mb, render_overview_10mb: the command on a 10 MB log from `LogGenerator` (deterministic
@@ -83,6 +85,8 @@ def measure(args, workdir, only):
         results["untracked_callback"] = per_callback(bench, "untracked_callback", workdir)
     if only is None or "tracked_callback" in only:
         results["tracked_callback"] = per_callback(bench, "tracked_callback_buffered", workdir)
+    if only is None or "dumped_callback" in only:
+        results["dumped_callback"] = per_callback(bench, "tracked_callback_dumped", workdir)
     if only is None or "flight_callback" in only:
         results["flight_callback"] = per_callback(bench, "tracked_callback_flight", workdir)
     file_workloads = {
