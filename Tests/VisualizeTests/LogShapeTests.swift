@@ -1,6 +1,7 @@
 import Chains
 import EventLog
 import Foundation
+import TestSupport
 import Testing
 import Visualize
 
@@ -9,6 +10,10 @@ import Visualize
 @Suite("Log shapes: long lines, wide fans, deep tasks")
 struct LogShapeTests {
     static let kinds: [ChainLink.Kind] = [.chained, .waitedOn, .returned]
+    /// How many Deferreds a shape has: 20,000, or 2,000 under the thread sanitizer, where these single-threaded
+    /// model walks took most of the run's eight minutes (they have no threads for it to check; any size above
+    /// `ChainFamily.indentLimit` takes every path).
+    static let size = TestProcess.underThreadSanitizer ? 2_000 : 20_000
 
     /// Deferred `id`'s chain: one pair per link (each run inside the previous one's time, as a chained
     /// Deferred's callbacks run inside `chainDeferred`'s run), and a link from each.
@@ -56,9 +61,9 @@ struct LogShapeTests {
         return families + stream.finish()
     }
 
-    @Test("a line of 20,000 linked Deferreds is one family, streamed and drawn as a tree without recursion", arguments: kinds)
+    @Test("a line of 20,000 (2,000 under TSan) linked Deferreds is one family, streamed and drawn as a tree without recursion", arguments: kinds)
     func longLine(_ kind: ChainLink.Kind) throws {
-        let n = 20_000
+        let n = Self.size
         let chains = Self.line(kind, n)
         let families = ChainFamily.group(chains)
         try #require(families.count == 1)
@@ -80,9 +85,9 @@ struct LogShapeTests {
         #expect(first.contains("(self 2.00 µs)"))
     }
 
-    @Test("a fan-out and a fan-in of 20,000 are grouped and streamed as the whole log groups them", arguments: kinds)
+    @Test("a fan-out and a fan-in of 20,000 (2,000 under TSan) are grouped and streamed as the whole log groups them", arguments: kinds)
     func wideFans(_ kind: ChainLink.Kind) throws {
-        let n = 20_000
+        let n = Self.size
         let out = Self.fanOut(kind, n)
         let outFamilies = ChainFamily.group(out)
         try #require(outFamilies.count == 1)
@@ -104,9 +109,9 @@ struct LogShapeTests {
         #expect(inFamilies.map { TreeFormatter(color: false).format($0) }.joined().split(separator: "\n").count > 2 * n)
     }
 
-    @Test("a line of 20,000 is laid out for PDF on a page of bounded size, deepest chains at the indent limit")
+    @Test("a line of 20,000 (2,000 under TSan) is laid out for PDF on a page of bounded size, deepest chains at the indent limit")
     func lineLayout() throws {
-        let n = 20_000
+        let n = Self.size
         let chains = Self.line(.chained, n)
         let log = TrackedLog(chains: chains, warnings: [], inputs: ["shape.out"], formats: [], messageCount: n, byteCount: 0)
         let options = DiagramOptions(view: .detail, paginated: true, sourceNames: ["shape.out"])
