@@ -29,14 +29,27 @@ public final class TracingMonitor: MonitorChainObserver, Sendable {
         let label: String
         let id: Int
         let span: any Span
-        var names: [Int: (callback: String, errback: String)] = [:]
-        var run: (any Span)?
-        var wait: (any Span)?
+        // Changed and read only under the state's lock, so the runtime's exclusivity checks (a few percent of a
+        // traced callback) are left out.
+        /// The names of its pairs, by index (pairs are numbered from 0 as they are added).
+        @exclusivity(unchecked) var names: [(callback: String, errback: String)] = []
+        @exclusivity(unchecked) var run: (any Span)?
+        @exclusivity(unchecked) var wait: (any Span)?
 
         init(label: String, id: Int, span: any Span) {
             self.label = label
             self.id = id
             self.span = span
+        }
+
+        func names(at index: Int) -> (callback: String, errback: String)? {
+            index >= 0 && index < names.count ? names[index] : nil
+        }
+
+        func setNames(_ pair: (callback: String, errback: String), at index: Int) {
+            guard index >= 0 else { return }
+            while names.count <= index { names.append(("", "")) }
+            names[index] = pair
         }
     }
 
@@ -44,6 +57,21 @@ public final class TracingMonitor: MonitorChainObserver, Sendable {
         var chains: [ObjectIdentifier: Chain] = [:]
         var nextID = 1
         var stopped = false
+        /// The chain looked up last (a chain's events mostly come together): no hashing when it is asked for
+        /// again. Cleared when that chain goes.
+        var last: (key: ObjectIdentifier, chain: Chain)?
+
+        mutating func chain(_ key: ObjectIdentifier) -> Chain? {
+            if let last, last.key == key { return last.chain }
+            guard let chain = chains[key] else { return nil }
+            last = (key, chain)
+            return chain
+        }
+
+        mutating func remove(_ key: ObjectIdentifier) -> Chain? {
+            if last?.key == key { last = nil }
+            return chains.removeValue(forKey: key)
+        }
     }
 
     private let state = NIOLockedValueBox(State())
@@ -85,6 +113,7 @@ public final class TracingMonitor: MonitorChainObserver, Sendable {
     public func stop() {
         let open = state.withLockedValue { state -> [Chain] in
             state.stopped = true
+            state.last = nil
             defer { state.chains.removeAll() }
             return Array(state.chains.values)
         }
@@ -119,6 +148,8 @@ public final class TracingMonitor: MonitorChainObserver, Sendable {
             span.end()
             return false
         }
+        // Attributes only for a span that is recorded: setting one on a span that is not still builds them.
+        guard span.isRecording else { return true }
         span.attributes[Key.deferredID] = id
         span.attributes[Key.trackedBy] = trackedBy.rawValue
         if let site = deferred.creationSite { span.attributes[Key.createdAt] = "\(site.file):\(site.line)" }
@@ -126,14 +157,14 @@ public final class TracingMonitor: MonitorChainObserver, Sendable {
     }
 
     private func chain(_ deferred: AnyDeferred) -> Chain? {
-        state.withLockedValue { $0.chains[ObjectIdentifier(deferred)] }
+        state.withLockedValue { $0.chain(ObjectIdentifier(deferred)) }
     }
 
     /// Changes the chain of `deferred`, under the lock.
     private func update(_ deferred: AnyDeferred, _ body: (Chain) -> Void) {
         let key = ObjectIdentifier(deferred)
         state.withLockedValue { state in
-            if let chain = state.chains[key] { body(chain) }
+            if let chain = state.chain(key) { body(chain) }
         }
     }
 
@@ -174,9 +205,10 @@ public final class TracingMonitor: MonitorChainObserver, Sendable {
         switch event {
         case .added(let index, let callback, let errback, let kind, let file, let line):
             let names = (Self.text(callback, kind, file, line), Self.text(errback, kind, file, line))
-            update(deferred) { $0.names[index] = names }
+            update(deferred) { $0.setNames(names, at: index) }
         case .fired:
-            guard let chain = chain(deferred) else { return }
+            // Describing the value is most of the cost: only for a span that is recorded.
+            guard let chain = chain(deferred), chain.span.isRecording else { return }
             var attributes: SpanAttributes = [:]
             switch deferred.state {
             case .failure(let failure):
@@ -240,8 +272,8 @@ public final class TracingMonitor: MonitorChainObserver, Sendable {
     private func runStarted(_ deferred: AnyDeferred, index: Int, onErrorPath: Bool) {
         let key = ObjectIdentifier(deferred)
         let found = state.withLockedValue { state -> (String?, InstrumentationContext)? in
-            guard let chain = state.chains[key] else { return nil }
-            let names = chain.names[index]
+            guard let chain = state.chain(key) else { return nil }
+            let names = chain.names(at: index)
             return (onErrorPath ? names?.errback : names?.callback, chain.span.context)
         }
         guard let (name, context) = found else { return }
@@ -280,7 +312,7 @@ public final class TracingMonitor: MonitorChainObserver, Sendable {
     }
 
     private func end(_ id: ObjectIdentifier, unhandled: Failure?) {
-        guard let chain = state.withLockedValue({ $0.chains.removeValue(forKey: id) }) else { return }
+        guard let chain = state.withLockedValue({ $0.remove(id) }) else { return }
         chain.run?.end()
         chain.wait?.end()
         if let unhandled {

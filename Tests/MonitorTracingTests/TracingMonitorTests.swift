@@ -159,4 +159,27 @@ extension TracingMonitorTests {
             monitor.track(d2, label: "d2")
         }
     }
+
+    @Test("chains made and released one after another, at reused addresses, each get their own run spans and names")
+    func chainsInTurn() throws {
+        let tracer = InMemoryTracer()
+        let monitor = TracingMonitor(tracer: tracer)
+        let count = 200
+        for i in 0..<count {
+            // Released at the end of each turn: the next Deferred is likely made where this one was.
+            let d = Deferred<Int>()
+            monitor.track(d, label: "chain \(i)")
+            d.addCallback(label: "first of \(i)") { $0 + 1 }.addCallback(label: "second of \(i)") { $0 + 1 }
+            try d.callback(i)
+        }
+        monitor.stop()
+        let spans = tracer.finishedSpans
+        let roots = spans.filter { $0.parentSpanID == nil }
+        #expect(roots.count == count)
+        for root in roots {
+            let i = try #require(Int(root.operationName.dropFirst("chain ".count)))
+            let runs = spans.filter { $0.parentSpanID == root.spanID }.map(\.operationName)
+            #expect(runs == ["first of \(i)", "second of \(i)"], "\(root.operationName)")
+        }
+    }
 }
