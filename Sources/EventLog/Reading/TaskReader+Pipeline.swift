@@ -21,7 +21,7 @@ import Darwin
 /// - The reader and the reading grouper are touched by the reading thread only, from its start until it signals
 ///   `finished`; the caller waits for that before it returns (or throws), so it may use the reader again after.
 /// - Batches cross in `queue`, under its lock; at most `depth` are in flight, so memory is bounded by the batch
-///   size whatever the log.
+///   size whatever the log. Placed batches go back through `queue` too, emptied, to be filled again.
 /// - The caller stopping early (an I/O error, or a batch it cannot use) sets `stopped`: the reading thread then
 ///   ends at its next batch instead of waiting for room.
 extension TaskReader {
@@ -65,10 +65,22 @@ extension TaskReader {
             batch.values.reserveCapacity(2 * lineLimit)
             return batch
         }
+
+        /// Empties it for another use, keeping its memory.
+        mutating func clear() {
+            lines.removeAll(keepingCapacity: true)
+            bytes.removeAll(keepingCapacity: true)
+            levels.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
+            warnings.removeAll(keepingCapacity: true)
+        }
     }
 
     private struct PipeState {
         var batches: [PipedBatch] = []
+        /// Batches the caller has placed, emptied, for the reading thread to fill again: a fresh megabyte per
+        /// batch cost its allocation and a page fault per page.
+        var spare: [PipedBatch] = []
         var finished = false
         var stopped = false
     }
@@ -114,13 +126,13 @@ extension TaskReader {
             var batch = PipedBatch.empty()
             func send() -> Bool {
                 room.wait()
-                let going = queue.withLockedValue { state -> Bool in
-                    guard !state.stopped else { return false }
+                let (going, reused) = queue.withLockedValue { state -> (Bool, PipedBatch?) in
+                    guard !state.stopped else { return (false, nil) }
                     state.batches.append(batch)
-                    return true
+                    return (true, state.spare.popLast())
                 }
                 ready.signal()
-                batch = PipedBatch.empty()
+                batch = reused ?? PipedBatch.empty()
                 return going
             }
             defer {
@@ -177,12 +189,14 @@ extension TaskReader {
         var done = false
         while !done {
             ready.wait()
-            let next = queue.withLockedValue { state -> PipedBatch? in
+            var next = queue.withLockedValue { state -> PipedBatch? in
                 let next = state.batches.isEmpty ? nil : state.batches.removeFirst()
                 done = state.finished && state.batches.isEmpty
                 return next
             }
-            guard let batch = next else { continue }
+            // Taken out, not copied: emptied while another reference to its arrays lived, each would be made
+            // afresh.
+            guard var batch = next.take() else { continue }
             room.signal()
             try batch.bytes.withUnsafeBufferPointer { (bytes) throws(EventLogError) in
                 for piped in batch.lines {
@@ -202,6 +216,8 @@ extension TaskReader {
                     each(grouper.place(head, raw: raw), piped.localLine)
                 }
             }
+            batch.clear()
+            queue.withLockedValue { $0.spare.append(batch) }
         }
     }
 }
