@@ -125,12 +125,34 @@ struct EventBuffer: Sendable {
     /// The recorded order is nearly that already. A run is recorded when it ends, with its start stamped from
     /// when it began, so the events of other chains that happened during the callback (a deferred it fired, say)
     /// were recorded before that start. Each chain's own events are always in order.
-    func inTimeOrder() -> [MonitorEvent] {
-        let recorded = Array(events.all)
-        if zip(recorded, recorded.dropFirst()).allSatisfy({ $0.time <= $1.time }) { return recorded }
+    ///
+    /// The events are copied once, into an array of their exact size; out of order, an array of positions says
+    /// the order. (A copy grown by doubling, then a second copy in order, held a streaming writer's batch up to
+    /// four times over beside the backlog filling behind it.)
+    func inTimeOrder() -> TimeOrdered {
+        var recorded: [MonitorEvent] = []
+        recorded.reserveCapacity(events.count)
+        recorded.append(contentsOf: events.all)
+        if zip(recorded, recorded.dropFirst()).allSatisfy({ $0.time <= $1.time }) {
+            return TimeOrdered(recorded: recorded, order: nil)
+        }
         // Sorted by (time, position): stable by construction, whatever the sort.
         let order = recorded.indices.sorted { (recorded[$0].time, $0) < (recorded[$1].time, $1) }
-        return order.map { recorded[$0] }
+        return TimeOrdered(recorded: recorded, order: order)
+    }
+}
+
+/// A buffer's events in the order they happened (``EventBuffer/inTimeOrder()``).
+struct TimeOrdered: RandomAccessCollection {
+    let recorded: [MonitorEvent]
+    /// The positions in `recorded`, in time order; `nil` when that is the recorded order.
+    let order: [Int]?
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { recorded.count }
+
+    subscript(position: Int) -> MonitorEvent {
+        if let order { recorded[order[position]] } else { recorded[position] }
     }
 }
 

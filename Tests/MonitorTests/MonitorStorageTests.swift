@@ -46,6 +46,29 @@ struct MonitorStorageTests {
         #expect(snapshot.count == 150)
     }
 
+    @Test("events come out in time order, ties in the order recorded, whether recorded in order or not")
+    func timeOrder() {
+        var random = SystemRandomNumberGenerator()
+        for shuffled in [false, true] {
+            var buffer = EventBuffer()
+            // Times with many ties; the slot says where each was recorded.
+            let times = (0..<20_000).map { i in shuffled ? UInt64.random(in: 0..<500, using: &random) : UInt64(i / 7) }
+            for (position, time) in times.enumerated() {
+                buffer.append(.cancelled(chain: 1, slot: Int32(position), time: time))
+            }
+            let expected = times.enumerated().sorted { ($0.element, $0.offset) < ($1.element, $1.offset) }
+            let ordered = buffer.inTimeOrder()
+            #expect(ordered.count == times.count)
+            #expect(ordered.order == nil || shuffled)
+            let got = ordered.map { event -> (UInt64, Int) in
+                guard case .cancelled(_, let slot, let time) = event else { return (0, -1) }
+                return (time, Int(slot))
+            }
+            #expect(got.map(\.0) == expected.map(\.element))
+            #expect(got.map(\.1) == expected.map(\.offset))
+        }
+    }
+
     @Test("ticks become seconds on the line through two anchors")
     func tickScaleInterpolates() {
         let start = MonitorClock.Anchor(ticks: 1_000, realtime: 1_700_000_000, monotonic: 50)
