@@ -1,6 +1,7 @@
 // A libFuzzer target: bytes as a log (`-`, so format detection runs too), through reading and grouping both
-// ways (and the short way on one thread and on two, which must agree), the chain model, summaries, the terminal tree, the layout and the SVG writer, the HTML report's data and
-// the exports (Chrome trace, OTLP JSON and protobuf). Any trap is a crash.
+// ways (and the short way on one thread and on two, which must agree), the chain model, summaries, the terminal
+// tree, the layout and the SVG writer, the HTML report's data and the exports (Chrome trace, OTLP JSON and
+// protobuf). Any trap is a crash.
 // Built with `-sanitize=fuzzer,address` by `make fuzz`; `make test` replays the corpus under Fuzz/Corpus.
 import Chains
 import EventLog

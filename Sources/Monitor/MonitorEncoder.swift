@@ -172,7 +172,7 @@ struct MonitorEncoder: Sendable {
                     failure(type, reason, to: &line)
                     line.field(F.outputPath, V.Path.error.rawValue)
                 } else {
-                            line.raw(pieces.runSucceededOutput)
+                    line.raw(pieces.runSucceededOutput)
                     text(of: value, to: &line)
                     line.raw(pieces.successOutputPath)
                 }
@@ -246,23 +246,25 @@ struct MonitorEncoder: Sendable {
     /// them, and whole fields whose value never changes. Made once from the vocabulary, in the order
     /// `EventLogEncoder` writes keys.
     private struct Pieces: Sendable {
-        let addedCallback = LineBuilder.field(EventMessage.Key.messageType, V.Message.added.rawValue) + LineBuilder.key(F.callback)
+        let addedCallback =
+            LineBuilder.field(EventMessage.Key.messageType, V.Message.added.rawValue) + LineBuilder.key(F.callback)
         let errback = LineBuilder.key(F.errback)
         let index = LineBuilder.key(F.index)
         let site = LineBuilder.key(F.site)
         let runStartedIndex =
             LineBuilder.field(EventMessage.Key.actionType, V.runAction)
-            + LineBuilder.field(EventMessage.Key.actionStatus, ActionStatus.started.rawValue) + LineBuilder.key(F.index)
+            + LineBuilder.field(EventMessage.Key.actionStatus, ActionStatus.started.rawValue)
+            + LineBuilder.key(F.index)
         let input = LineBuilder.key(F.input)
         let name = LineBuilder.key(F.name)
         let successPath = LineBuilder.field(F.path, V.Path.success.rawValue)
         let errorPath = LineBuilder.field(F.path, V.Path.error.rawValue)
         let runSucceededOutput =
             LineBuilder.field(EventMessage.Key.actionType, V.runAction)
-            + LineBuilder.field(EventMessage.Key.actionStatus, ActionStatus.succeeded.rawValue) + LineBuilder.key(F.output)
+            + LineBuilder.field(EventMessage.Key.actionStatus, ActionStatus.succeeded.rawValue)
+            + LineBuilder.key(F.output)
         let successOutputPath = LineBuilder.field(F.outputPath, V.Path.success.rawValue)
     }
-
 
     /// An outcome as the JSON string the log shows (``MonitorEvent/Outcome/text``): an `Int` written straight
     /// from its digits, without making its text first.

@@ -11,8 +11,9 @@ import Visualize
 struct LogShapeTests {
     static let kinds: [ChainLink.Kind] = [.chained, .waitedOn, .returned]
     /// How many Deferreds a shape has: 20,000, or 2,000 under the thread sanitizer, where these single-threaded
-    /// model walks took most of the run's eight minutes (they have no threads for it to check; any size above
-    /// `ChainFamily.indentLimit` takes every path).
+    /// model walks have no threads for it to check and were among its slowest tests (with them smaller the TSan
+    /// suite took 487 s here, against 562 s in CI before); any size above `ChainFamily.indentLimit` takes every
+    /// path.
     static let size = TestProcess.underThreadSanitizer ? 2_000 : 20_000
 
     /// Deferred `id`'s chain: one pair per link (each run inside the previous one's time, as a chained
