@@ -126,33 +126,56 @@ struct EventBuffer: Sendable {
     /// when it began, so the events of other chains that happened during the callback (a deferred it fired, say)
     /// were recorded before that start. Each chain's own events are always in order.
     ///
-    /// The events are copied once, into an array of their exact size; out of order, an array of positions says
-    /// the order. (A copy grown by doubling, then a second copy in order, held a streaming writer's batch up to
-    /// four times over beside the backlog filling behind it.)
+    /// The events are read where they were recorded, never copied: out of order, an array of their positions
+    /// (8 bytes an event, a sixth of the event) says the order. A streaming writer's batch is then held once,
+    /// beside the backlog filling behind it (a copy of the batch was the largest part of the 8-thread bench's
+    /// peak memory after the two of them).
     func inTimeOrder() -> TimeOrdered {
-        var recorded: [MonitorEvent] = []
-        recorded.reserveCapacity(events.count)
-        recorded.append(contentsOf: events.all)
-        if zip(recorded, recorded.dropFirst()).allSatisfy({ $0.time <= $1.time }) {
-            return TimeOrdered(recorded: recorded, order: nil)
+        let all = events.all
+        var previous: UInt64 = 0
+        var inOrder = true
+        for event in all {
+            let time = event.time
+            if time < previous {
+                inOrder = false
+                break
+            }
+            previous = time
         }
+        if inOrder { return TimeOrdered(events: all, order: nil, count: events.count) }
         // Sorted by (time, position): stable by construction, whatever the sort.
-        let order = recorded.indices.sorted { (recorded[$0].time, $0) < (recorded[$1].time, $1) }
-        return TimeOrdered(recorded: recorded, order: order)
+        var order = all.positions(count: events.count)
+        order.sort { (all[$0].time, $0) < (all[$1].time, $1) }
+        return TimeOrdered(events: all, order: order, count: events.count)
     }
 }
 
-/// A buffer's events in the order they happened (``EventBuffer/inTimeOrder()``).
-struct TimeOrdered: RandomAccessCollection {
-    let recorded: [MonitorEvent]
-    /// The positions in `recorded`, in time order; `nil` when that is the recorded order.
-    let order: [Int]?
+/// A buffer's events in the order they happened (``EventBuffer/inTimeOrder()``), read where they lie.
+struct TimeOrdered: Sequence {
+    let events: EventTable.Events
+    /// The events' positions in time order; `nil` when that is the recorded order.
+    let order: [EventTable.Position]?
+    /// How many events there are.
+    let count: Int
 
-    var startIndex: Int { 0 }
-    var endIndex: Int { recorded.count }
+    func makeIterator() -> Iterator { Iterator(ordered: self) }
 
-    subscript(position: Int) -> MonitorEvent {
-        if let order { recorded[order[position]] } else { recorded[position] }
+    struct Iterator: IteratorProtocol {
+        private let ordered: TimeOrdered
+        private var recorded: EventTable.Events.Iterator
+        private var taken = 0
+
+        fileprivate init(ordered: TimeOrdered) {
+            self.ordered = ordered
+            recorded = ordered.events.makeIterator()
+        }
+
+        mutating func next() -> MonitorEvent? {
+            guard let order = ordered.order else { return recorded.next() }
+            guard taken < order.count else { return nil }
+            defer { taken += 1 }
+            return ordered.events[order[taken]]
+        }
     }
 }
 

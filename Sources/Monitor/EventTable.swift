@@ -43,12 +43,36 @@ struct EventTable: Sendable {
     /// Every event, in the order appended.
     var all: Events { Events(chunks: chunks, lastCount: lastCount) }
 
+    /// Where an event lies in a table: its chunk and its offset there. Ordered as recorded.
+    struct Position: Sendable, Comparable {
+        let chunk: UInt32
+        let offset: UInt32
+
+        static func < (a: Position, b: Position) -> Bool { (a.chunk, a.offset) < (b.chunk, b.offset) }
+    }
+
     /// The events of a table (a snapshot's worth), chunk by chunk.
     struct Events: Sequence {
         fileprivate let chunks: [EventChunk]
         fileprivate let lastCount: Int
 
         func makeIterator() -> Iterator { Iterator(events: self) }
+
+        /// The event at `position` (one of `positions()`).
+        subscript(position: Position) -> MonitorEvent {
+            chunks[Int(position.chunk)].base[Int(position.offset)]
+        }
+
+        /// Where each event lies, in the order recorded (`count` of them).
+        func positions(count: Int) -> [Position] {
+            var positions: [Position] = []
+            positions.reserveCapacity(count)
+            for (index, chunk) in chunks.enumerated() {
+                let end = index == chunks.count - 1 ? lastCount : chunk.capacity
+                for offset in 0..<end { positions.append(Position(chunk: UInt32(index), offset: UInt32(offset))) }
+            }
+            return positions
+        }
 
         struct Iterator: IteratorProtocol {
             private let events: Events
