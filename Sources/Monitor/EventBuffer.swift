@@ -1,4 +1,5 @@
 import Defer
+import Synchronization
 
 /// Recorded events (`EventTable`) and the texts, call sites and details they point at, in fixed-size chunks:
 /// appending never moves what is already recorded (one growing array was copied on every doubling, and that copy
@@ -10,6 +11,12 @@ struct EventBuffer: Sendable {
     private var details = ChunkedTable<MonitorEvent.Detail>()
     /// Recently stored call sites, by line: a pair added where an earlier one was reuses its site.
     private var siteCache: [SiteKey] = []
+    /// Which buffer this is, among every buffer made in the process: an encoder keeps what it made of this
+    /// buffer's call sites while it reads it (`MonitorEncoder`). A copy keeps it: its sites are the same, at the
+    /// same places, as far as it goes (a copy read as a snapshot is never appended to).
+    let generation = EventBuffer.generations.wrappingAdd(1, ordering: .relaxed).oldValue
+
+    private static let generations = Atomic<UInt64>(1)
 
     /// A call site as the deferred reported it, and where it is stored (`line == 0`: an empty cache slot).
     private struct SiteKey: Sendable {

@@ -18,18 +18,44 @@ struct MonitorEncoder: Sendable {
         /// The bytes each of its lines starts with (its task id).
         let prefix: [UInt8]
         var current: MonitorEvent.Outcome = .success("None")
-        /// The names of its pairs, by index (pairs are numbered from 0 as they are added).
-        var names: [(callback: String?, errback: String?)] = []
+        /// Where its pairs were added, and so what they are called, by index (pairs are numbered from 0 as they
+        /// are added).
+        var sites: [SiteText?] = []
 
-        mutating func setNames(_ pair: (callback: String?, errback: String?), at index: Int32) {
+        mutating func setSite(_ site: SiteText, at index: Int32) {
             let index = Int(index)
             guard index >= 0 else { return }
-            while names.count <= index { names.append((nil, nil)) }
-            names[index] = pair
+            if index == sites.count {
+                if sites.isEmpty { sites.reserveCapacity(8) }
+                sites.append(site)
+                return
+            }
+            while sites.count <= index { sites.append(nil) }
+            sites[index] = site
         }
 
-        func names(at index: Int32) -> (callback: String?, errback: String?)? {
-            index >= 0 && Int(index) < names.count ? names[Int(index)] : nil
+        func site(at index: Int32) -> SiteText? {
+            index >= 0 && Int(index) < sites.count ? sites[Int(index)] : nil
+        }
+    }
+
+    /// A call site's part of the lines that show it, escaped once (per batch, as its site is stored once per
+    /// buffer): the fixed fields of its `added` lines, and its halves' names for the runs.
+    private final class SiteText: Sendable {
+        /// `,"message_type":"reactortrack:added","callback":…,"errback":…,"index":`
+        let addedHead: [UInt8]
+        /// `,"site":"file:line"`
+        let addedTail: [UInt8]
+        /// Each half's name as a JSON string (`nil`: a pass-through half, which a run calls `pair N`).
+        let callback: [UInt8]?
+        let errback: [UInt8]?
+
+        init(names: (callback: String?, errback: String?), site: String?, pieces: Pieces) {
+            callback = names.callback.map { LineBuilder.jsonString($0) }
+            errback = names.errback.map { LineBuilder.jsonString($0) }
+            let null = Array("null".utf8)
+            addedHead = pieces.addedCallback + (callback ?? null) + pieces.errback + (errback ?? null) + pieces.index
+            addedTail = site.map { pieces.site + LineBuilder.jsonString($0) } ?? []
         }
     }
 
@@ -43,6 +69,9 @@ struct MonitorEncoder: Sendable {
     var scale: TickScale
     /// The constant parts of the common lines (held here: a static one is checked for being made at every use).
     private let pieces = Pieces()
+    /// What was made of the call sites of the buffer being read (`EventBuffer.generation`), by where they lie.
+    private var siteTexts: [[SiteText?]] = []
+    private var siteTextsOf: UInt64 = 0
 
     init(scale: TickScale) {
         self.scale = scale
@@ -57,7 +86,9 @@ struct MonitorEncoder: Sendable {
             siteIsCreation: start.siteIsCreation, trackedBy: start.trackedBy, context: start.context,
             cutAt: start.lost ? cutAt : nil, to: &line)
         chains[start.chain]?.current = start.current
-        for (index, names) in start.names { chains[start.chain]?.setNames(names, at: index) }
+        for (index, names) in start.names {
+            chains[start.chain]?.setSite(SiteText(names: names, site: nil, pieces: pieces), at: index)
+        }
     }
 
     /// Appends the line for `event`; returns false (appending nothing) for an event of a chain it never saw start.
@@ -85,14 +116,45 @@ struct MonitorEncoder: Sendable {
             lastChain = chain
             lastIndex = found
         }
+        var site: SiteText?
+        if case .added(_, _, _, _, let ref) = event { site = siteText(ref, in: buffer) }
         let written = Self.append(
-            event, of: &chains.values[index], in: buffer, scale: scale, pieces: pieces, to: &line)
+            event, of: &chains.values[index], site: site, in: buffer, scale: scale, pieces: pieces, to: &line)
         // Nothing follows a chain's end: its state can go.
         if case .chainEnded = event {
             chains.remove(at: index)
             lastIndex = nil
         }
         return written
+    }
+
+    /// What is made of the call site at `ref` in `buffer`: made once per site and buffer.
+    @inline(__always)
+    private mutating func siteText(_ ref: MonitorEvent.Ref, in buffer: EventBuffer) -> SiteText {
+        let chunk = Int(ref.chunk)
+        let offset = Int(ref.offset)
+        if buffer.generation == siteTextsOf, chunk < siteTexts.count, offset < siteTexts[chunk].count,
+            let made = siteTexts[chunk][offset]
+        {
+            return made
+        }
+        return makeSiteText(ref, in: buffer)
+    }
+
+    @inline(never)
+    private mutating func makeSiteText(_ ref: MonitorEvent.Ref, in buffer: EventBuffer) -> SiteText {
+        if buffer.generation != siteTextsOf {
+            siteTexts.removeAll()
+            siteTextsOf = buffer.generation
+        }
+        let site = buffer[site: ref]
+        let made = SiteText(names: Self.names(of: site, in: buffer), site: buffer[text: site.text], pieces: pieces)
+        let chunk = Int(ref.chunk)
+        let offset = Int(ref.offset)
+        while siteTexts.count <= chunk { siteTexts.append([]) }
+        while siteTexts[chunk].count <= offset { siteTexts[chunk].append(nil) }
+        siteTexts[chunk][offset] = made
+        return made
     }
 
     /// Starts chain `chain`'s task (a task of its own, or an action at the level its enclosing action reserved)
@@ -119,8 +181,8 @@ struct MonitorEncoder: Sendable {
 
     /// The line of an event of a started chain (`state`).
     private static func append(
-        _ event: MonitorEvent, of state: inout ChainState, in buffer: EventBuffer, scale: TickScale, pieces: Pieces,
-        to line: inout LineBuilder
+        _ event: MonitorEvent, of state: inout ChainState, site: SiteText?, in buffer: EventBuffer, scale: TickScale,
+        pieces: Pieces, to line: inout LineBuilder
     ) -> Bool {
         func open(_ slot: Int32, _ time: UInt64, _ type: V.Message) {
             line.open(prefix: state.prefix, level: Int(slot), timestamp: scale.seconds(time))
@@ -129,34 +191,28 @@ struct MonitorEncoder: Sendable {
         switch event {
         case .chainStarted:
             return false
-        case .added(_, let slot, let time, let index, let siteRef):
-            let added = buffer[site: siteRef]
-            let names = Self.names(of: added, in: buffer)
-            state.setNames(names, at: index)
+        case .added(_, let slot, let time, let index, _):
+            guard let site else { return false }
+            state.setSite(site, at: index)
             line.open(prefix: state.prefix, level: Int(slot), timestamp: scale.seconds(time))
-            line.raw(pieces.addedCallback)
-            if let callback = names.callback { line.string(callback) } else { line.raw("null" as StaticString) }
-            line.raw(pieces.errback)
-            if let errback = names.errback { line.string(errback) } else { line.raw("null" as StaticString) }
-            line.raw(pieces.index)
+            line.raw(site.addedHead)
             line.int(Int(index))
-            line.raw(pieces.site)
-            line.string(buffer[text: added.text])
+            line.raw(site.addedTail)
         case .fired(_, let slot, let time, let value):
             open(slot, time, .fired)
             let value = buffer.outcome(value)
             state.current = value
             outcome(value, to: &line)
         case .runStarted(_, let slot, let time, let index, let onErrorPath):
-            let names = state.names(at: index)
+            let site = state.site(at: index)
             line.open(prefix: state.prefix, level: Int(slot), sublevel: 1, timestamp: scale.seconds(time))
             line.raw(pieces.runStartedIndex)
             line.int(Int(index))
             line.raw(pieces.input)
             text(of: state.current, to: &line)
             line.raw(pieces.name)
-            if let name = onErrorPath ? names?.errback : names?.callback {
-                line.string(name)
+            if let name = onErrorPath ? site?.errback : site?.callback {
+                line.raw(name)
             } else {
                 line.string("pair \(index)")
             }
@@ -245,7 +301,7 @@ struct MonitorEncoder: Sendable {
     /// The constant parts of the common lines, each written with one copy: keys with the `,` and `:` around
     /// them, and whole fields whose value never changes. Made once from the vocabulary, in the order
     /// `EventLogEncoder` writes keys.
-    private struct Pieces: Sendable {
+    fileprivate struct Pieces: Sendable {
         let addedCallback =
             LineBuilder.field(EventMessage.Key.messageType, V.Message.added.rawValue) + LineBuilder.key(F.callback)
         let errback = LineBuilder.key(F.errback)

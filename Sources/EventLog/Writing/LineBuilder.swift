@@ -220,6 +220,13 @@ package struct LineBuilder: ~Copyable, @unchecked Sendable {
         return line.bytes
     }
 
+    /// The bytes of a JSON string (quoted and escaped, as ``string(_:)`` writes it), to append whole.
+    package static func jsonString(_ text: String) -> [UInt8] {
+        var line = LineBuilder(capacity: text.utf8.count + 8)
+        line.string(text)
+        return line.bytes
+    }
+
     /// Lower-case hex digits, for `\u` escapes and ids.
     package static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
