@@ -251,7 +251,8 @@ def monitor_workloads(samples, args):
 
 def streaming_threads_workloads(samples, args):
     ours = os.path.join(RELEASE, "MonitorBenchmarks")
-    names = ["streaming_8_threads_events", "streaming_8_threads_rss_mb", "streaming_8_threads_lost"]
+    names = ["streaming_8_threads_events", "streaming_8_threads_rss_mb", "streaming_8_threads_lost",
+             "streaming_8_threads_write_floor"]
     command = [ours, "--json", "--only", ",".join(names)]
     alternate(args.rounds, [lambda: run_json(samples, "ours", command, names)],
               "streaming monitor, 8 threads")

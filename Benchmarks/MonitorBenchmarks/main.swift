@@ -10,9 +10,11 @@
 // last two come from the same measurement), and streaming_8_threads_events, streaming_8_threads_rss_mb,
 // streaming_8_threads_lost (8 threads tracking flat out into one streaming monitor with its default backlog
 // bound: events written per second until stop() returned, the process's peak memory, events lost to the bound;
-// run it alone for the memory figure to be its own), and tracked_callback_spans (the buffered monitor with a
-// TracingMonitor companion emitting every chain and run as a span, into swift-distributed-tracing's in-memory
-// tracer: the cost of span emission beside the plain monitor's), and tracked_callback_spans_noop (the same into
+// run it alone for the memory figure to be its own), streaming_8_threads_write_floor (the same bytes written to
+// a file of the same directory a megabyte at a time, right after: the events/s the file system alone allows),
+// and tracked_callback_spans (the buffered monitor with a TracingMonitor companion emitting every chain and run
+// as a span, into swift-distributed-tracing's in-memory tracer: the cost of span emission beside the plain
+// monitor's), and tracked_callback_spans_noop (the same into
 // swift-distributed-tracing's no-op tracer: what the companion itself costs, without a backend), and
 // tracked_callback_values_full / _short / _none (the buffered monitor on chains whose values are a struct of the
 // user's, which `.full` describes and `.short` and `.none` do not: what describing values costs), and
@@ -100,7 +102,7 @@ arguments.checkOnly(
     known: [
         "untracked_callback", "tracked_callback_buffered", "tracked_callback_streaming", "streaming_events",
         "streaming_8_threads_events", "streaming_8_threads_rss_mb", "streaming_8_threads_lost",
-        "tracked_callback_spans", "tracked_callback_spans_noop", "tracked_callback_values_full",
+        "streaming_8_threads_write_floor", "tracked_callback_spans", "tracked_callback_spans_noop", "tracked_callback_values_full",
         "tracked_callback_values_short",
         "tracked_callback_values_none", "chains_10m_rss_growth_mb", "tracked_callback_flight",
         "tracked_callback_dumped",
@@ -109,11 +111,15 @@ arguments.checkOnly(
 let runStreaming = only.map { !$0.isDisjoint(with: ["tracked_callback_streaming", "streaming_events"]) } ?? true
 let noFigure = (perCallback: Double.nan, seconds: 0.0)
 
-/// 8 threads, each tracking `chains` chains of 10 callbacks into one streaming monitor, flat out.
-func streamingFromThreads(chains: Int) -> (eventsPerSecond: Double, rssMB: Double, lost: Double) {
+/// 8 threads, each tracking `chains` chains of 10 callbacks into one streaming monitor, flat out; and the floor
+/// the file system sets: the same number of bytes written to a file of the same directory, a megabyte at a time
+/// (what the writer thread's writes cost in the kernel alone, given as the events/s it would allow).
+func streamingFromThreads(
+    chains: Int
+) -> (eventsPerSecond: Double, rssMB: Double, lost: Double, floorEventsPerSecond: Double) {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("reactortrack-bench8-\(getpid()).out").path
     defer { try? FileManager.default.removeItem(atPath: path) }
-    guard let monitor = try? JSONMonitor(streamingTo: path) else { return (.nan, .nan, .nan) }
+    guard let monitor = try? JSONMonitor(streamingTo: path) else { return (.nan, .nan, .nan, .nan) }
     let start = nanoseconds()
     DispatchQueue.concurrentPerform(iterations: 8) { _ in
         for i in 0..<chains {
@@ -128,16 +134,44 @@ func streamingFromThreads(chains: Int) -> (eventsPerSecond: Double, rssMB: Doubl
     let seconds = Double(nanoseconds() - start) / 1e9
     var usage = rusage()
     getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
-    return (Double(report?.written ?? 0) / seconds, Double(usage.ru_maxrss) / 1024, Double(report?.lost ?? 0))
+    let written = Double(report?.written ?? 0)
+    let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    try? FileManager.default.removeItem(atPath: path)
+    let floorSeconds = writeSeconds(bytes: bytes, to: path + ".floor")
+    return (written / seconds, Double(usage.ru_maxrss) / 1024, Double(report?.lost ?? 0), written / floorSeconds)
 }
 
-let threadNames: Set<String> = ["streaming_8_threads_events", "streaming_8_threads_rss_mb", "streaming_8_threads_lost"]
+/// How long writing `bytes` bytes to a new file at `path` takes, a megabyte at a time (the file is removed after).
+func writeSeconds(bytes: Int, to path: String) -> Double {
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    guard bytes > 0, FileManager.default.createFile(atPath: path, contents: nil),
+        let file = FileHandle(forWritingAtPath: path)
+    else { return .nan }
+    let megabyte = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)
+    let start = nanoseconds()
+    var left = bytes
+    while left > 0 {
+        let count = min(left, megabyte.count)
+        guard (try? file.write(contentsOf: count == megabyte.count ? megabyte : megabyte.prefix(count))) != nil else {
+            return .nan
+        }
+        left -= count
+    }
+    try? file.close()
+    return Double(nanoseconds() - start) / 1e9
+}
+
+let threadNames: Set<String> = [
+    "streaming_8_threads_events", "streaming_8_threads_rss_mb", "streaming_8_threads_lost",
+    "streaming_8_threads_write_floor",
+]
 if let only, only.isSubset(of: threadNames) {
     // Alone, so that the peak memory is this workload's.
     let figures = streamingFromThreads(chains: 25_000)
     let rows: [(String, Double, String)] = [
         ("streaming_8_threads_events", figures.eventsPerSecond, "events/s"),
         ("streaming_8_threads_rss_mb", figures.rssMB, "MB"), ("streaming_8_threads_lost", figures.lost, "events"),
+        ("streaming_8_threads_write_floor", figures.floorEventsPerSecond, "events/s"),
     ]
     for (name, value, unit) in rows where arguments.selects(name) {
         print(arguments.json ? jsonLine(name, value, unit) : "\(name): \(String(format: "%.1f", value)) \(unit)")
