@@ -305,6 +305,15 @@ public struct Chain: Sendable, Hashable {
         return duration
     }
 
+    /// The time in callbacks as disjoint intervals, in time order (a Deferred's runs, merged where they overlap;
+    /// none for an action tree): what `summary` adds to its union of time in callbacks for this chain.
+    package var runningIntervals: [(start: Double, end: Double)] {
+        guard isDeferred else { return [] }
+        var union = IntervalUnion()
+        for run in runs { union.add(run.start, run.end) }
+        return union.intervals
+    }
+
     /// Time spent waiting on other Deferreds.
     public var waitingTime: Double {
         waits.reduce(0) { total, wait in

@@ -3,12 +3,14 @@
 ///
 /// Intervals are kept sorted and disjoint; adding one after the last (the usual case, as runs are added in time
 /// order, and a run that starts where the previous ended joins it) is a comparison and an append or a store.
-struct IntervalUnion: Sendable {
+package struct IntervalUnion: Sendable {
     private var starts: [Double] = []
     private var ends: [Double] = []
 
+    package init() {}
+
     /// Adds `[start, end]`; an interval with an unknown bound, or that ends before it starts, adds nothing.
-    mutating func add(_ start: Double?, _ end: Double?) {
+    package mutating func add(_ start: Double?, _ end: Double?) {
         guard let start, let end, end > start else { return }
         if let last = ends.last {
             if start > last {
@@ -41,10 +43,15 @@ struct IntervalUnion: Sendable {
     }
 
     /// The time covered, seconds (summed in time order, so the same intervals always give the same total).
-    var total: Double {
+    package var total: Double {
         var sum = 0.0
         for i in starts.indices { sum += ends[i] - starts[i] }
         return sum
+    }
+
+    /// The disjoint intervals covered, in time order.
+    package var intervals: [(start: Double, end: Double)] {
+        zip(starts, ends).map { (start: $0, end: $1) }
     }
 
     /// The time covered by `intervals`.

@@ -69,7 +69,8 @@ var RT = window.RT || (window.RT = {});
     var C = this.C = table(raw, "chains", ["id", "label", "badge", "exception", "reason", "result", "firedValue",
       "createdAt", "trackedBy", "file", "title", "kind", "outcome", "firedSide", "deferredID", "line", "start", "end",
       "fired", "cancelledAt", "complete", "recovered", "family", "depth", "parent", "pairStart", "pairCount",
-      "runStart", "runCount", "waitStart", "waitCount", "linkStart", "linkCount", "spanStart", "spanCount", "cutAt"]);
+      "runStart", "runCount", "waitStart", "waitCount", "linkStart", "linkCount", "spanStart", "spanCount", "cutAt",
+      "running", "waiting", "busyStart", "busyCount"]);
     this.P = table(raw, "pairs", ["chain", "index", "callback", "errback", "site", "fate", "pathIn", "pathOut", "run"]);
     this.R = table(raw, "runs", ["chain", "pair", "name", "side", "start", "end", "input", "output", "outSide",
       "exception", "reason", "returned", "line"]);
@@ -78,6 +79,7 @@ var RT = window.RT || (window.RT = {});
     this.SP = table(raw, "spans", ["chain", "kind", "name", "depth", "level", "start", "end", "status", "exception",
       "reason", "fields", "line"]);
     this.E = table(raw, "events", ["time", "type", "chain", "ref"]);
+    this.B = table(raw, "busy", ["chain", "start", "end"]);
     this.n = C.length;
     this.summary = raw.summary || null;
     this.OUT = {};
@@ -169,18 +171,13 @@ var RT = window.RT || (window.RT = {});
       if (!C.complete[i] && !openEnd[i] && C.outcome[i] !== msgO && C.cutAt[i] < 0) incomplete[i] = 1;
       if (C.kind[i] === this.KIND.deferred || C.kind[i] === this.KIND.legacy) this.deferreds++;
     }
-    // Time in callbacks and waiting, and whether anything raised, per chain (one pass over each table).
-    var running = this.runUs = new Float64Array(n);
-    var waiting = this.waitUs = new Float64Array(n);
+    // Time in callbacks and waiting per chain are the report's figures, as `summary` computes them (a chain's
+    // runs merged where they overlap; an open wait counts to the chain's end): taken, not worked out again here.
+    this.runUs = Float64Array.from(C.running);
+    this.waitUs = Float64Array.from(C.waiting);
+    // Whether anything raised, per chain (one pass over each table).
     var raised = this.raised = new Uint8Array(n);
-    for (i = 0; i < R.length; i++) {
-      c = R.chain[i];
-      if (R.end[i] >= 0 && R.start[i] >= 0) running[c] += R.end[i] - R.start[i];
-      if (R.exception[i] > 0) raised[c] = 1;
-    }
-    for (i = 0; i < W.length; i++) {
-      if (W.end[i] >= 0 && W.start[i] >= 0) waiting[W.chain[i]] += W.end[i] - W.start[i];
-    }
+    for (i = 0; i < R.length; i++) if (R.exception[i] > 0) raised[R.chain[i]] = 1;
     for (i = 0; i < SP.length; i++) if (SP.exception[i] > 0) raised[SP.chain[i]] = 1;
     var failedIdx = this.OUT.failed, unhandledIdx = this.OUT.unhandled, recoveredIdx = this.OUT.recovered;
     var fail = this.failure = new Uint8Array(n);
@@ -362,16 +359,17 @@ var RT = window.RT || (window.RT = {});
   // chains), time in callbacks and waiting.
   Data.prototype.figures = function (list) {
     var C = this.C, counts = new Int32Array(this.outcomeNames.length), i, c;
-    var complete = [], run = 0, wait = 0, deferreds = 0, incomplete = 0;
+    var complete = [], wait = 0, deferreds = 0, incomplete = 0, busy = 0;
     for (i = 0; i < list.length; i++) {
       c = list[i];
       counts[C.outcome[c]]++;
       if (C.kind[c] === this.KIND.deferred || C.kind[c] === this.KIND.legacy) deferreds++;
       if (this.incomplete[c]) incomplete++;
-      run += this.runUs[c];
       wait += this.waitUs[c];
+      busy += C.busyCount[c];
       if (C.complete[c] && !this.openEnd[c]) complete.push(this.endEff[c] - this.startEff[c]);
     }
+    var run = this.busyUnion(list, busy);
     var d = Float64Array.from(complete).sort();
     var rank = function (p) { return d.length ? d[Math.max(0, Math.ceil(p / 100 * d.length) - 1)] : 0; };
     return {
@@ -379,6 +377,36 @@ var RT = window.RT || (window.RT = {});
       p50: rank(50), p90: rank(90), p95: rank(95), p99: rank(99), max: d.length ? d[d.length - 1] : 0,
       running: run, waiting: wait, deferreds: deferreds, incomplete: incomplete
     };
+  };
+
+  // Time in callbacks over a list of chains, as `summary` counts it: the union of their runs' intervals in each
+  // file (a callback that runs inside another chain's callback, on the one reactor thread, counts once), added
+  // up over the files. `count` is how many intervals the chains have.
+  Data.prototype.busyUnion = function (list, count) {
+    var C = this.C, B = this.B, i, j, c, k = 0;
+    var file = new Int32Array(count), start = new Float64Array(count), end = new Float64Array(count);
+    for (i = 0; i < list.length; i++) {
+      c = list[i];
+      for (j = C.busyStart[c]; j < C.busyStart[c] + C.busyCount[c]; j++) {
+        if (B.start[j] < 0 || B.end[j] < 0) continue;
+        file[k] = C.file[c]; start[k] = B.start[j]; end[k] = B.end[j]; k++;
+      }
+    }
+    var order = new Int32Array(k);
+    for (i = 0; i < k; i++) order[i] = i;
+    order.sort(function (a, b) { return file[a] - file[b] || start[a] - start[b]; });
+    var total = 0, curFile = -1, curStart = 0, curEnd = -Infinity;
+    for (i = 0; i < k; i++) {
+      j = order[i];
+      if (file[j] !== curFile || start[j] > curEnd) {
+        if (curEnd > curStart) total += curEnd - curStart;
+        curFile = file[j]; curStart = start[j]; curEnd = end[j];
+      } else if (end[j] > curEnd) {
+        curEnd = end[j];
+      }
+    }
+    if (curEnd > curStart) total += curEnd - curStart;
+    return total;
   };
 
   // Incoming links (other chains' links to c), built once on first use.

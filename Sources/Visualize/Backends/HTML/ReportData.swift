@@ -23,13 +23,17 @@ struct ReportData {
         "id", "label", "badge", "exception", "reason", "result", "firedValue", "createdAt", "trackedBy", "file",
         "title", "kind", "outcome", "firedSide", "deferredID", "line", "start", "end", "fired", "cancelledAt",
         "complete", "recovered", "family", "depth", "parent", "pairStart", "pairCount", "runStart", "runCount",
-        "waitStart", "waitCount", "linkStart", "linkCount", "spanStart", "spanCount", "cutAt")
+        "waitStart", "waitCount", "linkStart", "linkCount", "spanStart", "spanCount", "cutAt", "running", "waiting",
+        "busyStart", "busyCount")
     private var pairs = Table("chain", "index", "callback", "errback", "site", "fate", "pathIn", "pathOut", "run")
     private var runs = Table(
         "chain", "pair", "name", "side", "start", "end", "input", "output", "outSide", "exception", "reason",
         "returned", "line")
     private var waits = Table("chain", "on", "onID", "start", "end", "pair", "side", "value")
     private var links = Table("chain", "kind", "target", "targetID", "pair", "time")
+    /// Each Deferred's time in callbacks, as `summary` counts it: its runs merged where they overlap. The page
+    /// takes the union of these over the chains in view (per file, as `summary`), rather than adding up runs.
+    private var busy = Table("chain", "start", "end")
     private var spans = Table(
         "chain", "kind", "name", "depth", "level", "start", "end", "status", "exception", "reason", "fields", "line")
     /// (time, chain, step, ref), sorted at the end.
@@ -71,6 +75,12 @@ struct ReportData {
         guard let time, time.isFinite else { return -1 }
         let value = ((time - t0) * 1e6).rounded()
         return value.isFinite && abs(value) < 9e15 ? Int(value) : -1
+    }
+
+    /// A duration in whole microseconds (0 when not finite).
+    private static func microseconds(_ seconds: Double) -> Int {
+        let value = (seconds * 1e6).rounded()
+        return value.isFinite && abs(value) < 9e15 ? Int(value) : 0
     }
 
     private mutating func text(_ value: String?) -> Int { strings.index(of: value) }
@@ -139,6 +149,8 @@ struct ReportData {
         }
         // Noted last, so that at a tie (a last callback that took no measurable time) it ends after its runs.
         if !chain.outcome.isOpen, chain.outcome != .message, let end = chain.end { steps.append((end, c, .ended, -1)) }
+        let busyStart = busy.count
+        for interval in chain.runningIntervals { busy.append([c, micros(interval.start), micros(interval.end)]) }
         let outcome = ReportData.outcomes.firstIndex(of: chain.outcome.name) ?? 0
         chains.append([
             text(chain.id), text(chain.label), text(chain.outcome.badge), text(chain.outcome.exception),
@@ -149,6 +161,8 @@ struct ReportData {
             chain.outcome.name == "recovered" ? 1 : 0, family, depth, parent, pairStart, pairs.count - pairStart,
             runStart, runs.count - runStart, waitStart, waits.count - waitStart, linkStart, links.count - linkStart,
             spanStart, spans.count - spanStart, micros(chain.cutAt),
+            Self.microseconds(chain.isDeferred ? chain.runningTime : 0),
+            Self.microseconds(chain.waitingTime), busyStart, busy.count - busyStart,
         ])
     }
 
@@ -201,7 +215,7 @@ struct ReportData {
         out.raw(",\"strings\":")
         out.strings(strings.values)
         for (name, table) in [("chains", chains), ("pairs", pairs), ("runs", runs), ("waits", waits),
-                              ("links", links), ("spans", spans)] {
+                              ("links", links), ("spans", spans), ("busy", busy)] {
             out.raw(",\"\(name)\":")
             table.write(to: &out)
         }
