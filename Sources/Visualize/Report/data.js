@@ -70,7 +70,7 @@ var RT = window.RT || (window.RT = {});
       "createdAt", "trackedBy", "file", "title", "kind", "outcome", "firedSide", "deferredID", "line", "start", "end",
       "fired", "cancelledAt", "complete", "recovered", "family", "depth", "parent", "pairStart", "pairCount",
       "runStart", "runCount", "waitStart", "waitCount", "linkStart", "linkCount", "spanStart", "spanCount", "cutAt",
-      "running", "waiting", "busyStart", "busyCount"]);
+      "running", "waiting", "busyStart", "busyCount", "raised"]);
     this.P = table(raw, "pairs", ["chain", "index", "callback", "errback", "site", "fate", "pathIn", "pathOut", "run"]);
     this.R = table(raw, "runs", ["chain", "pair", "name", "side", "start", "end", "input", "output", "outSide",
       "exception", "reason", "returned", "line"]);
@@ -171,20 +171,17 @@ var RT = window.RT || (window.RT = {});
       if (!C.complete[i] && !openEnd[i] && C.outcome[i] !== msgO && C.cutAt[i] < 0) incomplete[i] = 1;
       if (C.kind[i] === this.KIND.deferred || C.kind[i] === this.KIND.legacy) this.deferreds++;
     }
-    // Time in callbacks and waiting per chain are the report's figures, as `summary` computes them (a chain's
-    // runs merged where they overlap; an open wait counts to the chain's end): taken, not worked out again here.
+    // Time in callbacks and waiting, and whether anything raised (what the "errors" status selects), per chain
+    // are the report's figures, as `summary` computes them (a chain's runs merged where they overlap; an open
+    // wait counts to the chain's end; `summary --errors`' rule): taken, not worked out again here.
     this.runUs = Float64Array.from(C.running);
     this.waitUs = Float64Array.from(C.waiting);
-    // Whether anything raised, per chain (one pass over each table).
-    var raised = this.raised = new Uint8Array(n);
-    for (i = 0; i < R.length; i++) if (R.exception[i] > 0) raised[R.chain[i]] = 1;
-    for (i = 0; i < SP.length; i++) if (SP.exception[i] > 0) raised[SP.chain[i]] = 1;
-    var failedIdx = this.OUT.failed, unhandledIdx = this.OUT.unhandled, recoveredIdx = this.OUT.recovered;
+    this.raised = Uint8Array.from(C.raised);
+    var failedIdx = this.OUT.failed, unhandledIdx = this.OUT.unhandled;
     var fail = this.failure = new Uint8Array(n);
     for (i = 0; i < n; i++) {
       var o = C.outcome[i];
-      if (o === failedIdx || o === unhandledIdx) { fail[i] = 1; raised[i] = 1; }
-      if (C.exception[i] > 0 || o === recoveredIdx || C.recovered[i]) raised[i] = 1;
+      if (o === failedIdx || o === unhandledIdx) fail[i] = 1;
     }
   };
 
@@ -359,7 +356,7 @@ var RT = window.RT || (window.RT = {});
   // chains), time in callbacks and waiting.
   Data.prototype.figures = function (list) {
     var C = this.C, counts = new Int32Array(this.outcomeNames.length), i, c;
-    var complete = [], wait = 0, deferreds = 0, incomplete = 0, busy = 0;
+    var complete = [], wait = 0, deferreds = 0, incomplete = 0, busy = 0, msgO = this.OUT.message;
     for (i = 0; i < list.length; i++) {
       c = list[i];
       counts[C.outcome[c]]++;
@@ -367,7 +364,8 @@ var RT = window.RT || (window.RT = {});
       if (this.incomplete[c]) incomplete++;
       wait += this.waitUs[c];
       busy += C.busyCount[c];
-      if (C.complete[c] && !this.openEnd[c]) complete.push(this.endEff[c] - this.startEff[c]);
+      // Over complete chains, as `summary`: a lone message is a task with no duration, left out.
+      if (C.complete[c] && !this.openEnd[c] && C.outcome[c] !== msgO) complete.push(this.endEff[c] - this.startEff[c]);
     }
     var run = this.busyUnion(list, busy);
     var d = Float64Array.from(complete).sort();

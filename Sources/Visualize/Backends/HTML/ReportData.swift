@@ -24,7 +24,7 @@ struct ReportData {
         "title", "kind", "outcome", "firedSide", "deferredID", "line", "start", "end", "fired", "cancelledAt",
         "complete", "recovered", "family", "depth", "parent", "pairStart", "pairCount", "runStart", "runCount",
         "waitStart", "waitCount", "linkStart", "linkCount", "spanStart", "spanCount", "cutAt", "running", "waiting",
-        "busyStart", "busyCount")
+        "busyStart", "busyCount", "raised")
     private var pairs = Table("chain", "index", "callback", "errback", "site", "fate", "pathIn", "pathOut", "run")
     private var runs = Table(
         "chain", "pair", "name", "side", "start", "end", "input", "output", "outSide", "exception", "reason",
@@ -162,7 +162,7 @@ struct ReportData {
             runStart, runs.count - runStart, waitStart, waits.count - waitStart, linkStart, links.count - linkStart,
             spanStart, spans.count - spanStart, micros(chain.cutAt),
             Self.microseconds(chain.isDeferred ? chain.runningTime : 0),
-            Self.microseconds(chain.waitingTime), busyStart, busy.count - busyStart,
+            Self.microseconds(chain.waitingTime), busyStart, busy.count - busyStart, chain.raised ? 1 : 0,
         ])
     }
 
