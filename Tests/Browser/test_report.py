@@ -325,6 +325,8 @@ class FiguresAgreeWithSummary(ReportCase):
             self.assertAlmostEqual(shown[key], d[key], delta=2e-6, msg="%s %s" % (what, key))
         self.assertAlmostEqual(shown["running"], summary["running"], delta=1e-5, msg=what + " running")
         self.assertAlmostEqual(shown["waiting"], summary["waiting"], delta=1e-5, msg=what + " waiting")
+        self.assertEqual(shown["chains"], summary["chains"], what + " chains")
+        self.assertEqual(shown["outcomes"], summary["outcomes"], what + " outcomes")
 
     def test_header_figures(self):
         fixtures = os.path.join(ROOT, "Tests", "Fixtures")

@@ -121,7 +121,10 @@ var RT = window.RT || (window.RT = {});
     var count = d ? d.count : fig.complete;
     var run = useSummary ? s.running : fig.running / 1e6, wait = useSummary ? s.waiting : fig.waiting / 1e6;
     // The figures as numbers (seconds), for rtReport.figures(): the tests compare them with `summary --json`.
-    this.shownFigures = { p50: p[0], p90: p[1], p95: p[2], p99: p[3], max: p[4], count: count, running: run, waiting: wait };
+    var outcomes = {};
+    for (i = 0; i < D.outcomeNames.length; i++) if (fig.counts[i]) outcomes[D.outcomeNames[i]] = fig.counts[i];
+    this.shownFigures = { p50: p[0], p90: p[1], p95: p[2], p99: p[3], max: p[4], count: count, running: run, waiting: wait,
+      chains: n, outcomes: outcomes };
     var line = count ? "chain duration p50 " + sec(p[0]) + " · p90 " + sec(p[1]) + " · p95 " + sec(p[2]) + " · p99 " + sec(p[3]) + " · max " + sec(p[4]) + " (" + count + " complete)" : "no complete chain";
     // Time in callbacks and waiting is a Deferred's: a log of plain Eliot tasks has none to tell.
     if (fig.deferreds) line += "  ·  in callbacks " + sec(run) + " (" + RT.percent(run, run + wait) + ") · waiting on other Deferreds " + sec(wait) + " (" + RT.percent(wait, run + wait) + ")";
