@@ -11,7 +11,11 @@ struct TopCommandTests {
 
     @Test(
         "top --once --json has summary --json's counts",
-        arguments: ["waiting.out", "dropped.out", "mon.out", "twisted-eliot.log", "pipeline.out", "reactor-track.log"])
+        arguments: [
+            "waiting.out", "dropped.out", "mon.out", "twisted-eliot.log", "pipeline.out", "reactor-track.log",
+            "echo-service.out", "generated.log", "concurrent-clients.log", "reactor-track-chained.log",
+            "reactor-track-chained-bound.log", "reactor-track-chained-py2.log",
+        ])
     func countsAreTheSummary(_ name: String) throws {
         let path = TestFixtures.path(name)
         let top = try CommandRunner.run(["top", "--once", "--json", path])
