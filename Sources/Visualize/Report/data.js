@@ -363,7 +363,7 @@ var RT = window.RT || (window.RT = {});
       if (C.kind[c] === this.KIND.deferred || C.kind[c] === this.KIND.legacy) deferreds++;
       if (this.incomplete[c]) incomplete++;
       wait += this.waitUs[c];
-      busy += C.busyCount[c];
+      busy += C.busyCount[c] < 0 ? C.runCount[c] : C.busyCount[c];
       // Over complete chains, as `summary`: a lone message is a task with no duration, left out.
       if (C.complete[c] && !this.openEnd[c] && C.outcome[c] !== msgO) complete.push(this.endEff[c] - this.startEff[c]);
     }
@@ -381,13 +381,16 @@ var RT = window.RT || (window.RT = {});
   // file (a callback that runs inside another chain's callback, on the one reactor thread, counts once), added
   // up over the files. `count` is how many intervals the chains have.
   Data.prototype.busyUnion = function (list, count) {
-    var C = this.C, B = this.B, i, j, c, k = 0;
+    var C = this.C, B = this.B, R = this.R, i, j, c, k = 0, T, n;
     var file = new Int32Array(count), start = new Float64Array(count), end = new Float64Array(count);
     for (i = 0; i < list.length; i++) {
       c = list[i];
-      for (j = C.busyStart[c]; j < C.busyStart[c] + C.busyCount[c]; j++) {
-        if (B.start[j] < 0 || B.end[j] < 0) continue;
-        file[k] = C.file[c]; start[k] = B.start[j]; end[k] = B.end[j]; k++;
+      // busyCount -1: the chain's runs do not overlap, and are their own union (its rows of the runs table).
+      T = C.busyCount[c] < 0 ? R : B;
+      n = C.busyCount[c] < 0 ? C.runCount[c] : C.busyCount[c];
+      for (j = C.busyStart[c]; j < C.busyStart[c] + n; j++) {
+        if (T.start[j] < 0 || T.end[j] <= T.start[j]) continue;
+        file[k] = C.file[c]; start[k] = T.start[j]; end[k] = T.end[j]; k++;
       }
     }
     var order = new Int32Array(k);

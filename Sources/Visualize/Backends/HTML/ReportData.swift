@@ -31,8 +31,9 @@ struct ReportData {
         "returned", "line")
     private var waits = Table("chain", "on", "onID", "start", "end", "pair", "side", "value")
     private var links = Table("chain", "kind", "target", "targetID", "pair", "time")
-    /// Each Deferred's time in callbacks, as `summary` counts it: its runs merged where they overlap. The page
-    /// takes the union of these over the chains in view (per file, as `summary`), rather than adding up runs.
+    /// Each Deferred's time in callbacks, as `summary` counts it: its runs merged where they overlap (only for the
+    /// chains whose runs do). The page takes the union of these over the chains in view (per file, as `summary`),
+    /// rather than adding up runs.
     private var busy = Table("chain", "start", "end")
     private var spans = Table(
         "chain", "kind", "name", "depth", "level", "start", "end", "status", "exception", "reason", "fields", "line")
@@ -149,8 +150,20 @@ struct ReportData {
         }
         // Noted last, so that at a tie (a last callback that took no measurable time) it ends after its runs.
         if !chain.outcome.isOpen, chain.outcome != .message, let end = chain.end { steps.append((end, c, .ended, -1)) }
-        let busyStart = busy.count
-        for interval in chain.runningIntervals { busy.append([c, micros(interval.start), micros(interval.end)]) }
+        // Runs that do not overlap are their own union (the usual case): the page reads them from the runs table
+        // (`busyCount` -1), and only chains whose runs overlap or touch carry merged intervals.
+        var busyStart = busy.count
+        var busyCount = -1
+        let intervals = chain.runningIntervals
+        if intervals.count != chain.runs.count(where: { run in
+            guard let start = run.start, let end = run.end else { return false }
+            return end > start
+        }) {
+            for interval in intervals { busy.append([c, micros(interval.start), micros(interval.end)]) }
+            busyCount = busy.count - busyStart
+        } else {
+            busyStart = runStart
+        }
         let outcome = ReportData.outcomes.firstIndex(of: chain.outcome.name) ?? 0
         chains.append([
             text(chain.id), text(chain.label), text(chain.outcome.badge), text(chain.outcome.exception),
@@ -162,7 +175,7 @@ struct ReportData {
             runStart, runs.count - runStart, waitStart, waits.count - waitStart, linkStart, links.count - linkStart,
             spanStart, spans.count - spanStart, micros(chain.cutAt),
             Self.microseconds(chain.isDeferred ? chain.runningTime : 0),
-            Self.microseconds(chain.waitingTime), busyStart, busy.count - busyStart, chain.raised ? 1 : 0,
+            Self.microseconds(chain.waitingTime), busyStart, busyCount, chain.raised ? 1 : 0,
         ])
     }
 
