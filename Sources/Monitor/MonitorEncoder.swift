@@ -42,7 +42,7 @@ struct MonitorEncoder: Sendable {
     /// A call site's part of the lines that show it, escaped once (per batch, as its site is stored once per
     /// buffer): the fixed fields of its `added` lines, and its halves' names for the runs.
     private final class SiteText: Sendable {
-        /// `,"message_type":"reactortrack:added","callback":…,"errback":…,"index":`
+        /// The added message's type, then its `callback`, `errback` and the `index` key (`Pieces.addedCallback` on).
         let addedHead: [UInt8]
         /// `,"site":"file:line"`
         let addedTail: [UInt8]
@@ -53,8 +53,8 @@ struct MonitorEncoder: Sendable {
         init(names: (callback: String?, errback: String?), site: String?, pieces: Pieces) {
             callback = names.callback.map { LineBuilder.jsonString($0) }
             errback = names.errback.map { LineBuilder.jsonString($0) }
-            let null = Array("null".utf8)
-            addedHead = pieces.addedCallback + (callback ?? null) + pieces.errback + (errback ?? null) + pieces.index
+            addedHead =
+                pieces.addedCallback + (callback ?? pieces.null) + pieces.errback + (errback ?? pieces.null) + pieces.index
             addedTail = site.map { pieces.site + LineBuilder.jsonString($0) } ?? []
         }
     }
@@ -305,6 +305,7 @@ struct MonitorEncoder: Sendable {
         let addedCallback =
             LineBuilder.field(EventMessage.Key.messageType, V.Message.added.rawValue) + LineBuilder.key(F.callback)
         let errback = LineBuilder.key(F.errback)
+        let null = Array("null".utf8)
         let index = LineBuilder.key(F.index)
         let site = LineBuilder.key(F.site)
         let runStartedIndex =
