@@ -67,32 +67,39 @@ struct EventTable: Sendable {
         func positions(count: Int) -> [Position] {
             var positions: [Position] = []
             positions.reserveCapacity(count)
-            for (index, chunk) in chunks.enumerated() {
-                let end = index == chunks.count - 1 ? lastCount : chunk.capacity
-                for offset in 0..<end { positions.append(Position(chunk: UInt32(index), offset: UInt32(offset))) }
+            for chunk in chunks.indices {
+                for offset in 0..<filled(chunk) {
+                    positions.append(Position(chunk: UInt32(chunk), offset: UInt32(offset)))
+                }
             }
             return positions
         }
 
+        /// How many of chunk `index`'s events belong to this snapshot (the last chunk's may be fewer than it holds).
+        fileprivate func filled(_ index: Int) -> Int {
+            index == chunks.count - 1 ? lastCount : chunks[index].capacity
+        }
+
         struct Iterator: IteratorProtocol {
             private let events: Events
-            private var chunk = 0
+            private var chunk = -1
+            /// The current chunk's memory, where the next event is, and how many of its events are this snapshot's.
+            private var base: UnsafeMutablePointer<MonitorEvent>?
             private var offset = 0
+            private var end = 0
 
             fileprivate init(events: Events) { self.events = events }
 
             mutating func next() -> MonitorEvent? {
-                while chunk < events.chunks.count {
-                    let current = events.chunks[chunk]
-                    let end = chunk == events.chunks.count - 1 ? events.lastCount : current.capacity
-                    if offset < end {
-                        defer { offset += 1 }
-                        return current.base[offset]
-                    }
+                while offset == end {
+                    guard chunk + 1 < events.chunks.count else { return nil }
                     chunk += 1
+                    base = events.chunks[chunk].base
                     offset = 0
+                    end = events.filled(chunk)
                 }
-                return nil
+                defer { offset += 1 }
+                return base?[offset]
             }
         }
     }
