@@ -23,15 +23,7 @@ struct MonitorEncoder: Sendable {
         var sites: [SiteText?] = []
 
         mutating func setSite(_ site: SiteText, at index: Int32) {
-            let index = Int(index)
-            guard index >= 0 else { return }
-            if index == sites.count {
-                if sites.isEmpty { sites.reserveCapacity(8) }
-                sites.append(site)
-                return
-            }
-            while sites.count <= index { sites.append(nil) }
-            sites[index] = site
+            sites.store(site, atPair: Int(index), filling: nil)
         }
 
         func site(at index: Int32) -> SiteText? {

@@ -47,15 +47,7 @@ public final class TracingMonitor: MonitorChainObserver, Sendable {
         }
 
         func setNames(_ pair: (callback: String, errback: String), at index: Int) {
-            guard index >= 0 else { return }
-            if index == names.count {
-                // Pairs come in order: room for a few at once, not a new array at each of the first ones.
-                if names.isEmpty { names.reserveCapacity(8) }
-                names.append(pair)
-                return
-            }
-            while names.count <= index { names.append(("", "")) }
-            names[index] = pair
+            names.store(pair, atPair: index, filling: ("", ""))
         }
     }
 
