@@ -136,10 +136,10 @@ var RT = window.RT || (window.RT = {});
   Data.prototype.spanEnd = function (s) { return this.SP.end[s] >= 0 ? this.SP.end[s] : this.tMax; };
 
   Data.prototype.precompute = function () {
-    var C = this.C, R = this.R, W = this.W, SP = this.SP, E = this.E, n = this.n;
+    var C = this.C, R = this.R, E = this.E, n = this.n;
     var start = this.startEff = new Float64Array(n);
     var end = this.endEff = new Float64Array(n);
-    var tMin = Infinity, tMax = -Infinity, i, c, v;
+    var tMin = Infinity, tMax = -Infinity, i, v;
     for (i = 0; i < n; i++) {
       v = +C.start[i];
       if (!(v >= 0)) v = C.fired[i] >= 0 ? +C.fired[i] : 0;
@@ -356,18 +356,17 @@ var RT = window.RT || (window.RT = {});
   // chains), time in callbacks and waiting.
   Data.prototype.figures = function (list) {
     var C = this.C, counts = new Int32Array(this.outcomeNames.length), i, c;
-    var complete = [], wait = 0, deferreds = 0, incomplete = 0, busy = 0, msgO = this.OUT.message;
+    var complete = [], wait = 0, deferreds = 0, incomplete = 0, msgO = this.OUT.message;
     for (i = 0; i < list.length; i++) {
       c = list[i];
       counts[C.outcome[c]]++;
       if (C.kind[c] === this.KIND.deferred || C.kind[c] === this.KIND.legacy) deferreds++;
       if (this.incomplete[c]) incomplete++;
       wait += this.waitUs[c];
-      busy += C.busyCount[c] < 0 ? C.runCount[c] : C.busyCount[c];
       // Over complete chains, as `summary`: a lone message is a task with no duration, left out.
       if (C.complete[c] && !this.openEnd[c] && C.outcome[c] !== msgO) complete.push(this.endEff[c] - this.startEff[c]);
     }
-    var run = this.busyUnion(list, busy);
+    var run = this.busyUnion(list);
     var d = Float64Array.from(complete).sort();
     var rank = function (p) { return d.length ? d[Math.max(0, Math.ceil(p / 100 * d.length) - 1)] : 0; };
     return {
@@ -379,16 +378,17 @@ var RT = window.RT || (window.RT = {});
 
   // Time in callbacks over a list of chains, as `summary` counts it: the union of their runs' intervals in each
   // file (a callback that runs inside another chain's callback, on the one reactor thread, counts once), added
-  // up over the files. `count` is how many intervals the chains have.
-  Data.prototype.busyUnion = function (list, count) {
-    var C = this.C, B = this.B, R = this.R, i, j, c, k = 0, T, n;
+  // up over the files.
+  Data.prototype.busyUnion = function (list) {
+    var C = this.C, B = this.B, R = this.R, i, j, c, k = 0, T, count = 0;
+    // busyCount -1: the chain's runs do not overlap, and are their own union (its rows of the runs table).
+    var rows = function (c) { return C.busyCount[c] < 0 ? C.runCount[c] : C.busyCount[c]; };
+    for (i = 0; i < list.length; i++) count += rows(list[i]);
     var file = new Int32Array(count), start = new Float64Array(count), end = new Float64Array(count);
     for (i = 0; i < list.length; i++) {
       c = list[i];
-      // busyCount -1: the chain's runs do not overlap, and are their own union (its rows of the runs table).
       T = C.busyCount[c] < 0 ? R : B;
-      n = C.busyCount[c] < 0 ? C.runCount[c] : C.busyCount[c];
-      for (j = C.busyStart[c]; j < C.busyStart[c] + n; j++) {
+      for (j = C.busyStart[c]; j < C.busyStart[c] + rows(c); j++) {
         if (T.start[j] < 0 || T.end[j] <= T.start[j]) continue;
         file[k] = C.file[c]; start[k] = T.start[j]; end[k] = T.end[j]; k++;
       }

@@ -73,15 +73,14 @@ struct ReportData {
 
     /// The microseconds since `t0` of `time`, or -1.
     private func micros(_ time: Double?) -> Int {
-        guard let time, time.isFinite else { return -1 }
-        let value = ((time - t0) * 1e6).rounded()
-        return value.isFinite && abs(value) < 9e15 ? Int(value) : -1
+        guard let time else { return -1 }
+        return Self.wholeMicroseconds(time - t0) ?? -1
     }
 
-    /// A duration in whole microseconds (0 when not finite).
-    private static func microseconds(_ seconds: Double) -> Int {
+    /// `seconds` in whole microseconds; `nil` when that is not a finite number a table can hold.
+    private static func wholeMicroseconds(_ seconds: Double) -> Int? {
         let value = (seconds * 1e6).rounded()
-        return value.isFinite && abs(value) < 9e15 ? Int(value) : 0
+        return value.isFinite && abs(value) < 9e15 ? Int(value) : nil
     }
 
     private mutating func text(_ value: String?) -> Int { strings.index(of: value) }
@@ -145,7 +144,8 @@ struct ReportData {
         if let fired = chain.firedAt { steps.append((fired, c, .fired, -1)) }
         if let cancelled = chain.cancelledAt { steps.append((cancelled, c, .cancelled, -1)) }
         // `runs` is computed: taken once (asking it per run was quadratic in a chain's runs).
-        for (r, run) in zip(runStart..., chain.runs) {
+        let chainRuns = chain.runs
+        for (r, run) in zip(runStart..., chainRuns) {
             if let start = run.start { steps.append((start, c, .run, r)) }
         }
         // Noted last, so that at a tie (a last callback that took no measurable time) it ends after its runs.
@@ -155,7 +155,7 @@ struct ReportData {
         var busyStart = busy.count
         var busyCount = -1
         let intervals = chain.runningIntervals
-        if intervals.count != chain.runs.count(where: { run in
+        if intervals.count != chainRuns.count(where: { run in
             guard let start = run.start, let end = run.end else { return false }
             return end > start
         }) {
@@ -174,8 +174,8 @@ struct ReportData {
             chain.outcome.name == "recovered" ? 1 : 0, family, depth, parent, pairStart, pairs.count - pairStart,
             runStart, runs.count - runStart, waitStart, waits.count - waitStart, linkStart, links.count - linkStart,
             spanStart, spans.count - spanStart, micros(chain.cutAt),
-            Self.microseconds(chain.isDeferred ? chain.runningTime : 0),
-            Self.microseconds(chain.waitingTime), busyStart, busyCount, chain.raised ? 1 : 0,
+            Self.wholeMicroseconds(chain.isDeferred ? chain.runningTime : 0) ?? 0,
+            Self.wholeMicroseconds(chain.waitingTime) ?? 0, busyStart, busyCount, chain.raised ? 1 : 0,
         ])
     }
 
