@@ -34,9 +34,10 @@ enum CommandSupport {
     /// - Parameters:
     ///   - progress: Whether "reading… N lines" may be shown on standard error (when it is a terminal).
     ///   - keptFields: The only non-standard fields to keep (see ``LogLoader/keptFields``); `nil` keeps all.
+    ///   - everyChain: Called with every chain before the selection is applied (for figures of the whole log).
     static func stream(
         _ input: InputOptions, _ selection: SelectionOptions, progress: Bool = true, keptFields: Set<String>? = nil,
-        _ handle: (Chain, Int) -> Void
+        everyChain: ((Chain) -> Void)? = nil, _ handle: (Chain, Int) -> Void
     ) throws -> TrackedLog {
         let chosen = selection.selection
         precondition(!chosen.needsWholeLog)
@@ -48,6 +49,7 @@ enum CommandSupport {
         let log: TrackedLog
         do {
             log = try loader.stream(input.files) { chain, ordinal in
+                everyChain?(chain)
                 guard chosen.admits(chain) else { return }
                 selected += 1
                 handle(chain, ordinal)

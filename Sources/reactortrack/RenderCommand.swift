@@ -64,17 +64,78 @@ struct RenderCommand: ParsableCommand {
     }
 
     func run() throws {
+        let chosenView = (view ?? .auto).view
+        if streams(chosenView) { return try runStreamed(chosenView) }
         let (log, chains) = try CommandSupport.load(input, selection)
+        // The monitor's dropped-events note is a warning on the page, not a chain.
+        let count = chains.count { $0.droppedEvents == nil }
+        try write(count: count, log: log) { (options) throws(RenderError) in
+            // Renderer.render refuses an output that is one of the inputs before it draws anything.
+            try Renderer.render(log, chains: chains, to: output, options: options, scale: scale ?? 1)
+        }
+    }
+
+    /// Whether the chains are folded as the log streams past instead of all held: for the overview of SVG, PNG
+    /// and PDF (and `auto` in SVG and PNG, which holds chains only while they could fit in detail). The HTML
+    /// report, detail pages of a PDF and `--slowest` need every chain.
+    private func streams(_ view: DiagramOptions.View) -> Bool {
+        guard !selection.selection.needsWholeLog, let format = Renderer.output(for: output) else { return false }
+        switch view {
+        case .overview: return format is any DrawnOutput
+        case .auto: return format is SVGOutput || format is PNGOutput
+        case .detail: return false
+        }
+    }
+
+    /// Renders while the log streams past: memory holds the chains in flight and a few numbers per chain.
+    private func runStreamed(_ view: DiagramOptions.View) throws {
+        var overview = OverviewAccumulator()
+        // While the chains could still fit in detail (auto), they are kept, with the figures the detail takes from
+        // the whole log.
+        var kept: [(chain: Chain, ordinal: Int)]? = view == .auto ? [] : nil
+        var rows = 0
+        var dropped = 0
+        var logEnd: Double?
+        // The overview alone needs few of a log's fields: reading only those is faster.
+        let log = try CommandSupport.stream(
+            input, selection, keptFields: view == .overview ? OverviewAccumulator.fieldsUsed : nil,
+            everyChain: { chain in
+                dropped += max(0, chain.droppedEvents ?? 0)
+                if let last = chain.lastEventTime { logEnd = max(logEnd ?? last, last) }
+            },
+            { chain, ordinal in
+                overview.add(chain, ordinal: ordinal)
+                guard kept != nil else { return }
+                if !chain.isDropMarker { rows += DiagramLayout.detailRows(of: chain) }
+                if rows > DiagramLayout.detailRowLimit { kept = nil } else { kept?.append((chain, ordinal)) }
+            })
+        let count = overview.chainCount
+        if let kept {
+            let chains = kept.sorted { $0.ordinal < $1.ordinal }.map(\.chain)
+            return try write(count: count, log: log) { (options) throws(RenderError) in
+                try Renderer.render(inputs: log.inputs, to: output, options: options, scale: scale ?? 1) {
+                    DiagramLayout.layout(
+                        log, chains: chains, droppedEvents: dropped, logEnd: logEnd, options: $0, measurer: $1)
+                }
+            }
+        }
+        let figures = overview.figures(
+            inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count, droppedEvents: dropped)
+        try write(count: count, log: log) { (options) throws(RenderError) in
+            try Renderer.render(inputs: log.inputs, to: output, options: options, scale: scale ?? 1) {
+                DiagramLayout.overview(figures, options: $0, measurer: $1)
+            }
+        }
+    }
+
+    /// Draws with `draw` and says what was written.
+    private func write(count: Int, log: TrackedLog, _ draw: (DiagramOptions) throws(RenderError) -> LayoutDocument?) throws {
         let options = DiagramOptions(
             view: (view ?? .auto).view, sort: (sort ?? .duration).sort, sourceNames: log.inputs,
             warningCount: log.warnings.count, title: title)
         do {
-            // Renderer.render refuses an output that is one of the inputs before it draws anything.
-            let document = try Renderer.render(log, chains: chains, to: output, options: options, scale: scale ?? 1)
-            let pages = document?.pages.count ?? 0
+            let pages = try draw(options)?.pages.count ?? 0
             let note = pages > 1 ? " (\(pages) pages)" : ""
-            // The monitor's dropped-events note is a warning on the page, not a chain.
-            let count = chains.count { $0.droppedEvents == nil }
             FileStream.standardError.write(
                 "wrote \(TerminalText.escaped(output))\(note): \(count) chain\(count == 1 ? "" : "s")\n")
         } catch {

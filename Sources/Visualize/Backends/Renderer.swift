@@ -38,6 +38,30 @@ public enum Renderer {
         return try format.write(log, chains: chains, to: output, options: options)
     }
 
+    /// Writes the layout `layout` makes to `output` (a format that draws: SVG, PNG or PDF), unless `output` is one
+    /// of `inputs`: for chains folded while the log streamed past (see ``DiagramLayout/overview(_:options:measurer:)``).
+    ///
+    /// - Throws: ``RenderError`` as ``render(_:chains:to:options:scale:)``, and for a format that does not draw.
+    @discardableResult
+    public static func render(
+        inputs: [String], to output: String, options: DiagramOptions = DiagramOptions(), scale: Double = 1,
+        layout: (DiagramOptions, any TextMeasuring) -> LayoutDocument
+    ) throws(RenderError) -> LayoutDocument {
+        guard let format = Self.output(for: output, scale: scale) else {
+            throw RenderError(code: .unknownOutputFormat, message: "use \(extensionList)", file: output)
+        }
+        guard let drawn = format as? any DrawnOutput else {
+            throw RenderError(code: .unknownOutputFormat, message: "a layout is drawn as \(drawnExtensions)", file: output)
+        }
+        try refuseOverwriting(inputs: inputs, output: output)
+        return try drawn.write(to: output, options: options, layout: layout)
+    }
+
+    /// The extensions of the formats that draw a layout.
+    static var drawnExtensions: String {
+        outputs.filter { $0 is any DrawnOutput.Type }.flatMap { $0.extensions }.map { "." + $0 }.joined(separator: ", ")
+    }
+
     /// Throws if `output` names the same file as one of `inputs` (through a symlink, `..` or a hard link too), or
     /// is standard input redirected from it (`render - -o log.svg < log.svg`).
     public static func refuseOverwriting(inputs: [String], output: String) throws(RenderError) {

@@ -50,10 +50,16 @@ extension DrawnOutput {
     public func write(_ log: TrackedLog, chains: [Chain], to path: String, options: DiagramOptions)
         throws(RenderError) -> LayoutDocument?
     {
+        try write(to: path, options: options) { DiagramLayout.layout(log, chains: chains, options: $0, measurer: $1) }
+    }
+
+    /// Writes the layout `layout` makes with this format's options and Cairo measuring the text.
+    public func write(
+        to path: String, options: DiagramOptions, layout: (DiagramOptions, any TextMeasuring) -> LayoutDocument
+    ) throws(RenderError) -> LayoutDocument {
         var options = options
         adjust(&options)
-        let measurer = try CairoTextMeasurer()
-        let document = DiagramLayout.layout(log, chains: chains, options: options, measurer: measurer)
+        let document = layout(options, try CairoTextMeasurer())
         try write(document, to: path)
         return document
     }

@@ -6,6 +6,20 @@ public enum DiagramLayout {
     /// Rows shown in detail on one page before `auto` switches to the overview.
     public static let detailRowLimit = 160
 
+    /// The rows a chain takes in detail (its pairs or actions, and a header): `auto` draws the overview instead
+    /// once the chains take more than ``detailRowLimit``.
+    public static func detailRows(of chain: Chain) -> Int {
+        (chain.isDeferred ? chain.pairs.count + chain.extraRuns.count : chain.spans.count) + 3
+    }
+
+    /// The overview alone, of chains folded while a log streamed past (``OverviewAccumulator``): one page, in
+    /// every format.
+    public static func overview(
+        _ figures: OverviewFigures, options: DiagramOptions, measurer: any TextMeasuring
+    ) -> LayoutDocument {
+        LayoutDocument(pages: [OverviewLayout.page(figures, options: options, measurer: measurer)])
+    }
+
     /// Lays out `chains` (a selection of `log`'s).
     ///
     /// - SVG and PNG (`options.paginated == false`): one page, the chains in detail or the overview.
@@ -15,12 +29,26 @@ public enum DiagramLayout {
     public static func layout(
         _ log: TrackedLog, chains allChains: [Chain], options: DiagramOptions, measurer: any TextMeasuring
     ) -> LayoutDocument {
-        let dropped = log.droppedEvents(in: log.chains.isEmpty ? allChains : log.chains)
+        let whole = log.chains.isEmpty ? allChains : log.chains
+        return layout(
+            log, chains: allChains, droppedEvents: log.droppedEvents(in: whole),
+            logEnd: whole.lazy.compactMap(\.lastEventTime).max(), options: options, measurer: measurer)
+    }
+
+    /// Lays out `chains` (a selection of `log`'s) as ``layout(_:chains:options:measurer:)`` does, with the figures
+    /// it takes from the whole log given: for a log streamed past, whose chains were not all kept.
+    ///
+    /// - Parameters:
+    ///   - droppedEvents: The events the monitor said it dropped, over the whole log.
+    ///   - logEnd: The latest ``Chain/lastEventTime`` of any chain of the log: an action still open at the end of
+    ///     the log is drawn to it.
+    public static func layout(
+        _ log: TrackedLog, chains allChains: [Chain], droppedEvents dropped: Int, logEnd: Double?,
+        options: DiagramOptions, measurer: any TextMeasuring
+    ) -> LayoutDocument {
         let chains = allChains.filter { !$0.isDropMarker }
-        // An action still open at the end of the log is drawn to the log's end (of the whole log, not the selection).
-        let logEnd = (log.chains.isEmpty ? allChains : log.chains).lazy.compactMap(\.lastEventTime).max()
         let families = ChainFamily.group(chains)
-        let rows = chains.reduce(0) { $0 + ($1.isDeferred ? $1.pairs.count + $1.extraRuns.count : $1.spans.count) + 3 }
+        let rows = chains.reduce(0) { $0 + detailRows(of: $1) }
         let fits = families.count <= detailFamilyLimit && rows <= detailRowLimit
         let overview: Bool
         switch options.view {

@@ -21,16 +21,26 @@ struct OverviewLayout {
         _ log: TrackedLog, chains: [Chain], droppedEvents: Int = 0, options: DiagramOptions,
         measurer: any TextMeasuring
     ) -> LayoutPage {
+        var overview = OverviewAccumulator()
+        for (ordinal, chain) in chains.enumerated() { overview.add(chain, ordinal: ordinal) }
+        let figures = overview.figures(
+            inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count, droppedEvents: droppedEvents)
+        return page(figures, options: options, measurer: measurer)
+    }
+
+    /// The overview of chains folded as a log streamed past (see ``OverviewAccumulator``).
+    static func page(_ figures: OverviewFigures, options: DiagramOptions, measurer: any TextMeasuring) -> LayoutPage {
         var layout = OverviewLayout(options: options, measurer: measurer)
-        return layout.build(log, chains: chains, droppedEvents: droppedEvents)
+        return layout.build(figures)
     }
 
     private var width: Double { options.width }
 
-    private mutating func build(_ log: TrackedLog, chains: [Chain], droppedEvents: Int) -> LayoutPage {
-        let summary = LogSummary(log, chains: chains, top: 15)
-        let title =
-            options.title ?? "Overview · \(chains.count) chain\(chains.count == 1 ? "" : "s") · \(options.shortSourceNames)"
+    private mutating func build(_ figures: OverviewFigures) -> LayoutPage {
+        let summary = figures.summary
+        let droppedEvents = figures.droppedEvents
+        let count = figures.chainCount
+        let title = options.title ?? "Overview · \(count) chain\(count == 1 ? "" : "s") · \(options.shortSourceNames)"
         page.box(0, 0, width, 40, fill: Palette.band, role: "title-band")
         page.text(title, x: margin, y: 26, size: 15, style: .bold, maxWidth: width - 2 * margin - 120, role: "title")
         page.text("reactortrack", x: width - margin, y: 26, size: 11, color: Palette.muted, anchor: .end, role: "title-note")
@@ -60,7 +70,7 @@ struct OverviewLayout {
             + SummaryFormatter.leftOut(summary)
         page.text(stats, x: margin, y: y, size: 12, maxWidth: width - 2 * margin, role: "percentiles")
         y += 20
-        if chains.contains(where: \.isDeferred) {
+        if figures.hasDeferred {
             let busy = summary.running + summary.waiting
             let split =
                 "in callbacks \(DurationFormat.text(summary.running)) (\(DurationFormat.percent(summary.running, of: busy))) · waiting on other Deferreds \(DurationFormat.text(summary.waiting)) (\(DurationFormat.percent(summary.waiting, of: busy))) · \(summary.messages) messages"
@@ -81,11 +91,16 @@ struct OverviewLayout {
         y += 18
 
         // Waterfall.
-        let groups = ChainGroup.group(chains)
-        let sorted: [ChainGroup]
+        let groups = figures.groups
+        // The groups' places in order, not copies of them (a log of distinct chains has as many groups).
+        let sorted: [Int]
         switch options.sort {
-        case .duration: sorted = groups.sorted { $0.durations.max > $1.durations.max }
-        case .start: sorted = groups.sorted { $0.start < $1.start }
+        case .duration:
+            let longest = groups.map(\.maxDuration)
+            sorted = groups.indices.sorted { longest[$0] > longest[$1] }
+        case .start:
+            let starts = groups.map(\.start)
+            sorted = groups.indices.sorted { starts[$0] < starts[$1] }
         }
         let sortNote = options.sort == .duration ? "slowest first" : "in order of start"
         page.text(
@@ -95,11 +110,11 @@ struct OverviewLayout {
         let nameWidth = 330.0
         let barX = margin + nameWidth + 10
         let barW = width - margin - barX - 230
-        let logStart = chains.compactMap(\.start).min() ?? 0
+        let logStart = figures.start ?? 0
         let span: Double
         switch options.sort {
-        case .duration: span = chains.map(\.duration).max() ?? 0
-        case .start: span = (chains.compactMap(\.end).max() ?? logStart) - logStart
+        case .duration: span = figures.longest
+        case .start: span = (figures.end ?? logStart) - logStart
         }
         let axis = TimeAxis(origin: 0, span: span, x: barX, width: barW)
         let ticks = axis.ticks()
@@ -109,7 +124,7 @@ struct OverviewLayout {
                 color: Palette.muted, anchor: tick == 0 ? .start : .middle, role: "tick")
         }
         y += 18
-        let shown = Array(sorted.prefix(options.overviewRows))
+        let shown = sorted.prefix(options.overviewRows).map { groups[$0] }
         let plans = shown.map { plan($0, axis: axis, logStart: logStart) }
         let gridTop = y
         let gridBottom = y + plans.reduce(0) { $0 + $1.height }
@@ -124,7 +139,7 @@ struct OverviewLayout {
         }
         y = gridBottom
         if sorted.count > shown.count {
-            let rest = sorted[shown.count...].flatMap(\.chains)
+            let rest = sorted[shown.count...].flatMap { groups[$0].members }
             let p = Percentiles(rest.map(\.duration))
             page.text(
                 "… \(rest.count) more chain\(rest.count == 1 ? "" : "s") in \(sorted.count - shown.count) row\(sorted.count - shown.count == 1 ? "" : "s") (p50 \(DurationFormat.text(p.p50)) · p95 \(DurationFormat.text(p.p95)) · max \(DurationFormat.text(p.max)))",
@@ -173,9 +188,9 @@ struct OverviewLayout {
 
     /// Where one row's bar and labels go, worked out before anything is drawn (the grid needs every row's height).
     private struct RowPlan {
-        var group: ChainGroup
+        var group: OverviewGroup
         /// The median chain of the group (the chain itself when alone), whose bar is drawn.
-        var sample: Chain
+        var sample: OverviewGroup.Member
         var x0: Double
         var runW: Double
         var waitW: Double
@@ -192,14 +207,13 @@ struct OverviewLayout {
         var height: Double
     }
 
-    private func plan(_ group: ChainGroup, axis: TimeAxis, logStart: Double) -> RowPlan {
-        let chain = group.representative
+    private func plan(_ group: OverviewGroup, axis: TimeAxis, logStart: Double) -> RowPlan {
         let p = group.durations
-        let sample = group.chains.sorted { $0.duration < $1.duration }[(group.count - 1) / 2]
+        let sample = group.sample
         let offset = options.sort == .start ? (group.start - logStart) : 0
         let x0 = axis.position(offset)
         let total = sample.duration
-        let running = sample.isDeferred ? min(sample.runningTime, total) : total
+        let running = group.isDeferred ? min(sample.runningTime, total) : total
         let waiting = min(sample.waitingTime, max(0, total - running))
         let idle = max(0, total - running - waiting)
         let runW = max(axis.position(offset + running) - x0, running > 0 ? 1.5 : 0)
@@ -207,18 +221,18 @@ struct OverviewLayout {
         let idleW = axis.position(offset + idle) - x0
         let end = x0 + max(runW, 2) + max(waitW, 0) + max(idleW, 0)
         var label: String
-        if chain.outcome == .message {
+        if group.outcome == .message {
             label = group.count > 1 ? "messages" : "message"
         } else {
             label = group.count > 1 ? "median \(DurationFormat.text(p.p50)) · max \(DurationFormat.text(p.max))" : DurationFormat.text(total)
         }
-        if chain.outcome.isOpen { label += "  (\(chain.outcome.name))" }
+        if group.outcome.isOpen { label += "  (\(group.outcome.name))" }
         var failure: String?
-        if let exception = chain.outcome.exception {
+        if let exception = group.outcome.exception {
             // A recovered chain is marked too (✓, in the success colour): a failure was handled on the way.
-            var text = chain.outcome.isFailure ? "✗ " : "✓ recovered from "
+            var text = group.outcome.isFailure ? "✗ " : "✓ recovered from "
             text += ChainOutcome.shortType(exception)
-            switch chain.outcome {
+            switch group.outcome {
             case .failed(_, let reason), .unhandled(_, let reason), .recovered(_, let reason):
                 if !reason.isEmpty { text += ": \(reason)" }
             default: break
@@ -238,31 +252,29 @@ struct OverviewLayout {
 
     private mutating func drawRow(_ row: RowPlan, top: Double, nameWidth: Double, axis: TimeAxis, logStart: Double) {
         let group = row.group
-        let chain = group.representative
-        let sample = row.sample
         let mid = top + rowPitch / 2
         let p = group.durations
-        var tip = [group.label, "outcome: \(chain.outcome.badge)"]
+        var tip = [group.label, "outcome: \(group.outcome.badge)"]
         if group.count > 1 {
             tip.append("\(group.count) chains: min \(DurationFormat.text(group.minDuration)) · median \(DurationFormat.text(p.p50)) · max \(DurationFormat.text(p.max))")
         } else {
-            tip.append("task \(chain.id) · \(chain.file):\(chain.line.map(String.init) ?? "?")")
+            tip.append("task \(group.id) · \(group.file):\(group.line.map(String.init) ?? "?")")
         }
-        if case .failed(let e, let r) = chain.outcome { tip.append("\(e): \(r)") }
-        if case .unhandled(let e, let r) = chain.outcome { tip.append("unhandled \(e): \(r)") }
-        if case .recovered(let e, let r) = chain.outcome { tip.append("recovered from \(e): \(r)") }
+        if case .failed(let e, let r) = group.outcome { tip.append("\(e): \(r)") }
+        if case .unhandled(let e, let r) = group.outcome { tip.append("unhandled \(e): \(r)") }
+        if case .recovered(let e, let r) = group.outcome { tip.append("recovered from \(e): \(r)") }
         let tooltip = tip.joined(separator: "\n")
-        let failed = chain.outcome.isFailure
-        page.box(margin + 4, mid - 4, 8, 8, fill: ChainPageLayout.color(of: chain.outcome), radius: 4, tooltip: chain.outcome.badge, role: "outcome-dot")
+        let failed = group.outcome.isFailure
+        page.box(margin + 4, mid - 4, 8, 8, fill: ChainPageLayout.color(of: group.outcome), radius: 4, tooltip: group.outcome.badge, role: "outcome-dot")
         page.text(group.label, x: margin + 18, y: mid + 4, size: 10.5, style: .mono, color: failed ? Palette.failure : Palette.text, maxWidth: nameWidth - 22, middle: true, tooltip: tooltip, role: "chain-name")
-        if chain.outcome == .message {
+        if group.outcome == .message {
             // A lone message has no duration: a mark where it is, not a bar of 0 s.
             legendParts.insert(.message)
             page.box(row.x0 - 1, mid - 3, 6, 6, fill: Palette.muted, radius: 1, tooltip: tooltip, role: "bar-message")
         } else {
-            let open = sample.outcome.isOpen
+            let open = group.outcome.isOpen
             let color = open ? Palette.pending : Palette.callback
-            legendParts.insert(open ? .open : (sample.isDeferred ? .running : .action))
+            legendParts.insert(open ? .open : (group.isDeferred ? .running : .action))
             page.box(row.x0, mid - 6, max(row.runW, 2), 12, fill: color, tooltip: tooltip, role: "bar-running")
             if row.waitW > 0.5 {
                 legendParts.insert(.waiting)
