@@ -90,6 +90,30 @@ enum CommandSupport {
         return accumulator.summary(inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count)
     }
 
+    /// The overview's figures of the selected chains, streamed (see ``LogLoader/overview(_:selection:)``); prints
+    /// the warnings and applies `--strict` and the check that something was selected, as ``summarize(_:_:top:keepsTasks:)``.
+    ///
+    /// - Precondition: The selection does not need the whole log (`--slowest`).
+    static func overview(_ input: InputOptions, _ selection: SelectionOptions) throws
+        -> (log: TrackedLog, accumulator: OverviewAccumulator)
+    {
+        let chosen = selection.selection
+        let stderr = FileStream.standardError
+        let showProgress = stderr.isTerminal
+        let loader = input.loader(progress: showProgress ? { lines in stderr.write("\rreading… \(lines) lines") } : nil)
+        let read: (log: TrackedLog, accumulator: OverviewAccumulator, selected: Int)
+        do {
+            read = try loader.overview(input.files, selection: chosen)
+        } catch {
+            if showProgress { stderr.write("\r\u{1B}[K") }
+            throw fail(error)
+        }
+        if showProgress { stderr.write("\r\u{1B}[K") }
+        try report(read.log, input)
+        if read.selected == 0 { throw nothingSelected(chosen) }
+        return (read.log, read.accumulator)
+    }
+
     /// The most warnings of one kind printed; the rest of that kind are counted in one line.
     static let warningsPerKind = 100
 

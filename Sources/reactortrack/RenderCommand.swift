@@ -89,16 +89,26 @@ struct RenderCommand: ParsableCommand {
 
     /// Renders while the log streams past: memory holds the chains in flight and a few numbers per chain.
     private func runStreamed(_ view: DiagramOptions.View) throws {
+        if view == .overview {
+            // The overview alone: most tasks are folded in without building their chain.
+            let (log, overview) = try CommandSupport.overview(input, selection)
+            let count = overview.chainCount
+            let figures = overview.figures(inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count)
+            return try write(count: count, log: log) { (options) throws(RenderError) in
+                try Renderer.render(inputs: log.inputs, to: output, options: options, scale: scale ?? 1) {
+                    DiagramLayout.overview(figures, options: $0, measurer: $1)
+                }
+            }
+        }
         var overview = OverviewAccumulator()
         // While the chains could still fit in detail (auto), they are kept, with the figures the detail takes from
         // the whole log.
-        var kept: [(chain: Chain, ordinal: Int)]? = view == .auto ? [] : nil
+        var kept: [(chain: Chain, ordinal: Int)]? = []
         var rows = 0
         var dropped = 0
         var logEnd: Double?
-        // The overview alone needs few of a log's fields: reading only those is faster.
         let log = try CommandSupport.stream(
-            input, selection, keptFields: view == .overview ? OverviewAccumulator.fieldsUsed : nil,
+            input, selection,
             everyChain: { chain in
                 dropped += max(0, chain.droppedEvents ?? 0)
                 if let last = chain.lastEventTime { logEnd = max(logEnd ?? last, last) }

@@ -52,6 +52,10 @@ struct ChainFigures {
     var lostEvents: Int?
     /// Whether the monitor said the chain is in a wait cycle (`reactortrack:wait_cycle`).
     var inWaitCycle = false
+    /// For the overview (when asked for; `nil` otherwise): the outcome with its exception and reason (``outcome``
+    /// is its name), and ``Chain/signature``, which it groups by.
+    var fullOutcome: ChainOutcome?
+    var signature: String?
 
     /// As ``Chain/title``.
     var title: String { Chain.title(label: label, deferredID: deferredID, trackedBy: trackedBy) }
@@ -64,7 +68,9 @@ struct ChainFigures {
         return max(0, end - start)
     }
 
-    init(_ chain: Chain) {
+    init(_ chain: Chain, overview: Bool = false) {
+        signature = overview ? chain.signature : nil
+        fullOutcome = overview ? chain.outcome : nil
         id = chain.id
         label = chain.label
         deferredID = chain.deferredID
@@ -108,6 +114,9 @@ struct ChainFigures {
     /// ``briefFields``.
     enum BriefField: Int, CaseIterable {
         case deferredID, label, index, name, on, from, path, count, trackedBy, exception, reason, cycle
+        /// Read only for the overview's signature (``overviewBriefFields``), last so that the summary's list leaves
+        /// them out.
+        case callback, errback
 
         /// The field's key in the log.
         var key: String {
@@ -124,12 +133,16 @@ struct ChainFigures {
             case .exception: EventMessage.Key.exception
             case .reason: EventMessage.Key.reason
             case .cycle: F.cycle
+            case .callback: F.callback
+            case .errback: F.errback
             }
         }
     }
 
-    /// The keys of ``BriefField``, in their order: what a ``EventLog/BriefTaskGrouper`` keeps.
-    static let briefFields = BriefField.allCases.map(\.key)
+    /// The keys of ``BriefField`` a summary reads, in their order: what a ``EventLog/BriefTaskGrouper`` keeps.
+    static let briefFields = BriefField.allCases.filter { $0.rawValue < BriefField.callback.rawValue }.map(\.key)
+    /// All the keys of ``BriefField``: the summary's and those of the overview's signature.
+    static let overviewBriefFields = BriefField.allCases.map(\.key)
     private typealias F = MonitorVocabulary.Field
 
     /// The figures of the chain ``ChainBuilder`` makes of the task (a `reactortrack:deferred` root, or a lone
@@ -253,5 +266,84 @@ struct ChainFigures {
             isFailure = false
         }
         raised = isFailure || outcome == "recovered"
+    }
+
+    /// Works out ``fullOutcome`` and ``signature`` of a brief task's figures (read with ``overviewBriefFields``),
+    /// as ChainBuilder and ``Chain/signature`` make them: a second walk over the task, so that the summary's
+    /// (``init(brief:locate:)``) stays as cheap as it was.
+    mutating func addOverview(of task: BriefTask) {
+        func value(_ field: BriefField, _ message: BriefMessage) -> BriefValue { task.value(field.rawValue, of: message) }
+        func isError(_ message: BriefMessage) -> Bool {
+            value(.path, message).stringValue == MonitorVocabulary.Path.error.rawValue
+        }
+        func failure(_ message: BriefMessage) -> (exception: String, reason: String) {
+            (value(.exception, message).stringValue ?? "?", value(.reason, message).stringValue ?? "")
+        }
+        guard let rootEnd = task.rootEnd else {
+            // A lone message: one span, its type.
+            fullOutcome = .message
+            signature = Self.signature(kind: .message, label: label, outcome: .message, parts: ["0" + label])
+            return
+        }
+        // Pairs by index, as ChainBuilder: an `added` replaces the pair (names and run); a run names the pair on
+        // its side when the pair has no name there.
+        var pairs: [(index: Int, callback: String?, errback: String?, side: LadderSide?)] = []
+        var pairAt: [Int: Int] = [:]
+        var maxIndex: Int?
+        func place(_ index: Int) -> Int {
+            if let i = pairAt[index] { return i }
+            pairAt[index] = pairs.count
+            pairs.append((index, nil, nil, nil))
+            maxIndex = max(maxIndex ?? index, index)
+            return pairs.count - 1
+        }
+        // The last failure on the way: what a recovered chain recovered from.
+        var lastFailure: (exception: String, reason: String)?
+        var unhandled: (exception: String, reason: String)?
+        for child in task.children {
+            switch child {
+            case .message(let m):
+                typealias M = MonitorVocabulary.Message
+                switch m.type ?? "" {
+                case M.added.rawValue:
+                    let index = value(.index, m).intValue ?? (maxIndex.map { $0.addingSaturating(1) } ?? 0)
+                    let i = place(index)
+                    pairs[i] = (index, value(.callback, m).stringValue, value(.errback, m).stringValue, nil)
+                case M.fired.rawValue, M.resumed.rawValue:
+                    if isError(m) { lastFailure = failure(m) }
+                case M.unhandledError.rawValue:
+                    unhandled = failure(m)
+                default:
+                    break
+                }
+            case .action(let s, let e):
+                guard s.type == MonitorVocabulary.runAction else { continue }
+                if e.status == .failed { lastFailure = failure(e) }
+                guard let index = value(.index, s).intValue else { continue }
+                let i = place(index)
+                let name = value(.name, s).stringValue ?? "<callback>"
+                let side: LadderSide = isError(s) ? .errback : .callback
+                if side == .callback, pairs[i].callback == nil { pairs[i].callback = name }
+                if side == .errback, pairs[i].errback == nil { pairs[i].errback = name }
+                pairs[i].side = side
+            }
+        }
+        let full: ChainOutcome
+        switch outcome {
+        case "unhandled": full = .unhandled(exception: unhandled?.exception ?? "?", reason: unhandled?.reason ?? "")
+        case "failed": full = .failed(exception: failure(rootEnd).exception, reason: failure(rootEnd).reason)
+        case "recovered": full = .recovered(exception: lastFailure?.exception ?? "?", reason: lastFailure?.reason ?? "")
+        default: full = .succeeded
+        }
+        fullOutcome = full
+        pairs.sort { $0.index < $1.index }
+        signature = Self.signature(
+            kind: .deferred, label: label, outcome: full,
+            parts: pairs.map { "\($0.callback ?? "-")|\($0.errback ?? "-")|\($0.side?.rawValue ?? "")" })
+    }
+
+    /// ``Chain/signature`` of a chain of this kind, label and outcome, with its pairs' or spans' parts.
+    static func signature(kind: ChainKind, label: String, outcome: ChainOutcome, parts: [String]) -> String {
+        ([kind.rawValue, label, outcome.name, outcome.exception ?? ""] + parts).joined(separator: "\u{1}")
     }
 }

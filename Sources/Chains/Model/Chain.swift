@@ -339,12 +339,10 @@ public struct Chain: Sendable, Hashable {
 
     /// The signature that makes chains "identical" for grouping in the overview.
     public var signature: String {
-        var parts = [kind.rawValue, label, outcome.name, outcome.exception ?? ""]
-        if isDeferred {
-            parts += pairs.map { "\($0.callback ?? "-")|\($0.errback ?? "-")|\($0.run?.side.rawValue ?? "")" }
-        } else {
-            parts += spans.map { "\($0.depth)\($0.name)" }
-        }
-        return parts.joined(separator: "\u{1}")
+        let parts =
+            isDeferred
+            ? pairs.map { "\($0.callback ?? "-")|\($0.errback ?? "-")|\($0.run?.side.rawValue ?? "")" }
+            : spans.map { "\($0.depth)\($0.name)" }
+        return ChainFigures.signature(kind: kind, label: label, outcome: outcome, parts: parts)
     }
 }

@@ -93,6 +93,33 @@ public struct LogLoader {
         return (log, accumulator)
     }
 
+    /// Reads every input as ``stream(_:_:)`` does and folds the chains that `selection` admits into the overview's
+    /// figures, without building the chains of most tasks (as ``summarize(_:selection:top:keepsTasks:)``): the
+    /// figures are exactly those of ``stream(_:_:)`` with ``OverviewAccumulator/fieldsUsed`` kept and each admitted
+    /// chain added. The monitor's markers of dropped events are counted whatever the selection.
+    ///
+    /// - Precondition: The selection does not need the whole log (`--slowest`).
+    /// - Returns: The log without its chains, the overview's accumulator, and how many chains the selection
+    ///   admitted (markers included, as ``ChainSelection/apply(to:)`` keeps them).
+    public func overview(_ paths: [String], selection: ChainSelection) throws(ReportError)
+        -> (log: TrackedLog, accumulator: OverviewAccumulator, selected: Int)
+    {
+        precondition(!selection.needsWholeLog)
+        var accumulator = OverviewAccumulator()
+        var selected = 0
+        var loader = self
+        loader.keptFields = OverviewAccumulator.fieldsUsed
+        func fold(_ figures: ChainFigures, ordinal: Int) {
+            let admitted = selection.admits(figures)
+            if admitted { selected += 1 }
+            if admitted || figures.lostEvents != nil { accumulator.add(figures, ordinal: ordinal) }
+        }
+        let log = try loader.read(
+            paths, streaming: true, { fold(ChainFigures($0, overview: true), ordinal: $1) },
+            brief: { fold($0, ordinal: $1) }, briefOverview: true)
+        return (log, accumulator, selected)
+    }
+
     /// Reads every input as ``stream(_:_:)`` does and folds every chain into a `top` snapshot's accumulator, the
     /// ended chains of the plainest shape without building them (as ``summarize(_:selection:top:keepsTasks:)``
     /// does): the snapshot is exactly the one folding every chain built gives.
@@ -125,7 +152,7 @@ public struct LogLoader {
 
     private func read(
         _ paths: [String], streaming: Bool, _ handle: (Chain, Int) -> Void,
-        brief handleBrief: ((ChainFigures, Int) -> Void)? = nil, briefFacts: Bool = false,
+        brief handleBrief: ((ChainFigures, Int) -> Void)? = nil, briefFacts: Bool = false, briefOverview: Bool = false,
         following: (input: TaskReader.Input, read: FollowedRead)? = nil
     ) throws(ReportError) -> TrackedLog {
         let follow = following?.read
@@ -134,7 +161,10 @@ public struct LogLoader {
         reader.maxLineBytes = maxLineBytes
         reader.maxValueBytes = maxValueBytes
         // Summaries take the short way: most tasks are folded in without building their tree or chain.
-        if handleBrief != nil { reader.brief = (ChainFigures.briefFields, MonitorVocabulary.deferredAction) }
+        if handleBrief != nil {
+            let fields = briefOverview ? ChainFigures.overviewBriefFields : ChainFigures.briefFields
+            reader.brief = (fields, MonitorVocabulary.deferredAction)
+        }
         let inputs = following.map { [$0.input] } ?? paths.map { path -> TaskReader.Input in
             if path == "-", let standardInput { return .bytes(standardInput, name: Self.displayName(path)) }
             return .path(path)
@@ -169,6 +199,7 @@ public struct LogLoader {
                 switch handout {
                 case .brief(let task):
                     guard var figures = ChainFigures(brief: task, locate: locate) else { return }
+                    if briefOverview { figures.addOverview(of: task) }
                     if briefFacts {
                         typealias B = ChainFigures.BriefField
                         figures.facts = TaskFacts(brief: task, exception: B.exception.rawValue, reason: B.reason.rawValue)

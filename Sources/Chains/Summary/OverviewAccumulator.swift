@@ -46,7 +46,13 @@ public struct OverviewAccumulator: Sendable {
 
     /// Adds a chain; the monitor's dropped-events marker is counted as events lost, not drawn.
     public mutating func add(_ chain: Chain, ordinal: Int) {
-        if let lost = chain.droppedEvents {
+        add(ChainFigures(chain, overview: true), ordinal: ordinal)
+    }
+
+    /// Adds a chain's figures, made with its signature (from a ``Chain``, or a brief task read with
+    /// ``ChainFigures/overviewBriefFields``).
+    mutating func add(_ chain: ChainFigures, ordinal: Int) {
+        if let lost = chain.lostEvents {
             dropped += max(0, lost)
             return
         }
@@ -56,12 +62,15 @@ public struct OverviewAccumulator: Sendable {
         lastOrdinal = ordinal
         if let start = chain.start { logStart = min(logStart ?? start, start) }
         if let end = chain.end { latestEnd = max(latestEnd ?? end, end) }
-        longest = max(longest, chain.duration)
+        // As ``Chain/duration``: end minus start, whether complete or not.
+        var duration = 0.0
+        if let start = chain.start, let end = chain.end { duration = max(0, end - start) }
+        longest = max(longest, duration)
         hasDeferred = hasDeferred || chain.isDeferred
         let member = OverviewGroup.Member(
-            ordinal: ordinal, duration: chain.duration, runningTime: chain.runningTime, waitingTime: chain.waitingTime,
-            start: chain.start)
-        let key = chain.signature
+            ordinal: ordinal, duration: duration, runningTime: chain.isDeferred ? chain.runningTime : duration,
+            waitingTime: chain.waitingTime, start: chain.start)
+        let key = chain.signature ?? ""
         if let i = groupIndex[key] {
             if ordinal < groups[i].firstOrdinal { groups[i].represent(chain, ordinal: ordinal) }
             members.append((i, member))
@@ -96,7 +105,7 @@ public struct OverviewAccumulator: Sendable {
 }
 
 /// What the overview draws of a log's chains: the figures of ``OverviewAccumulator``.
-public struct OverviewFigures: Sendable {
+public struct OverviewFigures: Sendable, Equatable {
     /// The summary (outcomes, percentiles, time in callbacks and waiting, the slowest callbacks).
     public var summary: LogSummary
     /// The rows: identical chains (same ``Chain/signature``) as one, in order of their first chain.
@@ -116,9 +125,9 @@ public struct OverviewFigures: Sendable {
 
 /// Chains with the same label, callback sequence and outcome, shown as one overview row (`fetchUser ×312`): the
 /// first chain's facts, and a few numbers per chain.
-public struct OverviewGroup: Sendable {
+public struct OverviewGroup: Sendable, Equatable {
     /// What a row needs of each of its chains.
-    public struct Member: Sendable {
+    public struct Member: Sendable, Equatable {
         /// The chain's place in first-message order.
         public var ordinal: Int
         public var duration: Double
@@ -142,12 +151,12 @@ public struct OverviewGroup: Sendable {
     private var deferredID: Int?
     private var trackedBy: String?
 
-    init(_ chain: Chain, ordinal: Int) {
+    init(_ chain: ChainFigures, ordinal: Int) {
         representativeLabel = chain.label
         id = chain.id
         file = chain.file
         line = chain.line
-        outcome = chain.outcome
+        outcome = chain.fullOutcome ?? .succeeded
         isDeferred = chain.isDeferred
         deferredID = chain.deferredID
         trackedBy = chain.trackedBy
@@ -155,7 +164,7 @@ public struct OverviewGroup: Sendable {
     }
 
     /// An earlier chain (handed out later) stands for the group.
-    mutating func represent(_ chain: Chain, ordinal: Int) {
+    mutating func represent(_ chain: ChainFigures, ordinal: Int) {
         let members = members
         self = OverviewGroup(chain, ordinal: ordinal)
         self.members = members
