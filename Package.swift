@@ -130,7 +130,8 @@ let package = Package(
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Chains", "EventLog", "TestSupport"]),
-        .testTarget(name: "ReactortrackTests", dependencies: ["reactortrack", "TestSupport"], exclude: ["Oracle"]),
+        .testTarget(
+            name: "ReactortrackTests", dependencies: ["reactortrack", "Chains", "Export", "TestSupport"], exclude: ["Oracle"]),
     ]
 )
 

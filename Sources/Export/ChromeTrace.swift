@@ -21,68 +21,97 @@ public enum ChromeTrace {
     /// The same JSON, handed to `put` a piece (about a megabyte) at a time as it is made: the trace of a hundred
     /// thousand chains is written without being held whole.
     package static func write(_ chains: [Chain], inputs: [String], to put: ([UInt8]) -> Void) {
-        var trace = Writer(out: .exportPiece())
-        trace.out.raw("{\"traceEvents\":[")
-        let shown = chains.filter { !$0.isDropMarker }
-        var pids: [String: Int] = [:]
-        for input in inputs where pids[input] == nil { pids[input] = pids.count + 1 }
-        for chain in shown where pids[chain.file] == nil { pids[chain.file] = pids.count + 1 }
-        for (file, pid) in pids.sorted(by: { $0.value < $1.value }) {
+        var trace = Stream(inputs: inputs)
+        trace.add(chains, to: put)
+        trace.finish(to: put)
+    }
+
+    /// The trace written a set of chains at a time, each set as soon as it is read (a ``ChainFamily`` of a
+    /// streamed log): links are drawn between the chains of one set, and memory holds one set, the track names
+    /// taken and a number per input.
+    package struct Stream: ~Copyable {
+        private var trace = Writer(out: .exportPiece())
+        private var pids: [String: Int] = [:]
+        private var names = TrackNames()
+        /// The next track number, and the flow arrows drawn so far.
+        private var next = 1
+        private var flows = 0
+
+        /// Starts the trace: a process per input, in their order.
+        package init(inputs: [String]) {
+            trace.out.raw("{\"traceEvents\":[")
+            for input in inputs { _ = pid(of: input) }
+        }
+
+        /// The process of a file, named when it is first met.
+        private mutating func pid(of file: String) -> Int {
+            if let pid = pids[file] { return pid }
+            let pid = pids.count + 1
+            pids[file] = pid
             trace.metadata("process_name", pid: pid, tid: 0, name: file)
+            return pid
         }
-        // Where each Deferred's chain is, for the flow arrows: links resolve within their file.
-        var byDeferred: [String: [Int: Int]] = [:]
-        for (i, chain) in shown.enumerated() {
-            if let id = chain.deferredID, byDeferred[chain.file]?[id] == nil {
-                byDeferred[chain.file, default: [:]][id] = i
+
+        /// Writes `chains` (the monitor's dropped-events markers left out): their tracks, slices, and the links
+        /// between them as flow arrows.
+        package mutating func add(_ chains: [Chain], to put: ([UInt8]) -> Void) {
+            let shown = chains.filter { !$0.isDropMarker }
+            for chain in shown { _ = pid(of: chain.file) }
+            // Where each Deferred's chain is, for the flow arrows: links resolve within their file.
+            var byDeferred: [String: [Int: Int]] = [:]
+            for (i, chain) in shown.enumerated() {
+                if let id = chain.deferredID, byDeferred[chain.file]?[id] == nil {
+                    byDeferred[chain.file, default: [:]][id] = i
+                }
+            }
+            // Each chain's tracks first (an Eliot task whose actions run at the same time takes more than one),
+            // and every track's name before any event, so that a flow's end finds its track named.
+            var plans: [ActionTracks?] = []
+            var firstTID: [Int] = []
+            for chain in shown {
+                let plan = chain.isDeferred ? nil : ActionTracks(chain)
+                let pid = pids[chain.file] ?? 0
+                let base = TrackNames.base(of: chain)
+                trace.thread(pid: pid, tid: next, name: names.unique(base, pid: pid, chain: chain))
+                for (k, lane) in (plan?.lanes ?? []).enumerated() {
+                    let name = names.unique(TrackNames.lane(lane, of: chain, base: base), pid: pid, chain: chain)
+                    trace.thread(pid: pid, tid: next + 1 + k, name: name)
+                }
+                plans.append(plan)
+                firstTID.append(next)
+                next += plan?.count ?? 1
+            }
+            // Each chain's end of its links, made once, when its first link is drawn.
+            var ends = [End?](repeating: nil, count: shown.count)
+            func end(_ i: Int) -> End {
+                if let made = ends[i] { return made }
+                let made = End(chain: shown[i], pid: pids[shown[i].file] ?? 0, tid: firstTID[i], plan: plans[i])
+                ends[i] = made
+                return made
+            }
+            for (i, chain) in shown.enumerated() {
+                let pid = pids[chain.file] ?? 0
+                let tid = firstTID[i]
+                if let plan = plans[i] {
+                    trace.actions(chain, plan: plan, pid: pid, tid: tid)
+                } else {
+                    trace.deferred(chain, pid: pid, tid: tid)
+                }
+                for link in chain.links {
+                    guard let t = byDeferred[chain.file]?[link.target], t != i else { continue }
+                    guard let arrow = Arrow(link, from: end(i), to: end(t)) else { continue }
+                    flows += 1
+                    trace.flow(flows, arrow)
+                }
+                trace.out.handOn(to: put)
             }
         }
-        // Each chain's tracks first (an Eliot task whose actions run at the same time takes more than one), and
-        // every track's name before any event, so that a flow's end finds its track named.
-        var plans: [ActionTracks?] = []
-        var firstTID: [Int] = []
-        var next = 1
-        var names = TrackNames()
-        for chain in shown {
-            let plan = chain.isDeferred ? nil : ActionTracks(chain)
-            let pid = pids[chain.file] ?? 0
-            let base = TrackNames.base(of: chain)
-            trace.thread(pid: pid, tid: next, name: names.unique(base, pid: pid, chain: chain))
-            for (k, lane) in (plan?.lanes ?? []).enumerated() {
-                let name = names.unique(TrackNames.lane(lane, of: chain, base: base), pid: pid, chain: chain)
-                trace.thread(pid: pid, tid: next + 1 + k, name: name)
-            }
-            plans.append(plan)
-            firstTID.append(next)
-            next += plan?.count ?? 1
+
+        /// Ends the trace.
+        package consuming func finish(to put: ([UInt8]) -> Void) {
+            trace.out.raw("],\"displayTimeUnit\":\"ms\"}\n")
+            trace.out.handOn(atLeast: 1, to: put)
         }
-        var flows = 0
-        // Each chain's end of its links, made once, when its first link is drawn.
-        var ends = [End?](repeating: nil, count: shown.count)
-        func end(_ i: Int) -> End {
-            if let made = ends[i] { return made }
-            let made = End(chain: shown[i], pid: pids[shown[i].file] ?? 0, tid: firstTID[i], plan: plans[i])
-            ends[i] = made
-            return made
-        }
-        for (i, chain) in shown.enumerated() {
-            let pid = pids[chain.file] ?? 0
-            let tid = firstTID[i]
-            if let plan = plans[i] {
-                trace.actions(chain, plan: plan, pid: pid, tid: tid)
-            } else {
-                trace.deferred(chain, pid: pid, tid: tid)
-            }
-            for link in chain.links {
-                guard let t = byDeferred[chain.file]?[link.target], t != i else { continue }
-                guard let arrow = Arrow(link, from: end(i), to: end(t)) else { continue }
-                flows += 1
-                trace.flow(flows, arrow)
-            }
-            trace.out.handOn(to: put)
-        }
-        trace.out.raw("],\"displayTimeUnit\":\"ms\"}\n")
-        trace.out.handOn(atLeast: 1, to: put)
     }
 
     /// Microseconds since the epoch (Chrome trace timestamps), or `nil`.

@@ -89,56 +89,93 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (log, chains) = try CommandSupport.load(input, selection)
         let version = ReactorTrack.configuration.version
-        let stderr = FileStream.standardError
-        if chosenFormat == .otlp {
-            // Whatever the environment or the collector says is sanitised before it reaches the terminal.
-            let sender = try sender(warn: { stderr.write(TerminalText.escaped($0) + "\n") })
-            let outcome: OTLPHTTPSender.Outcome
-            do {
-                outcome = try sender.send(OTLPMapping.batches(chains, inputs: log.inputs), scopeVersion: version) {
-                    stderr.write(TerminalText.escaped("\($0)") + "\n")
-                }
-            } catch {
-                throw CommandSupport.fail(message: error.description)
-            }
-            let sent = outcome.sent
-            stderr.write(TerminalText.escaped("sent \(sent) span\(sent == 1 ? "" : "s") to \(sender.url)") + "\n")
-            if outcome.rejected > 0 || !outcome.messages.isEmpty {
-                // OTLP's partial success: the request was taken, some spans were not (and are not to be resent).
-                let said = outcome.messages.isEmpty ? "" : ": " + outcome.messages.joined(separator: "; ")
-                stderr.write(TerminalText.escaped("the collector rejected \(outcome.rejected) of them\(said)") + "\n")
-            }
-            return
-        }
+        if chosenFormat == .otlp { return try send(version: version) }
         let output = output ?? (chosenFormat == .chrome ? "trace.json" : "spans.jsonl")
-        let toStandardOutput = output == "-"
-        do {
-            if toStandardOutput {
-                try OutputGuard.refuseStandardOutput(inputs: log.inputs)
-            } else {
-                try OutputGuard.refuseOverwriting(inputs: log.inputs, output: output)
-            }
-            // Written a piece at a time as it is made, never held whole.
-            func produce(_ put: ([UInt8]) -> Void) {
+        let count: Int
+        if selection.selection.needsWholeLog || (input.strict && output == "-") {
+            // --slowest compares every chain, and --strict must fail before anything reaches standard output: both
+            // read the whole log first.
+            let (log, chains) = try CommandSupport.load(input, selection)
+            try write(to: output, inputs: log.inputs) { put in
                 switch chosenFormat {
                 case .chrome: ChromeTrace.write(chains, inputs: log.inputs, to: put)
                 case .otlpJSON, .otlp:
                     OTLPJSON.write(OTLPMapping.batches(chains, inputs: log.inputs), scopeVersion: version, to: put)
                 }
             }
-            if toStandardOutput {
-                produce { FileStream.standardOutput.write($0) }
+            count = chains.count { !$0.isDropMarker }
+        } else {
+            // Each chain family is written as soon as it is complete, and forgotten, as `tree` prints it.
+            let inputs = input.files.map(LogLoader.displayName)
+            var exported = 0
+            try write(to: output, inputs: inputs) { put in
+                func families(_ write: ([Chain]) -> Void) throws {
+                    var stream = ChainFamilyStream()
+                    _ = try CommandSupport.stream(input, selection, progress: output != "-") { chain, ordinal in
+                        if !chain.isDropMarker { exported += 1 }
+                        for family in stream.add(chain, ordinal: ordinal) { write(family.members.map(\.chain)) }
+                    }
+                    for family in stream.finish() { write(family.members.map(\.chain)) }
+                }
+                switch chosenFormat {
+                case .chrome:
+                    var trace = ChromeTrace.Stream(inputs: inputs)
+                    try families { trace.add($0, to: put) }
+                    trace.finish(to: put)
+                case .otlpJSON, .otlp:
+                    var lines = OTLPJSON.Stream(scopeVersion: version)
+                    try families { lines.add(OTLPMapping.batches($0, inputs: inputs), to: put) }
+                    lines.finish(to: put)
+                }
+            }
+            count = exported
+        }
+        guard output != "-" else { return }
+        FileStream.standardError.write("wrote \(TerminalText.escaped(output)): \(count) chain\(count == 1 ? "" : "s")\n")
+    }
+
+    /// Writes the output a piece at a time as `produce` makes it, never held whole: to standard output for `-`,
+    /// else to the file, whole or not at all (a failure of `produce` leaves a previous file as it was). Refuses
+    /// an output that is one of the inputs first.
+    private func write(to output: String, inputs: [String], _ produce: (_ put: ([UInt8]) -> Void) throws -> Void)
+        throws
+    {
+        do {
+            if output == "-" {
+                try OutputGuard.refuseStandardOutput(inputs: inputs)
+                try produce { FileStream.standardOutput.write($0) }
                 return
             }
-            try OutputFile.write(to: output, pieces: produce)
+            try OutputGuard.refuseOverwriting(inputs: inputs, output: output)
+            try OutputFile.write(to: output, failablePieces: produce)
         } catch let error as CommandError {
             throw CommandSupport.fail(error)
         } catch let error as OutputFileError {
             throw CommandSupport.fail(error)
         }
-        let count = chains.count { !$0.isDropMarker }
-        stderr.write("wrote \(TerminalText.escaped(output)): \(count) chain\(count == 1 ? "" : "s")\n")
+    }
+
+    /// Sends the spans to a collector (`--format otlp`).
+    private func send(version: String) throws {
+        let (log, chains) = try CommandSupport.load(input, selection)
+        let stderr = FileStream.standardError
+        // Whatever the environment or the collector says is sanitised before it reaches the terminal.
+        let sender = try sender(warn: { stderr.write(TerminalText.escaped($0) + "\n") })
+        let outcome: OTLPHTTPSender.Outcome
+        do {
+            outcome = try sender.send(OTLPMapping.batches(chains, inputs: log.inputs), scopeVersion: version) {
+                stderr.write(TerminalText.escaped("\($0)") + "\n")
+            }
+        } catch {
+            throw CommandSupport.fail(message: error.description)
+        }
+        let sent = outcome.sent
+        stderr.write(TerminalText.escaped("sent \(sent) span\(sent == 1 ? "" : "s") to \(sender.url)") + "\n")
+        if outcome.rejected > 0 || !outcome.messages.isEmpty {
+            // OTLP's partial success: the request was taken, some spans were not (and are not to be resent).
+            let said = outcome.messages.isEmpty ? "" : ": " + outcome.messages.joined(separator: "; ")
+            stderr.write(TerminalText.escaped("the collector rejected \(outcome.rejected) of them\(said)") + "\n")
+        }
     }
 }

@@ -32,14 +32,41 @@ package enum OutputFile {
     package static func write(to path: String, pieces produce: (_ put: ([UInt8]) -> Void) -> Void)
         throws(OutputFileError)
     {
-        try write(to: path, with: { fd in
-            var failure: Int32 = 0
-            produce { piece in
-                guard failure == 0 else { return }
-                failure = piece.withUnsafeBufferPointer { PosixFile.writeAll($0, to: fd) }
-            }
-            return failure
-        })
+        do {
+            try write(to: path, failablePieces: produce)
+        } catch let error as OutputFileError {
+            throw error
+        } catch {
+            throw OutputFileError(path: path, message: "\(error)")
+        }
+    }
+
+    /// As ``write(to:pieces:)``, for a producer that may fail (an input read as it is written turns out to hold
+    /// nothing selected): then a previous file is left as it was, nothing new is left behind, and what `produce`
+    /// threw is thrown. (A device or FIFO keeps what it was given.)
+    ///
+    /// - Throws: ``OutputFileError``, or what `produce` throws (unchanged).
+    package static func write(to path: String, failablePieces produce: (_ put: ([UInt8]) -> Void) throws -> Void)
+        throws
+    {
+        var thrown: (any Error)?
+        do {
+            try write(to: path, with: { fd in
+                var failure: Int32 = 0
+                do {
+                    try produce { piece in
+                        guard failure == 0 else { return }
+                        failure = piece.withUnsafeBufferPointer { PosixFile.writeAll($0, to: fd) }
+                    }
+                } catch {
+                    thrown = error
+                    return ECANCELED
+                }
+                return failure
+            })
+        } catch {
+            throw thrown ?? error
+        }
     }
 
     /// Writes `path` with `put`, which writes the whole output to the descriptor it is given and returns 0 or the

@@ -30,6 +30,47 @@ public enum OTLPJSON {
         out.handOn(atLeast: 1, to: put)
     }
 
+    /// The lines written a few batches at a time (each ``ChainFamily``'s spans of a streamed log, from
+    /// ``OTLPMapping/batches(_:inputs:)``): each resource's spans are gathered into lines of ``spansPerLine``, and
+    /// memory holds less than a line per input.
+    package struct Stream: ~Copyable {
+        private let scopeVersion: String
+        private var out = LineBuilder.exportPiece()
+        /// Each resource's spans not yet written, in the order the resources came.
+        private var pending: [OTLPBatch] = []
+        private var place: [[OTLPSpan.Attribute]: Int] = [:]
+
+        package init(scopeVersion: String) { self.scopeVersion = scopeVersion }
+
+        /// Adds spans; writes every line they fill.
+        package mutating func add(_ batches: [OTLPBatch], to put: ([UInt8]) -> Void) {
+            for batch in batches {
+                let i = place[batch.resource] ?? {
+                    place[batch.resource] = pending.count
+                    pending.append(OTLPBatch(resource: batch.resource, spans: []))
+                    return pending.count - 1
+                }()
+                pending[i].spans += batch.spans
+                guard pending[i].spans.count >= spansPerLine else { continue }
+                var from = 0
+                while pending[i].spans.count - from >= spansPerLine {
+                    line(pending[i], spans: pending[i].spans[from..<from + spansPerLine], scopeVersion: scopeVersion, to: &out)
+                    from += spansPerLine
+                }
+                pending[i].spans.removeFirst(from)
+                out.handOn(to: put)
+            }
+        }
+
+        /// Writes the spans left, a line per resource.
+        package consuming func finish(to put: ([UInt8]) -> Void) {
+            for batch in pending where !batch.spans.isEmpty {
+                line(batch, spans: batch.spans[...], scopeVersion: scopeVersion, to: &out)
+            }
+            out.handOn(atLeast: 1, to: put)
+        }
+    }
+
     static func line(_ batch: OTLPBatch, spans: ArraySlice<OTLPSpan>, scopeVersion: String, to out: inout LineBuilder) {
         out.raw("{\"resourceSpans\":[{\"resource\":{\"attributes\":")
         attributes(batch.resource, to: &out)
