@@ -125,7 +125,15 @@ struct ExportCommand: ParsableCommand {
                     trace.finish(to: put)
                 case .otlpJSON, .otlp:
                     var lines = OTLPJSON.Stream(scopeVersion: version)
-                    try families { lines.add(OTLPMapping.batches($0, inputs: inputs), to: put) }
+                    // One resource per input file, made once.
+                    var resources: [String: [OTLPSpan.Attribute]] = [:]
+                    try families { chains in
+                        OTLPMapping.spans(of: chains) { file, spans in
+                            let resource = resources[file] ?? OTLPMapping.resource(of: file)
+                            resources[file] = resource
+                            lines.add(spans, resource: resource, to: put)
+                        }
+                    }
                     lines.finish(to: put)
                 }
             }

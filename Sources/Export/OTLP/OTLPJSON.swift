@@ -30,8 +30,8 @@ public enum OTLPJSON {
         out.handOn(atLeast: 1, to: put)
     }
 
-    /// The lines written a few batches at a time (each ``ChainFamily``'s spans of a streamed log, from
-    /// ``OTLPMapping/batches(_:inputs:)``): each resource's spans are gathered into lines of ``spansPerLine``, and
+    /// The lines written a few spans at a time (each chain's, from ``OTLPMapping/spans(of:_:)`` of each
+    /// ``ChainFamily`` of a streamed log): each resource's spans are gathered into lines of ``spansPerLine``, and
     /// memory holds less than a line per input.
     package struct Stream: ~Copyable {
         private let scopeVersion: String
@@ -42,24 +42,22 @@ public enum OTLPJSON {
 
         package init(scopeVersion: String) { self.scopeVersion = scopeVersion }
 
-        /// Adds spans; writes every line they fill.
-        package mutating func add(_ batches: [OTLPBatch], to put: ([UInt8]) -> Void) {
-            for batch in batches {
-                let i = place[batch.resource] ?? {
-                    place[batch.resource] = pending.count
-                    pending.append(OTLPBatch(resource: batch.resource, spans: []))
-                    return pending.count - 1
-                }()
-                pending[i].spans += batch.spans
-                guard pending[i].spans.count >= spansPerLine else { continue }
-                var from = 0
-                while pending[i].spans.count - from >= spansPerLine {
-                    line(pending[i], spans: pending[i].spans[from..<from + spansPerLine], scopeVersion: scopeVersion, to: &out)
-                    from += spansPerLine
-                }
-                pending[i].spans.removeFirst(from)
-                out.handOn(to: put)
+        /// Adds spans of the resource `resource` (``OTLPMapping/resource(of:)``); writes every line they fill.
+        package mutating func add(_ spans: [OTLPSpan], resource: [OTLPSpan.Attribute], to put: ([UInt8]) -> Void) {
+            let i = place[resource] ?? {
+                place[resource] = pending.count
+                pending.append(OTLPBatch(resource: resource, spans: []))
+                return pending.count - 1
+            }()
+            pending[i].spans += spans
+            guard pending[i].spans.count >= spansPerLine else { return }
+            var from = 0
+            while pending[i].spans.count - from >= spansPerLine {
+                line(pending[i], spans: pending[i].spans[from..<from + spansPerLine], scopeVersion: scopeVersion, to: &out)
+                from += spansPerLine
             }
+            pending[i].spans.removeFirst(from)
+            out.handOn(to: put)
         }
 
         /// Writes the spans left, a line per resource.

@@ -14,13 +14,32 @@ public enum OTLPMapping {
 
     /// One batch per input file, its spans in the chains' order.
     public static func batches(_ chains: [Chain], inputs: [String]) -> [OTLPBatch] {
+        var order = inputs
+        var byFile: [String: [OTLPSpan]] = [:]
+        spans(of: chains) { file, list in
+            if byFile[file] == nil, !order.contains(file) { order.append(file) }
+            byFile[file, default: []] += list
+        }
+        return order.compactMap { file in
+            guard let list = byFile[file], !list.isEmpty else { return nil }
+            return OTLPBatch(resource: resource(of: file), spans: list)
+        }
+    }
+
+    /// The resource of an input file's spans: `service.name` (the file's name) and the file.
+    package static func resource(of file: String) -> [OTLPSpan.Attribute] {
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        return [.init("service.name", .string(name)), .init(Key.input, .string(file))]
+    }
+
+    /// The spans of `chains` (links resolved among them), handed to `handle` a chain at a time with the chain's
+    /// file, in the chains' order: a family of a hundred thousand chains is written without all its spans held.
+    package static func spans(of chains: [Chain], _ handle: (_ file: String, _ spans: [OTLPSpan]) -> Void) {
         let shown = chains.filter { !$0.isDropMarker }
         var byID: [String: [Int: Chain]] = [:]
         for chain in shown {
             if let id = chain.deferredID, byID[chain.file]?[id] == nil { byID[chain.file, default: [:]][id] = chain }
         }
-        var order = inputs
-        for chain in shown where !order.contains(chain.file) { order.append(chain.file) }
         // A chain tracked inside an action is one span: its chain's, under the action it was tracked in (in place
         // of the action tree's row for it), so the action trees go first to say where each such chain goes.
         var exported = Set<String>()
@@ -30,18 +49,10 @@ public enum OTLPMapping {
         for (i, chain) in shown.enumerated() where !chain.isDeferred {
             treeSpans[i] = actions(chain, tracked: exported.contains, places: &places)
         }
-        var spans: [String: [OTLPSpan]] = [:]
         for (i, chain) in shown.enumerated() {
             let target = { (id: Int) in byID[chain.file]?[id] }
             let trace = { (other: Chain) in places[other.id]?.traceID ?? traceID(other) }
-            spans[chain.file, default: []] +=
-                treeSpans[i] ?? deferred(chain, place: places[chain.id], target: target, trace: trace)
-        }
-        return order.compactMap { file in
-            guard let list = spans[file], !list.isEmpty else { return nil }
-            let name = file.split(separator: "/").last.map(String.init) ?? file
-            return OTLPBatch(
-                resource: [.init("service.name", .string(name)), .init(Key.input, .string(file))], spans: list)
+            handle(chain.file, treeSpans.removeValue(forKey: i) ?? deferred(chain, place: places[chain.id], target: target, trace: trace))
         }
     }
 
