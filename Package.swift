@@ -131,7 +131,7 @@ let package = Package(
             ]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Chains", "EventLog", "TestSupport"]),
         .testTarget(
-            name: "ReactortrackTests", dependencies: ["reactortrack", "Chains", "Export", "TestSupport"], exclude: ["Oracle"]),
+            name: "ReactortrackTests", dependencies: ["reactortrack", "Chains", "Export", "Visualize", "TestSupport"], exclude: ["Oracle"]),
     ]
 )
 

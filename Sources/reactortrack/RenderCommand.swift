@@ -66,6 +66,7 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         let chosenView = (view ?? .auto).view
         if streams(chosenView) { return try runStreamed(chosenView) }
+        if Renderer.output(for: output) is HTMLOutput, !selection.selection.needsWholeLog { return try runReport() }
         let (log, chains) = try CommandSupport.load(input, selection)
         // The monitor's dropped-events note is a warning on the page, not a chain.
         let count = chains.count { $0.droppedEvents == nil }
@@ -135,6 +136,20 @@ struct RenderCommand: ParsableCommand {
             try Renderer.render(inputs: log.inputs, to: output, options: options, scale: scale ?? 1) {
                 DiagramLayout.overview(figures, options: $0, measurer: $1)
             }
+        }
+    }
+
+    /// Writes the HTML report while the log streams past: memory holds the chains in flight and the page's data.
+    private func runReport() throws {
+        var report = HTMLOutput.Stream()
+        var count = 0
+        let log = try CommandSupport.stream(input, selection) { chain, ordinal in
+            if !chain.isDropMarker { count += 1 }
+            report.add(chain, ordinal: ordinal)
+        }
+        try write(count: count, log: log) { (options) throws(RenderError) in
+            try report.write(log, to: output, options: options)
+            return nil
         }
     }
 

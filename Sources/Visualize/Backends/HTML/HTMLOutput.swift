@@ -18,26 +18,85 @@ public struct HTMLOutput: ReportOutput {
     public func write(_ log: TrackedLog, chains: [Chain], to path: String, options: DiagramOptions)
         throws(RenderError) -> LayoutDocument?
     {
-        let page = Self.page(log, chains: chains, options: options)
+        try Self.write(Self.page(log, chains: chains, options: options), to: path)
+        return nil
+    }
+
+    static func write(_ page: [UInt8], to path: String) throws(RenderError) {
         do throws(OutputFileError) { try OutputFile.write(page, to: path) } catch {
             throw RenderError(code: .writeFailed, message: error.message, file: path)
         }
-        return nil
+    }
+
+    /// The report made as the log streams past (``Chains/LogLoader/stream(_:_:)``): each chain family goes into
+    /// the report's tables as soon as it is complete, and its chains are forgotten, so memory holds the tasks
+    /// still open and the data the page carries, not the chains. The page is the one the whole log's chains give.
+    public struct Stream {
+        private var data = ReportData()
+        private var families = ChainFamilyStream()
+        private var summary = SummaryAccumulator()
+        private var dropped = 0
+        /// The ordinal of each chain held for its family, by ``key(_:)``: a family goes in the report at its
+        /// root's place in the log, whatever the order families complete in.
+        private var ordinals: [String: Int] = [:]
+
+        /// An empty report.
+        public init() {}
+
+        /// A chain's name for its ordinal while it waits for its family.
+        private static func key(_ chain: Chain) -> String {
+            "\(chain.file)\u{1}\(chain.id)\u{1}\(chain.deferredID ?? -1)"
+        }
+
+        /// Adds a chain (selected) and its ordinal, as ``Chains/LogLoader/stream(_:_:)`` hands them out.
+        public mutating func add(_ chain: Chain, ordinal: Int) {
+            if let lost = chain.droppedEvents {
+                // The monitor's dropped-events marker is a warning on the page, not a chain.
+                dropped += lost
+            } else {
+                summary.add(chain, ordinal: ordinal)
+            }
+            let key = Self.key(chain)
+            ordinals[key] = min(ordinals[key] ?? ordinal, ordinal)
+            for family in families.add(chain, ordinal: ordinal) { add(family) }
+        }
+
+        private mutating func add(_ family: ChainFamily) {
+            let order = ordinals[Self.key(family.root)] ?? .max
+            for member in family.members { ordinals.removeValue(forKey: Self.key(member.chain)) }
+            if !family.root.isDropMarker { data.add(family, order: order) }
+        }
+
+        /// Writes the report of the chains added, with the warnings and inputs of `log`, to `path`.
+        public consuming func write(_ log: TrackedLog, to path: String, options: DiagramOptions) throws(RenderError) {
+            for family in families.finish() { add(family) }
+            let summary = summary.summary(inputs: log.inputs, messages: log.messageCount, warnings: log.warnings.count)
+            try Renderer.refuseOverwriting(inputs: log.inputs, output: path)
+            try HTMLOutput.write(
+                HTMLOutput.page(&data, log: log, summary: summary, dropped: dropped, options: options), to: path)
+        }
     }
 
     /// The whole page of `chains`.
     package static func page(_ log: TrackedLog, chains: [Chain], options: DiagramOptions = DiagramOptions()) -> [UInt8] {
+        var data = ReportData(chains)
+        return page(
+            &data, log: log, summary: LogSummary(log, chains: chains.filter { !$0.isDropMarker }),
+            dropped: log.droppedEvents(in: chains), options: options)
+    }
+
+    /// The page of the data, with the log's warnings and inputs and the chains' summary.
+    static func page(
+        _ data: inout ReportData, log: TrackedLog, summary: LogSummary, dropped: Int, options: DiagramOptions
+    ) -> [UInt8] {
         let names = options.sourceNames.isEmpty ? log.inputs : options.sourceNames
         let title = options.title ?? "reactortrack: " + (names.isEmpty ? "report" : names.joined(separator: ", "))
         var warnings = log.warnings.prefix(warningLimit).map(\.description)
-        let dropped = log.droppedEvents(in: chains)
         if dropped > 0 { warnings.insert("the monitor dropped \(dropped) events: the log is missing them", at: 0) }
-        let data = ReportData(chains)
         var json = LineBuilder(capacity: 1 << 20)
         data.write(
             to: &json, title: title, inputs: names, warnings: warnings,
-            warningCount: log.warnings.count + (dropped > 0 ? 1 : 0),
-            summary: LogSummary(log, chains: chains.filter { !$0.isDropMarker }))
+            warningCount: log.warnings.count + (dropped > 0 ? 1 : 0), summary: summary)
 
         var page: [UInt8] = []
         page.reserveCapacity(json.byteCount + 256 * 1024)
