@@ -78,7 +78,7 @@ struct RenderCommand: ParsableCommand {
 
     /// Whether the chains are folded as the log streams past instead of all held: for the overview of SVG, PNG
     /// and PDF (and `auto` in SVG and PNG, which holds chains only while they could fit in detail). The HTML
-    /// report, detail pages of a PDF and `--slowest` need every chain.
+    /// report streams its own way (``runReport()``); detail pages of a PDF and `--slowest` need every chain.
     private func streams(_ view: DiagramOptions.View) -> Bool {
         guard !selection.selection.needsWholeLog, let format = Renderer.output(for: output) else { return false }
         switch view {
