@@ -159,7 +159,8 @@ test-fuzz: fuzz-build
 	$(FUZZ) $(FUZZ_SCRATCH)/burst Fuzz/Corpus -max_total_time=30 -max_len=16384 -timeout=20 -rss_limit_mb=3000
 
 # The regression gate: instruction counts (valgrind's callgrind), which noise on a shared machine cannot move, of
-# a tracked and an untracked chain, summary and tree of a 10 MB log and the overview render, against
+# a tracked and an untracked chain, summary and tree of a 10 MB log, the overview render, the streamed Chrome
+# export and the streamed HTML report, against
 # bench/perf-baseline.json; more than 3% off fails. A self-test shows a 5% slowdown failing. `make perf-baseline`
 # rewrites the baseline: say why in the commit that changes it. The two programs it runs are built beside the
 # command, with its flags, so they share its release build of the library instead of making another.

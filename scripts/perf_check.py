@@ -13,8 +13,9 @@ Workloads:
   so its count does not depend on how the threads were scheduled):
   `MonitorBenchmarks --only ... --rounds 1 --chains N`, run at N and 2N; the difference over 10 N callbacks is the
   count per callback, so start-up and the fixed costs cancel out.
-- summary_10mb, tree_10mb, render_overview_10mb: the command on a 10 MB log from `LogGenerator` (deterministic
-  for its seed), whole process.
+- summary_10mb, tree_10mb, render_overview_10mb, export_chrome_10mb, report_10mb: the command on a 10 MB log
+  from `LogGenerator` (deterministic for its seed), whole process. The last two are the streamed export and
+  HTML report (each chain family written as it completes).
 
 Swift's hashing is seeded per process; SWIFT_DETERMINISTIC_HASHING=1 makes the counts repeatable. Each program
 runs as a stripped copy: Debian's valgrind cannot read the debug information Swift 6.3 writes.
@@ -93,6 +94,8 @@ def measure(args, workdir, only):
         "summary_10mb": ["summary", "LOG"],
         "tree_10mb": ["tree", "--color", "never", "LOG"],
         "render_overview_10mb": ["render", "LOG", "--view", "overview", "-o", "overview.svg"],
+        "export_chrome_10mb": ["export", "LOG", "-o", "trace.json"],
+        "report_10mb": ["render", "LOG", "-o", "report.html"],
     }
     wanted = [name for name in file_workloads if only is None or name in only]
     if wanted:
