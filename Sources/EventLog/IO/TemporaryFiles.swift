@@ -1,3 +1,5 @@
+import NIOConcurrencyHelpers
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -22,6 +24,10 @@ package enum TemporaryFiles {
     private static let slotSize = Int(PATH_MAX) + 1
     /// The signals that remove the files.
     private static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+
+    /// Held while a slot is taken or freed: files are written from several threads at once (a library's callers,
+    /// the tests), and two writers must not take the same slot. The signal handler only reads the slots.
+    private static let lock = NIOLock()
 
     /// `capacity` NUL-terminated paths; a slot whose first byte is NUL is free.
     private nonisolated(unsafe) static let slots: UnsafeMutablePointer<CChar> = {
@@ -73,13 +79,15 @@ package enum TemporaryFiles {
     private static func register(_ path: String) -> Int? {
         let bytes = Array(path.utf8)
         guard bytes.count < slotSize, !bytes.contains(0) else { return nil }
-        for index in 0..<capacity where slots[index * slotSize] == 0 {
-            let slot = slots + index * slotSize
-            for (offset, byte) in bytes.enumerated() { slot[offset] = CChar(bitPattern: byte) }
-            slot[bytes.count] = 0
-            return index
+        return lock.withLock {
+            for index in 0..<capacity where slots[index * slotSize] == 0 {
+                let slot = slots + index * slotSize
+                for (offset, byte) in bytes.enumerated() { slot[offset] = CChar(bitPattern: byte) }
+                slot[bytes.count] = 0
+                return index
+            }
+            return nil
         }
-        return nil
     }
 
     /// Makes a temporary file with `make` (its path and descriptor) and registers it, with the cleanup signals held
@@ -102,7 +110,7 @@ package enum TemporaryFiles {
     /// Forgets the path in `slot` (the file was renamed or removed).
     package static func unregister(_ slot: Int?) {
         guard let slot else { return }
-        withSignalsBlocked { slots[slot * slotSize] = 0 }
+        withSignalsBlocked { lock.withLock { slots[slot * slotSize] = 0 } }
     }
 
     /// Runs `body` with the cleanup signals held back, so that the handler never sees a half-written slot.
